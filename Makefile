@@ -1,0 +1,39 @@
+# Two commands on a fresh machine (see README):  make app   |   make test
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+APP     ?= notebooks/app.ipynb
+PORT    ?= 8866
+
+.PHONY: app test setup lint benchmark examples clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set up and open the calculation app in Voilà (http://localhost:$(PORT)) on the shipped knowledge base
+app: $(STAMP)
+	$(BIN)/voila $(APP) --port=$(PORT) --Voila.ip=0.0.0.0 --no-browser
+
+## Set up (incl. Debian's chromium for browser tests) and run every test, plus ruff
+test: $(STAMP)
+	scripts/ensure-chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+benchmark: $(STAMP)
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) output .pytest_cache .ruff_cache .hypothesis
