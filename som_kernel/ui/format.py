@@ -1,0 +1,38 @@
+"""Danish number formats for display (1.234.567 kr., 12,5 %). Rounding happens only here."""
+
+from __future__ import annotations
+
+import math
+
+
+def number(x: float, decimals: int = 0) -> str:
+    """1234567.891 → '1.234.568' (decimals=0) or '1.234.567,89' (decimals=2); NaN → '–'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    text = f"{x:,.{decimals}f}"  # 1,234,567.89
+    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return "0" if text in ("-0", "-0,0") else text.replace("-", "−")
+
+
+def kr(x: float, decimals: int = 0) -> str:
+    """Kroner: 1234567 → '1.234.567 kr.'"""
+    return f"{number(x, decimals)} kr."
+
+
+def mio_kr(x: float, decimals: int = 1) -> str:
+    """Millions of kroner: 84_000_000 → '84,0 mio. kr.'"""
+    return f"{number(x / 1e6, decimals)} mio. kr."
+
+
+def pct(share: float, decimals: int = 1) -> str:
+    """A share 0–1 as per cent: 0.125 → '12,5 %'."""
+    return f"{number(share * 100, decimals)} %"
+
+
+def parse_number(text: str) -> float:
+    """Parse a Danish-formatted number ('1.234,5', '−12', '12,5 %', '1.000 kr.') → float; ValueError if not."""
+    t = text.strip().replace("kr.", "").replace("%", "").replace("\u2212", "-").replace(" ", "").replace("\xa0", "")
+    if not t:
+        raise ValueError("tom værdi")
+    t = t.replace(".", "").replace(",", ".")
+    return float(t)
