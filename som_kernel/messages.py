@@ -66,7 +66,7 @@ def pydantic_problems(e: ValidationError, prefix: str = "") -> list[Problem]:
         path = field_path(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
         value = err.get("input")
         text = danish_message(err)
-        if err["type"] not in ("missing", "extra_forbidden") and isinstance(value, (int, float, str)):
+        if err["type"] not in ("missing", "extra_forbidden", "value_error") and isinstance(value, (int, float, str)):
             text = f"{text} (fik {value!r})"
         problems.append(Problem(f"{prefix}{path}", text[:1].upper() + text[1:] + "."))
     return problems
