@@ -116,13 +116,16 @@ class EffectStudy(_Sourced):
     success_rate: float = Field(ge=-1, le=1)
     ci_low: float | None = Field(default=None, ge=-1, le=1)
     ci_high: float | None = Field(default=None, ge=-1, le=1)
+    # share reaching the outcome with the intervention and in the comparison group, where the study gives them
+    rate_treatment: float | None = Field(default=None, ge=0, le=1)
+    rate_control: float | None = Field(default=None, ge=0, le=1)
     design: str = Field(min_length=2)
     evidence_level: int = Field(ge=1, le=3)
     n: int | None = Field(default=None, ge=1)
     country: str = Field(min_length=2)
     note: str = ""
 
-    @field_validator("ci_low", "ci_high", "n", mode="before")
+    @field_validator("ci_low", "ci_high", "rate_treatment", "rate_control", "n", mode="before")
     @classmethod
     def _blank_is_none(cls, v: object) -> object:
         return None if v == "" else v
@@ -131,6 +134,7 @@ class EffectStudy(_Sourced):
 class NetPriceIndex(_Sourced):
     year: int = Field(ge=1990, le=2100)
     index: float = Field(gt=0)
+    note: str = ""
 
 
 class Meta(_Row):
