@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .knowledge import ACTORS, KnowledgeBase
-from .scenario import Scenario, check_scenario
+from .scenario import Scenario, check_ids, check_prices
 from .views import Result
 
 TABLE_COLUMNS = ["year", "cohort", "actor", "welfare_area", "service", "outcome", "kind", "amount", "discounted"]
@@ -34,83 +34,93 @@ def unit_prices(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
     """Price per unit, service × actor, in kroner at the scenario's price level (local overrides applied)."""
     target = scenario.settings.price_year
     p = kb.prices
-    factors = p["price_year"].map(lambda y: kb.price_factor(int(y), target))
-    table = pd.DataFrame({"service": p["service"], "actor": p["actor"], "price": p["price"] * factors})
-    table = table.pivot(index="service", columns="actor", values="price").reindex(columns=list(ACTORS))
+    index = dict(zip(kb.net_price_index["year"], kb.net_price_index["index"]))
+    factor = np.array([index[int(y)] for y in p["price_year"]]) / kb.index_for(target)
+    services = pd.Index(
+        pd.unique(np.concatenate([p["service"].to_numpy(dtype=object), [o.service for o in scenario.price_overrides]]))
+    )
+    grid = np.zeros((len(services), len(ACTORS)))
+    actor_pos = pd.Index(ACTORS)
+    grid[services.get_indexer(p["service"]), actor_pos.get_indexer(p["actor"])] = p["price"].to_numpy() / factor
     for o in scenario.price_overrides:
         year = o.price_year if o.price_year is not None else target
-        if o.service not in table.index:
-            table.loc[o.service] = np.nan
-        table.loc[o.service, o.actor] = o.price * kb.price_factor(year, target)
-    return table.fillna(0.0)
+        grid[services.get_loc(o.service), ACTORS.index(o.actor)] = o.price * kb.price_factor(year, target)
+    return pd.DataFrame(grid, index=pd.Index(services, name="service"), columns=pd.Index(ACTORS, name="actor"))
 
 
 def consequence_rows(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
-    """Consequence estimates used (outcome, service, year, delta_use, overridden): knowledge + local overrides."""
-    cols = ["outcome", "service", "year", "delta_use"]
-    parts = []
+    """Consequence estimates used (outcome, service, year, delta_use, overridden): knowledge + local overrides.
+    A local value replaces the knowledge-base value with the same outcome, service and year."""
+    horizon, excluded = scenario.settings.horizon_years, set(scenario.excluded_services)
+    used: dict[tuple[str, str, int], tuple[float, bool]] = {}
     if scenario.target_group is not None:
         c = kb.consequences
         chosen = [o.outcome for o in scenario.outcomes]
-        mask = (c["target_group"] == scenario.target_group) & c["outcome"].isin(chosen)
-        parts.append(c.loc[mask, cols].assign(overridden=False))
-    if scenario.consequence_overrides:
-        parts.append(pd.DataFrame([o.model_dump() for o in scenario.consequence_overrides])[cols].assign(overridden=True))
-    if not parts:
-        return pd.DataFrame(columns=[*cols, "overridden"])
-    rows = pd.concat(parts, ignore_index=True)
-    # a local value replaces the knowledge-base value with the same outcome, service and year
-    rows = rows.drop_duplicates(["outcome", "service", "year"], keep="last")
-    rows = rows[~rows["service"].isin(scenario.excluded_services)]
-    rows = rows[rows["year"] <= scenario.settings.horizon_years]
-    return rows.reset_index(drop=True)
-
-
-def _frame(year, cohort, actor, area, service, outcome, kind, amount) -> pd.DataFrame:
+        sub = c[(c["target_group"] == scenario.target_group) & c["outcome"].isin(chosen)]
+        for key in zip(sub["outcome"], sub["service"], sub["year"], sub["delta_use"]):
+            used[key[:3]] = (key[3], False)
+    for o in scenario.consequence_overrides:
+        used[(o.outcome, o.service, o.year)] = (o.delta_use, True)
+    keys = [k for k in used if k[2] <= horizon and k[1] not in excluded]
     return pd.DataFrame(
         {
-            "year": year,
-            "cohort": cohort,
-            "actor": actor,
-            "welfare_area": area,
-            "service": service,
-            "outcome": outcome,
-            "kind": kind,
-            "amount": amount,
+            "outcome": pd.Series([k[0] for k in keys], dtype=object),
+            "service": pd.Series([k[1] for k in keys], dtype=object),
+            "year": np.array([k[2] for k in keys], dtype=int),
+            "delta_use": np.array([used[k][0] for k in keys], dtype=float),
+            "overridden": np.array([used[k][1] for k in keys], dtype=bool),
         }
     )
 
 
-def _consequences(scenario: Scenario, kb: KnowledgeBase, starts: np.ndarray, n: np.ndarray) -> pd.DataFrame:
-    rows = consequence_rows(scenario, kb)
+def _part(year, cohort, actor, area, service, outcome, kind, amount) -> dict[str, np.ndarray]:
+    """One block of table rows as numpy columns; scalars are broadcast to the amount's length."""
+    amount = np.asarray(amount, dtype=float)
+    cols = {"year": year, "cohort": cohort, "actor": actor, "welfare_area": area, "service": service}
+    out = {k: np.broadcast_to(np.asarray(v), amount.shape) for k, v in cols.items()}
+    out["outcome"] = np.broadcast_to(np.asarray(outcome, dtype=object), amount.shape)
+    out["kind"] = np.broadcast_to(np.asarray(kind, dtype=object), amount.shape)
+    out["amount"] = amount
+    return out
+
+
+def _consequences(
+    scenario: Scenario, kb: KnowledgeBase, rows: pd.DataFrame, starts: np.ndarray, n: np.ndarray
+) -> list[dict]:
     if rows.empty:
-        return _frame([], [], [], [], [], [], [], [])
+        return []
     s = scenario.settings
     prices = unit_prices(scenario, kb).reindex(rows["service"]).to_numpy()  # (R, A)
-    svc = kb.services.set_index("id").loc[rows["service"]]
+    pos = pd.Index(kb.services["id"]).get_indexer(rows["service"])
+    flow, area = kb.services["flow"].to_numpy()[pos], kb.services["welfare_area"].to_numpy()[pos]
     # expenditure: less use is a gain (−Δ·price); revenue (tax): more is a gain (+Δ·price)
-    sign = np.where(svc["flow"].to_numpy() == "revenue", 1.0, -1.0)
-    effect = {o.outcome: (o.success_rate, o.persistence_profile(s.horizon_years)) for o in scenario.outcomes}
+    sign = np.where(flow == "revenue", 1.0, -1.0)
+    # share of completers who count as successes in consequence year k: success rate × persistence[k]
+    o = pd.Index([e.outcome for e in scenario.outcomes]).get_indexer(rows["outcome"])
+    rate = np.array([e.success_rate for e in scenario.outcomes])
+    persistence = np.array([e.persistence_profile(s.horizon_years) for e in scenario.outcomes])
     k = rows["year"].to_numpy(dtype=int)
-    share = np.array([effect[o][0] * effect[o][1][kk - 1] for o, kk in zip(rows["outcome"], k)])
+    share = rate[o] * persistence[o, k - 1]
     gain = (sign * rows["delta_use"].to_numpy(dtype=float) * share)[:, None] * prices  # per success (R, A)
     done = starts + scenario.duration_years - 1
     amount = n[None, :, None] * gain[:, None, :]  # (R, C, A)
     year = done[None, :] + k[:, None] - 1 + s.consequence_offset  # (R, C)
     R, C, A = amount.shape
-    return _frame(
-        np.repeat(year.ravel(), A),
-        np.tile(np.repeat(starts, A), R),
-        np.tile(np.array(ACTORS), R * C),
-        np.repeat(svc["welfare_area"].to_numpy(), C * A),
-        np.repeat(rows["service"].to_numpy(), C * A),
-        np.repeat(rows["outcome"].to_numpy(), C * A),
-        "consequence",
-        amount.ravel(),
-    )
+    return [
+        _part(
+            np.repeat(year.ravel(), A),
+            np.tile(np.repeat(starts, A), R),
+            np.tile(np.array(ACTORS), R * C),
+            np.repeat(area, C * A),
+            np.repeat(rows["service"].to_numpy(), C * A),
+            np.repeat(rows["outcome"].to_numpy(), C * A),
+            "consequence",
+            amount.ravel(),
+        )
+    ]
 
 
-def _costs(scenario: Scenario, kb: KnowledgeBase, starts: np.ndarray, n: np.ndarray) -> pd.DataFrame:
+def _costs(scenario: Scenario, kb: KnowledgeBase, starts: np.ndarray, n: np.ndarray) -> list[dict]:
     c = scenario.costs
     L = scenario.duration_years
     f = kb.price_factor(c.price_year or scenario.settings.price_year, scenario.settings.price_year)
@@ -124,7 +134,7 @@ def _costs(scenario: Scenario, kb: KnowledgeBase, starts: np.ndarray, n: np.ndar
         # (service, year per cell, cohort per cell, amount per cell before actor price)
         (COST_RUNNING, active, -1.0, c.running_per_participant),
         (COST_BASELINE, active, +1.0, c.baseline_per_participant),
-        (COST_FIXED, fixed_share * (per_year_total > 0), -1.0, c.running_per_year),
+        (COST_FIXED, fixed_share, -1.0, c.running_per_year),
     ]
     frames = []
     for service, weight, sign, rate in lines:
@@ -134,9 +144,15 @@ def _costs(scenario: Scenario, kb: KnowledgeBase, starts: np.ndarray, n: np.ndar
         amount = weight[:, :, None] * r[None, None, :]  # (Y, C, A)
         Y, C, A = amount.shape
         frames.append(
-            _frame(
-                np.repeat(years, C * A), np.tile(np.repeat(starts, A), Y), np.tile(actors, Y * C),
-                c.welfare_area, service, "", "cost", amount.ravel(),
+            _part(
+                np.repeat(years, C * A),
+                np.tile(np.repeat(starts, A), Y),
+                np.tile(actors, Y * C),
+                c.welfare_area,
+                service,
+                "",
+                "cost",
+                amount.ravel(),
             )
         )
     startup = np.array([getattr(c.startup, a) for a in ACTORS]) * f
@@ -145,29 +161,37 @@ def _costs(scenario: Scenario, kb: KnowledgeBase, starts: np.ndarray, n: np.ndar
         amount = -share[:, None] * startup[None, :]
         C, A = amount.shape
         frames.append(
-            _frame(
-                scenario.settings.first_year, np.repeat(starts, A), np.tile(actors, C),
-                c.welfare_area, COST_STARTUP, "", "cost", amount.ravel(),
+            _part(
+                scenario.settings.first_year,
+                np.repeat(starts, A),
+                np.tile(actors, C),
+                c.welfare_area,
+                COST_STARTUP,
+                "",
+                "cost",
+                amount.ravel(),
             )
         )
-    if not frames:
-        return _frame([], [], [], [], [], [], [], [])
-    return pd.concat(frames, ignore_index=True)
+    return frames
 
 
 def calculate(scenario: Scenario, kb: KnowledgeBase) -> Result:
     """Compute the budget result of `scenario` on `kb`: a Result built on one tidy table (kroner)."""
-    check_scenario(scenario, kb)
+    check_ids(scenario, kb)
+    rows = consequence_rows(scenario, kb)
+    check_prices(set(rows["service"].unique()), scenario, kb)
     starts_all = np.array(scenario.cohort_years)
     n_all = np.array(scenario.participants, dtype=float)
     keep = n_all > 0
     starts, n = starts_all[keep], n_all[keep]
-    table = pd.concat(
-        [_costs(scenario, kb, starts, n), _consequences(scenario, kb, starts, n)], ignore_index=True
-    )
-    table = table[table["amount"] != 0].astype(
-        {"year": int, "cohort": int, "amount": float}
-    ).reset_index(drop=True)
+    parts = _costs(scenario, kb, starts, n) + _consequences(scenario, kb, rows, starts, n)
+    amount = np.concatenate([p["amount"] for p in parts]) if parts else np.zeros(0)
+    nonzero = amount != 0
+    columns = {}
+    for name in TABLE_COLUMNS[:-2]:
+        values = np.concatenate([p[name] for p in parts])[nonzero] if parts else np.zeros(0, dtype=object)
+        columns[name] = values.astype(int) if name in ("year", "cohort") else values
+    columns["amount"] = amount[nonzero]
     s = scenario.settings
-    table["discounted"] = table["amount"] / (1.0 + s.discount_rate) ** (table["year"] - s.first_year)
-    return Result(table=table[TABLE_COLUMNS], scenario=scenario)
+    columns["discounted"] = columns["amount"] / (1.0 + s.discount_rate) ** (columns["year"] - s.first_year)
+    return Result(table=pd.DataFrame(columns), scenario=scenario)

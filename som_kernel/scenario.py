@@ -202,15 +202,13 @@ def build_scenario(data: dict) -> Scenario:
         raise ScenarioError(pydantic_problems(e)) from None
 
 
-def check_scenario(scenario: Scenario, kb: KnowledgeBase) -> None:
-    """Check every id in `scenario` against `kb`; raise one ScenarioError listing all problems."""
+def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
+    """Check every id and price year in `scenario` against `kb`; raise one ScenarioError listing all problems."""
     problems: list[Problem] = []
     services = kb.service_ids()
     if scenario.target_group is not None:
         if scenario.target_group not in set(kb.target_groups["id"]):
-            problems.append(
-                Problem("target_group", f"Ukendt målgruppe '{scenario.target_group}' i vidensdatabasen.")
-            )
+            problems.append(Problem("target_group", f"Ukendt målgruppe '{scenario.target_group}' i vidensdatabasen."))
             raise ScenarioError(problems)
         valid_outcomes = set(kb.outcomes_for(scenario.target_group)["id"])
     else:
@@ -226,7 +224,9 @@ def check_scenario(scenario: Scenario, kb: KnowledgeBase) -> None:
             problems.append(Problem(f"consequence_overrides[{i}].service", f"Ukendt ydelse '{c.service}'."))
         if c.outcome not in chosen:
             problems.append(
-                Problem(f"consequence_overrides[{i}].outcome", f"Effektmålet '{c.outcome}' er ikke valgt i beregningen.")
+                Problem(
+                    f"consequence_overrides[{i}].outcome", f"Effektmålet '{c.outcome}' er ikke valgt i beregningen."
+                )
             )
     for i, p in enumerate(scenario.price_overrides):
         if p.service not in services:
@@ -242,20 +242,32 @@ def check_scenario(scenario: Scenario, kb: KnowledgeBase) -> None:
     ):
         if year is not None and year not in index_years:
             problems.append(
-                Problem(where, f"Prisniveauet {year} findes ikke i nettoprisindekset "
-                        f"({min(index_years)}–{max(index_years)}).")
+                Problem(
+                    where,
+                    f"Prisniveauet {year} findes ikke i nettoprisindekset ({min(index_years)}–{max(index_years)}).",
+                )
             )
     if problems:
         raise ScenarioError(problems)
-    # every service with a consequence needs a price (knowledge base or local)
-    from .engine import consequence_rows
 
-    used = set(consequence_rows(scenario, kb)["service"])
-    priced = set(kb.prices["service"]) | {p.service for p in scenario.price_overrides}
-    for s in sorted(used - priced):
-        problems.append(Problem("price_overrides", f"Ydelsen '{s}' har en konsekvens, men ingen pris. Angiv en pris."))
+
+def check_prices(used_services: set[str], scenario: Scenario, kb: KnowledgeBase) -> None:
+    """Every service with a consequence needs a price (knowledge base or local); ScenarioError if not."""
+    priced = set(kb.prices["service"].unique()) | {p.service for p in scenario.price_overrides}
+    problems = [
+        Problem("price_overrides", f"Ydelsen '{s}' har en konsekvens, men ingen pris. Angiv en pris.")
+        for s in sorted(used_services - priced)
+    ]
     if problems:
         raise ScenarioError(problems)
+
+
+def check_scenario(scenario: Scenario, kb: KnowledgeBase) -> None:
+    """All checks `calculate` makes before computing: ids, price years, and a price for every consequence."""
+    from .engine import consequence_rows
+
+    check_ids(scenario, kb)
+    check_prices(set(consequence_rows(scenario, kb)["service"].unique()), scenario, kb)
 
 
 # ---- files -------------------------------------------------------------------------------------------
@@ -281,7 +293,7 @@ def scenario_from_json(text: str | bytes) -> Scenario:
             f"Filen kan ikke læses: den er afbrudt eller ikke gyldig JSON (linje {e.lineno}, kolonne {e.colno})."
         ) from None
     if not isinstance(doc, dict) or doc.get("format") != FILE_FORMAT:
-        raise ScenarioError("Filen er ikke en SØM-scenariefil (feltet \"format\" skal være \"som-scenario\").")
+        raise ScenarioError('Filen er ikke en SØM-scenariefil (feltet "format" skal være "som-scenario").')
     doc = {k: v for k, v in doc.items() if k != "format"}
     return build_scenario(doc)
 

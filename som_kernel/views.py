@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from .knowledge import ACTORS, WELFARE_AREAS
@@ -37,12 +38,28 @@ class Result:
     def _col(self, discounted: bool) -> str:
         return "discounted" if discounted else "amount"
 
+    def _sum(self, rows: pd.Index, by: str, columns, discounted: bool, row_values=None, **where) -> pd.DataFrame:
+        """Sum of amounts into a rows × columns grid: `rows` are labels matched against `row_values`
+        (default: the year field), `columns` against the table field `by`; only table rows whose fields
+        equal the non-None `where` values count. A fast pivot_table."""
+        t = self.table
+        row_values = t["year"].to_numpy() if row_values is None else np.asarray(row_values)
+        keep = np.ones(len(t), dtype=bool)
+        for name, value in where.items():
+            if value is not None:
+                keep &= (t[name] == value).to_numpy()
+        r = rows.get_indexer(row_values[keep])
+        c = pd.Index(columns).get_indexer(t[by].to_numpy()[keep])
+        ok = (r >= 0) & (c >= 0)
+        n_cols = len(columns)
+        flat = np.bincount(
+            r[ok] * n_cols + c[ok], weights=t[self._col(discounted)].to_numpy()[keep][ok], minlength=len(rows) * n_cols
+        )
+        return pd.DataFrame(flat.reshape(len(rows), n_cols), index=rows, columns=pd.Index(columns, name=by))
+
     def by_year_actor(self, discounted: bool = False, kind: str | None = None) -> pd.DataFrame:
         """Net result per year (rows) and actor (columns kommune, region, stat, total)."""
-        t = self.table if kind is None else self.table[self.table["kind"] == kind]
-        out = t.pivot_table(index="year", columns="actor", values=self._col(discounted), aggfunc="sum")
-        out = out.reindex(index=self.years, columns=list(ACTORS), fill_value=0.0).fillna(0.0)
-        out.columns.name = "actor"
+        out = self._sum(self.years, "actor", list(ACTORS), discounted, kind=kind)
         out[TOTAL] = out.sum(axis=1)
         return out
 
@@ -52,21 +69,14 @@ class Result:
 
     def by_welfare_area(self, discounted: bool = False, actor: str | None = None, kind: str | None = None):
         """Net result per year (rows) and welfare area (columns), optionally for one actor or kind."""
-        t = self.table
-        if actor is not None:
-            t = t[t["actor"] == actor]
-        if kind is not None:
-            t = t[t["kind"] == kind]
-        out = t.pivot_table(index="year", columns="welfare_area", values=self._col(discounted), aggfunc="sum")
-        out = out.reindex(index=self.years, columns=list(WELFARE_AREAS), fill_value=0.0).fillna(0.0)
-        out.columns.name = "welfare_area"
-        return out
+        return self._sum(self.years, "welfare_area", list(WELFARE_AREAS), discounted, actor=actor, kind=kind)
 
     def by_service(self, discounted: bool = False) -> pd.DataFrame:
         """Total over all years per service (and cost line) and actor, largest gains first."""
-        out = self.table.pivot_table(
-            index=["kind", "welfare_area", "service"], columns="actor", values=self._col(discounted), aggfunc="sum"
-        ).reindex(columns=list(ACTORS)).fillna(0.0)
+        t = self.table
+        keys = pd.MultiIndex.from_frame(t[["kind", "welfare_area", "service"]])
+        rows = keys.unique()
+        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=keys)
         out[TOTAL] = out.sum(axis=1)
         return out.sort_values(TOTAL, ascending=False)
 
@@ -75,16 +85,11 @@ class Result:
         year since the participant started (1 = start year), per actor. Shared costs are spread over all
         participants; a start-up cost paid before a later cohort starts counts in its year 1."""
         t = self.table
-        rel = (t["year"] - t["cohort"] + 1).clip(lower=1).rename("year_since_start")
+        rel = np.maximum(t["year"].to_numpy() - t["cohort"].to_numpy() + 1, 1)
         s = self.scenario
         span = s.duration_years + s.settings.horizon_years - 1 + s.settings.consequence_offset
-        out = (
-            t.groupby([rel, t["actor"]])[self._col(discounted)].sum().unstack("actor")
-            .reindex(index=pd.Index(range(1, span + 1), name="year_since_start"), columns=list(ACTORS))
-            .fillna(0.0)
-            / s.total_participants
-        )
-        out.columns.name = "actor"
+        rows = pd.Index(range(1, span + 1), name="year_since_start")
+        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=rel) / s.total_participants
         out[TOTAL] = out.sum(axis=1)
         return out
 
@@ -98,20 +103,19 @@ class Result:
 
     def totals_by_kind(self, discounted: bool = False) -> pd.DataFrame:
         """Totals split into costs and consequences (rows) per actor (columns)."""
-        out = self.table.pivot_table(index="kind", columns="actor", values=self._col(discounted), aggfunc="sum")
-        out = out.reindex(index=["cost", "consequence"], columns=list(ACTORS)).fillna(0.0)
+        rows = pd.Index(["cost", "consequence"], name="kind")
+        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=self.table["kind"].to_numpy())
         out[TOTAL] = out.sum(axis=1)
         return out
 
     def break_even_year(self, actor: str = TOTAL, discounted: bool = False) -> int | None:
         """First calendar year in which the actor's cumulative net result is ≥ 0 after something has
         happened to it (a cost or a consequence); None if that never happens within the horizon."""
-        yearly = self.by_year_actor(discounted)[actor]
-        cum = yearly.cumsum()
-        started = (yearly != 0).cumsum() > 0
-        hit = cum[(cum >= -1e-6) & started]
-        return int(hit.index[0]) if len(hit) else None
+        return self.break_even_years(discounted)[actor]
 
     def break_even_years(self, discounted: bool = False) -> dict[str, int | None]:
-        """Break-even year per actor and in total."""
-        return {a: self.break_even_year(a, discounted) for a in (*ACTORS, TOTAL)}
+        """Break-even year per actor and in total (see break_even_year). A krone's millionth of rounding
+        error counts as zero."""
+        yearly = self.by_year_actor(discounted)
+        reached = (yearly.cumsum() >= -1e-6) & ((yearly != 0).cumsum() > 0)
+        return {a: (int(reached.index[reached[a].to_numpy()][0]) if reached[a].any() else None) for a in yearly}

@@ -52,7 +52,9 @@ def test_non_integer_participants():
 
 
 def test_no_participants_at_all():
-    assert problems(with_(["participants"], [0, 0])) == {"participants": "Mindst én deltager skal starte i et af årene."}
+    assert problems(with_(["participants"], [0, 0])) == {
+        "participants": "Mindst én deltager skal starte i et af årene."
+    }
 
 
 def test_success_rate_140_percent():

@@ -1,0 +1,74 @@
+"""Benchmark (not a test): median time of one deterministic calculation.
+
+Scenario: 10-year horizon, ~40 services, 3 actors, 3 outcomes, 5 cohorts, on the shipped knowledge base.
+Target (../shared/design.md): a few milliseconds, so every widget change can recompute everything.
+Run: .venv/bin/python benchmarks/engine_speed.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from som_kernel import build_scenario, calculate, check_scenario, load_knowledge
+
+
+def big_scenario(kb, n_services: int = 40):
+    services = [s for s in kb.services["id"] if s in set(kb.prices["service"])][:n_services]
+    outcomes = {f"o{i}": f"Effektmål {i}" for i in range(1, 4)}
+    overrides = [
+        {"outcome": o, "service": s, "year": k, "delta_use": -1.0 - (i % 5) * 0.5 + k * 0.05}
+        for o in outcomes
+        for i, s in enumerate(services)
+        for k in range(1, 11)
+    ]
+    return build_scenario(
+        {
+            "custom_target_group": {"name": "Benchmark", "outcomes": outcomes},
+            "participants": [50, 60, 70, 80, 90],
+            "duration_years": 2,
+            "costs": {
+                "startup": {"kommune": 500_000, "stat": 100_000},
+                "running_per_participant": {"kommune": 40_000, "region": 5_000},
+                "running_per_year": {"kommune": 250_000},
+                "baseline_per_participant": {"kommune": 10_000},
+            },
+            "outcomes": [{"outcome": o, "success_rate": 0.1 * (i + 1)} for i, o in enumerate(outcomes)],
+            "consequence_overrides": overrides,
+            "settings": {
+                "price_year": kb.meta.default_price_year,
+                "first_year": 2026,
+                "horizon_years": 10,
+                "discount_rate": 0.035,
+            },
+        }
+    ), len(services)
+
+
+def median_ms(fn, repeat: int = 50) -> float:
+    fn()  # warm up
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    kb = load_knowledge()
+    scenario, n_services = big_scenario(kb)
+    result = calculate(scenario, kb)
+    print(f"scenario: {n_services} services, 3 outcomes, 5 cohorts, 10 years; tidy table {len(result.table)} rows")
+    print(f"check_scenario          median {median_ms(lambda: check_scenario(scenario, kb)):7.2f} ms")
+    print(f"calculate               median {median_ms(lambda: calculate(scenario, kb)):7.2f} ms")
+
+    def with_views():
+        r = calculate(scenario, kb)
+        r.by_year_actor(), r.cumulative(), r.by_welfare_area(), r.per_participant(), r.break_even_years()
+
+    print(f"calculate + main views  median {median_ms(with_views):7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
