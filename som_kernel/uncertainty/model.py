@@ -1,0 +1,205 @@
+"""The scenario as a linear model, built once, that evaluates many input sets (draws) at once with numpy.
+
+The SØM result is linear in every uncertain input taken one at a time, so each year × actor amount is
+
+    net[d, t, a] = Σ_g  success[d, o(g)] · consequence_mult[d, g] · price_mult[d, s(g)] · unit[g, t, a]
+                 + Σ_l  cost_mult[d, l] · cost[l, t, a]
+
+where g is a consequence estimate (outcome × service, all its years), `unit` its kroner per unit success
+rate (persistence included), l a cost line and d a draw. `unit` is built from `consequence_rows` and
+`unit_prices`, exactly as the engine does; `cost` is read from the engine's own cost lines. With every
+draw at its base value the model reproduces `calculate(scenario, kb).by_year_actor()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..engine import COST_BASELINE, COST_NAMES_DA, calculate, consequence_rows, unit_prices
+from ..knowledge import ACTORS, KnowledgeBase
+from ..scenario import Scenario
+from ..views import TOTAL
+
+COLUMNS = (*ACTORS, TOTAL)  # the actor axis of every output array: kommune, region, stat, total
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Per-unit contribution arrays of one scenario (kroner at the scenario's price level, undiscounted)."""
+
+    scenario: Scenario
+    years: np.ndarray  # (T,) calendar years, as Result.years
+    outcomes: tuple[str, ...]  # (O,) outcome ids in scenario order
+    outcome_names: dict[str, str]
+    success: np.ndarray  # (O,) base success rates
+    persistence: np.ndarray  # (O, K) base persistence per consequence year 1..K (K = horizon)
+    groups: pd.DataFrame  # (G) consequence estimates: outcome, service, o (index), s (index)
+    services: tuple[str, ...]  # (S,) services with a consequence
+    service_names: dict[str, str]
+    row_group: np.ndarray  # (R,) consequence row → group
+    row_outcome: np.ndarray  # (R,) consequence row → outcome index
+    row_k: np.ndarray  # (R,) consequence year (1-based)
+    row_unit: np.ndarray  # (R, T, A) kroner per row at success 1, persistence 1
+    unit: np.ndarray  # (G, T, A) kroner per group at success 1, base persistence
+    cost_lines: tuple[str, ...]  # (L,) engine cost line ids present
+    cost: np.ndarray  # (L, T, A) kroner per cost line (costs negative, baseline savings positive)
+    discount: np.ndarray  # (T,) discount factor 1/(1+r)^(year − first year)
+
+    @property
+    def cost_names(self) -> dict[str, str]:
+        return {c: COST_NAMES_DA.get(c, c) for c in self.cost_lines}
+
+    def overrun_lines(self) -> np.ndarray:
+        """(L,) True for the intervention's own cost lines (overruns); False for baseline savings."""
+        return np.array([c != COST_BASELINE for c in self.cost_lines], dtype=bool)
+
+
+def _outcome_names(scenario: Scenario, kb: KnowledgeBase) -> dict[str, str]:
+    if scenario.custom_target_group is not None:
+        names = dict(scenario.custom_target_group.outcomes)
+    else:
+        names = dict(zip(kb.outcomes["id"], kb.outcomes["name"]))
+    return {o.outcome: names.get(o.outcome, o.outcome) for o in scenario.outcomes}
+
+
+def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
+    """Build the linear model of `scenario` once (raises ScenarioError like calculate for bad input)."""
+    result = calculate(scenario, kb)  # validates; its cost lines and year span are reused as they are
+    years = result.years.to_numpy()
+    first = int(years[0])
+    T, A = len(years), len(ACTORS)
+    s = scenario.settings
+    outcomes = tuple(o.outcome for o in scenario.outcomes)
+    o_index = {o: i for i, o in enumerate(outcomes)}
+
+    rows = consequence_rows(scenario, kb)
+    prices = unit_prices(scenario, kb).reindex(rows["service"]).fillna(0.0).to_numpy()  # (R, A)
+    svc = kb.services.set_index("id")
+    flow = svc["flow"].reindex(rows["service"]).to_numpy()
+    sign = np.where(flow == "revenue", 1.0, -1.0)  # as the engine: less use of an expenditure is a gain
+    per_success = (sign * rows["delta_use"].to_numpy(dtype=float))[:, None] * prices  # (R, A)
+    k = rows["year"].to_numpy(dtype=int)
+    starts = np.array(scenario.cohort_years)
+    n = np.array(scenario.participants, dtype=float)
+    keep = n > 0
+    starts, n = starts[keep], n[keep]
+    done = starts + scenario.duration_years - 1
+    R = len(rows)
+    row_unit = np.zeros((R, T, A))
+    if R:
+        t_idx = (done[None, :] + k[:, None] - 1 + s.consequence_offset) - first  # (R, C)
+        contrib = n[None, :, None] * per_success[:, None, :]  # (R, C, A)
+        r_idx = np.repeat(np.arange(R), len(n))
+        np.add.at(row_unit, (r_idx, t_idx.ravel()), contrib.reshape(-1, A))
+
+    groups = rows[["outcome", "service"]].drop_duplicates().reset_index(drop=True)
+    services = tuple(dict.fromkeys(groups["service"]))
+    s_index = {v: i for i, v in enumerate(services)}
+    groups["o"] = groups["outcome"].map(o_index).astype(int)
+    groups["s"] = groups["service"].map(s_index).astype(int)
+    g_index = {(o, v): i for i, (o, v) in enumerate(zip(groups["outcome"], groups["service"]))}
+    row_group = np.array([g_index[(o, v)] for o, v in zip(rows["outcome"], rows["service"])], dtype=int)
+    row_outcome = np.array([o_index[o] for o in rows["outcome"]], dtype=int)
+    persistence = np.array([o.persistence_profile(s.horizon_years) for o in scenario.outcomes])
+    unit = np.zeros((len(groups), T, A))
+    if R:
+        np.add.at(unit, row_group, persistence[row_outcome, k - 1][:, None, None] * row_unit)
+
+    costs = result.table[result.table["kind"] == "cost"]
+    cost_lines = tuple(dict.fromkeys(costs["service"]))
+    cost = np.zeros((len(cost_lines), T, A))
+    if len(costs):
+        pivot = costs.groupby(["service", "year", "actor"])["amount"].sum()
+        l_index = {c: i for i, c in enumerate(cost_lines)}
+        a_index = {a: i for i, a in enumerate(ACTORS)}
+        li = pivot.index.get_level_values(0).map(l_index).to_numpy()
+        ti = pivot.index.get_level_values(1).to_numpy() - first
+        ai = pivot.index.get_level_values(2).map(a_index).to_numpy()
+        cost[li, ti, ai] = pivot.to_numpy()
+
+    names = dict(zip(kb.services["id"], kb.services["name"]))
+    return LinearModel(
+        scenario=scenario,
+        years=years,
+        outcomes=outcomes,
+        outcome_names=_outcome_names(scenario, kb),
+        success=np.array([o.success_rate for o in scenario.outcomes]),
+        persistence=persistence,
+        groups=groups,
+        services=services,
+        service_names={v: names.get(v, v) for v in services},
+        row_group=row_group,
+        row_outcome=row_outcome,
+        row_k=k,
+        row_unit=row_unit,
+        unit=unit,
+        cost_lines=cost_lines,
+        cost=cost,
+        discount=1.0 / (1.0 + s.discount_rate) ** (years - first),
+    )
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """One set of inputs per draw (D rows). None means every draw at the base value (multiplier 1)."""
+
+    success: np.ndarray | None = None  # (D, O) success rates
+    consequence: np.ndarray | None = None  # (D, G) multipliers of each consequence estimate
+    price: np.ndarray | None = None  # (D, S) multipliers of each service's prices (all actors)
+    cost: np.ndarray | None = None  # (D, L) multipliers of each cost line
+    persistence: np.ndarray | None = None  # (D, O, K) persistence profiles; slower path, for few draws
+
+    def size(self) -> int:
+        for x in (self.success, self.consequence, self.price, self.cost, self.persistence):
+            if x is not None:
+                return len(x)
+        return 1
+
+
+def _column(x: np.ndarray | None, d: int, width: int, base: np.ndarray | float = 1.0) -> np.ndarray:
+    if x is None:
+        return np.broadcast_to(np.asarray(base, dtype=float), (d, width))
+    return x
+
+
+def evaluate(model: LinearModel, inputs: Inputs, discounted: bool = False) -> np.ndarray:
+    """Net result per draw, year and actor: (D, T, 4) kroner; the last column is the total."""
+    D = inputs.size()
+    T, A = len(model.years), len(ACTORS)
+    G, S, L, n_out = len(model.groups), len(model.services), len(model.cost_lines), len(model.outcomes)
+    success = _column(inputs.success, D, n_out, model.success)
+    cmult = _column(inputs.consequence, D, G)
+    pmult = _column(inputs.price, D, S)
+    o_g, s_g = model.groups["o"].to_numpy(), model.groups["s"].to_numpy()
+    weight = success[:, o_g] * cmult * pmult[:, s_g]  # (D, G)
+    if inputs.persistence is None:
+        net = weight @ model.unit.reshape(G, T * A)
+    else:  # per consequence row, since persistence differs per consequence year
+        pers = inputs.persistence[:, model.row_outcome, model.row_k - 1]  # (D, R)
+        net = (weight[:, model.row_group] * pers) @ model.row_unit.reshape(-1, T * A)
+    if L:
+        net = net + _column(inputs.cost, D, L) @ model.cost.reshape(L, T * A)
+    net = net.reshape(D, T, A)
+    if discounted:
+        net = net * model.discount[None, :, None]
+    return np.concatenate([net, net.sum(axis=2, keepdims=True)], axis=2)
+
+
+def base_net(model: LinearModel, discounted: bool = False) -> pd.DataFrame:
+    """The deterministic net result per year × actor (as Result.by_year_actor) from the model."""
+    net = evaluate(model, Inputs(), discounted)[0]
+    out = pd.DataFrame(net, index=pd.Index(model.years, name="year"), columns=pd.Index(COLUMNS, name="actor"))
+    return out
+
+
+def break_even_years(net: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """First year with cumulative net ≥ 0 after something happened (as Result.break_even_year), per draw
+    and actor: (D, A) floats, NaN when never within the horizon. `net` is (D, T, A) yearly amounts."""
+    cum = np.cumsum(net, axis=1)
+    started = np.cumsum(net != 0, axis=1) > 0
+    hit = (cum >= -1e-6) & started
+    first = np.argmax(hit, axis=1)
+    return np.where(hit.any(axis=1), years[first].astype(float), np.nan)

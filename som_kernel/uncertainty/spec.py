@@ -1,0 +1,126 @@
+"""How uncertain each input is: the caller's ranges and spreads, and the effect studies' intervals.
+
+Success rate. Where the knowledge base has an effect study for the outcome (effect_studies.outcome), its
+interval is used: one-way low/high = the scenario's rate shifted by the study's distances to ci_low and
+ci_high (so a scenario at the study's rate gets exactly [ci_low, ci_high]); Monte Carlo standard error
+= (ci_high − ci_low) / (2 · 1.96), widened by the study's evidence grade. A study without an interval but
+with rate_treatment, rate_control and n gets the two-proportion standard error with n/2 per arm,
+√(p_t(1−p_t)/(n/2) + p_c(1−p_c)/(n/2)), and one-way low/high = rate ∓ 1.96 · that. Without any of
+these the caller's relative range and relative spread apply (a study's grade still widens the spread).
+
+Evidence grade widening (EVIDENCE_WIDENING): the standard error is multiplied by 1.0 for evidence level 1
+(randomised trials, meta-analyses: the interval is taken at face value), 1.5 for level 2 (quasi-
+experimental, matched comparison: unmeasured selection makes the stated interval too narrow) and 2.0
+for level 3 (before/after, practice experience, expert judgement). These factors are a convention of
+this workbench, not SØM's; change them per run with `UncertaintySpec.evidence_widening`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem, ScenarioError
+from ..knowledge import KnowledgeBase
+from .model import LinearModel
+
+Z95 = 1.959963984540054  # two-sided 95 % normal quantile: a 95 % interval is ± Z95 standard errors
+EVIDENCE_WIDENING: dict[int, float] = {1: 1.0, 2: 1.5, 3: 2.0}
+
+
+@dataclass(frozen=True)
+class UncertaintySpec:
+    """Ranges (one-way, ± share) and spreads (Monte Carlo, relative standard deviations) of the inputs."""
+
+    rel_range: float = 0.2  # one-way: ± this share for every input without a knowledge-base interval
+    success_sd: float = 0.25  # Monte Carlo: relative sd of a success rate without a study interval
+    consequence_sd: float = 0.2  # relative sd of each consequence estimate (outcome × service)
+    price_sd: float = 0.1  # relative sd of each service's prices
+    cost_sd: float = 0.15  # relative sd of the intervention's costs and of the baseline savings
+    cost_overrun: float = 1.0  # expected multiplier of the intervention's own costs (1.1 = 10 % overrun)
+    use_studies: bool = True  # use effect studies' intervals for success rates where there is one
+    evidence_widening: dict[int, float] = field(default_factory=lambda: dict(EVIDENCE_WIDENING))
+    studies: dict[str, str] = field(default_factory=dict)  # outcome → effect study id (else the best one)
+
+    def check(self) -> None:
+        """Raise ScenarioError (Danish) for a negative or impossible setting."""
+        problems = []
+        for name, label in (
+            ("rel_range", "Variationen (±)"),
+            ("success_sd", "Usikkerheden på succesraten"),
+            ("consequence_sd", "Usikkerheden på konsekvenserne"),
+            ("price_sd", "Usikkerheden på priserne"),
+            ("cost_sd", "Usikkerheden på omkostningerne"),
+        ):
+            v = getattr(self, name)
+            if not (np.isfinite(v) and 0 <= v <= 5):
+                problems.append(Problem(name, f"{label} skal ligge mellem 0 og 500 % (fik {v * 100:g} %)."))
+        if not (np.isfinite(self.cost_overrun) and 0 < self.cost_overrun <= 10):
+            problems.append(Problem("cost_overrun", "Den forventede omkostningsfaktor skal ligge mellem 0 og 10."))
+        if any(not (np.isfinite(v) and v >= 0) for v in self.evidence_widening.values()):
+            problems.append(Problem("evidence_widening", "Udvidelsesfaktorerne skal være tal på mindst 0."))
+        if problems:
+            raise ScenarioError(problems)
+
+
+def _study_for(kb: KnowledgeBase, outcome: str, spec: UncertaintySpec) -> pd.Series | None:
+    studies = kb.effect_studies
+    if outcome in spec.studies:
+        hit = studies[studies["id"] == spec.studies[outcome]]
+        if hit.empty:
+            raise ScenarioError([Problem("studies", f"Ukendt effektstudie '{spec.studies[outcome]}'.")])
+        return hit.iloc[0]
+    hit = studies[studies["outcome"] == outcome]
+    if hit.empty:
+        return None
+    # strongest evidence first (level 1), then a study with an interval
+    hit = hit.assign(_no_ci=hit["ci_low"].isna() | hit["ci_high"].isna()).sort_values(
+        ["evidence_level", "_no_ci"], kind="stable"
+    )
+    return hit.iloc[0]
+
+
+def _two_proportion_se(study: pd.Series) -> float | None:
+    pt, pc, n = study.get("rate_treatment"), study.get("rate_control"), study.get("n")
+    if any(v is None or pd.isna(v) for v in (pt, pc, n)):
+        return None
+    half = float(n) / 2
+    return float(np.sqrt(pt * (1 - pt) / half + pc * (1 - pc) / half))
+
+
+def effect_uncertainty(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec) -> pd.DataFrame:
+    """Per outcome: base success rate, the study used (if any), one-way low/high and Monte Carlo sd."""
+    rows = []
+    for o, base in zip(model.outcomes, model.success):
+        study = _study_for(kb, o, spec) if spec.use_studies else None
+        has_ci = study is not None and pd.notna(study["ci_low"]) and pd.notna(study["ci_high"])
+        level = int(study["evidence_level"]) if study is not None else None
+        widening = spec.evidence_widening.get(level, 1.0) if level is not None else 1.0
+        se2 = _two_proportion_se(study) if study is not None and not has_ci else None
+        if has_ci:
+            low = base - (study["success_rate"] - study["ci_low"])
+            high = base + (study["ci_high"] - study["success_rate"])
+            se = (study["ci_high"] - study["ci_low"]) / (2 * Z95)
+        elif se2 is not None:
+            low, high, se = base - Z95 * se2, base + Z95 * se2, se2
+        else:
+            low, high = base * (1 - spec.rel_range), base * (1 + spec.rel_range)
+            se = spec.success_sd * base
+        rows.append(
+            {
+                "outcome": o,
+                "name": model.outcome_names[o],
+                "base": float(base),
+                "study": study["id"] if study is not None else None,
+                "evidence_level": level,
+                "source": "studie" if has_ci or se2 is not None else "antaget",
+                "low": float(np.clip(low, 0, 1)),
+                "high": float(np.clip(high, 0, 1)),
+                "se": float(se),
+                "widening": float(widening),
+                "sd": float(se * widening),
+            }
+        )
+    return pd.DataFrame(rows)

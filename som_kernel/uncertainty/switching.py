@@ -1,0 +1,128 @@
+"""Switching values: the input level at which the net result at the horizon is exactly zero.
+
+The net result at the horizon is linear in each success rate and in the cost level:
+    net = Σ_o rate_o · C_o + K      (C_o: kroner per unit success rate of outcome o; K: the costs)
+so  rate_o* = rate_o − net / C_o,   scale* = −K / Σ_o rate_o·C_o,   cost multiplier* = −Σ_o rate_o·C_o / K.
+A value is None when there is no solution in range (rate 0–1, scale ≥ 0 with every rate ≤ 1, multiplier ≥ 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..knowledge import KnowledgeBase
+from ..scenario import Scenario, build_scenario
+from .model import COLUMNS, Inputs, LinearModel, break_even_years, build_model, evaluate
+
+_EPS = 1e-9
+
+
+def _per_outcome(model: LinearModel, discounted: bool) -> tuple[np.ndarray, np.ndarray]:
+    """C (O, 4): net at the horizon per unit success rate of each outcome; K (4,): costs at the horizon."""
+    n_out = len(model.outcomes)
+    zero_cost = np.zeros((n_out, len(model.cost_lines)))
+    C = evaluate(model, Inputs(success=np.eye(n_out), cost=zero_cost), discounted).sum(axis=1)
+    K = evaluate(model, Inputs(success=np.zeros((1, n_out))), discounted).sum(axis=1)[0]
+    return C, K
+
+
+def switching_values(
+    scenario: Scenario, kb: KnowledgeBase, discounted: bool = False, model: LinearModel | None = None
+) -> pd.DataFrame:
+    """Tidy table per actor × input: kind ('success_rate' per outcome, 'success_scale' for all outcomes
+    scaled together, 'cost_multiplier'), the base value, the switching value (None if none in range) and
+    the base net result at the horizon (kroner)."""
+    model = model or build_model(scenario, kb)
+    C, K = _per_outcome(model, discounted)
+    rates = model.success
+    cons = rates @ C  # (4,)
+    rows = []
+    for a, actor in enumerate(COLUMNS):
+        net = cons[a] + K[a]
+        for i, o in enumerate(model.outcomes):
+            v = None
+            if abs(C[i, a]) > _EPS:
+                v = float(rates[i] - net / C[i, a])
+                v = v if -_EPS <= v <= 1 + _EPS else None
+            rows.append(_row(actor, "success_rate", o, f"Succesrate: {model.outcome_names[o]}", rates[i], v, net))
+        v = None
+        if abs(cons[a]) > _EPS:
+            lam = float(-K[a] / cons[a])
+            v = lam if lam >= -_EPS and (rates * lam).max(initial=0) <= 1 + _EPS else None
+        rows.append(_row(actor, "success_scale", "", "Alle succesrater (andel af basis)", 1.0, v, net))
+        v = None
+        if abs(K[a]) > _EPS:
+            m = float(-cons[a] / K[a])
+            v = m if m >= -_EPS else None
+        rows.append(_row(actor, "cost_multiplier", "", "Omkostningsniveau (faktor)", 1.0, v, net))
+    out = pd.DataFrame(rows)
+    out["value"] = out["value"].astype(object).where(out["value"].notna(), None)
+    return out
+
+
+def _row(actor, kind, outcome, label, base, value, net) -> dict:
+    if value is not None:
+        value = max(0.0, value)  # −1e-12 from rounding is 0
+    return {
+        "actor": actor,
+        "kind": kind,
+        "outcome": outcome,
+        "label": label,
+        "base": float(base),
+        "value": value,
+        "net_base": float(net),
+    }
+
+
+def break_even_by_success(
+    scenario: Scenario,
+    kb: KnowledgeBase,
+    rates: np.ndarray | None = None,
+    outcome: str | None = None,
+    discounted: bool = False,
+    model: LinearModel | None = None,
+) -> pd.DataFrame:
+    """Earliest break-even year per actor as a function of the success rate.
+
+    With one outcome (or `outcome` named) the x column `success_rate` is that outcome's rate, default grid
+    0–100 % in steps of 1 point. With several outcomes and no `outcome`, every rate is scaled together and x
+    is the `scale` of the base rates (default 0–3 in steps of 0.02, cut where a rate would pass 100 %).
+    Columns: x, kommune, region, stat, total (Int64, <NA> = no break-even within the horizon)."""
+    model = model or build_model(scenario, kb)
+    if outcome is None and len(model.outcomes) == 1:
+        outcome = model.outcomes[0]
+    if outcome is not None:
+        i = model.outcomes.index(outcome)
+        x = np.linspace(0, 1, 101) if rates is None else np.asarray(rates, dtype=float)
+        success = np.tile(model.success, (len(x), 1))
+        success[:, i] = x
+        name = "success_rate"
+    else:
+        x = np.linspace(0, 3, 151) if rates is None else np.asarray(rates, dtype=float)
+        top = model.success.max(initial=0)
+        if top > 0:
+            x = x[x * top <= 1 + _EPS]
+        success = x[:, None] * model.success[None, :]
+        name = "scale"
+    be = break_even_years(evaluate(model, Inputs(success=success), discounted), model.years)
+    out = pd.DataFrame(be, columns=list(COLUMNS)).astype("Int64")
+    out.insert(0, name, x)
+    return out
+
+
+def with_success_rates(scenario: Scenario, rates: dict[str, float]) -> Scenario:
+    """A copy of `scenario` with the success rates in `rates` (outcome → rate) replaced."""
+    data = scenario.model_dump()
+    for o in data["outcomes"]:
+        if o["outcome"] in rates:
+            o["success_rate"] = float(rates[o["outcome"]])
+    return build_scenario(data)
+
+
+def with_cost_multiplier(scenario: Scenario, factor: float) -> Scenario:
+    """A copy of `scenario` with every cost amount (start-up, running, fixed, baseline) × `factor`."""
+    data = scenario.model_dump()
+    for line in ("startup", "running_per_participant", "running_per_year", "baseline_per_participant"):
+        data["costs"][line] = {a: v * factor for a, v in data["costs"][line].items()}
+    return build_scenario(data)
