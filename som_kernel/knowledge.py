@@ -8,6 +8,8 @@ column. A loaded knowledge base is immutable; local values are overlays in the s
 from __future__ import annotations
 
 import csv
+import io
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,10 +92,17 @@ class Service(_Sourced):
 class Price(_Sourced):
     service: str
     actor: Actor
-    price: float = Field(ge=0)
+    price: float
     unit: str
     price_year: int = Field(ge=1990, le=2100)
     note: str = ""
+
+    @field_validator("price")
+    @classmethod
+    def _non_negative(cls, v: float) -> float:
+        if not (v >= 0 and math.isfinite(v)):
+            raise ValueError(f"prisen må ikke være negativ eller uendelig (fik {v:g})")
+        return v
 
 
 class Consequence(_Sourced):
@@ -173,7 +182,7 @@ class KnowledgeBase:
     def index_for(self, year: int) -> float:
         """The net price index (nettoprisindeks) for `year`; KnowledgeError if the year is missing."""
         if not self._index:
-            self._index.update(zip(self.net_price_index["year"], self.net_price_index["index"]))
+            self._index.update(zip(self.net_price_index["year"], self.net_price_index["index"], strict=True))
         try:
             return self._index[int(year)]
         except KeyError:
@@ -205,70 +214,128 @@ def _read_table(path: Path, model: type[_Row], problems: list[Problem]) -> pd.Da
     if not path.exists():
         problems.append(Problem(name, "Tabellen mangler i vidensdatabasen."))
         return pd.DataFrame(columns=columns)
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        unknown = [c for c in header if c not in model.model_fields]
-        required = [c for c, fi in model.model_fields.items() if fi.is_required()]
-        missing = [c for c in required if c not in header]
-        if unknown:
-            problems.append(Problem(name, f"Ukendte kolonner: {', '.join(unknown)}."))
-        if missing:
-            problems.append(Problem(name, f"Manglende kolonner: {', '.join(missing)}."))
-        if unknown or missing:
-            return pd.DataFrame(columns=columns)
-        rows = []
-        for line_no, raw in enumerate(reader, start=2):
-            if None in raw or any(v is None for v in raw.values()):
-                problems.append(Problem(f"{name}:række {line_no}", "Forkert antal felter i rækken."))
-                continue
-            data = {k: v for k, v in raw.items() if not (v == "" and not model.model_fields[k].is_required())}
-            try:
-                rows.append(model.model_validate(data).model_dump())
-            except ValidationError as e:
-                problems.extend(pydantic_problems(e, prefix=f"{name}:række {line_no}:kolonne "))
-    return pd.DataFrame(rows, columns=columns)
+    try:
+        # utf-8-sig: a file saved from Excel starts with a byte-order mark, which must not end up in a column name
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        problems.append(Problem(name, f"Filen er ikke gemt som UTF-8 (byte {e.start}). Gem den som CSV UTF-8."))
+        return pd.DataFrame(columns=columns)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    unknown = [c for c in header if c not in model.model_fields]
+    required = [c for c, fi in model.model_fields.items() if fi.is_required()]
+    missing = [c for c in required if c not in header]
+    if not header:
+        problems.append(Problem(name, "Tabellen er tom (ingen overskriftsrække)."))
+        return pd.DataFrame(columns=columns)
+    if unknown:
+        problems.append(
+            Problem(name, f"Ukendte kolonner: {', '.join(unknown)}. Tilladte kolonner: {', '.join(columns)}.")
+        )
+    if missing:
+        problems.append(Problem(name, f"Manglende kolonner: {', '.join(missing)}."))
+    if len(set(header)) != len(header):
+        problems.append(Problem(name, "Overskriftsrækken har den samme kolonne mere end én gang."))
+    if unknown or missing or len(set(header)) != len(header):
+        return pd.DataFrame(columns=columns)
+    rows, lines = [], []
+    sourced = issubclass(model, _Sourced)
+    for raw in reader:
+        line_no = reader.line_num
+        if None in raw or any(v is None for v in raw.values()):
+            problems.append(
+                Problem(
+                    f"{name}:række {line_no}",
+                    f"Forkert antal felter i rækken (der skal være {len(header)}); er rækken afbrudt?",
+                )
+            )
+            continue
+        if not any(v.strip() for v in raw.values()):
+            continue  # a blank line
+        data = {k: v for k, v in raw.items() if not (v == "" and not model.model_fields[k].is_required())}
+        try:
+            row = model.model_validate(data).model_dump()
+        except ValidationError as e:
+            problems.extend(pydantic_problems(e, prefix=f"{name}:række {line_no}:kolonne "))
+            continue
+        if sourced and not row["illustrative"] and not row["source_url"]:
+            problems.append(
+                Problem(
+                    f"{name}:række {line_no}:kolonne source_url",
+                    "Skal udfyldes med kildens adresse, når rækken ikke er illustrativ (illustrative=false).",
+                )
+            )
+            continue
+        rows.append(row)
+        lines.append(line_no)
+    if not rows and not any(p.where.startswith(name) for p in problems):
+        problems.append(Problem(name, "Tabellen har ingen rækker."))
+    # indexed by the row's line number in the file (header = 1) so later checks can name it; reset after loading
+    return pd.DataFrame(rows, columns=columns, index=pd.Index(lines, dtype=int))
+
+
+def _where(name: str, line: int, column: str | None = None) -> str:
+    """'prices.csv:række 7:kolonne unit': `line` is the row's line number in the file (the header is line 1)."""
+    return f"{name}:række {line}" + (f":kolonne {column}" if column else "")
 
 
 def _check_unique(df: pd.DataFrame, keys: list[str], name: str, problems: list[Problem]) -> None:
     dup = df[df.duplicated(keys, keep="first")]
     for i in dup.index:
         key = ", ".join(f"{k}={df.at[i, k]}" for k in keys)
-        problems.append(Problem(f"{name}:række {i + 2}", f"Dublet: {key} findes allerede."))
+        problems.append(Problem(_where(name, i, keys[0]), f"Dublet: {key} findes allerede."))
 
 
-def _check_refs(df, column, valid, name, what, problems, rows=None):
+def _check_refs(df: pd.DataFrame, column: str, valid, name: str, what: str, problems: list[Problem]) -> None:
     for i, v in df[column].items():
         if v not in valid:
-            problems.append(
-                Problem(f"{name}:række {i + 2}:kolonne {column}", f"Ukendt {what} '{v}'.")
-            )
+            problems.append(Problem(_where(name, i, column), f"Ukendt {what} '{v}'."))
 
 
-def _check_references(kb: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+def _check_references(kb: dict[str, pd.DataFrame], meta: Meta, problems: list[Problem]) -> None:
+    """Unique keys, references between tables, units and price years; frames are indexed by file line number."""
     tg = set(kb["target_groups.csv"]["id"])
     out = kb["outcomes.csv"]
     svc = kb["services.csv"]
-    units = dict(zip(svc["id"], svc["unit"]))
-    _check_unique(kb["target_groups.csv"], ["id"], "target_groups.csv", problems)
-    _check_unique(out, ["id"], "outcomes.csv", problems)
-    _check_unique(svc, ["id"], "services.csv", problems)
-    _check_unique(kb["prices.csv"], ["service", "actor"], "prices.csv", problems)
-    _check_unique(
-        kb["consequences.csv"], ["target_group", "outcome", "service", "year"], "consequences.csv", problems
-    )
-    _check_unique(kb["effect_studies.csv"], ["id"], "effect_studies.csv", problems)
-    _check_unique(kb["net_price_index.csv"], ["year"], "net_price_index.csv", problems)
-    _check_refs(out, "target_group", tg, "outcomes.csv", "målgruppe", problems)
-    outcome_group = dict(zip(out["id"], out["target_group"]))
-
     prices = kb["prices.csv"]
+    cons = kb["consequences.csv"]
+    units = dict(zip(svc["id"], svc["unit"], strict=True))
+    for table, keys in (
+        ("target_groups.csv", ["id"]),
+        ("outcomes.csv", ["id"]),
+        ("services.csv", ["id"]),
+        ("prices.csv", ["service", "actor"]),
+        ("consequences.csv", ["target_group", "outcome", "service", "year"]),
+        ("effect_studies.csv", ["id"]),
+        ("net_price_index.csv", ["year"]),
+    ):
+        _check_unique(kb[table], keys, table, problems)
+    _check_refs(out, "target_group", tg, "outcomes.csv", "målgruppe", problems)
+    outcome_group = dict(zip(out["id"], out["target_group"], strict=True))
+
+    index_years = sorted(int(y) for y in kb["net_price_index.csv"]["year"])
+    span = f"{index_years[0]}–{index_years[-1]}" if index_years else "ingen år"
+    if meta.default_price_year not in index_years:
+        problems.append(
+            Problem(
+                "meta.yaml",
+                f"Standard-prisniveauet {meta.default_price_year} findes ikke i nettoprisindekset ({span}).",
+            )
+        )
+
     _check_refs(prices, "service", units, "prices.csv", "ydelse", problems)
     for i, r in prices.iterrows():
         want = f"kr. pr. {units.get(r['service'], '?')}"
         if r["service"] in units and r["unit"] != want:
             problems.append(
-                Problem(f"prices.csv:række {i + 2}:kolonne unit", f"Enheden skal være '{want}', ikke '{r['unit']}'.")
+                Problem(_where("prices.csv", i, "unit"), f"Enheden skal være '{want}' som ydelsen, ikke '{r['unit']}'.")
+            )
+        if r["price_year"] not in index_years:
+            problems.append(
+                Problem(
+                    _where("prices.csv", i, "price_year"),
+                    f"Prisåret {r['price_year']} findes ikke i nettoprisindekset ({span}).",
+                )
             )
 
     for table in ("consequences.csv", "effect_studies.csv"):
@@ -276,36 +343,43 @@ def _check_references(kb: dict[str, pd.DataFrame], problems: list[Problem]) -> N
         _check_refs(df, "target_group", tg, table, "målgruppe", problems)
         for i, r in df.iterrows():
             if r["outcome"] not in outcome_group:
-                problems.append(Problem(f"{table}:række {i + 2}:kolonne outcome", f"Ukendt effektmål '{r['outcome']}'."))
-            elif outcome_group[r["outcome"]] != r["target_group"]:
+                problems.append(Problem(_where(table, i, "outcome"), f"Ukendt effektmål '{r['outcome']}'."))
+            elif r["target_group"] in tg and outcome_group[r["outcome"]] != r["target_group"]:
                 problems.append(
                     Problem(
-                        f"{table}:række {i + 2}:kolonne outcome",
+                        _where(table, i, "outcome"),
                         f"Effektmålet '{r['outcome']}' hører til målgruppen '{outcome_group[r['outcome']]}', "
                         f"ikke '{r['target_group']}'.",
                     )
                 )
 
-    cons = kb["consequences.csv"]
     _check_refs(cons, "service", units, "consequences.csv", "ydelse", problems)
     priced = set(prices["service"])
     for i, r in cons.iterrows():
         if r["service"] in units and r["unit"] != units[r["service"]]:
             problems.append(
                 Problem(
-                    f"consequences.csv:række {i + 2}:kolonne unit",
+                    _where("consequences.csv", i, "unit"),
                     f"Enheden skal være '{units[r['service']]}' som ydelsen, ikke '{r['unit']}'.",
                 )
             )
         if r["service"] in units and r["service"] not in priced:
             problems.append(
-                Problem(f"consequences.csv:række {i + 2}:kolonne service", f"Ydelsen '{r['service']}' har ingen pris.")
+                Problem(
+                    _where("consequences.csv", i, "service"), f"Ydelsen '{r['service']}' har ingen pris i prices.csv."
+                )
             )
     for i, r in kb["effect_studies.csv"].iterrows():
         lo, hi = r["ci_low"], r["ci_high"]
         if pd.notna(lo) and pd.notna(hi) and not lo <= r["success_rate"] <= hi:
             problems.append(
-                Problem(f"effect_studies.csv:række {i + 2}", "Succesraten skal ligge mellem ci_low og ci_high.")
+                Problem(
+                    _where("effect_studies.csv", i, "success_rate"), "Succesraten skal ligge mellem ci_low og ci_high."
+                )
+            )
+        if pd.isna(lo) != pd.isna(hi):
+            problems.append(
+                Problem(_where("effect_studies.csv", i, "ci_low"), "Udfyld både ci_low og ci_high, eller ingen af dem.")
             )
 
 
@@ -322,12 +396,15 @@ def load_knowledge(path: str | os.PathLike | None = None) -> KnowledgeBase:
         meta = Meta.model_validate(yaml.safe_load(meta_path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         problems.append(Problem("meta.yaml", "Filen mangler (version og standard-prisniveau)."))
-    except (ValidationError, yaml.YAMLError) as e:
-        problems.append(Problem("meta.yaml", f"Ugyldig: {e}"))
+    except ValidationError as e:
+        problems.extend(pydantic_problems(e, prefix="meta.yaml:felt "))
+    except yaml.YAMLError as e:
+        problems.append(Problem("meta.yaml", f"Filen er ikke gyldig YAML: {e}"))
     if not problems:
-        _check_references(tables, problems)
+        _check_references(tables, meta, problems)
     if problems:
         raise KnowledgeError(problems)
+    tables = {name: df.reset_index(drop=True) for name, df in tables.items()}
     kb = KnowledgeBase(
         target_groups=tables["target_groups.csv"],
         outcomes=tables["outcomes.csv"],

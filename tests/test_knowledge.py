@@ -1,0 +1,153 @@
+"""The shipped knowledge base (knowledge/): content, provenance and the stable ids other modules rely on."""
+
+import pytest
+
+from som_kernel import ACTORS, WELFARE_AREAS, load_knowledge
+from som_kernel.knowledge import TARGET_GROUP_AREAS
+
+STABLE_TARGET_GROUPS = {
+    "hjemloeshed",
+    "stofmisbrug",
+    "psykisk_lidelse",
+    "handicap",
+    "udsatte_boern",
+    "unge_udenfor",
+    "indsatte",
+}
+STABLE_OUTCOMES = {
+    "hjemloeshed_ud_af_hjemloeshed": "hjemloeshed",
+    "stofmisbrug_stoffri": "stofmisbrug",
+    "psykisk_lidelse_job_uddannelse": "psykisk_lidelse",
+    "handicap_beskaeftigelse": "handicap",
+    "udsatte_boern_anbringelse_undgaaet": "udsatte_boern",
+    "unge_udenfor_uddannelse": "unge_udenfor",
+    "indsatte_ingen_ny_kriminalitet": "indsatte",
+    "indsatte_ingen_ny_alvorlig_kriminalitet": "indsatte",
+    "indsatte_job_uddannelse": "indsatte",
+}
+SOURCED_TABLES = (
+    "target_groups",
+    "outcomes",
+    "services",
+    "prices",
+    "consequences",
+    "effect_studies",
+    "net_price_index",
+)
+
+
+def test_meta(kb):
+    assert kb.meta.version == "2026.1"
+    assert kb.meta.default_price_year == 2024
+
+
+def test_stable_ids(kb):
+    assert STABLE_TARGET_GROUPS <= set(kb.target_groups["id"])
+    outcome_group = dict(zip(kb.outcomes["id"], kb.outcomes["target_group"], strict=True))
+    for outcome, group in STABLE_OUTCOMES.items():
+        assert outcome_group[outcome] == group
+    studies = kb.effect_studies.set_index("id")
+    assert studies.loc["ips_projekt_inklusion", "outcome"] == "psykisk_lidelse_job_uddannelse"
+    assert studies.loc["ips_projekt_inklusion", "success_rate"] == 0.13
+    assert studies.loc["primus_motor_mentor", "outcome"] == "indsatte_ingen_ny_kriminalitet"
+
+
+def test_ips_rates_from_projekt_inklusion(kb):
+    ips = kb.effect_studies.set_index("id").loc["ips_projekt_inklusion"]
+    # 59,1 % in job/education with IPS vs 46,5 % with usual care = 12,6 points (stored rounded: 0,13)
+    assert (ips["rate_treatment"], ips["rate_control"]) == (0.591, 0.465)
+    assert ips["rate_treatment"] - ips["rate_control"] == pytest.approx(ips["success_rate"], abs=0.005)
+    assert ips["n"] == 720 and ips["design"] == "RCT" and ips["evidence_level"] == 1
+
+
+def test_at_least_40_services_in_all_six_welfare_areas(kb):
+    assert len(kb.services) >= 40
+    assert set(kb.services["welfare_area"]) == set(WELFARE_AREAS)
+    # tax is the only revenue; everything else is spending
+    assert set(kb.services.loc[kb.services["flow"] == "revenue", "welfare_area"]) == {"tax"}
+
+
+def test_every_target_group_area_is_covered(kb):
+    assert set(kb.target_groups["area"]) == set(TARGET_GROUP_AREAS)
+
+
+def test_every_outcome_has_consequences_for_years_1_to_10(kb):
+    for outcome in kb.outcomes["id"]:
+        rows = kb.consequences[kb.consequences["outcome"] == outcome]
+        assert set(rows["year"]) == set(range(1, 11)), outcome
+
+
+def test_every_target_group_has_an_outcome_and_an_effect_study(kb):
+    assert set(kb.outcomes["target_group"]) == set(kb.target_groups["id"])
+    assert set(kb.effect_studies["target_group"]) == set(kb.target_groups["id"])
+
+
+def test_every_service_has_a_price_for_each_actor(kb):
+    pairs = set(zip(kb.prices["service"], kb.prices["actor"], strict=True))
+    assert pairs == {(s, a) for s in kb.services["id"] for a in ACTORS}
+    # and someone pays for (or receives) every service
+    assert (kb.prices.groupby("service")["price"].sum() > 0).all()
+
+
+def test_every_number_has_a_source_and_a_unit(kb):
+    for name in SOURCED_TABLES:
+        df = getattr(kb, name)
+        assert (df["source_title"].str.len() >= 3).all(), name
+        public = df[~df["illustrative"]]
+        assert public["source_url"].str.startswith(("http://", "https://")).all(), name
+    assert (kb.prices["unit"].str.startswith("kr. pr. ")).all()
+    assert (kb.consequences["unit"].str.len() > 0).all()
+    units = dict(zip(kb.services["id"], kb.services["unit"], strict=True))
+    assert (kb.consequences["unit"] == kb.consequences["service"].map(units)).all()
+
+
+def test_illustrative_sources_do_not_pose_as_public(kb):
+    # the generic "illustrative estimate" source never backs a row that claims to be public
+    for name in SOURCED_TABLES:
+        df = getattr(kb, name)
+        generic = df["source_title"].str.startswith("Illustrativt skøn")
+        assert df.loc[generic, "illustrative"].all(), name
+
+
+def test_calibrated_rows_are_the_inmate_rows_and_marked_illustrative(kb):
+    cal = kb.consequences[kb.consequences["calibrated_to"] != ""]
+    assert set(cal["target_group"]) == {"indsatte"}
+    assert cal["illustrative"].all()  # only the total is public, the split over services and years is ours
+    assert set(cal["calibrated_to"]) == {
+        "JM 2021: 505.300 kr. pr. succes efter 10 år",
+        "JM 2021: 764.000 kr. pr. succes efter 10 år",
+        "JM 2021: 557.000 kr. pr. succes efter 10 år",
+    }
+
+
+def test_net_price_index_covers_2015_to_2026_from_dst(kb):
+    npi = kb.net_price_index.set_index("year")
+    assert list(npi.index) == list(range(2015, 2027))
+    # annual means of DST's monthly index: 2015 = 100,0; 2020 = 103,9; 2023 = 118,0
+    assert npi.loc[2015, "index"] == 100.0
+    assert kb.price_factor(2015, 2020) == pytest.approx(1.039)
+    assert kb.price_factor(2023, 2024) == pytest.approx(118.7 / 118.0)
+    # whole public years are not illustrative; 2024 (half a year) and the projections are
+    assert not npi.loc[2015:2023, "illustrative"].any()
+    assert npi.loc[2024:2026, "illustrative"].all()
+
+
+def test_public_prices_are_the_published_figures(kb):
+    p = kb.prices.set_index(["service", "actor"])
+    # Kriminalforsorgen 2015: 1.469 kr. per inmate per day (prisons and arresthuse on average), paid by the state
+    assert (p.loc[("faengselsdoegn", "stat"), "price"], p.loc[("faengselsdoegn", "stat"), "price_year"]) == (1469, 2015)
+    # kontanthjælp 2023: 11.944 kr./month · 12 / 52 = 2.756,3 kr./week; 75 % kommune = 2.067, 25 % stat = 689
+    assert p.loc[("kontanthjaelp", "kommune"), "price"] == 2067
+    assert p.loc[("kontanthjaelp", "stat"), "price"] == 689
+    # placements 2019: foster family ≈ 470.000 kr., institution ≈ 1.160.000 kr. a year
+    assert p.loc[("anbringelse_institution", "kommune"), "price"] == 1_160_000
+
+
+def test_fixture_knowledge_base_still_loads(kb_small):
+    # the lead's golden tests depend on it; the stricter loader must accept it unchanged
+    assert list(kb_small.services["id"]) == ["benefit", "tax", "shelter", "bedday"]
+
+
+def test_env_variable_selects_the_knowledge_base(monkeypatch, kb_small):
+    monkeypatch.setenv("SOM_KNOWLEDGE", str(kb_small.path))
+    assert load_knowledge().meta.version == "test-1"
