@@ -36,3 +36,14 @@ def parse_number(text: str) -> float:
         raise ValueError("tom værdi")
     t = t.replace(".", "").replace(",", ".")
     return float(t)
+
+
+ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", "total": "I alt"}
+
+
+def table(frame, decimals: int = 0, names: dict[str, str] | None = None):
+    """A DataFrame of amounts as Danish-formatted text, with Danish actor names as column headers."""
+    names = {**ACTOR_NAMES_DA, **(names or {})}
+    out = frame.map(lambda x: number(x, decimals)).rename(columns=names)
+    out.columns.name = None
+    return out
