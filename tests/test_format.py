@@ -1,0 +1,42 @@
+"""Danish number formats used everywhere in the UI."""
+
+import pandas as pd
+import pytest
+
+from som_kernel.ui.format import kr, mio_kr, number, parse_number, pct, table
+
+
+def test_number_uses_dot_thousands_and_decimal_comma():
+    assert number(1234567.891) == "1.234.568"
+    assert number(1234567.891, 2) == "1.234.567,89"
+    assert number(-5300) == "−5.300"  # a real minus sign
+    assert number(-0.2) == "0"  # no "−0"
+    assert number(float("nan")) == "–"
+
+
+def test_units():
+    assert kr(-5300) == "−5.300 kr."
+    assert mio_kr(84_000_000) == "84,0 mio. kr."
+    assert pct(0.125) == "12,5 %"
+    assert pct(0.13, 0) == "13 %"
+
+
+@pytest.mark.parametrize(
+    "text,value", [("1.234,5", 1234.5), ("−12", -12), ("12,5 %", 12.5), ("1.000 kr.", 1000), ("-3", -3)]
+)
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+def test_parse_number_rejects_text():
+    with pytest.raises(ValueError):
+        parse_number("")
+    with pytest.raises(ValueError):
+        parse_number("mange")
+
+
+def test_table_formats_and_names_actors_in_danish():
+    frame = pd.DataFrame({"kommune": [1500.0], "total": [-2500000.0]}, index=[2026])
+    out = table(frame)
+    assert list(out.columns) == ["Kommune", "I alt"]
+    assert out.loc[2026, "I alt"] == "−2.500.000"
