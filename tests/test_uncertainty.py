@@ -18,6 +18,8 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge
 from som_kernel.ui.format import pct
@@ -514,3 +516,42 @@ def test_tab_shows_danish_message_for_invalid_scenario(kb_small):
     assert "Ukendt målgruppe" in tab.message.value
     tab.button.click()  # nothing to run on: a message, no exception
     assert "ingen gyldig beregning" in tab.mc_note.value
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rate=st.floats(0.01, 0.6),
+    cost=st.floats(1000, 200_000),
+    horizon=st.integers(1, 3),
+    offset=st.sampled_from([0, 1]),
+)
+def test_switching_success_rate_property(kb_small, rate, cost, horizon, offset):
+    # for any rate and running cost: if the total has a switching success rate in 0–1, the engine gives 0 there
+    data = scenario_b().model_dump()
+    data["outcomes"][0]["success_rate"] = rate
+    data["costs"]["running_per_participant"]["kommune"] = cost
+    data["settings"].update(horizon_years=horizon, consequence_offset=offset)
+    sc = build_scenario(data)
+    v = _value(switching_values(sc, kb_small), "total", "success_rate", "job")
+    if v is not None:
+        assert calculate(with_success_rates(sc, {"job": v}), kb_small).totals()["total"] == pytest.approx(0, abs=1.0)
+    m = _value(switching_values(sc, kb_small), "total", "cost_multiplier")
+    assert calculate(with_cost_multiplier(sc, m), kb_small).totals()["total"] == pytest.approx(0, abs=1.0)
+
+
+def test_scenario_without_consequences_or_costs(kb_small):
+    # a user-defined target group with no local consequences and no costs: everything is 0 and nothing breaks
+    sc = build_scenario(
+        {
+            "custom_target_group": {"name": "Egen", "outcomes": {"a": "A"}},
+            "participants": [5],
+            "duration_years": 1,
+            "outcomes": [{"outcome": "a", "success_rate": 0.2}],
+            "settings": SETTINGS,
+        }
+    )
+    assert (base_net(build_model(sc, kb_small)).to_numpy() == 0).all()
+    assert switching_values(sc, kb_small)["value"].isna().all()
+    mc = monte_carlo(sc, kb_small, 100, seed=1)
+    assert (mc.prob_positive().to_numpy() == 0).all()
+    assert (one_way(sc, kb_small)["swing"] == 0).all()

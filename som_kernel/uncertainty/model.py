@@ -47,6 +47,9 @@ class LinearModel:
     cost_lines: tuple[str, ...]  # (L,) engine cost line ids present
     cost: np.ndarray  # (L, T, A) kroner per cost line (costs negative, baseline savings positive)
     discount: np.ndarray  # (T,) discount factor 1/(1+r)^(year − first year)
+    # the fast path's right-hand side: [unit; cost] with a total column, (G + L, T·4), undiscounted/discounted
+    stack: np.ndarray
+    stack_discounted: np.ndarray
 
     @property
     def cost_names(self) -> dict[str, str]:
@@ -121,6 +124,9 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
         cost[li, ti, ai] = pivot.to_numpy()
 
     names = dict(zip(kb.services["id"], kb.services["name"]))
+    both = np.concatenate([unit, cost])
+    both = np.concatenate([both, both.sum(axis=2, keepdims=True)], axis=2)  # (G + L, T, 4)
+    discount = 1.0 / (1.0 + s.discount_rate) ** (years - first)
     return LinearModel(
         scenario=scenario,
         years=years,
@@ -138,7 +144,9 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
         unit=unit,
         cost_lines=cost_lines,
         cost=cost,
-        discount=1.0 / (1.0 + s.discount_rate) ** (years - first),
+        discount=discount,
+        stack=both.reshape(len(both), T * (A + 1)),
+        stack_discounted=(both * discount[None, :, None]).reshape(len(both), T * (A + 1)),
     )
 
 
@@ -174,12 +182,18 @@ def evaluate(model: LinearModel, inputs: Inputs, discounted: bool = False) -> np
     cmult = _column(inputs.consequence, D, G)
     pmult = _column(inputs.price, D, S)
     o_g, s_g = model.groups["o"].to_numpy(), model.groups["s"].to_numpy()
-    weight = success[:, o_g] * cmult * pmult[:, s_g]  # (D, G)
     if inputs.persistence is None:
-        net = weight @ model.unit.reshape(G, T * A)
-    else:  # per consequence row, since persistence differs per consequence year
-        pers = inputs.persistence[:, model.row_outcome, model.row_k - 1]  # (D, R)
-        net = (weight[:, model.row_group] * pers) @ model.row_unit.reshape(-1, T * A)
+        # one matrix product: [success·consequence·price | cost multipliers] @ [unit; cost]
+        w = np.empty((D, G + L))
+        np.multiply(success[:, o_g], cmult, out=w[:, :G])
+        w[:, :G] *= pmult[:, s_g]
+        w[:, G:] = _column(inputs.cost, D, L)
+        net = w @ (model.stack_discounted if discounted else model.stack)
+        return net.reshape(D, T, A + 1)
+    # per consequence row, since persistence differs per consequence year (few draws: sensitivity)
+    weight = success[:, o_g] * cmult * pmult[:, s_g]  # (D, G)
+    pers = inputs.persistence[:, model.row_outcome, model.row_k - 1]  # (D, R)
+    net = (weight[:, model.row_group] * pers) @ model.row_unit.reshape(-1, T * A)
     if L:
         net = net + _column(inputs.cost, D, L) @ model.cost.reshape(L, T * A)
     net = net.reshape(D, T, A)

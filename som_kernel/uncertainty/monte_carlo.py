@@ -28,9 +28,13 @@ GROUP_NAMES_DA = {"success": "Succesrate", "consequence": "Konsekvenser", "price
 
 
 def _lognormal_mean1(rng: np.random.Generator, shape: tuple[int, ...], sd: float) -> np.ndarray:
-    """Log-normal multipliers with mean 1 and standard deviation `sd` (sd = 0 → exactly 1)."""
-    sigma = np.sqrt(np.log1p(sd * sd))
-    return np.exp(sigma * rng.standard_normal(shape) - sigma * sigma / 2)
+    """Log-normal multipliers with mean 1 and standard deviation `sd` (sd = 0 → exactly 1). Drawn in
+    single precision (7 digits are plenty for a multiplier; it halves the time of the largest draws)."""
+    sigma = np.float32(np.sqrt(np.log1p(sd * sd)))
+    z = rng.standard_normal(shape, dtype=np.float32)
+    z *= sigma
+    z -= sigma * sigma / 2
+    return np.exp(z, out=z)
 
 
 def draw_inputs(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec, n: int, seed: int) -> Inputs:
