@@ -1,0 +1,460 @@
+"""Report helpers for the example notebooks: assumptions with sources, results per actor and area, break-even,
+a one-way sensitivity listing, key figures and the comparison with published figures.
+
+Pure functions that return DataFrames, dicts or text; the notebooks display them. Amounts are kroner at the
+scenario's price level (positive = gain to the public actor); rounding happens only in the text/display helpers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .engine import calculate, consequence_rows, unit_prices
+from .knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from .scenario import Scenario, build_scenario
+from .ui.format import kr, number, pct
+from .views import TOTAL, Result
+
+if TYPE_CHECKING:
+    import altair as alt
+
+# mimetype under which a notebook publishes its key figures; the runner reads it from the executed notebook
+KEY_FIGURES_MIME = "application/vnd.som.key-figures+json"
+# set by the runner: "svg" embeds charts as static SVG (HTML reports), "off" leaves them out (fast batch runs);
+# unset (JupyterLab, Voilà, nbval) they are offline widgets
+STATIC_CHARTS_ENV = "SOM_STATIC_CHARTS"
+
+ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
+
+
+def _fmt(x: float | None, unit: str = "kr") -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return kr(x) if unit == "kr" else pct(x) if unit == "pct" else number(x, 1 if unit == "1" else 0)
+
+
+# ---- assumptions -------------------------------------------------------------------------------------------
+
+
+def _source(row: pd.Series) -> str:
+    text = row["source_title"]
+    if row.get("source_url"):
+        text += f" ({row['source_url']})"
+    if row.get("illustrative"):
+        text += " [illustrativ]"
+    return text
+
+
+def assumptions(
+    scenario: Scenario, kb: KnowledgeBase, sources: dict[str, str] | None = None, effect_study: str | None = None
+) -> pd.DataFrame:
+    """The scenario's main assumptions in Danish (Antagelse, Værdi, Kilde). `sources` gives the source text per
+    assumption key (participants, duration, costs, success_rate, horizon); `effect_study` names the knowledge-base
+    effect study behind the success rate."""
+    src = sources or {}
+    s, c = scenario.settings, scenario.costs
+    rows = []
+    if scenario.target_group is not None:
+        tg = kb.target_groups.set_index("id").loc[scenario.target_group]
+        rows.append(("Målgruppe", tg["name"], _source(tg)))
+    outcomes = kb.outcomes.set_index("id")
+    for o in scenario.outcomes:
+        if o.outcome in outcomes.index:
+            rows.append(("Effektmål", outcomes.at[o.outcome, "name"], _source(outcomes.loc[o.outcome])))
+        study_src = src.get("success_rate", "Antagelse i beregningen")
+        if effect_study is not None:
+            st = kb.effect_studies.set_index("id").loc[effect_study]
+            study_src = f"{st['name']}: {pct(st['success_rate'])} ({st['design']}); {_source(st)}"
+        rows.append(("Succesrate (netto ift. basisalternativ)", pct(o.success_rate), study_src))
+    n = scenario.participants
+    starters = ", ".join(number(x) for x in n)
+    rows.append(("Deltagere (startende pr. år)", f"{starters} ({number(sum(n))} i alt)", src.get("participants", "")))
+    rows.append(("Forløbslængde", f"{scenario.duration_years} år", src.get("duration", "")))
+    per_year = c.running_per_participant.as_dict()
+    base = c.baseline_per_participant.as_dict()
+    net = sum(per_year.values()) - sum(base.values())
+    cost_text = f"{kr(sum(per_year.values()))} pr. deltager pr. år"
+    if sum(base.values()):
+        cost_text += f" minus basisalternativ {kr(sum(base.values()))} = {kr(net)} netto"
+    payers = ", ".join(f"{ACTOR_NAMES_DA[a]} {pct(v / sum(per_year.values()), 0)}" for a, v in per_year.items() if v)
+    if payers:
+        cost_text += f" (betales af {payers})"
+    if c.price_year is not None and c.price_year != s.price_year:
+        cost_text += f", i {c.price_year}-priser"
+    rows.append(("Omkostninger", cost_text, src.get("costs", "")))
+    startup, fixed = sum(c.startup.as_dict().values()), sum(c.running_per_year.as_dict().values())
+    if startup or fixed:
+        rows.append(("Faste omkostninger", f"opstart {kr(startup)}, drift {kr(fixed)} pr. år", src.get("costs", "")))
+    rows.append(("Tidshorisont", f"{s.horizon_years} år fra afslutningsåret", src.get("horizon", "")))
+    rows.append(("Prisniveau", str(s.price_year), f"Nettoprisindeks, vidensdatabase {kb.meta.version}"))
+    rows.append(("Diskonteringsrente", pct(s.discount_rate), src.get("discount_rate", "")))
+    cons = consequence_rows(scenario, kb)
+    if len(cons):
+        c_kb = kb.consequences
+        used = c_kb[(c_kb["target_group"] == scenario.target_group) & c_kb["outcome"].isin(cons["outcome"])]
+        illustrative = int(used["illustrative"].sum())
+        titles = "; ".join(sorted(set(used["source_title"])))
+        rows.append(
+            (
+                "Konsekvensestimater",
+                f"{cons['service'].nunique()} ydelser, {len(cons)} estimater ({illustrative} illustrative)",
+                titles,
+            )
+        )
+    return pd.DataFrame(rows, columns=["Antagelse", "Værdi", "Kilde"])
+
+
+def consequences_table(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
+    """Per service: change in use per successful person (year 1 and summed over the horizon), unit price per
+    actor at the scenario's price level, and the estimate's source."""
+    cons = consequence_rows(scenario, kb)
+    if cons.empty:
+        return pd.DataFrame()
+    svc = kb.services.set_index("id")
+    prices = unit_prices(scenario, kb)
+    kbc = kb.consequences[kb.consequences["target_group"] == scenario.target_group]
+    rows = []
+    for (outcome, service), g in cons.groupby(["outcome", "service"], sort=False):
+        first = g.sort_values("year").iloc[0]
+        src = kbc[(kbc["outcome"] == outcome) & (kbc["service"] == service)]
+        rows.append(
+            {
+                "Ydelse": svc.at[service, "name"],
+                "Område": WELFARE_AREA_NAMES_DA[svc.at[service, "welfare_area"]],
+                "Enhed": svc.at[service, "unit"],
+                "Ændring år 1": number(first["delta_use"], 1) if first["year"] == 1 else "0",
+                "Ændring i alt": number(g["delta_use"].sum(), 1),
+                **{f"Pris {ACTOR_NAMES_DA[a].lower()}": kr(prices.at[service, a]) for a in ACTORS},
+                "Kilde": "lokal værdi" if g["overridden"].any() else (_source(src.iloc[0]) if len(src) else ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---- results -------------------------------------------------------------------------------------------------
+
+
+def results_by_actor(result: Result, discounted: bool = False) -> pd.DataFrame:
+    """Net result per year and actor plus the cumulative total, in kroner (Danish column names)."""
+    by = result.by_year_actor(discounted)
+    out = by.rename(columns=ACTOR_NAMES_DA)
+    out["Akkumuleret i alt"] = by[TOTAL].cumsum()
+    out.index.name = "År"
+    return out
+
+
+def results_by_area(result: Result, discounted: bool = False) -> pd.DataFrame:
+    """Total over all years per welfare area (rows) and actor (columns), kroner; costs are their own row."""
+    t = result.table
+    col = "discounted" if discounted else "amount"
+    area = t["welfare_area"].map(WELFARE_AREA_NAMES_DA).where(t["kind"] == "consequence", "Indsatsens omkostninger")
+    out = t.groupby([area, t["actor"]])[col].sum().unstack("actor").reindex(columns=list(ACTORS)).fillna(0.0)
+    out[TOTAL] = out.sum(axis=1)
+    out = out.rename(columns=ACTOR_NAMES_DA)
+    out.index.name = "Område"
+    return out.sort_values("I alt", ascending=False)
+
+
+def formatted(df: pd.DataFrame, decimals: int = 0):
+    """A Styler with Danish number formats (for display in notebooks and HTML reports)."""
+    return df.style.format(lambda x: number(x, decimals) if isinstance(x, int | float) else x)
+
+
+def chart_cumulative(result: Result) -> alt.Chart:
+    """Line chart: cumulative net result per actor and in total, by year (kroner)."""
+    import altair as alt  # imported here: a batch run without charts then skips altair's slow import
+
+    cum = result.cumulative().rename(columns=ACTOR_NAMES_DA)
+    long = cum.reset_index().melt(id_vars="year", var_name="Aktør", value_name="kr")
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="År"),
+            y=alt.Y("kr:Q", title="Akkumuleret nettoresultat (kr.)"),
+            color=alt.Color("Aktør:N", sort=list(ACTOR_NAMES_DA.values())),
+            tooltip=["year:O", "Aktør:N", alt.Tooltip("kr:Q", format=",.0f")],
+        )
+        .properties(width=520, height=260, title="Akkumuleret nettoresultat pr. aktør")
+    )
+
+
+def chart_by_area(result: Result) -> alt.Chart:
+    """Stacked bars: net result per year split on welfare area (costs as their own area), kroner."""
+    import altair as alt
+
+    t = result.table
+    area = t["welfare_area"].map(WELFARE_AREA_NAMES_DA).where(t["kind"] == "consequence", "Indsatsens omkostninger")
+    long = t.groupby([t["year"], area.rename("Område")])["amount"].sum().rename("kr").reset_index()
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="År"),
+            y=alt.Y("kr:Q", title="Nettoresultat (kr.)"),
+            color=alt.Color("Område:N"),
+            tooltip=["year:O", "Område:N", alt.Tooltip("kr:Q", format=",.0f")],
+        )
+        .properties(width=520, height=260, title="Nettoresultat pr. år fordelt på områder (alle aktører)")
+    )
+
+
+def display_chart(chart: alt.TopLevelMixin):
+    """The chart for a notebook: an offline widget (charts.show), or static SVG / nothing when the runner says so."""
+    from IPython.display import SVG
+
+    from .ui import charts
+
+    mode = os.environ.get(STATIC_CHARTS_ENV, "")
+    if mode == "off":
+        return None
+    if mode:
+        return SVG(charts.to_svg(chart))
+    return charts.show(chart)
+
+
+def show_charts(result: Result) -> None:
+    """Display the two standard charts (cumulative per actor; per year and area) via display_chart."""
+    from IPython.display import display
+
+    if os.environ.get(STATIC_CHARTS_ENV) == "off":  # skip building them (and importing altair) in batch runs
+        return
+    for chart in (chart_cumulative(result), chart_by_area(result)):
+        display(display_chart(chart))
+
+
+def break_even_text(result: Result) -> str:
+    """The break-even year (first year the cumulative net result is ≥ 0), in total and per actor, in Danish."""
+    years = result.break_even_years()
+
+    def one(y: int | None) -> str:
+        return str(y) if y is not None else "ikke inden for tidshorisonten"
+
+    lines = [f"Break-even for det offentlige samlet: {one(years[TOTAL])}"]
+    lines += [f"  {ACTOR_NAMES_DA[a]}: {one(years[a])}" for a in ACTORS]
+    return "\n".join(lines)
+
+
+# ---- key figures --------------------------------------------------------------------------------------------
+
+
+# key figure id → (Danish label, unit for display); the order is the column order of the runner's tables
+KEY_FIGURES: dict[str, tuple[str, str]] = {
+    "participants": ("Deltagere i alt", "n"),
+    "operating_years": ("År med omkostninger (driftsår)", "n"),
+    "successes": ("Succeser (deltagere × succesrate)", "1"),
+    "cost_total": ("Omkostninger i alt, netto", "kr"),
+    "net_cost_per_participant": ("Nettoomkostning pr. deltager", "kr"),
+    "consequences_total": ("Konsekvenser (besparelser og skat) i alt", "kr"),
+    "consequences_kommune": ("Konsekvenser, kommune", "kr"),
+    "consequences_region": ("Konsekvenser, region", "kr"),
+    "consequences_stat": ("Konsekvenser, stat", "kr"),
+    "consequences_per_success": ("Konsekvenser pr. succes", "kr"),
+    "state_share_of_consequences": ("Statens andel af konsekvenserne", "pct"),
+    "net_total": ("Nettoresultat i alt", "kr"),
+    "net_kommune": ("Nettoresultat, kommune", "kr"),
+    "net_region": ("Nettoresultat, region", "kr"),
+    "net_stat": ("Nettoresultat, stat", "kr"),
+    "npv_total": ("Nutidsværdi i alt (diskonteret)", "kr"),
+    "net_per_participant": ("Nettoresultat pr. deltager", "kr"),
+    "break_even_year": ("Break-even-år (samlet)", "year"),
+}
+
+
+def key_figures(result: Result) -> dict:
+    """The example's key figures as plain numbers (kroner unrounded; None where undefined)."""
+    s = result.scenario
+    kind = result.totals_by_kind()
+    totals = result.totals()
+    n = s.total_participants
+    successes = sum(o.success_rate for o in s.outcomes[:1]) * n
+    cons_total = float(kind.at["consequence", TOTAL])
+    cost_total = -float(kind.at["cost", TOTAL])
+    return {
+        "participants": n,
+        "operating_years": int(result.table.loc[result.table["kind"] == "cost", "year"].nunique()),
+        "successes": successes,
+        "cost_total": cost_total,
+        "net_cost_per_participant": cost_total / n,
+        "consequences_total": cons_total,
+        **{f"consequences_{a}": float(kind.at["consequence", a]) for a in ACTORS},
+        "consequences_per_success": cons_total / successes if successes else None,
+        "state_share_of_consequences": float(kind.at["consequence", "stat"]) / cons_total if cons_total else None,
+        "net_total": float(totals[TOTAL]),
+        **{f"net_{a}": float(totals[a]) for a in ACTORS},
+        "npv_total": float(result.npv()[TOTAL]),
+        "net_per_participant": float(totals[TOTAL]) / n,
+        "break_even_year": result.break_even_year(),
+    }
+
+
+def per_success(result: Result, years: int | None = None, actor: str = TOTAL) -> float:
+    """Consequences per successful person (kroner) over the first `years` consequence years (default: all), for
+    one actor or in total. Successes are participants × the first outcome's success rate."""
+    s = result.scenario
+    t = result.table[result.table["kind"] == "consequence"]
+    if actor != TOTAL:
+        t = t[t["actor"] == actor]
+    if years is not None:
+        k = t["year"] - (t["cohort"] + s.duration_years - 1) + 1 - s.settings.consequence_offset
+        t = t[k <= years]
+    successes = s.outcomes[0].success_rate * s.total_participants
+    return float(t["amount"].sum()) / successes if successes else float("nan")
+
+
+def consequence_share(result: Result, welfare_area: str | None = None, service: str | None = None) -> float:
+    """Share (0–1) of all consequences (gains, all actors) that falls in one welfare area or one service."""
+    t = result.table[result.table["kind"] == "consequence"]
+    part = t
+    if welfare_area is not None:
+        part = part[part["welfare_area"] == welfare_area]
+    if service is not None:
+        part = part[part["service"] == service]
+    total = float(t["amount"].sum())
+    return float(part["amount"].sum()) / total if total else float("nan")
+
+
+def at_price_year(scenario: Scenario, kb: KnowledgeBase, price_year: int) -> Result:
+    """The same calculation at another price level (e.g. a publication's), costs kept at their own price year."""
+    data = scenario.model_dump(mode="json")
+    data["costs"]["price_year"] = data["costs"]["price_year"] or scenario.settings.price_year
+    data["settings"]["price_year"] = price_year
+    return calculate(build_scenario(data), kb)
+
+
+def publish_key_figures(figures: dict):
+    """Show the key figures as a table and publish them (as JSON) for the example runner to collect."""
+    from IPython.display import display
+
+    clean = json.loads(json.dumps(figures))  # plain JSON types only
+    lines = ["| Nøgletal | Værdi | Id |", "|---|---|---|"]
+    for k, v in clean.items():
+        label, unit = KEY_FIGURES.get(k, (k, "1"))
+        lines.append(f"| {label} | {v if unit == 'year' or v is None else _fmt(v, unit)} | `{k}` |")
+    display({"text/markdown": "\n".join(lines), "text/plain": json.dumps(clean), KEY_FIGURES_MIME: clean}, raw=True)
+
+
+# ---- comparison with published figures ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published figure to compare with: label, our value, the published value and its unit (kr | pct | n)."""
+
+    label: str
+    ours: float
+    published: float
+    unit: str = "kr"
+
+
+def published_comparison(items: Sequence[Published]) -> str:
+    """Deterministic Danish text: each figure computed vs. published with the difference in per cent."""
+    lines = []
+    for it in items:
+        diff = (it.ours - it.published) / it.published if it.published else float("nan")
+        lines.append(
+            f"{it.label}: beregnet {_fmt(it.ours, it.unit)}, publiceret ca. {_fmt(it.published, it.unit)} "
+            f"(afvigelse {'+' if diff > 0.0005 else ''}{pct(diff)})"
+        )
+    return "\n".join(lines)
+
+
+# ---- one-way sensitivity ------------------------------------------------------------------------------------
+
+
+def _scaled_costs(data: dict, factor: float) -> dict:
+    costs = data["costs"]
+    for line in ("startup", "running_per_participant", "running_per_year", "baseline_per_participant"):
+        costs[line] = {a: v * factor for a, v in costs[line].items()}
+    return data
+
+
+def _with(scenario: Scenario, change: Callable[[dict], dict]) -> Scenario:
+    return build_scenario(change(scenario.model_dump(mode="json")))
+
+
+def _success(factor: float) -> Callable[[dict], dict]:
+    def change(d: dict) -> dict:
+        for o in d["outcomes"]:
+            o["success_rate"] = min(1.0, o["success_rate"] * factor)
+        return d
+
+    return change
+
+
+def _setting(key: str, value) -> Callable[[dict], dict]:
+    def change(d: dict) -> dict:
+        d["settings"][key] = value
+        return d
+
+    return change
+
+
+def sensitivity(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
+    """One-way sensitivity: the total net result (discounted at the scenario's rate; 0 % = plain sum) when one
+    assumption changes at a time, sorted by how much it moves the result (Danish labels; kroner)."""
+    h = scenario.settings.horizon_years
+    variations: list[tuple[str, Callable[[dict], dict]]] = [
+        ("Succesrate −50 %", _success(0.5)),
+        ("Succesrate +50 %", _success(1.5)),
+        ("Omkostninger −50 %", lambda d: _scaled_costs(d, 0.5)),
+        ("Omkostninger +50 %", lambda d: _scaled_costs(d, 1.5)),
+        (f"Tidshorisont {max(1, h // 2)} år i stedet for {h}", _setting("horizon_years", max(1, h // 2))),
+        ("Diskonteringsrente 3,5 %", _setting("discount_rate", 0.035)),
+    ]
+    base = calculate(scenario, kb)
+    gains = base.by_service().xs("consequence", level="kind")[TOTAL]
+    if len(gains) > 1:
+        top = gains.index[0][1]
+        name = kb.services.set_index("id").at[top, "name"] if top in set(kb.services["id"]) else top
+        variations.append(
+            (
+                f"Uden den største konsekvens ({name})",
+                lambda d: {**d, "excluded_services": [*d["excluded_services"], top]},
+            )
+        )
+    base_total = float(base.npv()[TOTAL])
+    rows = []
+    for label, change in variations:
+        total = float(calculate(_with(scenario, change), kb).npv()[TOTAL])
+        rows.append({"Ændring": label, "Nettoresultat i alt": total, "Forskel fra grundberegning": total - base_total})
+    out = pd.DataFrame(rows)
+    order = out["Forskel fra grundberegning"].abs().sort_values(ascending=False, kind="stable").index
+    return out.loc[order].reset_index(drop=True)
+
+
+def switching_success_rate(scenario: Scenario, kb: KnowledgeBase) -> float | None:
+    """The success rate (same for every outcome) at which the total net result over the horizon is 0; the net
+    result is linear in the success rate, so two calculations find it. None if consequences are zero."""
+    at = {}
+    for rate in (0.0, 1.0):
+        s = _with(scenario, lambda d, r=rate: {**d, "outcomes": [{**o, "success_rate": r} for o in d["outcomes"]]})
+        at[rate] = float(calculate(s, kb).npv()[TOTAL])
+    slope = at[1.0] - at[0.0]
+    if slope <= 0:
+        return None
+    return -at[0.0] / slope
+
+
+def sensitivity_text(scenario: Scenario, kb: KnowledgeBase) -> str:
+    """The sensitivity listing and the switching success rate as deterministic Danish text."""
+    table = sensitivity(scenario, kb)
+    base = float(calculate(scenario, kb).npv()[TOTAL])
+    lines = [f"Grundberegning: nettoresultat i alt {kr(base)}"]
+    for _, r in table.iterrows():
+        lines.append(
+            f"  {r['Ændring']}: {kr(r['Nettoresultat i alt'])} (forskel {kr(r['Forskel fra grundberegning'])})"
+        )
+    sw = switching_success_rate(scenario, kb)
+    if sw is not None:
+        lines.append(
+            f"Succesraten skal mindst være {pct(sw, 1)} for at indsatsen hviler i sig selv over tidshorisonten"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,244 @@
+"""The example calculations: report helpers (som_kernel.reporting) on the tiny knowledge base, the papermill
+runner and batch runner (som_kernel.examples), and every example notebook run with non-default parameters.
+
+kb_small (tests/fixtures/kb_small), prices at 2024 level unless noted:
+  job:    benefit −10/−20/−20 uger × (kommune 3.000 + stat 1.000); tax +0,5/+1/+1 år × (kommune 50.000 + stat 30.000)
+          → per success: year 1 = 40.000 + 40.000 = 80.000; years 2, 3 = 80.000 + 80.000 = 160.000; 3 years = 400.000
+  housed: shelter −100/−50 døgn × (kommune 500 + stat 500); bedday −2 dage × region 5.000 at 2020 level
+          (× 125/100 → 6.250 at 2024) → per success: year 1 = 100.000 + 12.500; year 2 = 50.000; 2 years = 162.500
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from som_kernel import calculate
+from som_kernel import examples as ex
+from som_kernel import reporting as rp
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_NB = ROOT / "tests" / "notebooks_fixture" / "fixture.ipynb"
+EXAMPLES = ROOT / "notebooks" / "examples"
+
+
+def housed(success_rate=0.4, cost=30_000.0, horizon=2):
+    # 10 participants start 2025 for 1 year; costs kommune
+    return ex.example_scenario(
+        name="Bolig",
+        target_group="tg_a",
+        outcome="housed",
+        success_rate=success_rate,
+        starters_per_year=10,
+        start_years=1,
+        duration_years=1,
+        cost_per_participant_year=cost,
+        horizon_years=horizon,
+    )
+
+
+# ---- report helpers -----------------------------------------------------------------------------------------
+
+
+def test_example_scenario_builds_cohorts_and_cost_split():
+    s = ex.example_scenario(
+        name="X",
+        target_group="tg_a",
+        outcome="job",
+        success_rate=0.1,
+        starters_per_year=50,
+        start_years=3,
+        duration_years=2,
+        cost_per_participant_year=10_000,
+        baseline_per_participant_year=4_000,
+        cost_shares={"kommune": 0.25, "stat": 0.75},
+        cost_price_year=2020,
+    )
+    assert s.participants == [50, 50, 50]
+    assert s.duration_years == 2
+    assert s.costs.running_per_participant.as_dict() == {"kommune": 2_500, "region": 0, "stat": 7_500}
+    assert s.costs.baseline_per_participant.as_dict() == {"kommune": 1_000, "region": 0, "stat": 3_000}
+    assert s.costs.price_year == 2020
+    assert s.settings.horizon_years == 10 and s.settings.first_year == 2025
+
+
+def test_example_scenario_rejects_unknown_actor():
+    from som_kernel import ScenarioError
+
+    with pytest.raises(ScenarioError, match="Ukendt aktør"):
+        ex.example_scenario(
+            name="X", target_group="tg_a", outcome="job", success_rate=0.1, starters_per_year=1, start_years=1,
+            duration_years=1, cost_per_participant_year=1, cost_shares={"amt": 1.0},
+        )  # fmt: skip
+
+
+def test_key_figures_by_hand(kb_small):
+    # 4 successes × 162.500 = 650.000 consequences (kommune 4·(50.000+25.000) = 300.000, region 4·12.500 = 50.000,
+    # stat 300.000); costs 10 · 30.000 = 300.000 → net 350.000. 2025: −300.000 + 4·112.500 = 150.000 ≥ 0 → 2025.
+    f = rp.key_figures(calculate(housed(), kb_small))
+    assert f["participants"] == 10 and f["operating_years"] == 1
+    assert f["successes"] == pytest.approx(4)
+    assert f["cost_total"] == pytest.approx(300_000)
+    assert f["net_cost_per_participant"] == pytest.approx(30_000)
+    assert f["consequences_total"] == pytest.approx(650_000)
+    assert (f["consequences_kommune"], f["consequences_region"], f["consequences_stat"]) == pytest.approx(
+        (300_000, 50_000, 300_000)
+    )
+    assert f["consequences_per_success"] == pytest.approx(162_500)
+    assert f["state_share_of_consequences"] == pytest.approx(300 / 650)
+    assert f["net_total"] == pytest.approx(350_000) and f["net_kommune"] == pytest.approx(0)
+    assert f["break_even_year"] == 2025
+
+
+def test_per_success_and_shares(kb_small):
+    r = calculate(housed(), kb_small)
+    assert rp.per_success(r, years=1) == pytest.approx(112_500)
+    assert rp.per_success(r, actor="region") == pytest.approx(12_500)
+    assert rp.consequence_share(r, welfare_area="health") == pytest.approx(50 / 650)
+    assert rp.consequence_share(r, service="shelter") == pytest.approx(600 / 650)
+    # at the 2020 price level the 2024 shelter price 1.000 becomes 1.000 · 100/125 = 800 and bedday 5.000:
+    # 4 · (150 · 800 + 2 · 5.000) = 520.000; the 300.000 cost stays at its own (2024) level → 300.000 · 100/125
+    r20 = rp.at_price_year(housed(), kb_small, 2020)
+    assert rp.key_figures(r20)["consequences_total"] == pytest.approx(520_000)
+    assert rp.key_figures(r20)["cost_total"] == pytest.approx(240_000)
+
+
+def test_sensitivity_listing_by_hand(kb_small):
+    # base 350.000; success 0,2 → 325.000 − 300.000 = 25.000; 0,6 → 975.000 − 300.000 = 675.000;
+    # costs ×0,5 → 500.000, ×1,5 → 200.000; horizon 1 → 450.000 − 300.000 = 150.000;
+    # 3,5 %: 150.000 + 200.000/1,035 = 343.236,71; without shelter: 4 · 12.500 − 300.000 = −250.000
+    table = rp.sensitivity(housed(), kb_small)
+    got = dict(zip(table["Ændring"], table["Nettoresultat i alt"]))
+    assert got == pytest.approx(
+        {
+            "Succesrate −50 %": 25_000,
+            "Succesrate +50 %": 675_000,
+            "Omkostninger −50 %": 500_000,
+            "Omkostninger +50 %": 200_000,
+            "Tidshorisont 1 år i stedet for 2": 150_000,
+            "Diskonteringsrente 3,5 %": 343_236.714976,
+            "Uden den største konsekvens (Herbergsdøgn)": -250_000,
+        }
+    )
+    assert table["Ændring"].iloc[0] == "Uden den største konsekvens (Herbergsdøgn)"
+    assert table["Forskel fra grundberegning"].iloc[0] == pytest.approx(-600_000)
+    # switching value: 10 · s · 162.500 = 300.000 → s = 0,184615…
+    assert rp.switching_success_rate(housed(), kb_small) == pytest.approx(300_000 / 1_625_000)
+    text = rp.sensitivity_text(housed(), kb_small)
+    assert "Grundberegning: nettoresultat i alt 350.000 kr." in text
+    assert "Succesraten skal mindst være 18,5 %" in text
+
+
+def test_break_even_and_comparison_text(kb_small):
+    r = calculate(housed(success_rate=0.1), kb_small)
+    # 1 success: 162.500 − 300.000 → never breaks even in total; kommune −300.000 + 75.000; region +12.500 in 2025
+    assert rp.break_even_text(r) == (
+        "Break-even for det offentlige samlet: ikke inden for tidshorisonten\n"
+        "  Kommune: ikke inden for tidshorisonten\n  Region: 2025\n  Stat: 2025"
+    )
+    text = rp.published_comparison(
+        [rp.Published("Besparelse", 92_368_922.6, 84_000_000), rp.Published("Statens andel", 0.89, 0.9, "pct")]
+    )
+    # 92.368.922,6 / 84.000.000 − 1 = 9,96 %; 0,89 / 0,9 − 1 = −1,11 %
+    assert text == (
+        "Besparelse: beregnet 92.368.923 kr., publiceret ca. 84.000.000 kr. (afvigelse +10,0 %)\n"
+        "Statens andel: beregnet 89,0 %, publiceret ca. 90,0 % (afvigelse −1,1 %)"
+    )
+
+
+def test_assumptions_name_their_sources(kb_small):
+    s = ex.example_scenario(
+        name="X", target_group="tg_a", outcome="job", success_rate=0.1, starters_per_year=5, start_years=2,
+        duration_years=1, cost_per_participant_year=10_000, baseline_per_participant_year=4_000,
+    )  # fmt: skip
+    table = rp.assumptions(s, kb_small, sources={"costs": "Kommunens budget"}, effect_study="study_a")
+    rows = dict(zip(table["Antagelse"], zip(table["Værdi"], table["Kilde"])))
+    assert rows["Succesrate (netto ift. basisalternativ)"] == (
+        "10,0 %",
+        "Teststudie: 10,0 % (RCT); Testdata [illustrativ]",
+    )
+    assert rows["Deltagere (startende pr. år)"][0] == "5, 5 (10 i alt)"
+    assert rows["Omkostninger"] == (
+        "10.000 kr. pr. deltager pr. år minus basisalternativ 4.000 kr. = 6.000 kr. netto (betales af Kommune 100 %)",
+        "Kommunens budget",
+    )
+    assert rows["Konsekvensestimater"][0] == "2 ydelser, 6 estimater (6 illustrative)"
+    cons = rp.consequences_table(s, kb_small)
+    assert list(cons["Ydelse"]) == ["Kontanthjælp", "Indkomstskat"]
+    assert list(cons["Ændring i alt"]) == ["−50,0", "2,5"]
+
+
+def test_read_parameter_table_accepts_dataframe_and_csv(tmp_path):
+    df = pd.DataFrame({"success_rate": [0.1, 0.3], "starters_per_year": [10, 20]})
+    df.to_csv(tmp_path / "p.csv", index=False)
+    assert ex.read_parameter_table(tmp_path / "p.csv").equals(df)
+    assert ex.read_parameter_table(df).equals(df)
+
+
+def test_batch_rejects_unknown_parameter(tmp_path):
+    with pytest.raises(ValueError, match="Ukendte parametre for fixture.ipynb: hastighed"):
+        ex.run_batch(FIXTURE_NB, pd.DataFrame({"hastighed": [1]}), tmp_path)
+
+
+# ---- papermill runner on the fixture notebook (kb_small) ----------------------------------------------------
+
+
+def fixture_net(success_rate, starters):
+    # n · (s · 400.000 − 100.000): consequences over 3 years minus 100.000 per participant
+    return starters * (success_rate * 400_000 - 100_000)
+
+
+def test_run_all_writes_notebooks_html_and_parameters(tmp_path):
+    table = ex.run_all(tmp_path, examples_dir=FIXTURE_NB.parent)
+    assert list(table["notebook"]) == ["fixture.ipynb"]
+    assert table["error"].isna().all()
+    # defaults: 10 starters, success 0,5 → 10 · (200.000 − 100.000) = 1.000.000
+    assert table.loc[0, "net_total"] == pytest.approx(1_000_000)
+    assert pd.read_csv(tmp_path / "key_figures.csv").loc[0, "net_total"] == pytest.approx(1_000_000)
+    html = (tmp_path / "fixture.html").read_text(encoding="utf-8")
+    assert ex.PARAMS_HEADING in html and "success_rate" in html and "<img" in html  # chart as static SVG
+    saved = json.loads((tmp_path / "fixture.json").read_text(encoding="utf-8"))
+    assert saved["parameters"]["success_rate"] == "0.5"
+    assert saved["key_figures"]["net_total"] == pytest.approx(1_000_000)
+    nb = nbformat.read(tmp_path / "fixture.ipynb", as_version=4)
+    assert nb.metadata["som"]["parameters"]["starters_per_year"] == "10"
+
+
+def test_failing_run_reports_error_instead_of_raising(tmp_path):
+    run = ex.run_notebook(FIXTURE_NB, tmp_path, {"success_rate": 1.5}, html=False)
+    assert run.error is not None and "ScenarioError" in run.error and "Succesraten" in run.error
+    assert run.key_figures == {}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """The batch CLI over a 2 × 2 table (success rate × starters) of the fixture notebook."""
+    out = tmp_path_factory.mktemp("batch")
+    pd.DataFrame({"success_rate": [0.1, 0.1, 0.3, 0.3], "starters_per_year": [10, 20, 10, 20]}).to_csv(
+        out / "params.csv", index=False
+    )
+    assert ex.main(["batch", str(FIXTURE_NB), str(out / "params.csv"), "--out", str(out)]) == 0
+    return out, pd.read_csv(out / "key_figures.csv")
+
+
+def test_batch_runs_every_row(batch):
+    out, table = batch
+    assert len(table) == 4
+    assert list(table["run"]) == [f"fixture_{i:03d}" for i in range(1, 5)]
+    # 10 · (40.000 − 100.000) = −600.000; 20 · … = −1.200.000; 10 · (120.000 − 100.000) = 200.000; 20 · … = 400.000
+    assert list(table["net_total"]) == pytest.approx([-600_000, -1_200_000, 200_000, 400_000])
+    assert list(table["successes"]) == pytest.approx([1, 2, 3, 6])
+    for row in table.itertuples():
+        assert row.net_total == pytest.approx(fixture_net(row.success_rate, row.starters_per_year))
+        assert (out / f"{row.run}.ipynb").exists()
+
+
+def test_same_parameters_give_identical_numbers(batch, tmp_path):
+    out, table = batch
+    again = ex.run_notebook(FIXTURE_NB, tmp_path, {"success_rate": 0.3, "starters_per_year": 20}, html=False)
+    first = json.loads((out / "fixture_004.json").read_text(encoding="utf-8"))["key_figures"]
+    assert again.key_figures == first  # exactly equal, not approximately
