@@ -1,0 +1,345 @@
+"""Exports of a calculation: one Excel workbook (openpyxl) and PNG/SVG charts (vl-convert).
+
+The workbook holds numbers as numbers (with Danish-looking number formats), so a reader can keep
+calculating in Excel: inputs with the sources of the knowledge-base rows used, yearly results per
+actor and welfare area, the average participant's course, every calculation row, and the summary.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .engine import COST_NAMES_DA, consequence_rows, unit_prices
+from .knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from .summary import summary
+from .ui.format import pct
+from .views import TOTAL, Result
+
+KR = '#,##0 "kr."'
+NUM = "#,##0.####"
+PCT = "0.0%"
+ACTOR_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
+KIND_DA = {"cost": "Omkostning", "consequence": "Konsekvens"}
+BOLD = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DCE6F0")
+LOCAL_FILL = PatternFill("solid", fgColor="FFF4C2")
+SHEETS = ("Resumé", "Input", "År og aktør", "Velfærdsområder", "Pr. deltager", "Beregningsrækker")
+
+
+def consequence_sources(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
+    """The consequence rows in use, with the source of each knowledge-base row (local values marked)."""
+    s = result.scenario
+    rows = consequence_rows(s, kb)
+    meta_cols = ["outcome", "service", "year", "source_title", "source_url", "illustrative"]
+    if s.target_group is not None:
+        c = kb.consequences[kb.consequences["target_group"] == s.target_group][meta_cols]
+        rows = rows.merge(c, on=["outcome", "service", "year"], how="left")
+    else:
+        rows = rows.assign(source_title="", source_url="", illustrative=False)
+    local = rows["overridden"].astype(bool)
+    rows.loc[local, "source_title"] = "Lokal værdi"
+    rows.loc[local, "source_url"] = ""
+    rows["illustrative"] = rows["illustrative"].astype("boolean").fillna(False).astype(bool) & ~local
+    return rows.fillna({"source_title": "Lokal værdi", "source_url": ""})
+
+
+def _header(ws, row: int, values: list[str]) -> None:
+    for j, v in enumerate(values, start=1):
+        c = ws.cell(row=row, column=j, value=v)
+        c.font = BOLD
+        c.fill = HEAD_FILL
+
+
+def _frame(ws, row: int, frame: pd.DataFrame, index_name: str, fmt: str = KR, names: dict | None = None) -> int:
+    """Write `frame` (index = first column) from `row`; returns the next free row."""
+    names = names or {}
+    _header(ws, row, [index_name, *[names.get(c, str(c)) for c in frame.columns]])
+    for i, (idx, values) in enumerate(frame.iterrows(), start=row + 1):
+        ws.cell(row=i, column=1, value=int(idx) if isinstance(idx, (int,)) or hasattr(idx, "item") else idx)
+        for j, v in enumerate(values, start=2):
+            ws.cell(row=i, column=j, value=float(v)).number_format = fmt
+    return row + len(frame) + 2
+
+
+def _widths(ws, widths: dict[int, int] | None = None, default: int = 16) -> None:
+    for j in range(1, ws.max_column + 1):
+        ws.column_dimensions[get_column_letter(j)].width = (widths or {}).get(j, default)
+
+
+def _summary_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
+    s = result.scenario
+    ws["A1"] = f"SØM-beregning: {s.name}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A3"] = summary(result)
+    ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A3:F6")
+    row = 8
+    _header(ws, row, ["", *[ACTOR_DA[a] for a in (*ACTORS, TOTAL)]])
+    kinds = result.totals_by_kind()
+    lines = [
+        ("Omkostninger", kinds.loc["cost"]),
+        ("Konsekvenser (gevinster)", kinds.loc["consequence"]),
+        ("Nettoresultat", result.totals()),
+        (f"Nettoresultat, tilbagediskonteret ({pct(s.settings.discount_rate)})", result.npv()),
+    ]
+    for i, (text, values) in enumerate(lines, start=row + 1):
+        ws.cell(row=i, column=1, value=text)
+        for j, a in enumerate((*ACTORS, TOTAL), start=2):
+            ws.cell(row=i, column=j, value=float(values[a])).number_format = KR
+    be_row = row + len(lines) + 1
+    ws.cell(row=be_row, column=1, value="Break-even-år")
+    for j, (_, y) in enumerate(result.break_even_years().items(), start=2):
+        ws.cell(row=be_row, column=j, value=y if y is not None else "ikke inden for perioden")
+    info = [
+        ("Vidensdatabase, version", kb.meta.version),
+        ("Prisniveau", s.settings.price_year),
+        ("Beløb", "Positive tal er gevinster for aktøren, negative tal er udgifter."),
+        ("Udskrevet", date.today().isoformat()),
+    ]
+    for i, (k, v) in enumerate(info, start=be_row + 2):
+        ws.cell(row=i, column=1, value=k).font = BOLD
+        ws.cell(row=i, column=2, value=v)
+    _widths(ws, {1: 44})
+
+
+def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
+    s = result.scenario
+    group = (
+        kb.target_groups.set_index("id").loc[s.target_group, "name"]
+        if s.target_group
+        else f"Egen målgruppe: {s.custom_target_group.name}"
+    )
+    st = s.settings
+    items = [
+        ("Indsatsens navn", s.name, None),
+        ("Beskrivelse", s.description, None),
+        ("Målgruppe", group, None),
+        ("Forløbslængde (år)", s.duration_years, "0"),
+        ("Første år", st.first_year, "0"),
+        ("Tidshorisont (år efter forløbet)", st.horizon_years, "0"),
+        ("Prisniveau", st.price_year, "0"),
+        ("Diskonteringsrente", st.discount_rate, PCT),
+        ("Konsekvensår 1", "året efter forløbet" if st.consequence_offset else "forløbets sidste år", None),
+    ]
+    ws["A1"] = "Input til beregningen"
+    ws["A1"].font = Font(bold=True, size=14)
+    row = 3
+    for k, v, fmt in items:
+        ws.cell(row=row, column=1, value=k).font = BOLD
+        c = ws.cell(row=row, column=2, value=v)
+        if fmt:
+            c.number_format = fmt
+        row += 1
+    row += 1
+    _header(ws, row, ["Nye deltagere pr. år", "År", "Antal"])
+    for i, (y, n) in enumerate(zip(s.cohort_years, s.participants), start=row + 1):
+        ws.cell(row=i, column=2, value=y)
+        ws.cell(row=i, column=3, value=n)
+    row += len(s.participants) + 2
+    _header(
+        ws, row, [f"Omkostninger (prisniveau {s.costs.price_year or st.price_year})", *[ACTOR_DA[a] for a in ACTORS]]
+    )
+    cost_lines = [
+        ("startup", "Opstart (engangsudgift)"),
+        ("running_per_participant", "Drift pr. deltager pr. år"),
+        ("running_per_year", "Faste driftsudgifter pr. år"),
+        ("baseline_per_participant", "Sparede omkostninger pr. deltager pr. år (basisalternativ)"),
+    ]
+    for i, (key, text) in enumerate(cost_lines, start=row + 1):
+        ws.cell(row=i, column=1, value=text)
+        for j, a in enumerate(ACTORS, start=2):
+            ws.cell(row=i, column=j, value=getattr(getattr(s.costs, key), a)).number_format = KR
+    row += len(cost_lines) + 2
+    _header(ws, row, ["Effektmål", "Succesrate", "Varighed af effekten (andel pr. konsekvensår)"])
+    names = dict(zip(kb.outcomes["id"], kb.outcomes["name"]))
+    if s.custom_target_group:
+        names.update(s.custom_target_group.outcomes)
+    for i, o in enumerate(s.outcomes, start=row + 1):
+        ws.cell(row=i, column=1, value=names.get(o.outcome, o.outcome))
+        ws.cell(row=i, column=2, value=o.success_rate).number_format = PCT
+        ws.cell(row=i, column=3, value="; ".join(f"{p:.0%}" for p in o.persistence) or "100 % alle år")
+    row += len(s.outcomes) + 2
+
+    svc = kb.services.set_index("id")
+    cons = consequence_sources(result, kb)
+    _header(
+        ws,
+        row,
+        [
+            "Konsekvenser i brug: effektmål",
+            "Ydelse",
+            "Konsekvensår",
+            "Ændring pr. person",
+            "Enhed",
+            "Lokal værdi",
+            "Kilde",
+            "Link",
+            "Illustrativ",
+        ],
+    )
+    for i, r in enumerate(cons.itertuples(), start=row + 1):
+        values = [
+            names.get(r.outcome, r.outcome),
+            svc.loc[r.service, "name"],
+            int(r.year),
+            float(r.delta_use),
+            svc.loc[r.service, "unit"],
+            "ja" if r.overridden else "",
+            r.source_title,
+            r.source_url,
+            "ja" if r.illustrative else "",
+        ]
+        for j, v in enumerate(values, start=1):
+            c = ws.cell(row=i, column=j, value=v)
+            if r.overridden:
+                c.fill = LOCAL_FILL
+        ws.cell(row=i, column=4).number_format = NUM
+    row += len(cons) + 2
+
+    prices = unit_prices(s, kb)
+    used = list(dict.fromkeys(cons["service"]))
+    local = {(p.service, p.actor) for p in s.price_overrides}
+    kbp = kb.prices.set_index(["service", "actor"])
+    _header(
+        ws,
+        row,
+        [
+            f"Priser i brug (kr. i {st.price_year}-priser): ydelse",
+            "Aktør",
+            "Pris",
+            "Enhed",
+            "Lokal pris",
+            "Kilde",
+            "Link",
+            "Illustrativ",
+        ],
+    )
+    i = row + 1
+    for service in used:
+        for a in ACTORS:
+            price = float(prices.loc[service, a]) if service in prices.index else 0.0
+            if price == 0 and (service, a) not in local:
+                continue
+            src = kbp.loc[(service, a)] if (service, a) in kbp.index else None
+            is_local = (service, a) in local
+            values = [
+                svc.loc[service, "name"],
+                ACTOR_DA[a],
+                price,
+                f"kr. pr. {svc.loc[service, 'unit']}",
+                "ja" if is_local else "",
+                "Lokal pris" if is_local or src is None else src["source_title"],
+                "" if is_local or src is None else src["source_url"],
+                "ja" if (src is not None and not is_local and bool(src["illustrative"])) else "",
+            ]
+            for j, v in enumerate(values, start=1):
+                c = ws.cell(row=i, column=j, value=v)
+                if is_local:
+                    c.fill = LOCAL_FILL
+            ws.cell(row=i, column=3).number_format = '#,##0.00 "kr."'
+            i += 1
+    if s.excluded_services:
+        ws.cell(row=i + 1, column=1, value="Ydelser udeladt af beregningen").font = BOLD
+        ws.cell(row=i + 1, column=2, value=", ".join(svc.loc[x, "name"] for x in s.excluded_services))
+    _widths(ws, {1: 48, 2: 30, 7: 40, 8: 40})
+
+
+def workbook(result: Result, kb: KnowledgeBase) -> Workbook:
+    """The Excel workbook of a calculation (sheets: see SHEETS)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEETS[0]
+    _summary_sheet(ws, result, kb)
+    _input_sheet(wb.create_sheet(SHEETS[1]), result, kb)
+
+    ws = wb.create_sheet(SHEETS[2])
+    ws["A1"] = "Nettoresultat pr. år pr. aktør (kr.; positive tal er gevinster)"
+    ws["A1"].font = BOLD
+    names = ACTOR_DA
+    row = _frame(ws, 3, result.by_year_actor(), "År", names=names)
+    ws.cell(row=row - 1, column=1, value="Tilbagediskonteret").font = BOLD
+    row = _frame(ws, row, result.by_year_actor(discounted=True), "År", names=names)
+    ws.cell(row=row - 1, column=1, value="Akkumuleret").font = BOLD
+    _frame(ws, row, result.cumulative(), "År", names=names)
+    _widths(ws)
+
+    ws = wb.create_sheet(SHEETS[3])
+    ws["A1"] = "Nettoresultat pr. år pr. velfærdsområde (kr., alle aktører)"
+    ws["A1"].font = BOLD
+    areas = result.by_welfare_area()
+    areas["I alt"] = areas.sum(axis=1)
+    _frame(ws, 3, areas, "År", names=WELFARE_AREA_NAMES_DA)
+    _widths(ws)
+
+    ws = wb.create_sheet(SHEETS[4])
+    ws["A1"] = "Gennemsnitligt deltagerforløb: kr. pr. deltager pr. år efter start"
+    ws["A1"].font = BOLD
+    _frame(ws, 3, result.per_participant(), "År efter start", names=names)
+    _widths(ws)
+
+    ws = wb.create_sheet(SHEETS[5])
+    svc_names = {**dict(zip(kb.services["id"], kb.services["name"])), **COST_NAMES_DA}
+    outcome_names = dict(zip(kb.outcomes["id"], kb.outcomes["name"]))
+    if result.scenario.custom_target_group:
+        outcome_names.update(result.scenario.custom_target_group.outcomes)
+    t = result.table
+    _header(
+        ws,
+        1,
+        [
+            "År",
+            "Kohorte (startår)",
+            "Aktør",
+            "Velfærdsområde",
+            "Ydelse / omkostning",
+            "Effektmål",
+            "Type",
+            "Beløb",
+            "Tilbagediskonteret",
+        ],
+    )
+    for i, r in enumerate(t.itertuples(index=False), start=2):
+        values = [
+            int(r.year),
+            int(r.cohort),
+            ACTOR_DA[r.actor],
+            WELFARE_AREA_NAMES_DA[r.welfare_area],
+            svc_names.get(r.service, r.service),
+            outcome_names.get(r.outcome, r.outcome),
+            KIND_DA[r.kind],
+            float(r.amount),
+            float(r.discounted),
+        ]
+        for j, v in enumerate(values, start=1):
+            ws.cell(row=i, column=j, value=v)
+        ws.cell(row=i, column=8).number_format = KR
+        ws.cell(row=i, column=9).number_format = KR
+    _widths(ws, {5: 34})
+    return wb
+
+
+def workbook_bytes(result: Result, kb: KnowledgeBase) -> bytes:
+    """The workbook as .xlsx bytes (for a download link)."""
+    buf = io.BytesIO()
+    workbook(result, kb).save(buf)
+    return buf.getvalue()
+
+
+def chart_png(result: Result, chart_id: str, discounted: bool = False) -> bytes:
+    """PNG bytes of one result chart (ids: som_kernel.ui.result_charts.CHART_TITLES_DA)."""
+    from .ui import charts, result_charts
+
+    return charts.to_png(result_charts.build(chart_id, result, discounted))
+
+
+def chart_svg(result: Result, chart_id: str, discounted: bool = False) -> str:
+    """SVG text of one result chart."""
+    from .ui import charts, result_charts
+
+    return charts.to_svg(result_charts.build(chart_id, result, discounted))

@@ -1,0 +1,337 @@
+"""The step-by-step calculation app (notebooks/app.ipynb in Voilà): `build_app(kb, scenario_path)`.
+
+AppState holds the knowledge base, the steps' widgets and the last valid scenario and result. Every
+change reads all widgets into a scenario dict, validates it with build_scenario + calculate (which
+checks it against the knowledge base) and either redraws the results or shows each Danish message
+next to the widget it concerns, keeping the last valid result marked as outdated. What the user typed
+stays in the widgets either way; a file that cannot be loaded changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import ipywidgets as W
+
+from ..engine import calculate
+from ..errors import Problem, ScenarioError, SomError
+from ..knowledge import KnowledgeBase
+from ..scenario import Scenario, build_scenario, check_scenario, load_scenario, scenario_from_json, scenario_to_json
+from ..views import TOTAL, Result
+from .app_results import OUTDATED, ResultsView, download_link
+from .app_steps import CUSTOM, BasisStep, CostsStep, EffectStep, slug
+from .app_tables import ConsequencesStep, PricesStep
+from .app_widgets import CSS, esc, help_html, message_widget, show_messages
+from .format import kr
+
+TAB_TITLES = ["1 Basis", "2 Omkostninger", "3 Effekt", "4 Konsekvenser", "5 Priser", "6 Resultater", "7 Usikkerhed"]
+TAB_CONSEQUENCES, TAB_PRICES, TAB_RESULTS, TAB_UNCERTAINTY = 3, 4, 5, 6
+
+
+def default_scenario(kb: KnowledgeBase) -> Scenario:
+    """A small valid scenario on `kb`'s first target group (used when no example file can be loaded)."""
+    group = kb.target_groups["id"].iloc[0]
+    outcome = kb.outcomes_for(group)["id"].iloc[0]
+    studies = kb.effect_studies[kb.effect_studies["outcome"] == outcome]
+    rate = float(studies["success_rate"].iloc[0]) if len(studies) else 0.10
+    year = int(kb.meta.default_price_year)
+    return build_scenario(
+        {
+            "name": "Ny beregning",
+            "target_group": group,
+            "participants": [50, 50, 50],
+            "duration_years": 2,
+            "outcomes": [{"outcome": outcome, "success_rate": max(rate, 0.0)}],
+            "settings": {"price_year": year, "first_year": year + 1, "horizon_years": 10},
+        }
+    )
+
+
+class UncertaintyHolder:
+    """Tab 7: som_kernel.ui.uncertainty_tab.UncertaintyTab if it is installed, else a short note."""
+
+    def __init__(self):
+        self.tab = None
+        self.scenario = None
+        self.widget = W.VBox([help_html("Usikkerhedsanalysen indlæses, når fanen åbnes …")])
+
+    def update(self, scenario: Scenario | None, kb: KnowledgeBase) -> None:
+        if scenario is None or scenario is self.scenario:
+            return
+        try:
+            if self.tab is None:
+                from .uncertainty_tab import UncertaintyTab
+
+                self.tab = UncertaintyTab()
+                self.widget.children = [self.tab.widget]
+            self.tab.update(scenario, kb)
+            self.scenario = scenario
+        except ImportError:
+            self.widget.children = [
+                help_html("Usikkerhedsanalysen (følsomhed, Monte Carlo) findes ikke i denne version af værktøjet.")
+            ]
+        except Exception as e:  # noqa: BLE001 – an optional tab must never break the calculation app
+            self.widget.children = [help_html(f"Usikkerhedsanalysen kunne ikke vises: {e}")]
+
+
+class AppState:
+    """The app: widgets of all steps, the current scenario dict, and the last valid scenario and result."""
+
+    def __init__(self, kb: KnowledgeBase, scenario: Scenario | None = None, startup_message: str = ""):
+        self.kb = kb
+        self._loading = False
+        self.data: dict = {}
+        self.problems: list[Problem] = []
+        self.scenario: Scenario | None = None  # last valid
+        self.result: Result | None = None  # last valid
+        self.outdated = False
+        self.basis = BasisStep(kb, self.changed)
+        self.costs = CostsStep(kb, self.changed)
+        self.effect = EffectStep(kb, self.basis, self.changed)
+        self.consequences = ConsequencesStep(kb, self.changed)
+        self.prices = PricesStep(kb, self.changed)
+        self.results = ResultsView(kb)
+        self.uncertainty = UncertaintyHolder()
+        self.steps = [self.basis, self.costs, self.effect, self.consequences, self.prices]
+
+        self.status = W.HTML()
+        self.status.add_class("som-status")
+        self.general_msg = message_widget()
+        self.save_link = W.HTML()
+        self.upload = W.FileUpload(
+            accept=".json,application/json",
+            multiple=False,
+            description="Indlæs beregning",
+            layout=W.Layout(width="190px"),
+        )
+        self.upload.observe(self._uploaded, "value")
+        self.file_msg = W.HTML(esc(startup_message))
+        self.file_msg.add_class("som-msg")
+        self.tabs = W.Tab(
+            children=[s.widget for s in self.steps] + [self.results.widget, self.uncertainty.widget], titles=TAB_TITLES
+        )
+        self.tabs.observe(self._tab_changed, "selected_index")
+        self.next_button = W.Button(description="Næste trin →", layout=W.Layout(width="150px"))
+        self.next_button.on_click(lambda _: self._next())
+        header = W.HTML(
+            f"<div class='som-header'><h2>SØM-værkstedet · trin-for-trin-beregning</h2>"
+            f"<div>Den Socialøkonomiske Investeringsmodel: hvad betyder indsatsen for de offentlige budgetter år for "
+            f"år? Vidensdatabase {esc(kb.meta.version)}, prisniveau {kb.meta.default_price_year}. Gå trinene 1–5 "
+            f"igennem (start med »1 Basis«); resultaterne i trin 6 opdateres, så snart du ændrer noget.</div></div>"
+        )
+        self.widget = W.VBox(
+            [
+                W.HTML(CSS),
+                header,
+                self.status,
+                W.HBox([self.save_link, self.upload], layout=W.Layout(align_items="center", grid_gap="16px")),
+                self.file_msg,
+                self.general_msg,
+                self.tabs,
+                self.next_button,
+            ]
+        )
+        self.widget.add_class("som-app")
+        self.load(scenario if scenario is not None else default_scenario(kb))
+        self.tabs.selected_index = TAB_RESULTS  # a first visitor sees the example's results at once
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # --- the calculation loop ---------------------------------------------------------------------
+    def changed(self, group_changed: bool = False, force_tables: bool = False) -> None:
+        if self._loading:
+            return
+        if group_changed:
+            self.effect.refresh(preselect=True)
+        self.recompute(force_tables)
+
+    def collect(self) -> tuple[dict, list[Problem]]:
+        """The scenario dict from all widgets, and the fields that could not be read (Danish messages)."""
+        data: dict = {}
+        problems: list[Problem] = []
+        for step in self.steps:
+            step.read(data, problems)
+        return data, problems
+
+    def recompute(self, force_tables: bool = False) -> None:
+        data, problems = self.collect()
+        self.data = data
+        result = None
+        try:
+            scenario = build_scenario(data)
+            check_scenario(scenario, self.kb)
+            if not problems:
+                result = calculate(scenario, self.kb)
+        except SomError as e:
+            problems = problems + [p for p in e.problems if p not in problems]
+        self.problems = problems
+        self._show_problems(problems)
+        if result is not None:
+            self.scenario, self.result = scenario, result
+            self.results.update(result)
+            self.save_link.value = download_link(
+                scenario_to_json(scenario).encode("utf-8"),
+                f"{slug(scenario.name)}.json",
+                "application/json",
+                "Gem beregning (.json)",
+                "som-download som-save-link",
+            )
+        self.outdated = result is None
+        self.results.mark_outdated(self.outdated, len(problems))
+        self._show_status()
+        self._render_tables(force_tables)
+
+    def _fields(self) -> list[tuple[int, list[str], W.HTML, W.Widget | None]]:
+        out = []
+        for tab, step in enumerate(self.steps):
+            out += [(tab, prefixes, msg, target) for prefixes, msg, target in step.fields]
+        return out
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        """Each message next to the field with the longest matching path; the rest at the top."""
+        fields = self._fields()
+        by_msg: dict[int, list[str]] = {id(msg): [] for _, _, msg, _ in fields}
+        tabs_with_problems = set()
+        general = []
+        for p in problems:
+            best = None
+            for entry in fields:
+                for prefix in entry[1]:
+                    if p.where.startswith(prefix) and (best is None or len(prefix) > best[0]):
+                        best = (len(prefix), entry)
+            if best is None:
+                general.append(f"{p.where}: {p.message}" if p.where else p.message)
+            else:
+                by_msg[id(best[1][2])].append(p.message)
+                tabs_with_problems.add(best[1][0])
+        seen = set()
+        for _tab, _prefixes, msg, target in fields:
+            messages = by_msg[id(msg)]
+            if id(msg) in seen:
+                if messages and target is not None:
+                    target.add_class("som-invalid")
+                continue
+            seen.add(id(msg))
+            show_messages(msg, messages, target)
+        show_messages(self.general_msg, general)
+        titles = [t + (" ⚠" if i in tabs_with_problems else "") for i, t in enumerate(TAB_TITLES)]
+        if list(self.tabs.titles) != titles:
+            self.tabs.titles = titles
+
+    def _show_status(self) -> None:
+        if self.result is None:
+            self.status.value = f'<div class="som-outdated">{OUTDATED}</div>'
+            return
+        total = self.result.totals()[TOTAL]
+        be = self.result.break_even_year(TOTAL)
+        first = self.result.scenario.settings.first_year
+        be_text = f"år {be - first + 1} ({be})" if be is not None else "ikke inden for perioden"
+        stale = f' <span class="som-outdated">{OUTDATED}</span>' if self.outdated else ""
+        self.status.value = (
+            f"<div>Nettoresultat for det offentlige i alt: <b class='som-net-total'>{kr(total)}</b> · "
+            f"break-even: <b class='som-break-even'>{be_text}</b>{stale}</div>"
+        )
+
+    # --- lazy tabs ----------------------------------------------------------------------------------
+    def _tab_changed(self, change) -> None:
+        self._render_tables()
+        if change["new"] == TAB_UNCERTAINTY:
+            self.uncertainty.update(self.scenario, self.kb)
+
+    def _render_tables(self, force: bool = False) -> None:
+        tab = self.tabs.selected_index
+        if tab == TAB_CONSEQUENCES:
+            names = {r.id: r.check.description for r in self.effect.current_rows()}
+            self.consequences.render(self.data, names, force)
+        elif tab == TAB_PRICES and self.scenario is not None:
+            self.prices.render(self.scenario, force)
+        elif tab == TAB_UNCERTAINTY:
+            self.uncertainty.update(self.scenario, self.kb)
+        if force:  # hidden tables are rebuilt when next shown
+            if tab != TAB_CONSEQUENCES:
+                self.consequences.signature = None
+            if tab != TAB_PRICES:
+                self.prices.signature = None
+
+    def _next(self) -> None:
+        self.tabs.selected_index = min((self.tabs.selected_index or 0) + 1, len(TAB_TITLES) - 1)
+
+    # --- files ----------------------------------------------------------------------------------------
+    def load(self, scenario: Scenario) -> None:
+        """Put `scenario` into every widget (no recalculation until all are set), then calculate."""
+        self._loading = True
+        try:
+            self.basis.load(scenario)
+            self.costs.load(scenario)
+            self.effect.load(scenario)
+            self.consequences.load(scenario)
+            self.prices.load(scenario)
+        finally:
+            self._loading = False
+        self.recompute(force_tables=True)
+
+    def load_file(self, content: bytes, filename: str = "filen") -> bool:
+        """Load a scenario file; on any problem show a Danish message and keep the current inputs."""
+        try:
+            scenario = scenario_from_json(content)
+            check_scenario(scenario, self.kb)
+        except SomError as e:
+            lines = "".join(
+                f"<li>{esc(p.message)}{f' <small>({esc(p.where)})</small>' if p.where else ''}</li>"
+                for p in e.problems[:8]
+            )
+            self.file_msg.value = (
+                f"⚠ Filen '{esc(filename)}' kunne ikke indlæses:<ul>{lines}</ul>"
+                "Dine nuværende indtastninger er bevaret."
+            )
+            return False
+        self.load(scenario)
+        self.file_msg.value = (
+            f"<span style='color:#2e7d32'>✔ Beregningen '{esc(scenario.name)}' er indlæst fra {esc(filename)}.</span>"
+        )
+        return True
+
+    def _uploaded(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        self.load_file(bytes(f["content"]), f.get("name", "filen"))
+        self.upload.value = ()  # so the same file can be chosen again
+
+    # --- convenience for tests and notebooks ------------------------------------------------------------
+    def outcome_row(self, outcome: str):
+        """The step-3 row of `outcome` in the current target group."""
+        return next(r for r in self.effect.current_rows() if r.id == outcome)
+
+    @property
+    def net_total_text(self) -> str:
+        """The net result shown in the status line (Danish kroner)."""
+        return kr(self.result.totals()[TOTAL]) if self.result is not None else ""
+
+
+def build_app(kb: KnowledgeBase, scenario: str | os.PathLike | Scenario | None = None) -> AppState:
+    """The calculation app on `kb`, starting from a scenario file (or Scenario); display() the result.
+
+    A missing or invalid start file does not stop the app: it starts from a small default scenario
+    and says why at the top."""
+    message = ""
+    start = None
+    if isinstance(scenario, Scenario):
+        start = scenario
+    elif scenario is not None:
+        try:
+            start = load_scenario(Path(scenario))
+            check_scenario(start, kb)
+        except ScenarioError as e:
+            start = None
+            message = (
+                f"Eksempelberegningen {Path(scenario).name} passer ikke til vidensdatabasen "
+                f"({e.problems[0].message}); appen starter med en tom standardberegning."
+            )
+    return AppState(kb, start, message)
+
+
+__all__ = ["CUSTOM", "AppState", "build_app", "default_scenario"]

@@ -1,0 +1,196 @@
+"""Step 6 of the app (Resultater): summary sentence, key figures, charts, yearly table and exports.
+
+Charts are JupyterCharts created once; later results replace their `chart` (the spec) in place.
+When the inputs are invalid the view keeps the last valid result and says it is outdated.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import ipywidgets as W
+
+from ..export import chart_png, chart_svg, workbook_bytes
+from ..knowledge import ACTORS, KnowledgeBase
+from ..summary import summary
+from ..views import TOTAL, Result
+from . import charts, result_charts
+from .app_widgets import esc, help_html
+from .format import kr, pct
+
+OUTDATED = "Forældet – ret de markerede felter"
+ACTOR_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_link(data: bytes, filename: str, mime: str, text: str, css_class: str = "som-download") -> str:
+    """An <a download> link carrying the file as a data: URI (works offline, no server round trip)."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a class="{css_class}" download="{esc(filename)}" href="data:{mime};base64,{b64}" '
+        f'style="font-weight:600">⬇ {esc(text)}</a>'
+    )
+
+
+def key_figures_html(result: Result) -> str:
+    """Table of totals per actor: costs, consequences, net result, discounted net result, break-even year."""
+    kinds = result.totals_by_kind()
+    totals = result.totals()
+    npv = result.npv()
+    be = result.break_even_years()
+    first = result.scenario.settings.first_year
+    cols = (*ACTORS, TOTAL)
+    rate = result.scenario.settings.discount_rate
+
+    def row(text, values, css=""):
+        cells = "".join(f'<td class="num {css}-{a}">{v}</td>' for a, v in zip(cols, values))
+        return f"<tr><td>{esc(text)}</td>{cells}</tr>"
+
+    def be_text(y):
+        return f"år {y - first + 1} ({y})" if y is not None else "ikke inden for perioden"
+
+    head = "".join(f"<th>{ACTOR_DA[a]}</th>" for a in cols)
+    body = "".join(
+        [
+            row("Omkostninger", [kr(kinds.at["cost", a]) for a in cols]),
+            row("Konsekvenser (gevinster)", [kr(kinds.at["consequence", a]) for a in cols]),
+            "<tr style='font-weight:700'><td>Nettoresultat i alt</td>"
+            + "".join(f'<td class="num som-total-{a}">{kr(totals[a])}</td>' for a in cols)
+            + "</tr>",
+            row(f"Nettoresultat, tilbagediskonteret ({pct(rate)})", [kr(npv[a]) for a in cols], "som-npv"),
+            row("Break-even-år", [be_text(be[a]) for a in cols], "som-be"),
+        ]
+    )
+    years = result.years
+    return (
+        f"<table class='som-table som-key-figures'><tr><th>Hele perioden {years[0]}–{years[-1]} "
+        f"(kr., prisniveau {result.scenario.settings.price_year})</th>{head}</tr>{body}</table>"
+    )
+
+
+def yearly_html(result: Result, discounted: bool) -> str:
+    """Net result per year per actor plus the cumulative total, as an HTML table."""
+    t = result.by_year_actor(discounted)
+    cum = t[TOTAL].cumsum()
+    head = "".join(f"<th>{ACTOR_DA[a]}</th>" for a in t.columns)
+    rows = "".join(
+        f"<tr><td>{y}</td>"
+        + "".join(f'<td class="num">{kr(v)}</td>' for v in t.loc[y])
+        + f'<td class="num">{kr(cum[y])}</td></tr>'
+        for y in t.index
+    )
+    return f"<table class='som-table'><tr><th>År</th>{head}<th>Akkumuleret i alt</th></tr>{rows}</table>"
+
+
+class ResultsView:
+    """The results tab; `update(result)` redraws, `mark_outdated(True)` flags the shown result as stale."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.result: Result | None = None
+        self.status = W.HTML()
+        self.summary = W.HTML()
+        self.summary.add_class("som-summary")
+        self.key = W.HTML()
+        self.discounted = W.ToggleButtons(
+            options=[("Ikke tilbagediskonteret", False), ("Tilbagediskonteret", True)],
+            value=False,
+            style={"button_width": "200px"},
+        )
+        self.discounted.observe(lambda _: self.redraw(), "value")
+        self.chart = None
+        self.chart_box = W.VBox()
+        self.yearly = W.HTML()
+        self.yearly_box = W.Accordion(children=[self.yearly], titles=("Tal pr. år (tabel)",))
+        self.excel_button = W.Button(
+            description="Lav Excel-fil", icon="file-excel-o", button_style="primary", layout=W.Layout(width="180px")
+        )
+        self.excel_button.on_click(self._excel)
+        self.excel_link = W.HTML()
+        self.image_chart = W.Dropdown(
+            options=[(v, k) for k, v in result_charts.CHART_TITLES_DA.items()], layout=W.Layout(width="300px")
+        )
+        self.image_format = W.ToggleButtons(options=["PNG", "SVG"], value="PNG", style={"button_width": "60px"})
+        self.image_button = W.Button(description="Lav billedfil", icon="image", layout=W.Layout(width="150px"))
+        self.image_button.on_click(self._image)
+        self.image_link = W.HTML()
+        self.widget = W.VBox(
+            [
+                W.HTML("<h3>Trin 6 · Resultater</h3>"),
+                self.status,
+                self.summary,
+                self.key,
+                help_html(
+                    "Positive tal er gevinster for aktøren (færre udgifter eller flere skatteindtægter); negative "
+                    "tal er udgifter. Break-even-året er det første år, hvor det akkumulerede nettoresultat er "
+                    "positivt."
+                ),
+                self.discounted,
+                self.chart_box,
+                self.yearly_box,
+                W.HTML("<h4>Eksport</h4>"),
+                W.HBox([self.excel_button, self.excel_link]),
+                help_html(
+                    "Excel-filen indeholder input (med kilder), resultater pr. år, aktør, velfærdsområde og "
+                    "deltager, alle beregningsrækker og opsummeringen."
+                ),
+                W.HBox([self.image_chart, self.image_format, self.image_button, self.image_link]),
+            ],
+            layout=W.Layout(padding="6px"),
+        )
+
+    def update(self, result: Result) -> None:
+        self.result = result
+        self.excel_link.value = ""
+        self.image_link.value = ""
+        self.summary.value = esc(summary(result))
+        self.key.value = key_figures_html(result)
+        self.redraw()
+
+    def redraw(self) -> None:
+        if self.result is None:
+            return
+        d = self.discounted.value
+        spec = result_charts.combined_spec(self.result, d)
+        if self.chart is None:
+            self.chart = charts.show(result_charts.combined_template())
+            self.chart.add_class("som-charts")
+            self.chart_box.children = [self.chart]
+        self.chart.spec = spec  # in place: only the data and titles change
+        self.yearly.value = yearly_html(self.result, d)
+
+    def mark_outdated(self, outdated: bool, count: int = 0) -> None:
+        if outdated:
+            what = f" ({count} fejl)" if count else ""
+            self.status.value = (
+                f'<div class="som-outdated">{OUTDATED}{what}. Resultaterne herunder er fra den '
+                f"sidste gyldige beregning.</div>"
+            )
+        else:
+            self.status.value = '<div class="som-ok">Resultaterne er beregnet ud fra de aktuelle input.</div>'
+
+    def _filename(self, ext: str) -> str:
+        from .app_steps import slug
+
+        return f"{slug(self.result.scenario.name) if self.result else 'beregning'}.{ext}"
+
+    def _excel(self, _=None) -> None:
+        if self.result is None:
+            return
+        self.excel_link.value = "<i>Laver Excel-fil …</i>"
+        data = workbook_bytes(self.result, self.kb)
+        self.excel_link.value = download_link(
+            data, self._filename("xlsx"), XLSX_MIME, f"Hent {self._filename('xlsx')}", "som-download som-excel-link"
+        )
+
+    def _image(self, _=None) -> None:
+        if self.result is None:
+            return
+        cid = self.image_chart.value
+        self.image_link.value = "<i>Laver billedfil …</i>"
+        name = f"{cid}.{self.image_format.value.lower()}"
+        if self.image_format.value == "PNG":
+            data, mime = chart_png(self.result, cid, self.discounted.value), "image/png"
+        else:
+            data, mime = chart_svg(self.result, cid, self.discounted.value).encode("utf-8"), "image/svg+xml"
+        self.image_link.value = download_link(data, name, mime, f"Hent {name}", "som-download som-image-link")

@@ -1,0 +1,569 @@
+"""Steps 1–3 of the app (Basis, Omkostninger, Effekt): widgets that read into and load from a scenario dict.
+
+Each step has `widget`, `read(data, problems)` (fills the scenario dict; unparseable fields add a
+Problem at the kernel's field path), `load(scenario)` and `fields`: (prefixes, message widget, input)
+entries, so that a ScenarioError's messages land next to the widget they concern.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import ipywidgets as W
+import pandas as pd
+
+from ..errors import Problem
+from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from ..scenario import Scenario
+from .app_widgets import NumberField, esc, fmt_number, help_html, label, message_widget, parse_field
+from .format import pct
+
+CUSTOM = "__egen__"
+ACTOR_LABELS = {"kommune": "Kommune", "region": "Region", "stat": "Stat"}
+FINANCE_MINISTRY_RATE = 0.035
+
+
+def slug(text: str) -> str:
+    """'Ud af hjemløshed' → 'ud_af_hjemloeshed' (an id for a user-defined outcome)."""
+    t = text.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", t).strip("_") or "effektmaal"
+
+
+def _read(problems: list[Problem], path: str, fn):
+    try:
+        return fn()
+    except ValueError as e:
+        problems.append(Problem(path, str(e) + "."))
+        return None
+
+
+def source_html(title: str, url: str, illustrative: bool) -> str:
+    src = f'<a href="{esc(url)}" target="_blank">{esc(title)}</a>' if url else esc(title)
+    flag = ' <span class="som-flag">illustrativ</span>' if illustrative else ""
+    return f"Kilde: {src}{flag}"
+
+
+class BasisStep:
+    """Step 1: name, target group, participants, duration, years, price level, discount rate."""
+
+    def __init__(self, kb: KnowledgeBase, changed):
+        self.kb = kb
+        self.changed = changed
+        self.name = W.Text(continuous_update=False, layout=W.Layout(width="420px"))
+        self.description = W.Textarea(continuous_update=False, layout=W.Layout(width="420px", height="50px"))
+        groups = [(r.name, r.id) for r in kb.target_groups.itertuples()]
+        self.group = W.Dropdown(
+            options=[*groups, ("Egen målgruppe (uden for vidensdatabasen) …", CUSTOM)], layout=W.Layout(width="420px")
+        )
+        self.group_info = help_html("")
+        self.custom_name = W.Text(
+            continuous_update=False, placeholder="fx Unge med angst", layout=W.Layout(width="300px")
+        )
+        self.custom_outcomes = W.Textarea(
+            continuous_update=False,
+            placeholder="Ét effektmål pr. linje, fx I job",
+            layout=W.Layout(width="300px", height="60px"),
+        )
+        self.custom_msg = message_widget()
+        self.custom_box = W.VBox(
+            [
+                W.HBox([label("Navn på egen målgruppe"), self.custom_name]),
+                W.HBox([label("Effektmål (ét pr. linje)"), self.custom_outcomes]),
+                help_html(
+                    "En egen målgruppe har ingen konsekvensestimater i vidensdatabasen: angiv dem selv i trin 4."
+                ),
+                self.custom_msg,
+            ]
+        )
+        self.n_years = W.BoundedIntText(min=1, max=20, layout=W.Layout(width="80px"))
+        self.participant_inputs: list[W.IntText] = []
+        self.participants_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
+        self.participants_msg = message_widget()
+        self.duration = W.IntText(layout=W.Layout(width="80px"))
+        self.duration_msg = message_widget()
+        self.first_year = W.IntText(layout=W.Layout(width="80px"))
+        self.first_year_msg = message_widget()
+        self.horizon = W.IntText(layout=W.Layout(width="80px"))
+        self.horizon_msg = message_widget()
+        years = sorted(int(y) for y in kb.net_price_index["year"])
+        self.price_year = W.Dropdown(options=years, layout=W.Layout(width="100px"))
+        self.price_msg = message_widget()
+        self.discount = NumberField(
+            "Diskonteringsrente",
+            "% om året",
+            0.0,
+            scale=100,
+            decimals=2,
+            tip="0 % viser budgettal år for år; 3,5 % er Finansministeriets "
+            "samfundsøkonomiske kalkulationsrente (fra 2021).",
+        )
+        self.fm_button = W.Button(description="3,5 % (Finansministeriet)", layout=W.Layout(width="200px"))
+        self.zero_button = W.Button(description="0 % (ingen)", layout=W.Layout(width="110px"))
+        self.fm_button.on_click(lambda _: self.discount.set(FINANCE_MINISTRY_RATE) or self.changed())
+        self.zero_button.on_click(lambda _: self.discount.set(0.0) or self.changed())
+        self.offset = W.Dropdown(
+            options=[("Samme år som forløbet afsluttes (som SØM)", 0), ("Året efter", 1)],
+            layout=W.Layout(width="320px"),
+        )
+        self.general_msg = message_widget()
+
+        for w in (
+            self.name,
+            self.description,
+            self.custom_name,
+            self.custom_outcomes,
+            self.duration,
+            self.first_year,
+            self.horizon,
+            self.price_year,
+            self.offset,
+        ):
+            w.observe(lambda _: self.changed(), "value")
+        self.discount.observe(lambda _: self.changed())
+        self.group.observe(self._group_changed, "value")
+        self.n_years.observe(self._n_years_changed, "value")
+        self.first_year.observe(lambda _: self._relabel(), "value")
+
+        self.widget = W.VBox(
+            [
+                W.HTML("<h3>Trin 1 · Basis</h3>"),
+                help_html("Beskriv indsatsen, hvem den er for, hvor mange der starter, og beregningens indstillinger."),
+                W.HBox([label("Indsatsens navn"), self.name]),
+                W.HBox([label("Kort beskrivelse"), self.description]),
+                W.HBox(
+                    [
+                        label(
+                            "Målgruppe",
+                            tip="Vælg en målgruppe fra vidensdatabasen – den bestemmer effektmål "
+                            "og konsekvensestimater.",
+                        ),
+                        self.group,
+                    ]
+                ),
+                self.group_info,
+                self.custom_box,
+                self.general_msg,
+                W.HBox(
+                    [
+                        label("Antal år med nye deltagere", tip="Hvor mange år indsatsen optager nye deltagere."),
+                        self.n_years,
+                        W.HTML("år"),
+                    ]
+                ),
+                W.HBox(
+                    [
+                        label("Nye deltagere pr. år", tip="Antal personer, der starter i indsatsen hvert år."),
+                        self.participants_box,
+                    ]
+                ),
+                self.participants_msg,
+                W.HBox(
+                    [
+                        label(
+                            "Forløbslængde",
+                            tip="Hvor mange år den enkelte deltager er i indsatsen. Effekten "
+                            "indtræder i det år, forløbet afsluttes.",
+                        ),
+                        self.duration,
+                        W.HTML("år"),
+                    ]
+                ),
+                self.duration_msg,
+                W.HBox([label("Første år (år 1)"), self.first_year]),
+                self.first_year_msg,
+                W.HBox(
+                    [
+                        label(
+                            "Tidshorisont",
+                            tip="Antal år med konsekvenser efter forløbets afslutning (SØM: op til 10 år).",
+                        ),
+                        self.horizon,
+                        W.HTML("år efter forløbet"),
+                    ]
+                ),
+                self.horizon_msg,
+                W.HBox(
+                    [label("Prisniveau", tip="Alle beløb vises i dette års priser (nettoprisindeks)."), self.price_year]
+                ),
+                self.price_msg,
+                W.HBox([self.discount.box, self.fm_button, self.zero_button]),
+                W.HBox(
+                    [
+                        label(
+                            "Konsekvenser starter",
+                            tip="Om konsekvensår 1 er afslutningsåret (SØM's standard) eller året efter.",
+                        ),
+                        self.offset,
+                    ]
+                ),
+            ],
+            layout=W.Layout(padding="6px"),
+        )
+        self.fields = [
+            (["name"], self.general_msg, self.name),
+            (["target_group", "custom_target_group"], self.custom_msg, None),
+            (["participants"], self.participants_msg, None),
+            (["duration_years"], self.duration_msg, self.duration),
+            (["settings.first_year"], self.first_year_msg, self.first_year),
+            (["settings.horizon_years"], self.horizon_msg, self.horizon),
+            (["settings.price_year"], self.price_msg, self.price_year),
+            (["settings.discount_rate"], self.discount.msg, self.discount.input),
+        ]
+
+    # --- participants per year --------------------------------------------------------------------
+    def _set_participant_count(self, n: int, values: list[int] | None = None) -> None:
+        old = [w.value for w in self.participant_inputs]
+        values = values if values is not None else old
+        self.participant_inputs = []
+        for i in range(n):
+            w = W.IntText(
+                value=values[i] if i < len(values) else (values[-1] if values else 0), layout=W.Layout(width="75px")
+            )
+            w.observe(lambda _: self.changed(), "value")
+            self.participant_inputs.append(w)
+        self._relabel()
+
+    def _relabel(self) -> None:
+        first = self.first_year.value
+        self.participants_box.children = [
+            W.VBox([W.HTML(f"<small>{first + i}</small>"), w]) for i, w in enumerate(self.participant_inputs)
+        ]
+
+    def _n_years_changed(self, change) -> None:
+        self._set_participant_count(change["new"])
+        self.changed()
+
+    def _group_changed(self, change) -> None:
+        self._show_group_info()
+        self.changed(group_changed=True)
+
+    def _show_group_info(self) -> None:
+        gid = self.group.value
+        self.custom_box.layout.display = None if gid == CUSTOM else "none"
+        if gid == CUSTOM:
+            self.group_info.value = ""
+            return
+        r = self.kb.target_groups.set_index("id").loc[gid]
+        self.group_info.value = (
+            f"<div style='margin-left:254px'>{esc(r['definition'])}<br>"
+            f"{source_html(r['source_title'], r['source_url'], bool(r['illustrative']))}</div>"
+        )
+
+    def custom_outcome_names(self) -> dict[str, str]:
+        names = [line.strip() for line in self.custom_outcomes.value.splitlines() if line.strip()]
+        return {slug(n): n for n in names}
+
+    # --- read / load --------------------------------------------------------------------------------
+    def read(self, data: dict, problems: list[Problem]) -> None:
+        data["name"] = self.name.value
+        data["description"] = self.description.value
+        if self.group.value == CUSTOM:
+            data["custom_target_group"] = {
+                "name": self.custom_name.value.strip(),
+                "outcomes": self.custom_outcome_names(),
+            }
+        else:
+            data["target_group"] = self.group.value
+        data["participants"] = [w.value for w in self.participant_inputs]
+        data["duration_years"] = self.duration.value
+        rate = _read(problems, "settings.discount_rate", self.discount.get)
+        data["settings"] = {
+            "price_year": self.price_year.value,
+            "first_year": self.first_year.value,
+            "horizon_years": self.horizon.value,
+            "discount_rate": rate if rate is not None else 0.0,
+            "consequence_offset": self.offset.value,
+        }
+
+    def load(self, s: Scenario) -> None:
+        self.name.value = s.name
+        self.description.value = s.description
+        if s.custom_target_group is not None:
+            self.custom_name.value = s.custom_target_group.name
+            self.custom_outcomes.value = "\n".join(s.custom_target_group.outcomes.values())
+            self.group.value = CUSTOM
+        else:
+            self.group.value = s.target_group
+        self._show_group_info()
+        self.first_year.value = s.settings.first_year
+        self.n_years.value = len(s.participants)
+        self._set_participant_count(len(s.participants), list(s.participants))
+        self.duration.value = s.duration_years
+        self.horizon.value = s.settings.horizon_years
+        if s.settings.price_year in self.price_year.options:
+            self.price_year.value = s.settings.price_year
+        self.discount.set(s.settings.discount_rate)
+        self.offset.value = s.settings.consequence_offset
+
+
+COST_LINES = [
+    ("startup", "Opstart", "kr. i alt", "Engangsudgift i første år, fx uddannelse af medarbejdere og materialer."),
+    (
+        "running_per_participant",
+        "Drift pr. deltager",
+        "kr. pr. deltager pr. år",
+        "Udgift pr. deltager for hvert år, deltageren er i indsatsen.",
+    ),
+    (
+        "running_per_year",
+        "Faste driftsudgifter",
+        "kr. pr. år",
+        "Faste udgifter pr. år, så længe indsatsen har deltagere (fx ledelse, lokaler).",
+    ),
+    (
+        "baseline_per_participant",
+        "Sparede omkostninger (basisalternativ)",
+        "kr. pr. deltager pr. år",
+        "Hvad den sædvanlige indsats, som deltagerne ellers ville have fået, koster pr. deltager pr. år. "
+        "Beløbet trækkes fra indsatsens omkostninger.",
+    ),
+]
+
+
+class CostsStep:
+    """Step 2: the intervention's costs per actor (kroner), their price level and welfare area."""
+
+    def __init__(self, kb: KnowledgeBase, changed):
+        self.changed = changed
+        self.cells: dict[tuple[str, str], NumberField] = {}
+        rows = [W.HBox([label("", "280px"), *[label(ACTOR_LABELS[a], "215px") for a in ACTORS]])]
+        self.fields = []
+        for key, text, unit, tip in COST_LINES:
+            cells = []
+            for a in ACTORS:
+                f = NumberField("", unit, 0.0, width="120px")
+                f.observe(lambda _: self.changed())
+                self.cells[(key, a)] = f
+                f.box.layout.width = "215px"
+                cells.append(f.box)
+                self.fields.append(([f"costs.{key}.{a}"], f.msg, f.input))
+            rows.append(W.HBox([label(text, "280px", tip), *cells]))
+        years = sorted(int(y) for y in kb.net_price_index["year"])
+        self.price_year = W.Dropdown(
+            options=[("Samme som beregningens prisniveau", None), *[(str(y), y) for y in years]],
+            layout=W.Layout(width="300px"),
+        )
+        self.area = W.Dropdown(
+            options=[(v, k) for k, v in WELFARE_AREA_NAMES_DA.items()], layout=W.Layout(width="300px")
+        )
+        self.price_msg = message_widget()
+        for w in (self.price_year, self.area):
+            w.observe(lambda _: self.changed(), "value")
+        self.fields.append((["costs.price_year"], self.price_msg, self.price_year))
+        self.widget = W.VBox(
+            [
+                W.HTML("<h3>Trin 2 · Omkostninger</h3>"),
+                help_html(
+                    "Indsatsens omkostninger fordelt på de aktører, der betaler. Angiv beløb i hele kroner. "
+                    "Hold musen over ? for en forklaring."
+                ),
+                *rows,
+                W.HBox([label("Beløbene er i prisniveau", "280px"), self.price_year]),
+                self.price_msg,
+                W.HBox([label("Omkostningerne hører til velfærdsområde", "280px"), self.area]),
+            ],
+            layout=W.Layout(padding="6px"),
+        )
+
+    def read(self, data: dict, problems: list[Problem]) -> None:
+        costs: dict = {"price_year": self.price_year.value, "welfare_area": self.area.value}
+        for key, *_ in COST_LINES:
+            costs[key] = {}
+            for a in ACTORS:
+                v = _read(problems, f"costs.{key}.{a}", self.cells[(key, a)].get)
+                costs[key][a] = v if v is not None else 0.0
+        data["costs"] = costs
+
+    def load(self, s: Scenario) -> None:
+        for key, *_ in COST_LINES:
+            amounts = getattr(s.costs, key)
+            for a in ACTORS:
+                self.cells[(key, a)].set(getattr(amounts, a))
+        self.price_year.value = s.costs.price_year
+        self.area.value = s.costs.welfare_area
+
+
+class OutcomeRow:
+    """One outcome (effektmål) in step 3: include it, its success rate, persistence and an effect study."""
+
+    def __init__(self, outcome_id: str, name: str, definition: str, studies: pd.DataFrame, changed):
+        self.id = outcome_id
+        self.changed = changed
+        self.index: int | None = None  # position in the scenario's outcomes list (None: not chosen)
+        self.studies = studies.set_index("id") if len(studies) else studies
+        self.check = W.Checkbox(value=False, description=name, indent=False, layout=W.Layout(width="420px"))
+        self.rate = NumberField(
+            "Succesrate",
+            "%",
+            None,
+            scale=100,
+            decimals=2,
+            label_width="180px",
+            tip="Andelen af deltagerne, der når effektmålet PGA. indsatsen – ud over dem, der "
+            "ville nå det alligevel (fx 12 % mod 2 % uden indsatsen = 10 %).",
+        )
+        self.persistence = W.Text(continuous_update=False, placeholder="100", layout=W.Layout(width="200px"))
+        self.persist_msg = message_widget()
+        options = (
+            [("Intet studie valgt", None)]
+            + [(f"{r.name} – {pct(r.success_rate)}", sid) for sid, r in self.studies.iterrows()]
+            if len(studies)
+            else [("Ingen effektstudier i vidensdatabasen", None)]
+        )
+        self.study = W.Dropdown(options=options, layout=W.Layout(width="420px"))
+        self.study_info = help_html("")
+        self.check.observe(lambda _: self._toggle() or self.changed(), "value")
+        self.rate.observe(lambda _: self.changed())
+        self.persistence.observe(lambda _: self.changed(), "value")
+        self.study.observe(self._study_chosen, "value")
+        self.details = W.VBox(
+            [
+                self.rate.box,
+                W.VBox(
+                    [
+                        W.HBox(
+                            [
+                                label(
+                                    "Varighed af effekten",
+                                    "180px",
+                                    tip="Andel af effekten tilbage i konsekvensår "
+                                    "1, 2, 3 … i %, adskilt af semikolon, fx 100; 80; 60. Sidste værdi gælder resten "
+                                    "af perioden. Tom = 100 % alle år (SØM's standard).",
+                                ),
+                                self.persistence,
+                                W.HTML("% pr. år, adskilt af ;"),
+                            ]
+                        ),
+                        self.persist_msg,
+                    ]
+                ),
+                W.HBox([label("Udfyld fra effektstudie", "180px"), self.study]),
+                self.study_info,
+            ],
+            layout=W.Layout(margin="0 0 0 30px"),
+        )
+        self.widget = W.VBox(
+            [W.HBox([self.check]), help_html(definition), self.details],
+            layout=W.Layout(border="1px solid #ddd", padding="6px", margin="4px 0"),
+        )
+        self._toggle()
+
+    def _toggle(self) -> None:
+        self.details.layout.display = None if self.check.value else "none"
+
+    def _study_chosen(self, change) -> None:
+        sid = change["new"]
+        if sid is None:
+            self.study_info.value = ""
+            return
+        r = self.studies.loc[sid]
+        ci = (
+            f" (95 %-interval {pct(r['ci_low'])}–{pct(r['ci_high'])})"
+            if pd.notna(r["ci_low"]) and pd.notna(r["ci_high"])
+            else ""
+        )
+        n = f", n = {int(r['n'])}" if pd.notna(r["n"]) else ""
+        self.study_info.value = (
+            f"<div style='margin-left:184px'><b>{esc(r['name'])}</b>: {esc(r['measure'])} {pct(r['success_rate'])}"
+            f"{ci}. Design: {esc(r['design'])}, evidensniveau {int(r['evidence_level'])}{n}, {esc(r['country'])}."
+            f"<br>{source_html(r['source_title'], r['source_url'], bool(r['illustrative']))}"
+            f"{'<br>' + esc(r['note']) if r['note'] else ''}</div>"
+        )
+        self.rate.set(float(r["success_rate"]))  # the rate field's observer recomputes
+
+    def persistence_values(self) -> list[float]:
+        parts = [p for p in re.split(r"[;\s]+", self.persistence.value.strip()) if p]
+        return [parse_field(p) / 100 for p in parts]
+
+    def load(self, rate: float | None, persistence: list[float] | None, chosen: bool) -> None:
+        self.check.value = chosen
+        if rate is not None:
+            self.rate.set(rate)
+        if persistence is not None:
+            self.persistence.value = "; ".join(fmt_number(p * 100) for p in persistence)
+
+
+class EffectStep:
+    """Step 3: the outcomes of the chosen target group, with success rates and persistence."""
+
+    def __init__(self, kb: KnowledgeBase, basis: BasisStep, changed):
+        self.kb = kb
+        self.basis = basis
+        self.changed = changed
+        self.rows: dict[tuple[str, str], OutcomeRow] = {}  # (target group, outcome) → row, kept across switches
+        self.box = W.VBox()
+        self.msg = message_widget()
+        self.widget = W.VBox(
+            [
+                W.HTML("<h3>Trin 3 · Effekt</h3>"),
+                help_html(
+                    "Vælg de effektmål, indsatsen påvirker, og angiv succesraten: den andel af deltagerne, der "
+                    "når målet på grund af indsatsen (netto i forhold til basisalternativet). Effekten indtræder "
+                    "i det år, forløbet afsluttes. Et effektstudie fra vidensdatabasen kan udfylde succesraten."
+                ),
+                self.msg,
+                self.box,
+            ],
+            layout=W.Layout(padding="6px"),
+        )
+
+    def current_rows(self) -> list[OutcomeRow]:
+        gid = self.basis.group.value
+        if gid == CUSTOM:
+            items = [(oid, name, "Eget effektmål") for oid, name in self.basis.custom_outcome_names().items()]
+            studies = self.kb.effect_studies.iloc[0:0]
+        else:
+            outs = self.kb.outcomes_for(gid)
+            items = [(r.id, r.name, r.definition) for r in outs.itertuples()]
+            studies = self.kb.effect_studies
+        rows = []
+        for oid, name, definition in items:
+            key = (gid, oid)
+            if key not in self.rows:
+                self.rows[key] = OutcomeRow(oid, name, definition, studies[studies["outcome"] == oid], self.changed)
+            else:
+                self.rows[key].check.description = name
+            rows.append(self.rows[key])
+        return rows
+
+    def refresh(self, preselect: bool = False) -> None:
+        """Show the rows of the current target group; with `preselect`, tick the first if none is ticked."""
+        rows = self.current_rows()
+        if preselect and rows and not any(r.check.value for r in rows):
+            first = rows[0]
+            if first.rate.input.value == "" and len(first.studies):
+                first.study.value = first.studies.index[0]  # pre-fills the rate, with its source
+            first.check.value = True
+        self.box.children = [r.widget for r in rows] or [help_html("Målgruppen har ingen effektmål endnu.")]
+
+    def read(self, data: dict, problems: list[Problem]) -> None:
+        outcomes = []
+        for row in self.current_rows():
+            row.index = None
+            if not row.check.value:
+                continue
+            row.index = i = len(outcomes)
+            rate = _read(problems, f"outcomes[{i}].success_rate", row.rate.get)
+            persistence = _read(problems, f"outcomes[{i}].persistence", row.persistence_values)
+            outcomes.append(
+                {"outcome": row.id, "success_rate": rate if rate is not None else 0.0, "persistence": persistence or []}
+            )
+        data["outcomes"] = outcomes
+
+    def load(self, s: Scenario) -> None:
+        chosen = {o.outcome: o for o in s.outcomes}
+        for row in self.current_rows():
+            o = chosen.get(row.id)
+            row.load(o.success_rate if o else None, o.persistence if o else None, o is not None)
+        self.refresh()
+
+    @property
+    def fields(self) -> list:
+        out = [(["outcomes"], self.msg, None)]
+        for row in self.current_rows():
+            if row.index is not None:
+                out.append(([f"outcomes[{row.index}].success_rate"], row.rate.msg, row.rate.input))
+                out.append(([f"outcomes[{row.index}].persistence"], row.persist_msg, row.persistence))
+        return out

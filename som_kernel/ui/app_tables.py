@@ -1,0 +1,322 @@
+"""Steps 4–5 of the app (Konsekvenser, Priser): editable tables over the knowledge base.
+
+A cell shows the knowledge-base value until the user types another; then it becomes a local value
+(consequence_overrides / price_overrides), highlighted yellow and marked "lokal". Emptying a cell,
+or typing the knowledge-base value, removes the local value. The tables are built only when their
+tab is shown (they hold many inputs), and rebuilt when the target group, outcomes or horizon change.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..engine import consequence_rows, unit_prices
+from ..errors import Problem
+from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from ..scenario import Scenario
+from .app_steps import ACTOR_LABELS, source_html
+from .app_widgets import esc, fmt_number, help_html, label, message_widget, parse_field, show_messages
+
+
+def _cell(value: float | None, local: bool, width: str = "68px") -> W.Text:
+    w = W.Text(
+        value=fmt_number(value, 4) if value is not None else "",
+        placeholder="0",
+        continuous_update=False,
+        layout=W.Layout(width=width),
+    )
+    if local:
+        w.add_class("som-overridden")
+    return w
+
+
+class ConsequencesStep:
+    """Step 4: consequence estimates (change in use per successful person per year) per outcome × service."""
+
+    def __init__(self, kb: KnowledgeBase, changed):
+        self.kb = kb
+        self.changed = changed
+        self.overrides: dict[tuple[str, str, int], float] = {}
+        self.errors: dict[tuple[str, str, int], str] = {}
+        self.extra: dict[str, list[str]] = {}  # outcome → services added by the user
+        self.signature = None
+        self.box = W.VBox()
+        self.msg = message_widget()
+        self.reset = W.Button(description="Fjern alle lokale værdier", layout=W.Layout(width="220px"))
+        self.reset.on_click(self._reset)
+        self.widget = W.VBox(
+            [
+                W.HTML("<h3>Trin 4 · Konsekvenser</h3>"),
+                help_html(
+                    "Ændring i brug af hver ydelse pr. person, der når effektmålet, i år 1, 2, 3 … efter "
+                    "forløbet (negativ = mindre brug). Tallene kommer fra vidensdatabasen; skriv et andet tal for "
+                    "at bruge en lokal værdi (gul). Tøm feltet for at gå tilbage til vidensdatabasens værdi."
+                ),
+                self.msg,
+                self.reset,
+                self.box,
+            ],
+            layout=W.Layout(padding="6px"),
+        )
+        self.fields = [(["consequence_overrides"], self.msg, None)]
+
+    def _reset(self, _=None) -> None:
+        self.overrides.clear()
+        self.errors.clear()
+        self.signature = None
+        self.changed(force_tables=True)
+
+    def read(self, data: dict, problems: list[Problem]) -> None:
+        chosen = {o["outcome"] for o in data.get("outcomes", [])}
+        horizon = data.get("settings", {}).get("horizon_years", 10)
+        data["consequence_overrides"] = [
+            {"outcome": o, "service": s, "year": y, "delta_use": v}
+            for (o, s, y), v in sorted(self.overrides.items())
+            if o in chosen and isinstance(horizon, int) and y <= horizon
+        ]
+        names = dict(zip(self.kb.services["id"], self.kb.services["name"]))
+        for (o, s, y), text in sorted(self.errors.items()):
+            if o in chosen:
+                problems.append(Problem("consequence_overrides", f"{names.get(s, s)}, år {y}: {text}."))
+
+    def load(self, s: Scenario) -> None:
+        self.overrides = {(c.outcome, c.service, c.year): c.delta_use for c in s.consequence_overrides}
+        self.errors.clear()
+        self.signature = None
+
+    def render(self, data: dict, outcome_names: dict[str, str], force: bool = False) -> None:
+        group = data.get("target_group")
+        outcomes = [o["outcome"] for o in data.get("outcomes", [])]
+        horizon = data.get("settings", {}).get("horizon_years", 10)
+        horizon = horizon if isinstance(horizon, int) and 1 <= horizon <= 50 else 10
+        sig = (group, tuple(outcomes), horizon)
+        if sig == self.signature and not force:
+            return
+        self.signature = sig
+        parts = []
+        for o in outcomes:
+            parts.append(self._outcome_table(group, o, outcome_names.get(o, o), horizon))
+        self.box.children = parts or [help_html("Vælg mindst ét effektmål i trin 3.")]
+
+    def _outcome_table(self, group: str | None, outcome: str, name: str, horizon: int) -> W.Widget:
+        kb = self.kb
+        c = kb.consequences_for(group, outcome) if group else kb.consequences.iloc[0:0]
+        base = {(r.service, int(r.year)): float(r.delta_use) for r in c.itertuples()}
+        services = list(
+            dict.fromkeys(
+                [*c["service"], *[s for (o, s, _) in self.overrides if o == outcome], *self.extra.get(outcome, [])]
+            )
+        )
+        svc = kb.services.set_index("id")
+        header = W.HBox(
+            [
+                label("Ydelse (enhed pr. person pr. år)", "300px"),
+                *[W.HTML(f"<b>År {k}</b>", layout=W.Layout(width="68px")) for k in range(1, horizon + 1)],
+            ]
+        )
+        rows = [header]
+        for s in services:
+            info = svc.loc[s]
+            cells = []
+            for k in range(1, horizon + 1):
+                local = (outcome, s, k) in self.overrides
+                kb_value = base.get((s, k))
+                w = _cell(self.overrides.get((outcome, s, k), kb_value), local)
+                w.observe(lambda ch, key=(outcome, s, k), b=kb_value, cell=w: self._edit(key, b, cell, ch), "value")
+                cells.append(w)
+            rows_c = c[c["service"] == s]
+            flags = []
+            if len(rows_c) and rows_c["illustrative"].any():
+                flags.append('<span class="som-flag">illustrativ</span>')
+            cal = [x for x in rows_c["calibrated_to"] if x] if len(rows_c) else []
+            if cal:
+                flags.append(f'<span class="som-flag" title="{esc(cal[0])}">kalibreret</span>')
+            if any(o == outcome and sv == s for (o, sv, _) in self.overrides):
+                flags.append('<span class="som-local">✎ lokal værdi</span>')
+            src = (
+                source_html(rows_c["source_title"].iloc[0], rows_c["source_url"].iloc[0], False)
+                if len(rows_c)
+                else "Kilde: lokal værdi (ikke i vidensdatabasen)"
+            )
+            lab = W.HTML(
+                f"<b>{esc(info['name'])}</b> ({esc(info['unit'])})<br><small>"
+                f"{esc(WELFARE_AREA_NAMES_DA[info['welfare_area']])} · {src}</small> {' '.join(flags)}",
+                layout=W.Layout(width="300px"),
+            )
+            rows.append(W.HBox([lab, *cells], layout=W.Layout(border_bottom="1px solid #eee")))
+        others = [(f"{r.name} ({r.unit})", r.id) for r in kb.services.itertuples() if r.id not in services]
+        add = W.Dropdown(options=[("Tilføj en ydelse …", None), *others], layout=W.Layout(width="300px"))
+        add.observe(lambda ch, o=outcome: self._add(o, ch["new"]), "value")
+        return W.VBox(
+            [W.HTML(f"<h4>Effektmål: {esc(name)}</h4>"), *rows, add],
+            layout=W.Layout(margin="0 0 12px 0", overflow="auto"),
+        )
+
+    def _add(self, outcome: str, service: str | None) -> None:
+        if service:
+            self.extra.setdefault(outcome, []).append(service)
+            self.signature = None
+            self.changed(force_tables=True)
+
+    def _edit(self, key, base: float | None, cell: W.Text, change) -> None:
+        text = change["new"]
+        self.errors.pop(key, None)
+        if not text.strip() and base is not None:
+            cell.value = fmt_number(base, 4)  # show the knowledge-base value again; this re-enters _edit
+            return
+        try:
+            value = parse_field(text, allow_blank=base if base is not None else 0.0)
+        except ValueError as e:
+            self.errors[key] = str(e)
+            cell.add_class("som-invalid")
+            self.changed()
+            return
+        cell.remove_class("som-invalid")
+        if abs(value - (base or 0.0)) < 1e-12:
+            self.overrides.pop(key, None)
+            cell.remove_class("som-overridden")
+        else:
+            self.overrides[key] = value
+            cell.add_class("som-overridden")
+        self.changed()
+
+    def show(self, problems: list[Problem]) -> None:
+        show_messages(self.msg, [p.message for p in problems if p.where.startswith("consequence_overrides")])
+
+
+class PricesStep:
+    """Step 5: unit prices per service and actor at the scenario's price level; which services count."""
+
+    def __init__(self, kb: KnowledgeBase, changed):
+        self.kb = kb
+        self.changed = changed
+        self.overrides: dict[tuple[str, str], tuple[float, int | None]] = {}  # (service, actor) → (price, year)
+        self.errors: dict[tuple[str, str], str] = {}
+        self.excluded: set[str] = set()
+        self.signature = None
+        self.show_all = W.Checkbox(value=False, description="Vis alle ydelser i vidensdatabasen", indent=False)
+        self.show_all.observe(lambda _: self.changed(force_tables=True), "value")
+        self.level = W.HTML()
+        self.box = W.VBox()
+        self.msg = message_widget()
+        self.widget = W.VBox(
+            [
+                W.HTML("<h3>Trin 5 · Priser</h3>"),
+                help_html(
+                    "Enhedspriser pr. ydelse for hver aktør efter refusion (kr. pr. enhed). Vidensdatabasens "
+                    "priser er omregnet til beregningens prisniveau med nettoprisindekset. Skriv en lokal pris "
+                    "(gul) eller fjern fluebenet for at lade en ydelse ude af beregningen."
+                ),
+                self.level,
+                self.msg,
+                self.show_all,
+                self.box,
+            ],
+            layout=W.Layout(padding="6px"),
+        )
+        self.fields = [(["price_overrides", "excluded_services"], self.msg, None)]
+
+    def read(self, data: dict, problems: list[Problem]) -> None:
+        data["price_overrides"] = [
+            {"service": s, "actor": a, "price": p, "price_year": y} for (s, a), (p, y) in sorted(self.overrides.items())
+        ]
+        data["excluded_services"] = sorted(self.excluded)
+        names = dict(zip(self.kb.services["id"], self.kb.services["name"]))
+        for (s, a), text in sorted(self.errors.items()):
+            problems.append(Problem("price_overrides", f"{names.get(s, s)}, {ACTOR_LABELS[a].lower()}: {text}."))
+
+    def load(self, s: Scenario) -> None:
+        self.overrides = {(p.service, p.actor): (p.price, p.price_year) for p in s.price_overrides}
+        self.excluded = set(s.excluded_services)
+        self.errors.clear()
+        self.signature = None
+
+    def render(self, scenario: Scenario, force: bool = False) -> None:
+        included = scenario.model_copy(update={"excluded_services": []})
+        used = list(dict.fromkeys(consequence_rows(included, self.kb)["service"]))
+        services = (
+            list(self.kb.services["id"])
+            if self.show_all.value
+            else list(dict.fromkeys([*used, *[s for s, _ in self.overrides], *self.excluded]))
+        )
+        sig = (scenario.settings.price_year, tuple(services), tuple(sorted(self.overrides)))
+        if sig == self.signature and not force:
+            return
+        self.signature = sig
+        self.level.value = (
+            f"<b>Prisniveau: {scenario.settings.price_year}</b> (kr. i {scenario.settings.price_year}-priser)"
+        )
+        base = unit_prices(included.model_copy(update={"price_overrides": []}), self.kb)
+        current = unit_prices(included, self.kb)
+        svc = self.kb.services.set_index("id")
+        prices = self.kb.prices
+        header = W.HBox(
+            [
+                W.HTML("<b>Med</b>", layout=W.Layout(width="40px")),
+                label("Ydelse", "340px"),
+                *[W.HTML(f"<b>{ACTOR_LABELS[a]}</b>", layout=W.Layout(width="120px")) for a in ACTORS],
+            ]
+        )
+        rows = [header]
+        for s in services:
+            info = svc.loc[s]
+            include = W.Checkbox(value=s not in self.excluded, indent=False, layout=W.Layout(width="40px"))
+            include.observe(lambda ch, s=s: self._include(s, ch["new"]), "value")
+            cells = []
+            for a in ACTORS:
+                b = float(base.loc[s, a]) if s in base.index else 0.0
+                v = float(current.loc[s, a]) if s in current.index else 0.0
+                local = (s, a) in self.overrides
+                w = _cell(v if (v or local or b) else None, local, width="110px")
+                w.observe(lambda ch, key=(s, a), b=b, cell=w: self._edit(key, b, cell, ch, scenario), "value")
+                cells.append(W.HBox([w], layout=W.Layout(width="120px")))
+            pr = prices[prices["service"] == s]
+            flags = ['<span class="som-flag">illustrativ</span>'] if pr["illustrative"].any() else []
+            if any(sv == s for sv, _ in self.overrides):
+                flags.append('<span class="som-local">✎ lokal pris</span>')
+            if s not in used:
+                flags.append('<span class="som-help">(bruges ikke af de valgte effektmål)</span>')
+            src = (
+                source_html(pr["source_title"].iloc[0], pr["source_url"].iloc[0], False)
+                if len(pr)
+                else "Kilde: lokal pris"
+            )
+            lab = W.HTML(
+                f"<b>{esc(info['name'])}</b> · kr. pr. {esc(info['unit'])}<br><small>"
+                f"{esc(WELFARE_AREA_NAMES_DA[info['welfare_area']])} · {src}</small> {' '.join(flags)}",
+                layout=W.Layout(width="340px"),
+            )
+            rows.append(W.HBox([include, lab, *cells], layout=W.Layout(border_bottom="1px solid #eee")))
+        self.box.children = rows if services else [help_html("Ingen ydelser i brug endnu.")]
+
+    def _include(self, service: str, on: bool) -> None:
+        (self.excluded.discard if on else self.excluded.add)(service)
+        self.changed()
+
+    def _edit(self, key, base: float, cell: W.Text, change, scenario: Scenario) -> None:
+        self.errors.pop(key, None)
+        if not change["new"].strip() and base:
+            cell.value = fmt_number(base, 4)  # show the knowledge-base price again; this re-enters _edit
+            return
+        try:
+            value = parse_field(change["new"], allow_blank=base)
+            if value < 0:
+                raise ValueError("En pris kan ikke være negativ")
+        except ValueError as e:
+            self.errors[key] = str(e)
+            cell.add_class("som-invalid")
+            self.changed()
+            return
+        cell.remove_class("som-invalid")
+        if abs(value - base) < 0.005:
+            self.overrides.pop(key, None)
+            cell.remove_class("som-overridden")
+        else:
+            self.overrides[key] = (value, scenario.settings.price_year)
+            cell.add_class("som-overridden")
+        self.changed()
+
+    def show(self, problems: list[Problem]) -> None:
+        show_messages(
+            self.msg, [p.message for p in problems if p.where.startswith(("price_overrides", "excluded_services"))]
+        )

@@ -1,0 +1,153 @@
+"""Small widget helpers for the app: labelled Danish number fields with a unit and a message line.
+
+A field keeps exactly what the user typed (a Text widget); reading it parses Danish numbers
+('1.234,5') and raises ValueError with a Danish message, which the app shows next to the field.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as W
+
+from .format import number, parse_number
+
+LABEL_WIDTH = "250px"
+
+CSS = """
+<style>
+.som-app { max-width: 1100px; font-size: 14px; }
+.som-app .som-label { color: #222; }
+.som-app .som-help { color: #666; font-size: 12px; line-height: 1.3; }
+.som-app .som-unit { color: #444; padding-left: 4px; }
+.som-app .som-msg { color: #b00020; font-weight: 600; font-size: 13px; }
+.som-app .som-invalid input, .som-app .som-invalid textarea { border: 2px solid #b00020 !important;
+  background: #fff3f3 !important; }
+.som-app .som-overridden input { background: #fff4c2 !important; border: 1px solid #c9a100 !important; }
+.som-app .som-outdated { background: #fff3f3; border-left: 6px solid #b00020; padding: 6px 10px;
+  color: #b00020; font-weight: 700; }
+.som-app .som-ok { background: #eef7ee; border-left: 6px solid #2e7d32; padding: 6px 10px; }
+.som-app .som-summary { font-size: 16px; line-height: 1.5; background: #f4f8fb; padding: 10px 14px;
+  border-left: 6px solid #1f5f8b; }
+.som-app table.som-table { border-collapse: collapse; font-size: 13px; }
+.som-app table.som-table th, .som-app table.som-table td { border-bottom: 1px solid #ddd; padding: 3px 8px; }
+.som-app table.som-table td.num { text-align: right; white-space: nowrap; }
+.som-app .som-flag { background: #ffe0b2; color: #7a4b00; border-radius: 3px; padding: 0 4px; font-size: 11px; }
+.som-app .som-local { background: #fff4c2; color: #6b5500; border-radius: 3px; padding: 0 4px; font-size: 11px; }
+.som-app .som-header { background: #1f5f8b; color: white; padding: 8px 14px; }
+.som-app .som-header h2 { margin: 0; color: white; }
+.som-app .som-status { font-size: 15px; padding: 6px 0; }
+.som-app .som-tip { display: inline-block; width: 15px; height: 15px; line-height: 15px; border-radius: 50%;
+  background: #1f5f8b; color: white; font-size: 11px; text-align: center; cursor: help; }
+</style>
+"""
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+def help_html(text: str) -> W.HTML:
+    w = W.HTML(f"<div>{esc(text)}</div>")
+    w.add_class("som-help")
+    return w
+
+
+def label(text: str, width: str = LABEL_WIDTH, tip: str = "") -> W.HTML:
+    title = f' title="{esc(tip)}"' if tip else ""
+    mark = ' <span class="som-tip">?</span>' if tip else ""
+    w = W.HTML(f"<span{title}>{esc(text)}{mark}</span>", layout=W.Layout(width=width))
+    w.add_class("som-label")
+    return w
+
+
+def message_widget() -> W.HTML:
+    w = W.HTML("")
+    w.add_class("som-msg")
+    return w
+
+
+def show_messages(msg: W.HTML, messages: list[str], target: W.Widget | None = None) -> None:
+    """Put Danish messages in `msg` and mark `target` red (or clear both)."""
+    text = "<br>".join(f"⚠ {esc(m)}" for m in messages)
+    if msg.value != text:
+        msg.value = text
+    if target is not None:
+        if messages:
+            target.add_class("som-invalid")
+        else:
+            target.remove_class("som-invalid")
+
+
+def fmt_number(x: float | None, decimals: int = 2) -> str:
+    """Up to `decimals` decimals, trailing zeros dropped: 12.5 → '12,5', 50000 → '50.000', None → ''."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    text = number(x, decimals)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def parse_field(text: str, *, integer: bool = False, allow_blank: float | None = None) -> float:
+    """Parse a Danish number typed in a field; ValueError with a Danish message if it is not one."""
+    if not text.strip():
+        if allow_blank is not None:
+            return allow_blank
+        raise ValueError("Skal udfyldes")
+    try:
+        value = parse_number(text)
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' er ikke et tal – skriv fx 12,5 eller 1.000") from None
+    if not math.isfinite(value):
+        raise ValueError("Skal være et endeligt tal")
+    if integer:
+        if value != int(value):
+            raise ValueError(f"Skal være et helt tal (fik {text.strip()})")
+        return int(value)
+    return value
+
+
+class NumberField:
+    """A labelled Text input for a Danish number with a unit and a message line underneath.
+
+    `scale` converts between shown and stored values (100 for per cent: shown 13 ↔ stored 0.13)."""
+
+    def __init__(
+        self,
+        text: str,
+        unit: str,
+        value: float | None = 0.0,
+        *,
+        tip: str = "",
+        scale: float = 1.0,
+        integer: bool = False,
+        blank: float | None = None,
+        width: str = "130px",
+        label_width: str = LABEL_WIDTH,
+        decimals: int = 2,
+    ):
+        self.scale = scale
+        self.integer = integer
+        self.blank = blank
+        self.decimals = decimals
+        self.input = W.Text(continuous_update=False, layout=W.Layout(width=width))
+        self.input.add_class("som-number")
+        self.set(value)
+        self.msg = message_widget()
+        parts = [label(text, label_width, tip)] if text else []
+        unit_w = W.HTML(esc(unit))
+        unit_w.add_class("som-unit")
+        self.box = W.VBox([W.HBox([*parts, self.input, unit_w]), self.msg])
+
+    def set(self, value: float | None) -> None:
+        self.input.value = "" if value is None else fmt_number(value * self.scale, self.decimals)
+
+    def get(self) -> float:
+        """The stored value (raises ValueError with a Danish message)."""
+        v = parse_field(self.input.value, integer=self.integer, allow_blank=self.blank)
+        return v if self.scale == 1 else v / self.scale
+
+    def observe(self, fn) -> None:
+        self.input.observe(fn, "value")
