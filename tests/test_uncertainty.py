@@ -503,9 +503,17 @@ def test_tab_headless(kb_small):
         assert shown == pct(p.loc[year, "total"])
         assert f"<td>{shown}</td>" in tab.prob_html.value
     assert 0 < p.loc[2025, "total"] < 1  # a genuinely uncertain probability, not a trivial 0 or 100 %
-    # a new scenario makes the Monte Carlo result stale
+    assert "(i alt, sidste år, varians)" in tab.contrib_html.value
+    tab.actor.value = "kommune"  # the spread table follows the chosen actor without new draws
+    assert "(kommune, sidste år, varians)" in tab.contrib_html.value and tab.mc is not None
+    # the success rate's uncertainty is shown with its source: study_a's interval 5–15 %, evidence level 1
+    assert "<td>Teststudie</td><td>1</td><td>5,0 %</td><td>15,0 %</td>" in tab.effects_html.value
+    # a new scenario, or switching to discounted amounts, makes the Monte Carlo result stale
     tab.update(scenario_b(), kb_small)
     assert tab.probability_table is None and tab.prob_html.value == ""
+    tab.button.click()
+    tab.discounted.value = True
+    assert tab.mc is None and tab.fan_box.children == ()
 
 
 def test_tab_shows_danish_message_for_invalid_scenario(kb_small):

@@ -27,6 +27,7 @@ from ..uncertainty import (
     break_even_by_success,
     break_even_chart,
     build_model,
+    effect_uncertainty,
     fan_chart,
     monte_carlo,
     one_way,
@@ -81,6 +82,7 @@ class UncertaintyTab:
         self.discounted = W.Checkbox(value=False, description="Tilbagediskonterede beløb", indent=False)
         self.tornado_box = W.VBox()
         self.sensitivity_note = W.HTML()
+        self.effects_html = W.HTML()
         self.scenarios_html = W.HTML()
         self.switching_html = W.HTML()
         self.break_even_box = W.VBox()
@@ -135,6 +137,7 @@ class UncertaintyTab:
                 self.discounted,
                 self.tornado_box,
                 self.sensitivity_note,
+                self.effects_html,
                 self.scenarios_html,
             ]
         )
@@ -169,8 +172,9 @@ class UncertaintyTab:
             children=[sensitivity, switching, mc], titles=("Følsomhed (tornado)", "Nulpunktsværdier", "Monte Carlo")
         )
         self.widget = W.VBox([W.HTML("<h3>Usikkerhed</h3>"), self.message, self.tabs], layout=W.Layout(padding="6px"))
-        for control in (self.rel_range, self.actor, self.discounted):
-            control.observe(lambda _: self._refresh(), names="value")
+        self.rel_range.observe(lambda _: self._refresh(), names="value")
+        self.actor.observe(self._actor_changed, names="value")
+        self.discounted.observe(self._discounted_changed, names="value")
 
     # ---- inputs ------------------------------------------------------------------------------------
 
@@ -188,18 +192,30 @@ class UncertaintyTab:
     def update(self, scenario: Scenario, kb: KnowledgeBase) -> None:
         """Recompute the quick parts for a new valid scenario; Monte Carlo results become stale."""
         self.scenario, self.kb = scenario, kb
-        self.mc = None
-        self.probability_table = None
-        self.fan_box.children = ()
-        for h in (self.prob_html, self.payback_html, self.contrib_html):
-            h.value = ""
-        self.mc_note.value = "<i>Tryk på »Kør Monte Carlo« for at beregne sandsynlighederne.</i>"
+        self._clear_mc()
         try:
             self.model = build_model(scenario, kb)
         except SomError as e:
             self.model = None
             self._error(e)
             return
+        self._refresh()
+
+    def _clear_mc(self) -> None:
+        self.mc = None
+        self.probability_table = None
+        self.fan_box.children = ()
+        for h in (self.prob_html, self.payback_html, self.contrib_html):
+            h.value = ""
+        self.mc_note.value = "<i>Tryk på »Kør Monte Carlo« for at beregne sandsynlighederne.</i>"
+
+    def _actor_changed(self, _=None) -> None:
+        self._refresh()
+        if self.mc is not None:
+            self._draw_contributions()
+
+    def _discounted_changed(self, _=None) -> None:
+        self._clear_mc()  # the draws were summed with the other setting
         self._refresh()
 
     def _error(self, e: SomError) -> None:
@@ -226,6 +242,9 @@ class UncertaintyTab:
             "<small>Søjlerne viser nettoresultatet ved horisonten, når inputtet står på sin lave (orange) og høje "
             "(grøn) værdi; den sorte streg er basis.</small>"
         )
+        self.effects_html.value = _table_html(
+            self.effects_display(effect_uncertainty(model, kb, spec)), "Succesraternes usikkerhed"
+        )
         sets = scenario_sets(sc, kb, spec, discounted=disc, model=model)
         wide = sets.pivot(index="label", columns="actor", values="net").reindex(
             index=["Pessimistisk", "Basis", "Optimistisk"], columns=list(COLUMNS)
@@ -248,6 +267,22 @@ class UncertaintyTab:
         self.switching_html.value = _table_html(self.switching_display(sv), "Nulpunktsværdier pr. aktør")
         curve = break_even_by_success(sc, kb, discounted=disc, model=model)
         self.break_even_box.children = (show(break_even_chart(curve)),)
+
+    @staticmethod
+    def effects_display(eff: pd.DataFrame) -> pd.DataFrame:
+        """Per outcome: base rate, source (effect study or assumed), evidence level, low/high, Monte Carlo sd."""
+        out = pd.DataFrame(
+            {
+                "Basis": [pct(v) for v in eff["base"]],
+                "Kilde": [s if s is not None else "antaget (± variation)" for s in eff["study_name"]],
+                "Evidensniveau": ["–" if pd.isna(v) else str(int(v)) for v in eff["evidence_level"]],
+                "Lav": [pct(v) for v in eff["low"]],
+                "Høj": [pct(v) for v in eff["high"]],
+                "Sd i Monte Carlo": [f"{number(v * 100, 1)} point" for v in eff["sd"]],
+            },
+            index=pd.Index(eff["name"], name="Effektmål"),
+        )
+        return out
 
     @staticmethod
     def switching_display(sv: pd.DataFrame) -> pd.DataFrame:
@@ -323,7 +358,10 @@ class UncertaintyTab:
             index=pd.Index([f"{n} år" for n in payback.index], name="Inden for"),
         )
         self.payback_html.value = _table_html(shown, "Sandsynlighed for at nå break-even inden for N år")
-        contrib = mc.contributions(actor=self.actor.value)
+        self._draw_contributions()
+
+    def _draw_contributions(self) -> None:
+        contrib = self.mc.contributions(actor=self.actor.value)
         shown = pd.DataFrame(
             {
                 "Andel af spredningen": [pct(v) for v in contrib["share"]],

@@ -114,6 +114,7 @@ def effect_uncertainty(model: LinearModel, kb: KnowledgeBase, spec: UncertaintyS
                 "name": model.outcome_names[o],
                 "base": float(base),
                 "study": study["id"] if study is not None else None,
+                "study_name": study["name"] if study is not None else None,
                 "evidence_level": level,
                 "source": "studie" if has_ci or se2 is not None else "antaget",
                 "low": float(np.clip(low, 0, 1)),
