@@ -45,6 +45,21 @@ def big_scenario(kb, n_services: int = 40):
     ), len(services)
 
 
+def knowledge_scenario(kb):
+    """The inmates target group with all three outcomes from the knowledge base, 5 cohorts."""
+    outcomes = kb.outcomes_for("indsatte")["id"].tolist()
+    return build_scenario(
+        {
+            "target_group": "indsatte",
+            "participants": [40, 40, 40, 40, 40],
+            "duration_years": 1,
+            "costs": {"running_per_participant": {"stat": 25_000}, "startup": {"stat": 300_000}},
+            "outcomes": [{"outcome": o, "success_rate": 0.05} for o in outcomes],
+            "settings": {"price_year": kb.meta.default_price_year, "first_year": 2026, "horizon_years": 10},
+        }
+    )
+
+
 def median_ms(fn, repeat: int = 50) -> float:
     fn()  # warm up
     times = []
@@ -68,6 +83,11 @@ def main() -> None:
         r.by_year_actor(), r.cumulative(), r.by_welfare_area(), r.per_participant(), r.break_even_years()
 
     print(f"calculate + main views  median {median_ms(with_views):7.2f} ms")
+
+    inmates = knowledge_scenario(kb)
+    rows = len(calculate(inmates, kb).table)
+    print(f"knowledge-base scenario (indsatte, 3 outcomes, 5 cohorts): tidy table {rows} rows")
+    print(f"calculate               median {median_ms(lambda: calculate(inmates, kb)):7.2f} ms")
 
 
 if __name__ == "__main__":
