@@ -42,6 +42,10 @@ TARGET_GROUP_AREAS: dict[str, str] = {
 Actor = Literal["kommune", "region", "stat"]
 WelfareArea = Literal["social", "employment", "health", "education", "justice", "tax"]
 
+# Price level we assume for published SØM figures that rows are calibrated to (JM 2021 went to the Folketing in
+# spring 2021, so 2020 is the last complete year). See knowledge/README.md, "The inmate calibration".
+CALIBRATION_PRICE_YEAR = 2020
+
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
 

@@ -151,3 +151,81 @@ def test_fixture_knowledge_base_still_loads(kb_small):
 def test_env_variable_selects_the_knowledge_base(monkeypatch, kb_small):
     monkeypatch.setenv("SOM_KNOWLEDGE", str(kb_small.path))
     assert load_knowledge().meta.version == "test-1"
+
+
+# ---- the browser (som_kernel.ui.knowledge_browser) ------------------------------------------------------------
+
+
+def test_browser_on_fixture_filters_and_profile(kb_small):
+    from som_kernel.ui.knowledge_browser import build_knowledge_browser
+
+    b = build_knowledge_browser(kb_small)
+    # start: all 4 services priced; consequences: job × benefit/tax, housed × shelter/bedday = 4 rows
+    assert len(b.shown["priser"]) == 4
+    assert len(b.shown["konsekvenser"]) == 4
+    b.filters["target_group"].value = "tg_a"  # selects the first outcome, 'job'
+    assert b.filters["outcome"].value == "job"
+    assert list(b.shown["konsekvenser"]["Ydelse"]) == ["Kontanthjælp", "Indkomstskat"]
+    # benefit year 1..3: −10, −20, −20 uger
+    row = b.shown["konsekvenser"].iloc[0]
+    assert [row[str(y)] for y in (1, 2, 3, 4)] == ["−10,00", "−20,00", "−20,00", "0"]
+    b.filters["welfare_area"].value = "employment"
+    assert list(b.shown["konsekvenser"]["Ydelse"]) == ["Kontanthjælp"]
+    assert list(b.shown["priser"]["Ydelse"]) == ["Kontanthjælp"]
+    # kommune 3.000, region –, stat 1.000 kr. pr. uge (2024)
+    assert list(b.shown["priser"].iloc[0][["Kommune", "Region", "Stat", "Prisår"]]) == ["3.000", "–", "1.000", "2024"]
+    # the chart note: per success at 2024 prices, job: year 1 = 10·4.000 + 0,5·80.000 = 80.000;
+    # years 2 and 3 = 20·4.000 + 80.000 = 160.000 each → 400.000 kr.
+    assert "i alt <b>400.000 kr.</b>" in b.chart_box.children[0].value
+    b.filters["text"].value = "findes ikke"
+    assert len(b.shown["konsekvenser"]) == 0 and len(b.shown["priser"]) == 0
+    assert "Ingen rækker" in b.tables["priser"].value
+
+
+def test_browser_on_shipped_kb(kb):
+    from som_kernel.ui.knowledge_browser import build_knowledge_browser
+
+    b = build_knowledge_browser(kb)
+    assert len(b.shown["priser"]) == len(kb.services)
+    assert len(b.shown["effekter"]) == len(kb.effect_studies)
+    b.filters["target_group"].value = "indsatte"
+    assert len(b.shown["malgrupper"]) == 3  # the three JM 2021 outcomes
+    assert b.filters["outcome"].value == "indsatte_ingen_ny_kriminalitet"
+    studies = kb.effect_studies
+    assert len(b.shown["effekter"]) == (studies["outcome"] == "indsatte_ingen_ny_kriminalitet").sum()
+    cons = b.shown["konsekvenser"]
+    assert set(cons["service"]) == set(kb.consequences_for("indsatte", "indsatte_ingen_ny_kriminalitet")["service"])
+    assert cons["Status"].str.startswith("kalibreret til JM 2021: 505.300 kr.").all()
+    assert "kalibreret" in b.chart_box.children[0].value
+    # public only: calibrated rows have an illustrative split, so none are left; prices: the public prison and remand days
+    b.filters["public_only"].value = True
+    assert len(b.shown["konsekvenser"]) == 0
+    assert set(b.shown["priser"]["service"]) == {"faengselsdoegn", "varetaegtsdoegn"}
+    assert len(b.shown["prisindeks"]) == 9  # 2015–2023
+    # every row shown has a status and a source next to its numbers
+    b.filters["public_only"].value = False
+    b.filters["target_group"].value = ""
+    for tab in ("malgrupper", "effekter", "konsekvenser", "priser", "prisindeks"):
+        df = b.shown[tab]
+        assert len(df) > 0 and (df["Status"] != "").all() and (df["Kilde"].str.len() > 3).all(), tab
+
+
+def test_profile_in_kroner_is_the_kernels_calibrated_value(kb):
+    from som_kernel.ui.knowledge_browser import consequence_profile
+
+    p = consequence_profile(kb, "indsatte", "indsatte_ingen_ny_kriminalitet", price_year=2020)
+    assert sorted(set(p["year"])) == list(range(1, 11))
+    assert p["amount"].sum() == pytest.approx(505_300, rel=0.05)
+
+
+def test_browser_app_shows_danish_errors_for_a_broken_kb(tmp_path):
+    import shutil
+
+    from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
+    from som_kernel.ui.knowledge_browser import knowledge_browser_app
+
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, tmp_path / "kb")
+    (tmp_path / "kb" / "prices.csv").unlink()
+    w = knowledge_browser_app(str(tmp_path / "kb"))
+    assert "Vidensdatabasen kan ikke indlæses" in w.value
+    assert "prices.csv: Tabellen mangler i vidensdatabasen." in w.value
