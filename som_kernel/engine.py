@@ -34,14 +34,12 @@ def unit_prices(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
     """Price per unit, service × actor, in kroner at the scenario's price level (local overrides applied)."""
     target = scenario.settings.price_year
     p = kb.prices
-    index = dict(zip(kb.net_price_index["year"], kb.net_price_index["index"]))
-    factor = np.array([index[int(y)] for y in p["price_year"]]) / kb.index_for(target)
+    factor = np.array([kb.price_factor(int(y), target) for y in p["price_year"]])
     services = pd.Index(
         pd.unique(np.concatenate([p["service"].to_numpy(dtype=object), [o.service for o in scenario.price_overrides]]))
     )
     grid = np.zeros((len(services), len(ACTORS)))
-    actor_pos = pd.Index(ACTORS)
-    grid[services.get_indexer(p["service"]), actor_pos.get_indexer(p["actor"])] = p["price"].to_numpy() / factor
+    grid[services.get_indexer(p["service"]), pd.Index(ACTORS).get_indexer(p["actor"])] = p["price"].to_numpy() * factor
     for o in scenario.price_overrides:
         year = o.price_year if o.price_year is not None else target
         grid[services.get_loc(o.service), ACTORS.index(o.actor)] = o.price * kb.price_factor(year, target)
@@ -131,7 +129,7 @@ def _costs(scenario: Scenario, kb: KnowledgeBase, starts: np.ndarray, n: np.ndar
     per_year_total = active.sum(axis=1, keepdims=True)
     fixed_share = np.divide(active, per_year_total, out=np.zeros(active.shape), where=per_year_total > 0)
     lines = [
-        # (service, year per cell, cohort per cell, amount per cell before actor price)
+        # (cost line, weight per operating year × cohort, sign, kroner per actor and unit of weight)
         (COST_RUNNING, active, -1.0, c.running_per_participant),
         (COST_BASELINE, active, +1.0, c.baseline_per_participant),
         (COST_FIXED, fixed_share, -1.0, c.running_per_year),
