@@ -12,6 +12,7 @@ from ..views import TOTAL
 from .model import COLUMNS
 
 ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
+PCT_LABEL = "format(datum.value * 100, ',.0f') + ' %'"  # Danish: a space before the per cent sign
 DA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}}
 
 
@@ -33,11 +34,12 @@ def tornado_chart(table: pd.DataFrame, actor: str = TOTAL, top: int = 15) -> alt
         alt.Chart(data)
         .mark_bar(opacity=0.85)
         .encode(
-            y=alt.Y("Input:N", sort=order, title=None),
+            y=alt.Y("Input:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
             x=alt.X(
                 "net:Q",
                 title=f"Nettoresultat ved horisonten, {ACTOR_NAMES_DA[actor].lower()} (mio. kr.)",
                 axis=alt.Axis(format=",.1f"),
+                scale=alt.Scale(zero=False),
             ),
             x2="base:Q",
             color=alt.Color(
@@ -84,8 +86,12 @@ def fan_chart(mc, actors: tuple[str, ...] = COLUMNS, cumulative: bool = True) ->
         data=wide,
     ).properties(width=260, height=180)
     sort = [ACTOR_NAMES_DA[a] for a in actors]
-    chart = layers.facet(facet=alt.Facet("Aktør:N", sort=sort, title=None), columns=2).properties(
-        title=f"Monte Carlo: median, 50 % og 90 % interval ({mc.n_draws:,} trækninger)".replace(",", ".")
+    chart = (
+        layers.facet(facet=alt.Facet("Aktør:N", sort=sort, title=None), columns=2)
+        .resolve_scale(y="independent")  # each actor's own scale: a small actor's fan stays readable
+        .properties(
+            title=f"Monte Carlo: median, 50 % og 90 % interval ({f'{mc.n_draws:,}'.replace(',', '.')} trækninger)"
+        )
     )
     return _da(chart)
 
@@ -97,9 +103,9 @@ def break_even_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     long["year"] = long["year"].astype(float)
     long["Aktør"] = long["actor"].map(ACTOR_NAMES_DA)
     if x == "success_rate":
-        xenc = alt.X(f"{x}:Q", title="Succesrate", axis=alt.Axis(format="%"))
+        xenc = alt.X(f"{x}:Q", title="Succesrate", axis=alt.Axis(labelExpr=PCT_LABEL))
     else:
-        xenc = alt.X(f"{x}:Q", title="Succesrater som andel af basis", axis=alt.Axis(format="%"))
+        xenc = alt.X(f"{x}:Q", title="Succesrater som andel af basis", axis=alt.Axis(labelExpr=PCT_LABEL))
     chart = (
         alt.Chart(long)
         .mark_line(interpolate="step-after", point=True)
