@@ -89,3 +89,31 @@ def test_price_level_assumption_2021_stays_within_tolerance(kb):
     total_2021 = per_success(kb, "indsatte_ingen_ny_kriminalitet", price_year=2021)["amount"].sum()
     assert total_2021 / total_2020 == pytest.approx(105.4 / 103.9, rel=1e-9)
     assert total_2021 == pytest.approx(505_300, rel=0.05)
+
+
+def test_refit_tool_restores_the_totals_after_a_price_change(tmp_path):
+    # knowledge/tools/refit_calibration.py: after the prison-day price falls from 1.469 to 1.300 kr. (2015), the
+    # no-new-crime total drops by 245 · 169 · 1,039 = 43.020 kr. (−8,5 %); refitting scales the non-prison rows
+    # back so the total is 505.300 kr. again, with the 245 prison days untouched.
+    import shutil
+    import subprocess
+    import sys
+
+    from som_kernel import load_knowledge
+    from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, kb_dir)
+    prices = kb_dir / "prices.csv"
+    text = prices.read_text(encoding="utf-8")
+    assert text.count("faengselsdoegn,stat,1469,") == 1
+    prices.write_text(text.replace("faengselsdoegn,stat,1469,", "faengselsdoegn,stat,1300,"), encoding="utf-8")
+    before = per_success(load_knowledge(kb_dir), "indsatte_ingen_ny_kriminalitet")["amount"].sum()
+    assert before == pytest.approx(505_325 - 245 * 169 * 1.039, rel=1e-3)
+    tool = DEFAULT_KNOWLEDGE_DIR / "tools" / "refit_calibration.py"
+    subprocess.run([sys.executable, str(tool), "--knowledge", str(kb_dir), "--write"], check=True, capture_output=True)
+    kb = load_knowledge(kb_dir)
+    for outcome, value in PUBLISHED.items():
+        assert per_success(kb, outcome)["amount"].sum() == pytest.approx(value, rel=0.005)
+    days = kb.consequences_for("indsatte", "indsatte_ingen_ny_kriminalitet")
+    assert days.loc[days["service"] == "faengselsdoegn", "delta_use"].sum() == pytest.approx(-245)
