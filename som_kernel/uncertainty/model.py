@@ -173,23 +173,33 @@ def _column(x: np.ndarray | None, d: int, width: int, base: np.ndarray | float =
     return x
 
 
+def weights(model: LinearModel, inputs: Inputs) -> np.ndarray:
+    """(D, G + L) multipliers of the rows of `model.stack`: success · consequence · price per consequence
+    estimate, then the cost multipliers (the fast path; persistence at base)."""
+    D = inputs.size()
+    G, S, L, n_out = len(model.groups), len(model.services), len(model.cost_lines), len(model.outcomes)
+    o_g, s_g = model.groups["o"].to_numpy(), model.groups["s"].to_numpy()
+    w = np.empty((D, G + L))
+    np.multiply(
+        _column(inputs.success, D, n_out, model.success)[:, o_g], _column(inputs.consequence, D, G), out=w[:, :G]
+    )
+    w[:, :G] *= _column(inputs.price, D, S)[:, s_g]
+    w[:, G:] = _column(inputs.cost, D, L)
+    return w
+
+
 def evaluate(model: LinearModel, inputs: Inputs, discounted: bool = False) -> np.ndarray:
     """Net result per draw, year and actor: (D, T, 4) kroner; the last column is the total."""
     D = inputs.size()
     T, A = len(model.years), len(ACTORS)
     G, S, L, n_out = len(model.groups), len(model.services), len(model.cost_lines), len(model.outcomes)
+    if inputs.persistence is None:  # one matrix product: weights @ [unit; cost]
+        net = weights(model, inputs) @ (model.stack_discounted if discounted else model.stack)
+        return net.reshape(D, T, A + 1)
     success = _column(inputs.success, D, n_out, model.success)
     cmult = _column(inputs.consequence, D, G)
     pmult = _column(inputs.price, D, S)
     o_g, s_g = model.groups["o"].to_numpy(), model.groups["s"].to_numpy()
-    if inputs.persistence is None:
-        # one matrix product: [success·consequence·price | cost multipliers] @ [unit; cost]
-        w = np.empty((D, G + L))
-        np.multiply(success[:, o_g], cmult, out=w[:, :G])
-        w[:, :G] *= pmult[:, s_g]
-        w[:, G:] = _column(inputs.cost, D, L)
-        net = w @ (model.stack_discounted if discounted else model.stack)
-        return net.reshape(D, T, A + 1)
     # per consequence row, since persistence differs per consequence year (few draws: sensitivity)
     weight = success[:, o_g] * cmult * pmult[:, s_g]  # (D, G)
     pers = inputs.persistence[:, model.row_outcome, model.row_k - 1]  # (D, R)

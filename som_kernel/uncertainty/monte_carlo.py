@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ import pandas as pd
 from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 from ..views import TOTAL
-from .model import COLUMNS, Inputs, LinearModel, break_even_years, build_model, evaluate
+from .model import COLUMNS, Inputs, LinearModel, break_even_years, build_model, evaluate, weights
 from .spec import UncertaintySpec, effect_uncertainty
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -80,8 +81,16 @@ class MonteCarloResult:
         return len(self.net)
 
     def cumulative(self) -> np.ndarray:
-        """(D, T, 4) cumulative net result per draw."""
+        """(D, T, 4) cumulative net result per draw (computed once; do not modify)."""
+        return self._cumulative
+
+    @cached_property
+    def _cumulative(self) -> np.ndarray:
         return np.cumsum(self.net, axis=1)
+
+    @cached_property
+    def _break_even(self) -> np.ndarray:
+        return break_even_years(self.net, self.years)
 
     def _frame(self, values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(values, index=pd.Index(self.years, name="year"), columns=pd.Index(COLUMNS, name="actor"))
@@ -110,7 +119,7 @@ class MonteCarloResult:
 
     def break_even(self) -> np.ndarray:
         """(D, 4) break-even year per draw and actor; NaN when it does not happen within the horizon."""
-        return break_even_years(self.net, self.years)
+        return self._break_even
 
     def break_even_distribution(self) -> pd.DataFrame:
         """Share of draws per break-even year, per actor; year <NA> = not within the horizon."""
@@ -151,14 +160,15 @@ class MonteCarloResult:
         """
         t = len(self.years) - 1 if year is None else int(np.searchsorted(self.years, year))
         a = COLUMNS.index(actor)
+        # the cumulative result in year t is linear in the weights: one vector instead of all years
+        stack = self.model.stack_discounted if self.discounted else self.model.stack
+        v = stack.reshape(len(stack), len(self.years), len(COLUMNS))[:, : t + 1, a].sum(axis=1)
         total = self.cumulative()[:, t, a].var()
         groups = [g for g in GROUP_NAMES_DA if getattr(self.inputs, g) is not None]
         rows = []
         for g in groups:
-            alone = np.cumsum(evaluate(self.model, _fix(self.inputs, {g}), self.discounted), axis=1)[:, t, a].var()
-            fixed = np.cumsum(evaluate(self.model, _fix(self.inputs, set(groups) - {g}), self.discounted), axis=1)[
-                :, t, a
-            ].var()
+            alone = (weights(self.model, _fix(self.inputs, {g})) @ v).var()
+            fixed = (weights(self.model, _fix(self.inputs, set(groups) - {g})) @ v).var()
             rows.append(
                 {
                     "group": g,
