@@ -15,7 +15,7 @@ from ..knowledge import ACTORS, KnowledgeBase
 from ..summary import summary
 from ..views import TOTAL, Result
 from . import charts, result_charts
-from .app_widgets import esc, help_html
+from .app_widgets import attr, esc, help_html
 from .format import kr, pct
 
 OUTDATED = "Forældet – ret de markerede felter"
@@ -27,7 +27,7 @@ def download_link(data: bytes, filename: str, mime: str, text: str, css_class: s
     """An <a download> link carrying the file as a data: URI (works offline, no server round trip)."""
     b64 = base64.b64encode(data).decode("ascii")
     return (
-        f'<a class="{css_class}" download="{esc(filename)}" href="data:{mime};base64,{b64}" '
+        f'<a class="{css_class}" download="{attr(filename)}" href="data:{mime};base64,{b64}" '
         f'style="font-weight:600">⬇ {esc(text)}</a>'
     )
 

@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import Problem
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from ..scenario import Scenario
-from .app_widgets import NumberField, esc, fmt_number, help_html, label, message_widget, parse_field
+from .app_widgets import NumberField, attr, esc, fmt_number, help_html, label, message_widget, parse_field
 from .format import pct
 
 CUSTOM = "__egen__"
@@ -40,7 +40,7 @@ def _read(problems: list[Problem], path: str, fn):
 
 
 def source_html(title: str, url: str, illustrative: bool) -> str:
-    src = f'<a href="{esc(url)}" target="_blank">{esc(title)}</a>' if url else esc(title)
+    src = f'<a href="{attr(url)}" target="_blank">{esc(title)}</a>' if url else esc(title)
     flag = ' <span class="som-flag">illustrativ</span>' if illustrative else ""
     return f"Kilde: {src}{flag}"
 

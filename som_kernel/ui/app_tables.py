@@ -15,7 +15,7 @@ from ..errors import Problem
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from ..scenario import Scenario
 from .app_steps import ACTOR_LABELS, source_html
-from .app_widgets import esc, fmt_number, help_html, label, message_widget, parse_field, show_messages
+from .app_widgets import attr, esc, fmt_number, help_html, label, message_widget, parse_field, show_messages
 
 
 def _cell(value: float | None, local: bool, width: str = "68px") -> W.Text:
@@ -39,6 +39,7 @@ class ConsequencesStep:
         self.overrides: dict[tuple[str, str, int], float] = {}
         self.errors: dict[tuple[str, str, int], str] = {}
         self.extra: dict[str, list[str]] = {}  # outcome → services added by the user
+        self.cells: dict[tuple[str, str, int], W.Text] = {}  # the shown inputs, by (outcome, service, year)
         self.signature = None
         self.box = W.VBox()
         self.msg = message_widget()
@@ -93,6 +94,7 @@ class ConsequencesStep:
         if sig == self.signature and not force:
             return
         self.signature = sig
+        self.cells = {}
         parts = []
         for o in outcomes:
             parts.append(self._outcome_table(group, o, outcome_names.get(o, o), horizon))
@@ -124,13 +126,14 @@ class ConsequencesStep:
                 w = _cell(self.overrides.get((outcome, s, k), kb_value), local)
                 w.observe(lambda ch, key=(outcome, s, k), b=kb_value, cell=w: self._edit(key, b, cell, ch), "value")
                 cells.append(w)
+                self.cells[(outcome, s, k)] = w
             rows_c = c[c["service"] == s]
             flags = []
             if len(rows_c) and rows_c["illustrative"].any():
                 flags.append('<span class="som-flag">illustrativ</span>')
             cal = [x for x in rows_c["calibrated_to"] if x] if len(rows_c) else []
             if cal:
-                flags.append(f'<span class="som-flag" title="{esc(cal[0])}">kalibreret</span>')
+                flags.append(f'<span class="som-flag" title="{attr(cal[0])}">kalibreret</span>')
             if any(o == outcome and sv == s for (o, sv, _) in self.overrides):
                 flags.append('<span class="som-local">✎ lokal værdi</span>')
             src = (
@@ -194,6 +197,8 @@ class PricesStep:
         self.errors: dict[tuple[str, str], str] = {}
         self.excluded: set[str] = set()
         self.signature = None
+        self.cells: dict[tuple[str, str], W.Text] = {}  # the shown inputs, by (service, actor)
+        self.include: dict[str, W.Checkbox] = {}
         self.show_all = W.Checkbox(value=False, description="Vis alle ydelser i vidensdatabasen", indent=False)
         self.show_all.observe(lambda _: self.changed(force_tables=True), "value")
         self.level = W.HTML()
@@ -243,6 +248,7 @@ class PricesStep:
         if sig == self.signature and not force:
             return
         self.signature = sig
+        self.cells, self.include = {}, {}
         self.level.value = (
             f"<b>Prisniveau: {scenario.settings.price_year}</b> (kr. i {scenario.settings.price_year}-priser)"
         )
@@ -262,6 +268,7 @@ class PricesStep:
             info = svc.loc[s]
             include = W.Checkbox(value=s not in self.excluded, indent=False, layout=W.Layout(width="40px"))
             include.observe(lambda ch, s=s: self._include(s, ch["new"]), "value")
+            self.include[s] = include
             cells = []
             for a in ACTORS:
                 b = float(base.loc[s, a]) if s in base.index else 0.0
@@ -270,6 +277,7 @@ class PricesStep:
                 w = _cell(v if (v or local or b) else None, local, width="110px")
                 w.observe(lambda ch, key=(s, a), b=b, cell=w: self._edit(key, b, cell, ch, scenario), "value")
                 cells.append(W.HBox([w], layout=W.Layout(width="120px")))
+                self.cells[(s, a)] = w
             pr = prices[prices["service"] == s]
             flags = ['<span class="som-flag">illustrativ</span>'] if pr["illustrative"].any() else []
             if any(sv == s for sv, _ in self.overrides):

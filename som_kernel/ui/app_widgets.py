@@ -45,6 +45,12 @@ CSS = """
 
 
 def esc(text: object) -> str:
+    """Text for an HTML element (quotes stay readable)."""
+    return html.escape(str(text), quote=False)
+
+
+def attr(text: object) -> str:
+    """Text for an HTML attribute value in double quotes."""
     return html.escape(str(text))
 
 
@@ -55,7 +61,7 @@ def help_html(text: str) -> W.HTML:
 
 
 def label(text: str, width: str = LABEL_WIDTH, tip: str = "") -> W.HTML:
-    title = f' title="{esc(tip)}"' if tip else ""
+    title = f' title="{attr(tip)}"' if tip else ""
     mark = ' <span class="som-tip">?</span>' if tip else ""
     w = W.HTML(f"<span{title}>{esc(text)}{mark}</span>", layout=W.Layout(width=width))
     w.add_class("som-label")
@@ -70,7 +76,7 @@ def message_widget() -> W.HTML:
 
 def show_messages(msg: W.HTML, messages: list[str], target: W.Widget | None = None) -> None:
     """Put Danish messages in `msg` and mark `target` red (or clear both)."""
-    text = "<br>".join(f"⚠ {esc(m)}" for m in messages)
+    text = "<br>".join(f"⚠ {html.escape(m, quote=False)}" for m in messages)
     if msg.value != text:
         msg.value = text
     if target is not None:

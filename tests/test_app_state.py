@@ -1,0 +1,201 @@
+"""The app's state machine without a browser: widgets in, kernel numbers out (Danish), bad input kept and marked.
+
+Scenario on kb_small (hand calculation, as in test_summary.py): tg_a / job, 10 starters in 2025, 1-year course,
+horizon 3, running cost 20.000 kr. per participant (kommune), success rate 10 % → 1 successful person.
+  kommune: −200.000 + (30k+25k), 60k+50k, 60k+50k = −145.000, 110.000, 110.000 → 75.000
+  stat:    10k+15k, 20k+30k, 20k+30k                = 25.000, 50.000, 50.000    → 125.000
+  total 200.000 kr.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from som_kernel import build_scenario, calculate, load_knowledge, scenario_to_json
+from som_kernel.ui.app import TAB_CONSEQUENCES, TAB_PRICES, AppState, build_app
+from som_kernel.ui.app_results import OUTDATED
+from som_kernel.ui.format import kr
+
+KB_SMALL = Path(__file__).parent / "fixtures" / "kb_small"
+BASE = {
+    "name": "Testindsats",
+    "target_group": "tg_a",
+    "participants": [10],
+    "duration_years": 1,
+    "costs": {"running_per_participant": {"kommune": 20000}},
+    "outcomes": [{"outcome": "job", "success_rate": 0.1}],
+    "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
+}
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge(KB_SMALL)
+
+
+@pytest.fixture
+def app(kb) -> AppState:
+    return build_app(kb, build_scenario(BASE))
+
+
+def shown_total(app: AppState) -> str:
+    html = app.status.value
+    start = html.index("som-net-total'>") + len("som-net-total'>")
+    return html[start : html.index("</b>", start)]
+
+
+def kernel_total(kb, **changes) -> str:
+    data = json.loads(json.dumps(BASE))
+    for path, value in changes.items():
+        target = data
+        *parts, last = path.split(".")
+        for p in parts:
+            target = target[int(p)] if p.isdigit() else target[p]
+        target[last] = value
+    return kr(calculate(build_scenario(data), kb).totals()["total"])
+
+
+def test_start_shows_the_hand_computed_total(app, kb):
+    assert shown_total(app) == "200.000 kr."
+    assert shown_total(app) == kernel_total(kb)
+    assert 'class="num som-total-total">200.000 kr.<' in app.results.key.value
+    assert 'class="num som-total-kommune">75.000 kr.<' in app.results.key.value
+    assert "Indsatsen tjener sig hjem for kommunen i år 3 (2027)" in app.results.summary.value
+    assert not app.outdated
+
+
+def test_changing_the_success_rate_recomputes(app, kb):
+    # 20 % → 2 successful people: kommune −90.000 + 220.000 + 220.000 = 350.000; stat 250.000 → 600.000 kr.
+    app.outcome_row("job").rate.input.value = "20"
+    assert shown_total(app) == "600.000 kr."
+    assert shown_total(app) == kernel_total(kb, **{"outcomes.0.success_rate": 0.2})
+    assert app.scenario.outcomes[0].success_rate == pytest.approx(0.2)
+
+
+def test_danish_decimal_comma_is_read(app, kb):
+    # 12,5 % → 1,25 successful people; one person brings kommune 55k+110k+110k = 275.000 and stat 125.000,
+    # so 1,25 × 400.000 − 200.000 = 300.000 kr.
+    app.outcome_row("job").rate.input.value = "12,5"
+    assert app.scenario.outcomes[0].success_rate == pytest.approx(0.125)
+    assert shown_total(app) == "300.000 kr."
+    assert shown_total(app) == kernel_total(kb, **{"outcomes.0.success_rate": 0.125})
+
+
+def test_invalid_success_rate_is_refused_at_the_widget_and_results_are_marked_outdated(app):
+    row = app.outcome_row("job")
+    cost_field = app.costs.cells[("running_per_participant", "kommune")]
+    row.rate.input.value = "140"
+    assert "Succesraten skal ligge mellem 0 og 100 % (fik 140 %)" in row.rate.msg.value
+    assert "som-invalid" in row.rate.input._dom_classes
+    assert app.outdated
+    assert OUTDATED in app.results.status.value
+    assert OUTDATED in app.status.value
+    assert shown_total(app) == "200.000 kr."  # the last valid calculation stays visible
+    assert app.tabs.titles[2].endswith("⚠")
+    # nothing else was touched: what the user typed is still there
+    assert row.rate.input.value == "140"
+    assert cost_field.input.value == "20.000"
+    assert [w.value for w in app.basis.participant_inputs] == [10]
+    assert app.basis.name.value == "Testindsats"
+    # correcting the value clears the message and recomputes
+    row.rate.input.value = "10"
+    assert row.rate.msg.value == ""
+    assert "som-invalid" not in row.rate.input._dom_classes
+    assert not app.outdated
+    assert shown_total(app) == "200.000 kr."
+    assert not app.tabs.titles[2].endswith("⚠")
+
+
+def test_text_in_a_number_field_gets_a_danish_message(app):
+    cost_field = app.costs.cells[("running_per_participant", "kommune")]
+    cost_field.input.value = "tyve tusind"
+    assert "'tyve tusind' er ikke et tal" in cost_field.msg.value
+    assert app.outdated
+    cost_field.input.value = "30.000"  # 10 × 30.000 = 300.000 → total 200.000 − 100.000 = 100.000 kr.
+    assert shown_total(app) == "100.000 kr."
+
+
+def test_zero_duration_is_refused_next_to_its_field(app):
+    app.basis.duration.value = 0
+    assert "Skal være mindst 1" in app.basis.duration_msg.value
+    assert app.outdated
+
+
+def test_broken_file_keeps_the_inputs(app):
+    row = app.outcome_row("job")
+    row.rate.input.value = "20"
+    before = app.scenario
+    assert not app.load_file(b'{"format": "som-scenario", "name": "afbr', "afbrudt.json")
+    assert "afbrudt eller ikke gyldig JSON" in app.file_msg.value
+    assert "Dine nuværende indtastninger er bevaret" in app.file_msg.value
+    assert row.rate.input.value == "20"
+    assert app.scenario is before
+    assert shown_total(app) == "600.000 kr."
+
+
+def test_foreign_and_mismatched_files_are_refused(app):
+    assert not app.load_file(b'{"hello": "world"}', "fremmed.json")
+    assert "ikke en SØM-scenariefil" in app.file_msg.value
+    other = {**BASE, "target_group": "hjemloeshed"}
+    text = json.dumps({"format": "som-scenario", **other})
+    assert not app.load_file(text.encode(), "anden.json")
+    assert "Ukendt målgruppe 'hjemloeshed'" in app.file_msg.value
+    assert shown_total(app) == "200.000 kr."
+
+
+def test_saved_file_loads_back(app, kb):
+    app.outcome_row("job").rate.input.value = "20"
+    saved = scenario_to_json(app.scenario).encode()
+    fresh = build_app(kb, build_scenario(BASE))
+    assert fresh.load_file(saved, "gemt.json")
+    assert fresh.outcome_row("job").rate.input.value == "20"
+    assert shown_total(fresh) == "600.000 kr."
+    assert "som-save-link" in app.save_link.value and "data:application/json;base64," in app.save_link.value
+
+
+def test_consequence_edit_becomes_a_marked_override(app):
+    # benefit in year 2 from −20 to −10 weeks: 1 person × 10 weeks × (3.000 + 1.000) = −40.000 → 160.000 kr.
+    app.tabs.selected_index = TAB_CONSEQUENCES
+    cell = app.consequences.cells[("job", "benefit", 2)]
+    assert cell.value == "−20" or cell.value == "-20"
+    cell.value = "-10"
+    assert app.scenario.consequence_overrides[0].model_dump() == {
+        "outcome": "job",
+        "service": "benefit",
+        "year": 2,
+        "delta_use": -10.0,
+    }
+    assert "som-overridden" in cell._dom_classes
+    assert shown_total(app) == "160.000 kr."
+    cell.value = ""  # back to the knowledge-base value
+    assert app.scenario.consequence_overrides == []
+    assert cell.value in ("−20", "-20")
+    assert shown_total(app) == "200.000 kr."
+
+
+def test_price_edit_becomes_a_local_price(app):
+    # kommune's benefit price 3.000 → 4.000 kr./week: 1 person × 50 weeks × 1.000 = +50.000 → 250.000 kr.
+    app.tabs.selected_index = TAB_PRICES
+    cell = app.prices.cells[("benefit", "kommune")]
+    assert cell.value == "3.000"
+    cell.value = "4.000"
+    assert [(p.service, p.actor, p.price) for p in app.scenario.price_overrides] == [("benefit", "kommune", 4000.0)]
+    assert shown_total(app) == "250.000 kr."
+    # leaving the tax out: kommune loses 25k+50k+50k, stat 15k+30k+30k = 200.000 → 50.000 kr.
+    app.prices.include["tax"].value = False
+    assert app.scenario.excluded_services == ["tax"]
+    assert shown_total(app) == "50.000 kr."
+
+
+def test_discount_shortcut_sets_finance_ministry_rate(app):
+    app.basis.fm_button.click()
+    assert app.basis.discount.input.value == "3,5"
+    assert app.scenario.settings.discount_rate == pytest.approx(0.035)
+    assert "tilbagediskonteret (3,5 %)" in app.results.key.value
+
+
+def test_missing_start_file_falls_back_with_a_message(kb, tmp_path):
+    app = build_app(kb, tmp_path / "findes_ikke.json")
+    assert "passer ikke til vidensdatabasen" in app.file_msg.value
+    assert app.result is not None  # the default scenario on the first target group
