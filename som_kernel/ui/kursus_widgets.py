@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import html
 
+import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
 from .. import kursus
 from ..engine import COST_NAMES_DA
 from ..knowledge import KnowledgeBase
-from ..views import TOTAL
+from ..views import TOTAL, Result
 from . import charts
 from .format import kr, pct
 
@@ -102,11 +103,33 @@ def break_even_table(name: str, rates: list[float]):
     ).style.hide(axis="index")
 
 
+def cumulative_chart(result: Result, discounted: bool = False) -> alt.TopLevelMixin:
+    """Lines of the cumulative net result per actor and in total (mio. kr.), with the zero line: where the
+    total line crosses it is the break-even year."""
+    cum = result.cumulative(discounted).rename(columns=COLUMN_NAMES_DA) / 1e6
+    long = cum.reset_index().melt(id_vars="year", var_name="Aktør", value_name="mio")
+    long["year"] = long["year"].astype(int)
+    lines = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="År"),
+            y=alt.Y("mio:Q", title="Akkumuleret nettoresultat (mio. kr.)"),
+            color=alt.Color("Aktør:N", sort=list(COLUMN_NAMES_DA.values())),
+            tooltip=[
+                "Aktør:N",
+                alt.Tooltip("year:O", title="År"),
+                alt.Tooltip("mio:Q", title="mio. kr.", format=".2f"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888").encode(y="y:Q")
+    return (zero + lines).properties(width=520, height=240)
+
+
 def success_rate_explorer(name: str, actor: str = TOTAL) -> widgets.VBox:
     """A success-rate slider that recomputes the lesson's scenario and shows the break-even year and the
-    cumulative net result per actor (chart from som_kernel.ui.result_charts)."""
-    from .result_charts import cumulative
-
+    cumulative net result per actor."""
     base = kursus.scenario(name).outcomes[0].success_rate
     slider = widgets.FloatSlider(
         value=base,
@@ -133,7 +156,7 @@ def success_rate_explorer(name: str, actor: str = TOTAL) -> widgets.VBox:
         with chart_box:
             from IPython.display import display
 
-            display(charts.show(cumulative(r)))
+            display(charts.show(cumulative_chart(r)))
 
     slider.observe(update, names="value")
     update()
