@@ -229,3 +229,53 @@ def test_browser_app_shows_danish_errors_for_a_broken_kb(tmp_path):
     w = knowledge_browser_app(str(tmp_path / "kb"))
     assert "Vidensdatabasen kan ikke indlæses" in w.value
     assert "prices.csv: Tabellen mangler i vidensdatabasen." in w.value
+
+
+@pytest.mark.browser
+def test_vidensdatabase_app_in_voila_offline(tmp_path):
+    # Serves notebooks/vidensdatabase.ipynb with Voilà and drives Debian's chromium with every non-local request
+    # blocked: the page must load, the filters must work and the Vega chart must draw without a CDN.
+    import os
+    import socket
+    import subprocess
+    import time
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "SOM_KNOWLEDGE"}
+    server = subprocess.Popen(
+        [str(root / ".venv" / "bin" / "voila"), "notebooks/vidensdatabase.ipynb", "--no-browser", f"--port={port}",
+         "--Voila.ip=127.0.0.1"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(240):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = browser.new_page()
+            page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+            page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+            page.wait_for_selector("text=Version 2026.1", timeout=120_000)
+            assert "Priser: 48 rækker" in page.inner_text("body")
+            page.select_option("select >> nth=0", label="Indsatte i fængsler og arresthuse")
+            page.wait_for_selector("text=Priser: 11 rækker", timeout=60_000)
+            page.get_by_text("Konsekvenser", exact=True).click()
+            page.wait_for_selector(".vega-embed canvas, .vega-embed svg.marks", timeout=60_000)
+            body = page.inner_text("body")
+            assert "kalibreret til JM 2021: 505.300 kr. pr. succes efter 10 år" in body
+            assert "Fængselsdøgn" in body
+            assert "Traceback" not in body
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
