@@ -296,6 +296,22 @@ def _check_refs(df: pd.DataFrame, column: str, valid, name: str, what: str, prob
             problems.append(Problem(_where(name, i, column), f"Ukendt {what} '{v}'."))
 
 
+# Most units one person can use in a year: a consequence (Δ use per successful person per year) beyond it is a typo.
+# Units not listed (besøg, kontakt, sag, …) have no cap.
+MAX_PER_PERSON_YEAR: dict[str, float] = {
+    "døgn": 366,
+    "sengedag": 366,
+    "uge": 53,
+    "måned": 12,
+    "time": 24 * 366,
+    "år": 1,
+    "elevår": 1,
+    "tilsynsår": 1,
+    "år i job": 1,
+    "år i fleksjob": 1,
+}
+
+
 def _check_references(kb: dict[str, pd.DataFrame], meta: Meta, problems: list[Problem]) -> None:
     """Unique keys, references between tables, units and price years; frames are indexed by file line number."""
     tg = set(kb["target_groups.csv"]["id"])
@@ -365,6 +381,15 @@ def _check_references(kb: dict[str, pd.DataFrame], meta: Meta, problems: list[Pr
                 Problem(
                     _where("consequences.csv", i, "unit"),
                     f"Enheden skal være '{units[r['service']]}' som ydelsen, ikke '{r['unit']}'.",
+                )
+            )
+        cap = MAX_PER_PERSON_YEAR.get(r["unit"])
+        if cap is not None and abs(r["delta_use"]) > cap:
+            problems.append(
+                Problem(
+                    _where("consequences.csv", i, "delta_use"),
+                    f"En person kan højst bruge {cap:g} {r['unit']} pr. år; ændringen må ikke være større "
+                    f"(fik {r['delta_use']:g}).",
                 )
             )
         if r["service"] in units and r["service"] not in priced:

@@ -170,6 +170,13 @@ def test_wrong_unit_in_consequences(tmp_path):
     assert_problem(kb, "consequences.csv:række 2:kolonne unit", "Enheden skal være 'døgn' som ydelsen, ikke 'uge'")
 
 
+def test_delta_beyond_a_year(tmp_path):
+    # line 2: herberg_doegn in døgn; nobody can spend 500 fewer nights a year in a shelter
+    kb = copy_kb(tmp_path)
+    set_cell(kb, "consequences.csv", 2, "delta_use", "-500")
+    assert_problem(kb, "consequences.csv:række 2:kolonne delta_use", "En person kan højst bruge 366 døgn pr. år")
+
+
 def test_wrong_unit_in_prices(tmp_path):
     kb = copy_kb(tmp_path)
     set_cell(kb, "prices.csv", 2, "unit", "kr. pr. uge")
