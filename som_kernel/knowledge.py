@@ -151,8 +151,8 @@ class NetPriceIndex(_Sourced):
 
 
 class Meta(_Row):
-    version: str
-    default_price_year: int
+    version: str = Field(min_length=1)
+    default_price_year: int = Field(ge=1990, le=2100)
     description: str = ""
 
 
