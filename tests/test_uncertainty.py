@@ -358,6 +358,11 @@ def _value(sv, actor, kind, outcome=""):
     return r.iloc[0]["value"]
 
 
+def _status(sv, actor, kind, outcome=""):
+    r = sv[(sv["actor"] == actor) & (sv["kind"] == kind) & (sv["outcome"] == outcome)]
+    return r.iloc[0]["status"]
+
+
 def test_switching_values_by_hand(kb_small):
     sv = switching_values(scenario_a(), kb_small)
     # total: 4000000 kr. per unit success rate, net 200000 → 0.1 − 200000/4000000 = 0.05
@@ -368,14 +373,18 @@ def test_switching_values_by_hand(kb_small):
     assert _value(sv, "total", "cost_multiplier") == pytest.approx(2.0)
     assert _value(sv, "kommune", "cost_multiplier") == pytest.approx(1.375)
     assert _value(sv, "stat", "cost_multiplier") is None
-    # the region has neither costs nor consequences: no switching value
+    # the region has neither costs nor consequences: no switching value, and the rate does not move it
     assert _value(sv, "region", "success_rate", "job") is None
+    assert _status(sv, "region", "success_rate", "job") == "no_effect"
 
     sv = switching_values(scenario_b(), kb_small)
     # total: consequences 725000 against costs 210000 → all rates × 210000/725000 = 0.289655
     assert _value(sv, "total", "success_scale") == pytest.approx(210000 / 725000)
-    # job alone would need 0.1 − 515000/4000000 < 0 → None; region: 0.2 − 15000/125000 = 0.08
+    # job alone would need 0.1 − 515000/4000000 < 0 → None: even at 0 % job the total is 115000 > 0 and at
+    # 100 % it is 3715000, so it is positive over the whole range; region: 0.2 − 15000/125000 = 0.08
     assert _value(sv, "total", "success_rate", "job") is None
+    assert _status(sv, "total", "success_rate", "job") == "always_positive"
+    assert _status(sv, "total", "success_scale") == "switching"
     assert _value(sv, "region", "success_rate", "housed") == pytest.approx(0.08)
     assert _value(sv, "region", "cost_multiplier") == pytest.approx(2.5)  # 25000 / 10000
 
@@ -490,7 +499,7 @@ def test_tab_headless(kb_small):
     tab = UncertaintyTab()
     tab.update(scenario_a(), kb_small)
     assert tab.message.value == ""
-    assert "5,0 %" in tab.switching_html.value  # the total's switching success rate (hand: 0.05)
+    assert "<td>5,0 %</td>" in tab.switching_html.value  # the total's switching success rate (hand: 0.05)
     assert len(tab.tornado_box.children) == 1
     tab.n_draws.value = 2000
     tab.seed.value = 42
@@ -511,6 +520,12 @@ def test_tab_headless(kb_small):
     # a new scenario, or switching to discounted amounts, makes the Monte Carlo result stale
     tab.update(scenario_b(), kb_small)
     assert tab.probability_table is None and tab.prob_html.value == ""
+    # scenario B, job rate: kommune 0.1 − 225000/2750000 = 1.8 %; the region gets nothing from job; stat and
+    # total stay positive at any job rate (see test_switching_values_by_hand)
+    row = (
+        "<th>Succesrate: I job (basis 10,0 %)</th><td>1,8 %</td><td>–</td><td>altid positiv</td><td>altid positiv</td>"
+    )
+    assert row in tab.switching_html.value
     tab.button.click()
     tab.discounted.value = True
     assert tab.mc is None and tab.fan_box.children == ()

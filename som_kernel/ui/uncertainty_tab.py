@@ -40,6 +40,10 @@ from .format import mio_kr, number, pct
 
 _STYLE = {"description_width": "260px"}
 _WIDE = W.Layout(width="400px")
+_TABLE_CSS = (
+    "<style>.som-usikkerhed td, .som-usikkerhed th {padding: 2px 10px; border-bottom: 1px solid #ddd}"
+    " .som-usikkerhed caption {white-space: nowrap; padding: 8px 0 4px 0}</style>"
+)
 
 
 def _table_html(df: pd.DataFrame, caption: str = "") -> str:
@@ -51,7 +55,7 @@ def _table_html(df: pd.DataFrame, caption: str = "") -> str:
     )
     cap = f"<caption style='text-align:left;font-weight:bold'>{html.escape(caption)}</caption>" if caption else ""
     return (
-        "<table class='som-usikkerhed' style='border-collapse:collapse;text-align:right'>"
+        f"{_TABLE_CSS}<table class='som-usikkerhed' style='border-collapse:collapse;text-align:right'>"
         f"{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
@@ -145,7 +149,8 @@ class UncertaintyTab:
             [
                 W.HTML(
                     "Nulpunktsværdien er den værdi, hvor nettoresultatet ved horisonten er præcis 0 kr. "
-                    "(– = intet nulpunkt inden for det mulige område)."
+                    "»Altid positiv/negativ«: intet nulpunkt, fordi resultatet har samme fortegn i hele det mulige "
+                    "område (succesrate 0–100 %, omkostninger fra 0 og op). –: inputtet påvirker ikke aktøren."
                 ),
                 self.switching_html,
                 self.break_even_box,
@@ -288,9 +293,9 @@ class UncertaintyTab:
     def switching_display(sv: pd.DataFrame) -> pd.DataFrame:
         """The switching values as Danish strings: rows = input (with its base value), columns = actors."""
 
-        def fmt(kind: str, v) -> str:
+        def fmt(kind: str, v, status: str) -> str:
             if v is None:
-                return "–"
+                return {"always_positive": "altid positiv", "always_negative": "altid negativ"}.get(status, "–")
             if kind == "success_rate":
                 return pct(v)
             if kind == "success_scale":
@@ -300,7 +305,7 @@ class UncertaintyTab:
         rows = {}
         for (kind, label, base), g in sv.groupby(["kind", "label", "base"], sort=False):
             name = f"{label} (basis {pct(base)})" if kind == "success_rate" else label
-            rows[name] = {ACTOR_NAMES_DA[a]: fmt(kind, v) for a, v in zip(g["actor"], g["value"])}
+            rows[name] = {ACTOR_NAMES_DA[a]: fmt(kind, v, st) for a, v, st in zip(g["actor"], g["value"], g["status"])}
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index.name = "Input"
         return out

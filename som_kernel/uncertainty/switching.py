@@ -3,7 +3,8 @@
 The net result at the horizon is linear in each success rate and in the cost level:
     net = Σ_o rate_o · C_o + K      (C_o: kroner per unit success rate of outcome o; K: the costs)
 so  rate_o* = rate_o − net / C_o,   scale* = −K / Σ_o rate_o·C_o,   cost multiplier* = −Σ_o rate_o·C_o / K.
-A value is None when there is no solution in range (rate 0–1, scale ≥ 0 with every rate ≤ 1, multiplier ≥ 0).
+A value is None when there is no solution in range (rate 0–1, scale ≥ 0 with every rate ≤ 1, multiplier ≥ 0);
+its status then says whether the result stays positive or negative over the whole range.
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ def switching_values(
     scenario: Scenario, kb: KnowledgeBase, discounted: bool = False, model: LinearModel | None = None
 ) -> pd.DataFrame:
     """Tidy table per actor × input: kind ('success_rate' per outcome, 'success_scale' for all outcomes
-    scaled together, 'cost_multiplier'), the base value, the switching value (None if none in range) and
-    the base net result at the horizon (kroner)."""
+    scaled together, 'cost_multiplier'), the base value, the switching value (None if none in range), its
+    status ('switching'; else 'always_positive' / 'always_negative' over the whole range, or 'no_effect'
+    when the input does not move this actor's result) and the base net result at the horizon (kroner)."""
     model = model or build_model(scenario, kb)
     C, K = _per_outcome(model, discounted)
     rates = model.success
     cons = rates @ C  # (4,)
+    top = rates.max(initial=0)
     rows = []
     for a, actor in enumerate(COLUMNS):
         net = cons[a] + K[a]
@@ -45,25 +48,36 @@ def switching_values(
             if abs(C[i, a]) > _EPS:
                 v = float(rates[i] - net / C[i, a])
                 v = v if -_EPS <= v <= 1 + _EPS else None
-            rows.append(_row(actor, "success_rate", o, f"Succesrate: {model.outcome_names[o]}", rates[i], v, net))
+            ends = (net - rates[i] * C[i, a], net + (1 - rates[i]) * C[i, a])  # at rate 0 and 1
+            label = f"Succesrate: {model.outcome_names[o]}"
+            rows.append(_row(actor, "success_rate", o, label, rates[i], v, net, abs(C[i, a]) > _EPS, ends))
         v = None
         if abs(cons[a]) > _EPS:
             lam = float(-K[a] / cons[a])
-            v = lam if lam >= -_EPS and (rates * lam).max(initial=0) <= 1 + _EPS else None
-        rows.append(_row(actor, "success_scale", "", "Alle succesrater (andel af basis)", 1.0, v, net))
+            v = lam if lam >= -_EPS and lam * top <= 1 + _EPS else None
+        ends = (K[a], K[a] + cons[a] / top if top > 0 else K[a])  # at scale 0 and where a rate reaches 100 %
+        label = "Alle succesrater (andel af basis)"
+        rows.append(_row(actor, "success_scale", "", label, 1.0, v, net, abs(cons[a]) > _EPS, ends))
         v = None
         if abs(K[a]) > _EPS:
             m = float(-cons[a] / K[a])
             v = m if m >= -_EPS else None
-        rows.append(_row(actor, "cost_multiplier", "", "Omkostningsniveau (faktor)", 1.0, v, net))
+        ends = (cons[a], np.sign(K[a]) * np.inf if abs(K[a]) > _EPS else cons[a])  # no costs, endless costs
+        label = "Omkostningsniveau (faktor)"
+        rows.append(_row(actor, "cost_multiplier", "", label, 1.0, v, net, abs(K[a]) > _EPS, ends))
     out = pd.DataFrame(rows)
     out["value"] = out["value"].astype(object).where(out["value"].notna(), None)
     return out
 
 
-def _row(actor, kind, outcome, label, base, value, net) -> dict:
+def _row(actor, kind, outcome, label, base, value, net, moves: bool, ends: tuple[float, float]) -> dict:
     if value is not None:
         value = max(0.0, value)  # −1e-12 from rounding is 0
+        status = "switching"
+    elif not moves:
+        status = "no_effect"
+    else:
+        status = "always_positive" if min(ends) > 0 else "always_negative"
     return {
         "actor": actor,
         "kind": kind,
@@ -71,6 +85,7 @@ def _row(actor, kind, outcome, label, base, value, net) -> dict:
         "label": label,
         "base": float(base),
         "value": value,
+        "status": status,
         "net_base": float(net),
     }
 
