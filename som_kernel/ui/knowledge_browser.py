@@ -33,13 +33,23 @@ from .format import number, pct
 ALL = ""  # the "Alle" choice of a dropdown
 ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat"}
 EVIDENCE_DA = {1: "1 (metastudie/RCT)", 2: "2 (kvasieksperimentel)", 3: "3 (før-efter)"}
-TABS = ("malgrupper", "effekter", "konsekvenser", "priser", "prisindeks")
+TABS = ("malgrupper", "effekter", "konsekvenser", "priser", "prisindeks", "kilder")
 TAB_TITLES = {
     "malgrupper": "Målgrupper",
     "effekter": "Effektstudier",
     "konsekvenser": "Konsekvenser",
     "priser": "Priser",
     "prisindeks": "Nettoprisindeks",
+    "kilder": "Kilder",
+}
+TABLE_NAMES_DA = {
+    "target_groups": "målgrupper",
+    "outcomes": "effektmål",
+    "services": "ydelser",
+    "prices": "priser",
+    "consequences": "konsekvenser",
+    "effect_studies": "effektstudier",
+    "net_price_index": "nettoprisindeks",
 }
 PROFILE_FIRST_YEAR = 2025  # any calendar year; the chart shows consequence years 1..10
 
@@ -269,12 +279,40 @@ def index_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def sources_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
+    """Every source the knowledge base cites, with how many rows of each table use it and whether they are public."""
+    parts = [
+        getattr(kb, t)[["source_title", "source_url", "illustrative"]].assign(table=name)
+        for t, name in TABLE_NAMES_DA.items()
+    ]
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows[_public(rows, f) & _text_match(rows, f.text, ["source_title", "source_url"])]
+    if rows.empty:
+        return pd.DataFrame(columns=["Kilde", "Bruges i", "Rækker", "Status"])
+    keys = ["source_title", "source_url"]
+    used = rows.groupby(keys, sort=False)["table"].agg(
+        lambda t: ", ".join(f"{n} {name}" for name, n in t.value_counts(sort=False).items())
+    )
+    out = rows.groupby(keys, sort=False).agg(n=("table", "size"), ill=("illustrative", "mean")).join(used)
+    out = out.reset_index().sort_values("n", ascending=False)
+    status = out["ill"].map(lambda x: "illustrativ" if x == 1 else "offentlig kilde" if x == 0 else "blandet")
+    return pd.DataFrame(
+        {
+            "Kilde": [source_cell(t, u) for t, u in zip(out["source_title"], out["source_url"], strict=True)],
+            "Bruges i": out["table"],
+            "Rækker": out["n"].map(number),
+            "Status": status,
+        }
+    ).reset_index(drop=True)
+
+
 TABLE_BUILDERS = {
     "malgrupper": target_group_table,
     "effekter": effect_table,
     "konsekvenser": consequence_table,
     "priser": price_table,
     "prisindeks": index_table,
+    "kilder": sources_table,
 }
 
 
