@@ -106,6 +106,7 @@ class AppState:
             layout=W.Layout(width="190px"),
         )
         self.upload.observe(self._uploaded, "value")
+        self.upload.add_class("som-upload")
         self.file_msg = W.HTML(esc(startup_message))
         self.file_msg.add_class("som-msg")
         self.tabs = W.Tab(

@@ -404,6 +404,7 @@ class OutcomeRow:
             tip="Andelen af deltagerne, der når effektmålet PGA. indsatsen – ud over dem, der "
             "ville nå det alligevel (fx 12 % mod 2 % uden indsatsen = 10 %).",
         )
+        self.rate.input.add_class(f"som-rate-{outcome_id}")  # a stable handle for browser tests
         self.persistence = W.Text(continuous_update=False, placeholder="100", layout=W.Layout(width="200px"))
         self.persist_msg = message_widget()
         options = (

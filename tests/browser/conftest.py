@@ -1,0 +1,120 @@
+"""Browser-test fixtures: one Voilà server per session (the real app on the shipped knowledge base) and one
+headless Debian chromium page whose network is cut off except for the loopback server.
+
+Voilà runs from the repository root, so voila.json (no tracebacks, preheated kernel) applies as in `make app`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_voila(port: int, log_path: Path) -> subprocess.Popen:
+    """Voilà on the app notebook, in its own process group (so its kernels end with it)."""
+    voila = Path(sys.executable).with_name("voila")
+    log = log_path.open("w")
+    return subprocess.Popen(
+        [str(voila), "notebooks/app.ipynb", f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"Voilà stopped with exit code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"Voilà did not answer on {url} within {timeout} s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def voila_url(tmp_path_factory):
+    port = free_port()
+    proc = start_voila(port, tmp_path_factory.mktemp("voila") / "voila.log")
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url, proc)
+        yield url
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def offline_page(browser, voila_url):
+    """The app, opened once with every non-loopback request aborted (as on a network without internet)."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 1000}, locale="da-DK")
+    blocked: list[str] = []
+
+    def only_local(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.blocked_requests = blocked
+    page.goto(voila_url, timeout=120_000)
+    page.wait_for_selector(".som-net-total", timeout=120_000)
+    yield page
+    context.close()

@@ -1,0 +1,130 @@
+"""The calculation app in a real browser (Voilà + Debian chromium, network cut off except loopback).
+
+The tests share one page (one Voilà kernel) and run in file order: render, charts offline, screenshot,
+success rate → net result, Excel export, broken upload. Expected numbers come from the kernel in this
+process on the same knowledge base and example scenario the app starts from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from som_kernel import build_scenario, calculate, load_knowledge, load_scenario
+from som_kernel.ui.format import kr
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.browser
+
+EXAMPLE = ROOT / "notebooks" / "scenarier" / "eksempel.json"
+OUTCOME = "psykisk_lidelse_job_uddannelse"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge()
+
+
+def kernel_total(kb, success_rate: float | None = None) -> float:
+    data = json.loads(load_scenario(EXAMPLE).model_dump_json())
+    if success_rate is not None:
+        data["outcomes"][0]["success_rate"] = success_rate
+    return float(calculate(build_scenario(data), kb).totals()["total"])
+
+
+def open_tab(page, title: str) -> None:
+    page.locator(".lm-TabBar-tab", has_text=title).first.click()
+
+
+def test_app_renders_the_example_with_the_kernel_total(offline_page, kb):
+    page = offline_page
+    expect(page.locator(".som-net-total")).to_have_text(kr(kernel_total(kb)))
+    expect(page.locator(".som-summary")).to_contain_text("Indsatsen tjener sig hjem")
+    assert "Traceback" not in page.content()
+
+
+def test_charts_draw_with_the_network_blocked(offline_page):
+    page = offline_page
+    open_tab(page, "6 Resultater")
+    chart = page.locator(".som-charts canvas, .som-charts svg.marks").first
+    chart.wait_for(state="visible", timeout=60_000)
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 300
+    assert "Error loading script" not in page.content()
+
+
+def test_screenshot_for_the_readme(offline_page):
+    page = offline_page
+    open_tab(page, "6 Resultater")
+    page.locator(".som-charts canvas, .som-charts svg.marks").first.wait_for(state="visible", timeout=60_000)
+    out = ROOT / "docs" / "screenshots" / "app.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out))
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_changing_the_success_rate_shows_the_kernel_result(offline_page, kb):
+    page = offline_page
+    open_tab(page, "3 Effekt")
+    field = page.locator(f".som-rate-{OUTCOME} input")
+    expect(field).to_have_value("13")
+    field.fill("20")
+    field.press("Enter")
+    expected = kr(kernel_total(kb, 0.20))
+    assert expected != kr(kernel_total(kb))
+    expect(page.locator(".som-net-total")).to_have_text(expected, timeout=30_000)
+
+
+def test_invalid_success_rate_is_refused_next_to_the_field(offline_page):
+    page = offline_page
+    open_tab(page, "3 Effekt")
+    shown = page.locator(".som-net-total").inner_text()
+    field = page.locator(f".som-rate-{OUTCOME} input")
+    field.fill("140")
+    field.press("Enter")
+    expect(page.get_by_text("Succesraten skal ligge mellem 0 og 100 % (fik 140 %)")).to_be_visible(timeout=30_000)
+    expect(page.locator(".som-status")).to_contain_text("Forældet – ret de markerede felter")
+    assert page.locator(".som-net-total").inner_text() == shown
+    assert field.input_value() == "140"
+    field.fill("20")
+    field.press("Enter")
+    expect(page.locator(".som-status")).not_to_contain_text("Forældet", timeout=30_000)
+
+
+def test_excel_export_holds_the_shown_number(offline_page, kb, tmp_path):
+    page = offline_page
+    open_tab(page, "6 Resultater")
+    rate = float(page.locator(f".som-rate-{OUTCOME} input").input_value().replace(",", ".")) / 100
+    page.get_by_role("button", name="Lav Excel-fil").click()
+    link = page.locator("a.som-excel-link")
+    link.wait_for(timeout=60_000)
+    with page.expect_download() as info:
+        link.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    ws = openpyxl.load_workbook(path)["Resumé"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "Nettoresultat")
+    total = ws.cell(row=row, column=5).value
+    assert total == pytest.approx(kernel_total(kb, rate))
+    assert kr(total) == page.locator(".som-net-total").inner_text()
+
+
+def test_broken_upload_shows_a_danish_message_and_keeps_inputs(offline_page, tmp_path):
+    page = offline_page
+    shown = page.locator(".som-net-total").inner_text()
+    broken = tmp_path / "afbrudt.json"
+    broken.write_text(EXAMPLE.read_text(encoding="utf-8")[:200], encoding="utf-8")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".som-upload").click()
+    chooser.value.set_files(str(broken))
+    expect(page.get_by_text("Filen 'afbrudt.json' kunne ikke indlæses")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("afbrudt eller ikke gyldig JSON", exact=False)).to_be_visible()
+    expect(page.get_by_text("Dine nuværende indtastninger er bevaret", exact=False)).to_be_visible()
+    assert page.locator(".som-net-total").inner_text() == shown
+    open_tab(page, "3 Effekt")
+    expect(page.locator(f".som-rate-{OUTCOME} input")).to_have_value("20")
