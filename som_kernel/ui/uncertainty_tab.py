@@ -92,7 +92,7 @@ class UncertaintyTab:
         self.break_even_box = W.VBox()
 
         self.n_draws = W.BoundedIntText(
-            value=10_000, min=100, max=200_000, step=1000, description="Antal trækninger", style=_STYLE, layout=_WIDE
+            value=10_000, min=100, max=100_000, step=1000, description="Antal trækninger", style=_STYLE, layout=_WIDE
         )
         self.seed = W.IntText(value=1, description="Startværdi (seed)", style=_STYLE, layout=_WIDE)
         self.success_sd = _pct_input("Succesrate uden studie: usikkerhed (sd, %)", 25)
