@@ -103,6 +103,17 @@ def break_even_table(name: str, rates: list[float]):
     ).style.hide(axis="index")
 
 
+def break_even_years_table(result: Result):
+    """Break-even year per actor and in total, in Danish ('ikke inden for perioden' when it never happens)."""
+    years = result.break_even_years()
+    return pd.DataFrame(
+        {
+            "Aktør": [COLUMN_NAMES_DA[a] for a in years],
+            "Break-even-år": ["ikke inden for perioden" if y is None else str(y) for y in years.values()],
+        }
+    ).style.hide(axis="index")
+
+
 def cumulative_chart(result: Result, discounted: bool = False) -> alt.TopLevelMixin:
     """Lines of the cumulative net result per actor and in total (mio. kr.), with the zero line: where the
     total line crosses it is the break-even year."""
