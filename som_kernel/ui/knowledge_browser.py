@@ -83,7 +83,7 @@ def source_cell(title: str, url: str) -> str:
 
 
 def _status_html(text: str) -> str:
-    colour = {"offentlig kilde": "#2e7d32", "illustrativ": "#b26a00"}.get(text, "#1565c0")
+    colour = {"offentlig kilde": "#2e7d32", "illustrativ": "#b26a00", "blandet": "#6a1b9a"}.get(text, "#1565c0")
     return f'<span style="color:{colour};font-weight:600">{html.escape(text)}</span>'
 
 
@@ -157,16 +157,17 @@ def effect_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
             "Indsats / studie": e["name"],
             "Målgruppe": e["target_group"].map(groups),
             "Effektmål": e["outcome"].map(names),
-            "Effektmål i studiet": e["measure"],
             "Succesrate (netto)": e["success_rate"].map(pct),
             "Interval": [interval(lo, hi) for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)],
             "Med indsats mod uden": [rates(t, c) for t, c in zip(e["rate_treatment"], e["rate_control"], strict=True)],
+            # the flag and the source right after the numbers they belong to
+            "Status": e["illustrative"].map(status_text),
+            "Kilde": [source_cell(t, u) for t, u in zip(e["source_title"], e["source_url"], strict=True)],
+            "Effektmål i studiet": e["measure"],
             "Design": e["design"],
             "Evidensniveau": e["evidence_level"].map(EVIDENCE_DA),
             "Antal (n)": e["n"].map(lambda n: number(n) if pd.notna(n) else "–"),
             "Land": e["country"],
-            "Status": e["illustrative"].map(status_text),
-            "Kilde": [source_cell(t, u) for t, u in zip(e["source_title"], e["source_url"], strict=True)],
             "Note": e["note"],
             "id": e["id"],
         }
@@ -368,6 +369,15 @@ def profile_chart(profile: pd.DataFrame, title: str) -> alt.Chart:
 # ---- widgets ---------------------------------------------------------------------------------------------
 
 
+WIDE_TEXT_COLUMNS = {
+    "Note",
+    "Definition af målgruppen",
+    "Definition af effektmålet",
+    "Effektmål i studiet",
+    "Indsats / studie",
+}
+
+
 def frame_html(df: pd.DataFrame, hidden: tuple[str, ...] = ("id", "service")) -> str:
     """A DataFrame as an HTML table; cells are escaped except the source links and status labels."""
     cols = [c for c in df.columns if c not in hidden]
@@ -380,16 +390,22 @@ def frame_html(df: pd.DataFrame, hidden: tuple[str, ...] = ("id", "service")) ->
         for c in cols:
             v = "" if pd.isna(r[c]) else str(r[c])
             if c == "Kilde":
-                cells.append(f'<td style="min-width:220px">{v}</td>')  # already safe HTML from source_cell
+                cells.append(f'<td class="som-src">{v}</td>')  # already safe HTML from source_cell
             elif c == "Status":
-                cells.append(f'<td style="min-width:160px">{_status_html(v)}</td>')
+                cells.append(f'<td class="som-status">{_status_html(v)}</td>')
+            elif c in WIDE_TEXT_COLUMNS:
+                cells.append(f'<td class="som-text">{html.escape(v)}</td>')
             else:
                 cells.append(f"<td>{html.escape(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     style = (
-        "<style>.som-kb table{border-collapse:collapse;font-size:12px}"
+        "<style>.som-kb{overflow-x:auto;max-height:640px;overflow-y:auto}"
+        ".som-kb table{border-collapse:collapse;font-size:12px;line-height:1.35}"
         ".som-kb th,.som-kb td{border:1px solid #ddd;padding:3px 6px;vertical-align:top}"
-        ".som-kb th{background:#f3f3f3;position:sticky;top:0}</style>"
+        ".som-kb th{background:#f3f3f3;position:sticky;top:0}"
+        ".som-kb td.som-src{min-width:240px}.som-kb td.som-status{min-width:150px}"
+        ".som-kb td.som-text{min-width:260px}"
+        ".som-kb a{color:#1565c0;text-decoration:underline}</style>"
     )
     return (
         f'{style}<div class="som-kb"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
