@@ -15,7 +15,7 @@ from ..engine import COST_NAMES_DA
 from ..knowledge import KnowledgeBase
 from ..views import TOTAL, Result
 from . import charts
-from .format import kr, pct
+from .format import kr, number, pct
 
 PLACEHOLDERS = {
     "kr": "fx 1.500.000 (kr.)",
@@ -41,7 +41,7 @@ def exercise_box(exercise_id: str) -> widgets.VBox:
     e = kursus.EXERCISES[exercise_id]
     question = widgets.HTML(f"<b>Opgave {e.id}.</b> {html.escape(e.question)}")
     if e.kind == "choice":
-        answer = widgets.RadioButtons(options=list(e.choices), index=None)
+        answer = widgets.RadioButtons(options=list(e.choices), index=None, layout=widgets.Layout(width="16em"))
     else:
         answer = widgets.Text(placeholder=PLACEHOLDERS[e.kind], layout=widgets.Layout(width="16em"))
     check = widgets.Button(description="Tjek svar", button_style="primary", icon="check")
@@ -82,6 +82,22 @@ def _danish_labels(df: pd.DataFrame, kb: KnowledgeBase | None) -> pd.DataFrame:
 def kr_table(df: pd.DataFrame, kb: KnowledgeBase | None = None):
     """A table of kroner with Danish labels and formats (1.234.567 kr.), service ids as names from `kb`."""
     return _danish_labels(df, kb).style.format(kr)
+
+
+def consequence_table(kb: KnowledgeBase, target_group: str, outcome: str, year: int = 1):
+    """The knowledge base's change in use per success in consequence year `year`, in Danish."""
+    c = kb.consequences_for(target_group, outcome)
+    c = c[c["year"] == year]
+    names = dict(zip(kb.services["id"], kb.services["name"], strict=True))
+    return pd.DataFrame(
+        {
+            "Ydelse": [names[s] for s in c["service"]],
+            "Ændring pr. person med succes pr. år": [
+                number(v, 0 if float(v).is_integer() else 1) for v in c["delta_use"]
+            ],
+            "Enhed": list(c["unit"]),
+        }
+    ).style.hide(axis="index")
 
 
 def value_per_success_table(name: str):
