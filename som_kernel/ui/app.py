@@ -144,8 +144,8 @@ class AppState:
     def changed(self, group_changed: bool = False, force_tables: bool = False) -> None:
         if self._loading:
             return
-        if group_changed:
-            self.effect.refresh(preselect=True)
+        # the outcome rows follow the target group (and an own group's list of outcomes)
+        self.effect.refresh(preselect=group_changed)
         self.recompute(force_tables)
 
     def collect(self) -> tuple[dict, list[Problem]]:
@@ -172,6 +172,7 @@ class AppState:
         if result is not None:
             self.scenario, self.result = scenario, result
             self.results.update(result)
+            self.costs.show_total(result)
             self.save_link.value = download_link(
                 scenario_to_json(scenario).encode("utf-8"),
                 f"{slug(scenario.name)}.json",

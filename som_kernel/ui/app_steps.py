@@ -17,7 +17,7 @@ from ..errors import Problem
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from ..scenario import Scenario
 from .app_widgets import NumberField, attr, esc, fmt_number, help_html, label, message_widget, parse_field
-from .format import pct
+from .format import kr, pct
 
 CUSTOM = "__egen__"
 ACTOR_LABELS = {"kommune": "Kommune", "region": "Region", "stat": "Stat"}
@@ -299,23 +299,20 @@ class BasisStep:
 
 
 COST_LINES = [
-    ("startup", "Opstart", "kr. i alt", "Engangsudgift i første år, fx uddannelse af medarbejdere og materialer."),
+    ("startup", "Opstart (engangsbeløb i første år)", "Fx uddannelse af medarbejdere og materialer."),
     (
         "running_per_participant",
-        "Drift pr. deltager",
-        "kr. pr. deltager pr. år",
+        "Drift pr. deltager pr. år",
         "Udgift pr. deltager for hvert år, deltageren er i indsatsen.",
     ),
     (
         "running_per_year",
-        "Faste driftsudgifter",
-        "kr. pr. år",
+        "Faste driftsudgifter pr. år",
         "Faste udgifter pr. år, så længe indsatsen har deltagere (fx ledelse, lokaler).",
     ),
     (
         "baseline_per_participant",
-        "Sparede omkostninger (basisalternativ)",
-        "kr. pr. deltager pr. år",
+        "Sparede omkostninger pr. deltager pr. år (basisalternativ)",
         "Hvad den sædvanlige indsats, som deltagerne ellers ville have fået, koster pr. deltager pr. år. "
         "Beløbet trækkes fra indsatsens omkostninger.",
     ),
@@ -328,18 +325,18 @@ class CostsStep:
     def __init__(self, kb: KnowledgeBase, changed):
         self.changed = changed
         self.cells: dict[tuple[str, str], NumberField] = {}
-        rows = [W.HBox([label("", "280px"), *[label(ACTOR_LABELS[a], "215px") for a in ACTORS]])]
+        rows = [W.HBox([label("", "380px"), *[label(ACTOR_LABELS[a], "180px") for a in ACTORS]])]
         self.fields = []
-        for key, text, unit, tip in COST_LINES:
+        for key, text, tip in COST_LINES:
             cells = []
             for a in ACTORS:
-                f = NumberField("", unit, 0.0, width="120px")
+                f = NumberField("", "kr.", 0.0, width="120px")
                 f.observe(lambda _: self.changed())
                 self.cells[(key, a)] = f
-                f.box.layout.width = "215px"
+                f.box.layout.width = "180px"
                 cells.append(f.box)
                 self.fields.append(([f"costs.{key}.{a}"], f.msg, f.input))
-            rows.append(W.HBox([label(text, "280px", tip), *cells]))
+            rows.append(W.HBox([label(text, "380px", tip), *cells]))
         years = sorted(int(y) for y in kb.net_price_index["year"])
         self.price_year = W.Dropdown(
             options=[("Samme som beregningens prisniveau", None), *[(str(y), y) for y in years]],
@@ -352,6 +349,7 @@ class CostsStep:
         for w in (self.price_year, self.area):
             w.observe(lambda _: self.changed(), "value")
         self.fields.append((["costs.price_year"], self.price_msg, self.price_year))
+        self.total = W.HTML()
         self.widget = W.VBox(
             [
                 W.HTML("<h3>Trin 2 · Omkostninger</h3>"),
@@ -360,11 +358,21 @@ class CostsStep:
                     "Hold musen over ? for en forklaring."
                 ),
                 *rows,
-                W.HBox([label("Beløbene er i prisniveau", "280px"), self.price_year]),
+                W.HBox([label("Beløbene er i prisniveau", "380px"), self.price_year]),
                 self.price_msg,
-                W.HBox([label("Omkostningerne hører til velfærdsområde", "280px"), self.area]),
+                W.HBox([label("Omkostningerne hører til velfærdsområde", "380px"), self.area]),
             ],
             layout=W.Layout(padding="6px"),
+        )
+
+    def show_total(self, result) -> None:
+        """The costs in total and per participant (net of saved costs), from the last valid result."""
+        cost = -float(result.totals_by_kind().at["cost", "total"])
+        per = cost / result.scenario.total_participants
+        self.total.value = (
+            f"<div class='som-ok' style='margin-top:8px'>Omkostninger i alt, netto efter sparede omkostninger: "
+            f"<b>{kr(cost)}</b> · pr. deltager: <b>{kr(per)}</b> (prisniveau {result.scenario.settings.price_year})"
+            "</div>"
         )
 
     def read(self, data: dict, problems: list[Problem]) -> None:
@@ -482,6 +490,9 @@ class OutcomeRow:
         self.check.value = chosen
         if rate is not None:
             self.rate.set(rate)
+            match = [sid for sid, r in self.studies.iterrows() if abs(float(r["success_rate"]) - rate) < 1e-9]
+            if match and self.study.value is None:
+                self.study.value = match[0]  # shows the study's source; the rate is the same
         if persistence is not None:
             self.persistence.value = "; ".join(fmt_number(p * 100) for p in persistence)
 

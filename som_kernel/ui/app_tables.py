@@ -18,9 +18,9 @@ from .app_steps import ACTOR_LABELS, source_html
 from .app_widgets import attr, esc, fmt_number, help_html, label, message_widget, parse_field, show_messages
 
 
-def _cell(value: float | None, local: bool, width: str = "68px") -> W.Text:
+def _cell(value: float | None, local: bool, width: str = "68px", decimals: int = 4) -> W.Text:
     w = W.Text(
-        value=fmt_number(value, 4) if value is not None else "",
+        value=fmt_number(value, decimals) if value is not None else "",
         placeholder="0",
         continuous_update=False,
         layout=W.Layout(width=width),
@@ -274,7 +274,7 @@ class PricesStep:
                 b = float(base.loc[s, a]) if s in base.index else 0.0
                 v = float(current.loc[s, a]) if s in current.index else 0.0
                 local = (s, a) in self.overrides
-                w = _cell(v if (v or local or b) else None, local, width="110px")
+                w = _cell(v if (v or local or b) else None, local, width="110px", decimals=2)
                 w.observe(lambda ch, key=(s, a), b=b, cell=w: self._edit(key, b, cell, ch, scenario), "value")
                 cells.append(W.HBox([w], layout=W.Layout(width="120px")))
                 self.cells[(s, a)] = w
@@ -304,7 +304,7 @@ class PricesStep:
     def _edit(self, key, base: float, cell: W.Text, change, scenario: Scenario) -> None:
         self.errors.pop(key, None)
         if not change["new"].strip() and base:
-            cell.value = fmt_number(base, 4)  # show the knowledge-base price again; this re-enters _edit
+            cell.value = fmt_number(base, 2)  # show the knowledge-base price again; this re-enters _edit
             return
         try:
             value = parse_field(change["new"], allow_blank=base)

@@ -19,6 +19,8 @@ CSS = """
 <style>
 .som-app { max-width: 1100px; font-size: 14px; }
 .som-app .som-label { color: #222; }
+.som-app .widget-html-content { line-height: 1.35; }
+.som-app .widget-html { margin-top: 2px; margin-bottom: 2px; }
 .som-app .som-help { color: #666; font-size: 12px; line-height: 1.3; }
 .som-app .som-unit { color: #444; padding-left: 4px; }
 .som-app .som-msg { color: #b00020; font-weight: 600; font-size: 13px; }
