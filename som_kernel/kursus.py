@@ -20,7 +20,7 @@ from typing import Literal
 
 import pandas as pd
 
-from .engine import calculate, unit_prices
+from .engine import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP, calculate, unit_prices
 from .knowledge import ACTORS, KnowledgeBase, load_knowledge
 from .scenario import Scenario, build_scenario
 from .ui.format import kr, number, parse_number, pct
@@ -30,8 +30,6 @@ COURSE_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "k
 
 RIGHT = "Rigtigt!"
 NOT_ANSWERED = "Du har ikke svaret endnu. Skriv dit svar og tjek igen."
-
-ACTOR_NAMES_DA = {"kommune": "kommunen", "region": "regionen", "stat": "staten"}
 
 
 @cache
@@ -292,8 +290,8 @@ def _study_rate(study_id: str) -> float:
     return float(es.set_index("id").at[study_id, "success_rate"]) * 100
 
 
-_GROSS = {"omk_opstart", "omk_drift_pr_deltager", "omk_drift_fast"}
-_BASELINE = {"omk_basisalternativ"}
+_GROSS = {COST_STARTUP, COST_RUNNING, COST_FIXED}
+_BASELINE = {COST_BASELINE}
 
 
 def _exercises() -> list[Exercise]:
@@ -357,7 +355,7 @@ def _exercises() -> list[Exercise]:
             "Opstarten betales én gang i det første år; driften betales for hver deltager, der er i gang.",
             sign_free=True,
             mistakes=lambda: [
-                (_cost_lines(_r(L2), {"omk_drift_pr_deltager"}, 2025), "Du mangler opstartsudgiften."),
+                (_cost_lines(_r(L2), {COST_RUNNING}, 2025), "Du mangler opstartsudgiften."),
                 (_cost_lines(_r(L2), _GROSS), "Det er alle tre år. Spørgsmålet gælder kun 2025."),
             ],
             explanation="2025: opstart + 20 deltagere × driftsudgiften pr. deltager.",
@@ -371,7 +369,7 @@ def _exercises() -> list[Exercise]:
             sign_free=True,
             mistakes=lambda: [
                 (
-                    3 * _cost_lines(_r(L2), {"omk_opstart"}) + _cost_lines(_r(L2), {"omk_drift_pr_deltager"}),
+                    3 * _cost_lines(_r(L2), {COST_STARTUP}) + _cost_lines(_r(L2), {COST_RUNNING}),
                     "Opstartsudgiften er en engangsudgift, den skal kun med én gang.",
                 )
             ],

@@ -19,6 +19,7 @@ So one success in one year is worth
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 import nbformat
@@ -180,6 +181,13 @@ def test_right_answer_says_rigtigt_and_a_wrong_one_does_not(exercise_id):
 )
 def test_feedback_hints(exercise_id, answer, hint):
     assert hint in kursus.check(exercise_id, answer)
+
+
+def test_switching_value_without_the_uncertainty_module(monkeypatch):
+    # the fallback recomputes with calculate() at 0 % and 100 %: net(0) = −9.600.000,
+    # net(1) = 60 · 150.000 · 10 − 9.600.000 = 80.400.000 → 9,6 / 90 = 10,667 %
+    monkeypatch.setitem(sys.modules, "som_kernel.uncertainty", None)  # import fails
+    assert kursus.switching_success_rate("lektion6") == pytest.approx(9.6 / 90)
 
 
 def test_check_number_is_pure_and_uses_tolerance_and_sign():
