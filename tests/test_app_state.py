@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from som_kernel import build_scenario, calculate, load_knowledge, scenario_to_json
-from som_kernel.ui.app import TAB_CONSEQUENCES, TAB_PRICES, AppState, build_app
+from som_kernel.ui.app import CUSTOM, TAB_CONSEQUENCES, TAB_PRICES, AppState, build_app
 from som_kernel.ui.app_results import OUTDATED
 from som_kernel.ui.format import kr
 
@@ -199,3 +199,25 @@ def test_missing_start_file_falls_back_with_a_message(kb, tmp_path):
     app = build_app(kb, tmp_path / "findes_ikke.json")
     assert "passer ikke til vidensdatabasen" in app.file_msg.value
     assert app.result is not None  # the default scenario on the first target group
+
+
+def test_own_target_group_with_own_consequences(app):
+    # an own group has no knowledge-base consequences: only the cost −200.000 kr. counts
+    app.basis.group.value = CUSTOM
+    assert app.outdated  # name and outcomes are still missing
+    app.basis.custom_name.value = "Egen målgruppe"
+    app.basis.custom_outcomes.value = "I job"
+    row = app.outcome_row("i_job")
+    assert row.check.value  # the first outcome is ticked for the user
+    row.rate.input.value = "10"
+    assert shown_total(app) == "−200.000 kr."
+    # a local consequence: benefit −10 weeks in year 1 → 1 person × 10 × (3.000 + 1.000) = +40.000 → −160.000 kr.
+    app.tabs.selected_index = TAB_CONSEQUENCES
+    app.consequences._add("i_job", "benefit")
+    app.consequences.cells[("i_job", "benefit", 1)].value = "-10"
+    assert shown_total(app) == "−160.000 kr."
+    assert app.scenario.custom_target_group.outcomes == {"i_job": "I job"}
+    # back to the knowledge-base group: its inputs were kept
+    app.basis.group.value = "tg_a"
+    assert app.outcome_row("job").rate.input.value == "10"
+    assert shown_total(app) == "200.000 kr."

@@ -113,7 +113,6 @@ class BasisStep:
             self.name,
             self.description,
             self.custom_name,
-            self.custom_outcomes,
             self.duration,
             self.first_year,
             self.horizon,
@@ -123,6 +122,7 @@ class BasisStep:
             w.observe(lambda _: self.changed(), "value")
         self.discount.observe(lambda _: self.changed())
         self.group.observe(self._group_changed, "value")
+        self.custom_outcomes.observe(lambda _: self.changed(group_changed=True), "value")  # new outcome rows
         self.n_years.observe(self._n_years_changed, "value")
         self.first_year.observe(lambda _: self._relabel(), "value")
 
