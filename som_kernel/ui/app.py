@@ -144,9 +144,19 @@ class AppState:
     def changed(self, group_changed: bool = False, force_tables: bool = False) -> None:
         if self._loading:
             return
-        # the outcome rows follow the target group (and an own group's list of outcomes)
-        self.effect.refresh(preselect=group_changed)
-        self.recompute(force_tables)
+        try:
+            # the outcome rows follow the target group (and an own group's list of outcomes)
+            self.effect.refresh(preselect=group_changed)
+            self.recompute(force_tables)
+        except Exception as e:  # noqa: BLE001 – a bug must never cost the user their inputs or show a traceback
+            self.results.mark_outdated(True)
+            show_messages(
+                self.general_msg,
+                [
+                    f"Der skete en uventet fejl ({type(e).__name__}: {e}). Dine "
+                    "indtastninger er bevaret; gem beregningen og prøv igen."
+                ],
+            )
 
     def collect(self) -> tuple[dict, list[Problem]]:
         """The scenario dict from all widgets, and the fields that could not be read (Danish messages)."""

@@ -361,6 +361,7 @@ class CostsStep:
                 W.HBox([label("Beløbene er i prisniveau", "380px"), self.price_year]),
                 self.price_msg,
                 W.HBox([label("Omkostningerne hører til velfærdsområde", "380px"), self.area]),
+                self.total,
             ],
             layout=W.Layout(padding="6px"),
         )
