@@ -4,6 +4,7 @@ runner that executes them into notebooks + HTML reports and collects their key f
     python -m som_kernel.examples run-all [--out DIR]              # every example, defaults, with HTML reports
     python -m som_kernel.examples batch NOTEBOOK PARAMS.csv [--out DIR] [--html]
                                                                    # one run per row of PARAMS.csv → key_figures.csv
+    python -m som_kernel.examples refresh-outputs                  # store the outputs nbval compares
 
 Each example notebook has one cell tagged `parameters` and ends with `reporting.publish_key_figures(...)`,
 which the runner reads back from the executed notebook (mimetype reporting.KEY_FIGURES_MIME).
@@ -277,6 +278,38 @@ def run_batch(
     return result
 
 
+CHECKED_TAG = "keep_output"  # cells whose output nbval compares (marked `# NBVAL_CHECK_OUTPUT`); nbstripout keeps it
+
+
+def refresh_checked_outputs(examples_dir: str | os.PathLike = EXAMPLES_DIR) -> list[Path]:
+    """Re-run every example with its defaults and store, in the source notebooks, the outputs (and execution counts,
+    which nbval needs) of the cells nbval compares (tag `keep_output`) and no other outputs. Run it after a deliberate
+    change of the knowledge base or the kernel; `nbstripout --keep-count` leaves the result unchanged."""
+    import tempfile
+
+    import nbformat
+
+    changed = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for source in example_notebooks(examples_dir):
+            run = run_notebook(source, tmp, html=False)
+            if run.error:
+                raise RuntimeError(f"{source.name}: {run.error}")
+            executed = {c.get("id"): c for c in nbformat.read(run.notebook, as_version=4).cells}
+            nb = nbformat.read(source, as_version=4)
+            for cell in nb.cells:
+                if cell.cell_type != "code":
+                    continue
+                keep = CHECKED_TAG in cell.metadata.get("tags", [])
+                ran = executed.get(cell.id) if keep else None
+                cell.outputs = [o for o in ran.outputs if o.output_type == "stream"] if ran else []
+                # nbval compares only cells that carry an execution count
+                cell.execution_count = ran.execution_count if ran else None
+            nbformat.write(nb, source)
+            changed.append(source)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m som_kernel.examples", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -289,7 +322,13 @@ def main(argv: list[str] | None = None) -> int:
     p_batch.add_argument("params")
     p_batch.add_argument("--out", default=None)
     p_batch.add_argument("--html", action="store_true")
+    p_ref = sub.add_parser("refresh-outputs", help="gem de kontrollerede output (NBVAL_CHECK_OUTPUT) i eksemplerne")
+    p_ref.add_argument("--examples", default=str(EXAMPLES_DIR))
     args = parser.parse_args(argv)
+    if args.command == "refresh-outputs":
+        for path in refresh_checked_outputs(args.examples):
+            print(f"Opdateret: {path}")
+        return 0
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         if args.command == "run-all":
             table = run_all(args.out, args.examples, html=not args.no_html)

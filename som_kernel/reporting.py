@@ -162,9 +162,11 @@ def results_by_area(result: Result, discounted: bool = False) -> pd.DataFrame:
     return out.sort_values("I alt", ascending=False)
 
 
-def formatted(df: pd.DataFrame, decimals: int = 0):
-    """A Styler with Danish number formats (for display in notebooks and HTML reports)."""
-    return df.style.format(lambda x: number(x, decimals) if isinstance(x, int | float) else x)
+def formatted(df: pd.DataFrame, decimals: int = 0, index: bool = True):
+    """A Styler with Danish number formats and no truncated text (for notebooks and HTML reports)."""
+    styler = df.style.format(lambda x: number(x, decimals) if isinstance(x, int | float) else x)
+    styler = styler.set_properties(**{"text-align": "left"}) if not index else styler
+    return styler if index else styler.hide(axis="index")
 
 
 def chart_cumulative(result: Result) -> alt.Chart:
@@ -354,11 +356,13 @@ class Published:
     unit: str = "kr"
 
 
-def published_comparison(items: Sequence[Published]) -> str:
-    """Deterministic Danish text: each figure computed vs. published with the difference in per cent."""
+def published_comparison(items: Sequence[Published | tuple]) -> str:
+    """Deterministic Danish text: each figure computed vs. published with the difference in per cent. Items are
+    Published or tuples (label, ours, published[, unit])."""
     lines = []
     for it in items:
-        diff = (it.ours - it.published) / it.published if it.published else float("nan")
+        it = it if isinstance(it, Published) else Published(*it)
+        diff = round((it.ours - it.published) / it.published, 3) + 0.0 if it.published else float("nan")  # no −0
         lines.append(
             f"{it.label}: beregnet {_fmt(it.ours, it.unit)}, publiceret ca. {_fmt(it.published, it.unit)} "
             f"(afvigelse {'+' if diff > 0.0005 else ''}{pct(diff)})"

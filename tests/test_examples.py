@@ -17,7 +17,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from som_kernel import calculate
+from som_kernel import build_scenario, calculate
 from som_kernel import examples as ex
 from som_kernel import reporting as rp
 
@@ -242,3 +242,109 @@ def test_same_parameters_give_identical_numbers(batch, tmp_path):
     again = ex.run_notebook(FIXTURE_NB, tmp_path, {"success_rate": 0.3, "starters_per_year": 20}, html=False)
     first = json.loads((out / "fixture_004.json").read_text(encoding="utf-8"))["key_figures"]
     assert again.key_figures == first  # exactly equal, not approximately
+
+
+# ---- every example notebook, with non-default parameters, on the shipped knowledge base ---------------------
+
+
+def scenario_dict(tg, outcome, rate, participants, duration, cost, *, baseline=0.0, actor="kommune", area="social",
+                  cost_price_year=None, horizon=10, discount=0.0):  # fmt: skip
+    """The scenario an example should build, written out independently of example_scenario()."""
+    return {
+        "name": "test",
+        "target_group": tg,
+        "participants": participants,
+        "duration_years": duration,
+        "costs": {
+            "running_per_participant": {actor: cost},
+            "baseline_per_participant": {actor: baseline},
+            "welfare_area": area,
+            "price_year": cost_price_year,
+        },
+        "outcomes": [{"outcome": outcome, "success_rate": rate}],
+        "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": horizon, "discount_rate": discount},
+    }
+
+
+# notebook, non-default parameters, the scenario they mean, and hand-checked (participants, successes, net cost
+# per participant)
+CASES = {
+    "ips": (
+        {"success_rate": 0.2, "starters_per_year": 30, "duration_years": 1, "net_cost_per_participant": 8000.0,
+         "cost_price_year": 2024, "horizon_years": 8},
+        scenario_dict("psykisk_lidelse", "psykisk_lidelse_job_uddannelse", 0.2, [30] * 3, 1, 8000.0, horizon=8),
+        (90, 18.0, 8000.0),  # 3 · 30; 90 · 0,2; 8.000 over a 1-year course
+    ),
+    "handicap_mentor": (
+        {"success_rate": 0.08, "starters_per_year": 25, "cost_per_participant_year": 30000.0, "discount_rate": 0.035},
+        scenario_dict("handicap", "handicap_beskaeftigelse", 0.08, [25] * 3, 1, 30000.0, area="employment",
+                      discount=0.035),
+        (75, 6.0, 30000.0),
+    ),
+    "inmates_mentor": (
+        {"success_rate": 0.29, "starters_per_year": 100, "start_years": 2, "cost_per_participant_year": 10000.0},
+        scenario_dict("indsatte", "indsatte_ingen_ny_kriminalitet", 0.29, [100, 100], 1, 10000.0, actor="stat",
+                      area="justice"),
+        (200, 58.0, 10000.0),
+    ),
+    "inmates_education": (
+        {"success_rate": 0.05, "starters_per_year": 50, "horizon_years": 5},
+        scenario_dict("indsatte", "indsatte_job_uddannelse", 0.05, [50] * 3, 1, 20000.0, actor="stat",
+                      area="justice", horizon=5),
+        (150, 7.5, 20000.0),
+    ),
+    "udsatte_boern_familiebehandling": (
+        {"success_rate": 0.1, "starters_per_year": 10, "baseline_per_participant_year": 80000.0},
+        scenario_dict("udsatte_boern", "udsatte_boern_anbringelse_undgaaet", 0.1, [10] * 3, 1, 150000.0,
+                      baseline=80000.0),
+        (30, 3.0, 70000.0),  # 150.000 − 80.000 replaced
+    ),
+    "housing_first": (
+        {"success_rate": 0.2, "cost_per_participant_year": 40000.0, "duration_years": 1},
+        scenario_dict("hjemloeshed", "hjemloeshed_ud_af_hjemloeshed", 0.2, [25] * 3, 1, 40000.0),
+        (75, 15.0, 40000.0),
+    ),
+}  # fmt: skip
+
+
+def test_every_example_has_a_case_and_one_parameters_cell():
+    assert sorted(p.stem for p in ex.example_notebooks()) == sorted(CASES)
+    for path in ex.example_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path.name
+        # stored without outputs except the cells nbval compares
+        for c in nb.cells:
+            if c.cell_type == "code" and ex.CHECKED_TAG not in c.metadata.get("tags", []):
+                assert c.outputs == [] and c.execution_count is None, (path.name, c.source[:40])
+            elif c.cell_type == "code":
+                assert c.source.startswith("# NBVAL_CHECK_OUTPUT") and c.outputs, (path.name, c.source[:40])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_example_with_non_default_parameters(name, kb, tmp_path):
+    params, expected, (n, successes, net_cost) = CASES[name]
+    run = ex.run_notebook(EXAMPLES / f"{name}.ipynb", tmp_path, params, html=False)
+    assert run.error is None, run.error
+    got = run.key_figures
+    assert (got["participants"], got["successes"], got["net_cost_per_participant"]) == pytest.approx(
+        (n, successes, net_cost)
+    )
+    want = rp.key_figures(calculate(build_scenario(expected), kb))
+    assert set(got) == set(want)
+    for key, value in want.items():
+        if value is None:  # e.g. no break-even within a 5-year horizon
+            assert got[key] is None, key
+        else:
+            assert got[key] == pytest.approx(value, rel=1e-12, abs=1e-6), key
+    assert got["net_total"] == pytest.approx(got["consequences_total"] - got["cost_total"])
+
+
+def test_parameter_tables_match_their_notebooks():
+    tables = sorted((EXAMPLES / "params").glob("*.csv"))
+    assert len(tables) >= 3
+    for path in tables:
+        notebook = EXAMPLES / f"{path.stem.split('__')[0]}.ipynb"
+        known = ex.default_parameters(notebook)
+        table = ex.read_parameter_table(path)
+        assert len(table) >= 4 and set(table.columns) <= set(known), path.name
