@@ -221,3 +221,26 @@ def test_own_target_group_with_own_consequences(app):
     app.basis.group.value = "tg_a"
     assert app.outcome_row("job").rate.input.value == "10"
     assert shown_total(app) == "200.000 kr."
+
+
+def test_shipped_example_is_the_ips_case_and_the_examples_are_offered():
+    # eksempel.json: IPS, 50 starters in 2025–2027, 2-year course, 10-year horizon, success rate 13 %;
+    # costs: start-up 500.000 + 150 participants × 2 years × (25.000 − 22.350) = 500.000 + 795.000 = 1.295.000 kr.
+    kb = load_knowledge()
+    folder = Path(__file__).resolve().parent.parent / "notebooks" / "scenarier"
+    app = build_app(kb, folder / "eksempel.json")
+    s = app.scenario
+    assert (s.target_group, s.participants, s.duration_years, s.settings.horizon_years) == (
+        "psykisk_lidelse",
+        [50, 50, 50],
+        2,
+        10,
+    )
+    assert [(o.outcome, o.success_rate) for o in s.outcomes] == [("psykisk_lidelse_job_uddannelse", 0.13)]
+    assert app.result.totals_by_kind().at["cost", "total"] == pytest.approx(-1_295_000)
+    assert app.outcome_row("psykisk_lidelse_job_uddannelse").study.value == "ips_projekt_inklusion"
+    offered = dict(app.examples.options)
+    assert len(offered) - 1 == len(list(folder.glob("*.json")))  # every example fits the shipped knowledge base
+    app.examples.value = str(folder / "mentor_indsatte.json")
+    assert app.scenario.target_group == "indsatte"
+    assert "er indlæst" in app.file_msg.value

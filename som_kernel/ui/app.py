@@ -78,7 +78,13 @@ class UncertaintyHolder:
 class AppState:
     """The app: widgets of all steps, the current scenario dict, and the last valid scenario and result."""
 
-    def __init__(self, kb: KnowledgeBase, scenario: Scenario | None = None, startup_message: str = ""):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        scenario: Scenario | None = None,
+        startup_message: str = "",
+        examples: dict[str, Path] | None = None,
+    ):
         self.kb = kb
         self._loading = False
         self.data: dict = {}
@@ -107,6 +113,11 @@ class AppState:
         )
         self.upload.observe(self._uploaded, "value")
         self.upload.add_class("som-upload")
+        self.examples = W.Dropdown(
+            options=[("Åbn et eksempel …", None), *[(name, str(path)) for name, path in (examples or {}).items()]],
+            layout=W.Layout(width="330px", display=None if examples else "none"),
+        )
+        self.examples.observe(self._example_chosen, "value")
         self.file_msg = W.HTML(esc(startup_message))
         self.file_msg.add_class("som-msg")
         self.tabs = W.Tab(
@@ -126,7 +137,9 @@ class AppState:
                 W.HTML(CSS),
                 header,
                 self.status,
-                W.HBox([self.save_link, self.upload], layout=W.Layout(align_items="center", grid_gap="16px")),
+                W.HBox(
+                    [self.save_link, self.upload, self.examples], layout=W.Layout(align_items="center", grid_gap="16px")
+                ),
                 self.file_msg,
                 self.general_msg,
                 self.tabs,
@@ -305,6 +318,12 @@ class AppState:
         )
         return True
 
+    def _example_chosen(self, change) -> None:
+        if change["new"]:
+            path = Path(change["new"])
+            self.load_file(path.read_bytes(), path.name)
+            self.examples.value = None
+
     def _uploaded(self, change) -> None:
         files = change["new"]
         if not files:
@@ -327,13 +346,22 @@ class AppState:
 def build_app(kb: KnowledgeBase, scenario: str | os.PathLike | Scenario | None = None) -> AppState:
     """The calculation app on `kb`, starting from a scenario file (or Scenario); display() the result.
 
-    A missing or invalid start file does not stop the app: it starts from a small default scenario
-    and says why at the top."""
+    The other scenario files next to the start file are offered under "Åbn et eksempel". A missing or
+    invalid start file does not stop the app: it starts from a small default scenario and says why."""
     message = ""
     start = None
+    examples: dict[str, Path] = {}
     if isinstance(scenario, Scenario):
         start = scenario
     elif scenario is not None:
+        folder = Path(scenario).parent
+        for path in sorted(folder.glob("*.json")):
+            try:
+                example = load_scenario(path)
+                check_scenario(example, kb)
+                examples[example.name] = path
+            except ScenarioError:
+                continue  # a file that does not fit this knowledge base is simply not offered
         try:
             start = load_scenario(Path(scenario))
             check_scenario(start, kb)
@@ -343,7 +371,7 @@ def build_app(kb: KnowledgeBase, scenario: str | os.PathLike | Scenario | None =
                 f"Eksempelberegningen {Path(scenario).name} passer ikke til vidensdatabasen "
                 f"({e.problems[0].message}); appen starter med en tom standardberegning."
             )
-    return AppState(kb, start, message)
+    return AppState(kb, start, message, examples)
 
 
 __all__ = ["CUSTOM", "AppState", "build_app", "default_scenario"]
