@@ -10,8 +10,9 @@ import base64
 
 import ipywidgets as W
 
+from ..engine import COST_NAMES_DA
 from ..export import chart_png, chart_svg, workbook_bytes
-from ..knowledge import ACTORS, KnowledgeBase
+from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from ..summary import summary
 from ..views import TOTAL, Result
 from . import charts, result_charts
@@ -82,6 +83,20 @@ def yearly_html(result: Result, discounted: bool) -> str:
     return f"<table class='som-table'><tr><th>År</th>{head}<th>Akkumuleret i alt</th></tr>{rows}</table>"
 
 
+def by_service_html(result: Result, kb: KnowledgeBase, discounted: bool) -> str:
+    """Totals over the whole period per service (and cost line) and actor, largest gains first."""
+    names = {**dict(zip(kb.services["id"], kb.services["name"])), **COST_NAMES_DA}
+    table = result.by_service(discounted)
+    head = "".join(f"<th>{ACTOR_DA[a]}</th>" for a in table.columns)
+    rows = "".join(
+        f"<tr><td>{esc(names.get(service, service))}</td><td>{WELFARE_AREA_NAMES_DA[area]}</td>"
+        + "".join(f'<td class="num">{kr(v)}</td>' for v in values)
+        + "</tr>"
+        for (_kind, area, service), values in table.iterrows()
+    )
+    return f"<table class='som-table'><tr><th>Ydelse / omkostning</th><th>Område</th>{head}</tr>{rows}</table>"
+
+
 class ResultsView:
     """The results tab; `update(result)` redraws, `mark_outdated(True)` flags the shown result as stale."""
 
@@ -101,7 +116,10 @@ class ResultsView:
         self.chart = None
         self.chart_box = W.VBox()
         self.yearly = W.HTML()
-        self.yearly_box = W.Accordion(children=[self.yearly], titles=("Tal pr. år (tabel)",))
+        self.services = W.HTML()
+        self.yearly_box = W.Accordion(
+            children=[self.yearly, self.services], titles=("Tal pr. år (tabel)", "Tal pr. ydelse, hele perioden")
+        )
         self.excel_button = W.Button(
             description="Lav Excel-fil", icon="file-excel-o", button_style="primary", layout=W.Layout(width="180px")
         )
@@ -158,6 +176,7 @@ class ResultsView:
             self.chart_box.children = [self.chart]
         self.chart.spec = spec  # in place: only the data and titles change
         self.yearly.value = yearly_html(self.result, d)
+        self.services.value = by_service_html(self.result, self.kb, d)
 
     def mark_outdated(self, outdated: bool, count: int = 0) -> None:
         if outdated:
