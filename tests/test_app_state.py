@@ -244,3 +244,19 @@ def test_shipped_example_is_the_ips_case_and_the_examples_are_offered():
     app.examples.value = str(folder / "mentor_indsatte.json")
     assert app.scenario.target_group == "indsatte"
     assert "er indlæst" in app.file_msg.value
+
+
+def test_per_cent_fields_are_checked_in_per_cent(app):
+    app.basis.discount.input.value = "60"
+    assert "Diskonteringsrenten skal ligge mellem 0 og 50 % (fik 60,0 %)" in app.basis.discount.msg.value
+    assert app.outdated
+    app.basis.discount.input.value = "0"
+    row = app.outcome_row("job")
+    row.persistence.value = "100; 120"
+    assert "Varigheden i år 2 skal ligge mellem 0 og 100 % (fik 120,0 %)" in row.persist_msg.value
+    assert app.outdated
+    # 100 % in year 1, 50 % from year 2: one person's gains 55k + ½·(110k + 110k) kommune, 25k + ½·100k stat
+    # → kommune −200.000 + 165.000 = −35.000, stat 75.000 → 40.000 kr.
+    row.persistence.value = "100; 50"
+    assert app.scenario.outcomes[0].persistence == [1.0, 0.5]
+    assert shown_total(app) == "40.000 kr."

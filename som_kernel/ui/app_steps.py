@@ -269,6 +269,12 @@ class BasisStep:
         data["participants"] = [w.value for w in self.participant_inputs]
         data["duration_years"] = self.duration.value
         rate = _read(problems, "settings.discount_rate", self.discount.get)
+        if rate is not None and not 0 <= rate <= 0.5:
+            # said in per cent, as the user typed it (the kernel would say it as a share)
+            problems.append(
+                Problem("settings.discount_rate", f"Diskonteringsrenten skal ligge mellem 0 og 50 % (fik {pct(rate)}).")
+            )
+            rate = None
         data["settings"] = {
             "price_year": self.price_year.value,
             "first_year": self.first_year.value,
@@ -484,8 +490,13 @@ class OutcomeRow:
         self.rate.set(float(r["success_rate"]))  # the rate field's observer recomputes
 
     def persistence_values(self) -> list[float]:
+        """The persistence profile as shares; ValueError in Danish (per cent) if a value is not 0–100."""
         parts = [p for p in re.split(r"[;\s]+", self.persistence.value.strip()) if p]
-        return [parse_field(p) / 100 for p in parts]
+        values = [parse_field(p) / 100 for p in parts]
+        for year, v in enumerate(values, start=1):
+            if not 0 <= v <= 1:
+                raise ValueError(f"Varigheden i år {year} skal ligge mellem 0 og 100 % (fik {pct(v)})")
+        return values
 
     def load(self, rate: float | None, persistence: list[float] | None, chosen: bool) -> None:
         self.check.value = chosen
