@@ -260,3 +260,11 @@ def test_per_cent_fields_are_checked_in_per_cent(app):
     row.persistence.value = "100; 50"
     assert app.scenario.outcomes[0].persistence == [1.0, 0.5]
     assert shown_total(app) == "40.000 kr."
+
+
+def test_negative_cost_points_to_saved_costs(app):
+    field = app.costs.cells[("startup", "region")]
+    field.input.value = "-5.000"
+    assert "Beløbet kan ikke være negativt (fik −5.000 kr.)" in field.msg.value
+    assert "Sparede omkostninger" in field.msg.value
+    assert app.outdated

@@ -388,6 +388,15 @@ class CostsStep:
             costs[key] = {}
             for a in ACTORS:
                 v = _read(problems, f"costs.{key}.{a}", self.cells[(key, a)].get)
+                if v is not None and v < 0:
+                    problems.append(
+                        Problem(
+                            f"costs.{key}.{a}",
+                            f"Beløbet kan ikke være negativt (fik {kr(v)}); besparelser hører til i linjen "
+                            "»Sparede omkostninger«.",
+                        )
+                    )
+                    v = None
                 costs[key][a] = v if v is not None else 0.0
         data["costs"] = costs
 
