@@ -268,3 +268,18 @@ def test_negative_cost_points_to_saved_costs(app):
     assert "Beløbet kan ikke være negativt (fik −5.000 kr.)" in field.msg.value
     assert "Sparede omkostninger" in field.msg.value
     assert app.outdated
+
+
+def test_local_marks_follow_edits_without_rebuilding_the_table(app):
+    app.tabs.selected_index = TAB_PRICES
+    cell = app.prices.cells[("benefit", "stat")]
+    cell.value = "1.500"
+    assert app.prices.cells[("benefit", "stat")] is cell  # same input: the user's focus is not lost
+    assert "lokal pris" in app.prices.marks["benefit"].value
+    cell.value = ""
+    assert cell.value == "1.000" and app.prices.marks["benefit"].value == ""
+    app.tabs.selected_index = TAB_CONSEQUENCES
+    cell = app.consequences.cells[("job", "tax", 1)]
+    cell.value = "0,75"
+    assert app.consequences.cells[("job", "tax", 1)] is cell
+    assert "lokal værdi" in app.consequences.marks[("job", "tax")].value

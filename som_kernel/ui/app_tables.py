@@ -39,6 +39,7 @@ class ConsequencesStep:
         self.overrides: dict[tuple[str, str, int], float] = {}
         self.errors: dict[tuple[str, str, int], str] = {}
         self.extra: dict[str, list[str]] = {}  # outcome → services added by the user
+        self.marks: dict[tuple[str, str], W.HTML] = {}  # "lokal værdi" marks by (outcome, service)
         self.cells: dict[tuple[str, str, int], W.Text] = {}  # the shown inputs, by (outcome, service, year)
         self.signature = None
         self.box = W.VBox()
@@ -94,7 +95,7 @@ class ConsequencesStep:
         if sig == self.signature and not force:
             return
         self.signature = sig
-        self.cells = {}
+        self.cells, self.marks = {}, {}
         parts = []
         for o in outcomes:
             parts.append(self._outcome_table(group, o, outcome_names.get(o, o), horizon))
@@ -134,8 +135,6 @@ class ConsequencesStep:
             cal = [x for x in rows_c["calibrated_to"] if x] if len(rows_c) else []
             if cal:
                 flags.append(f'<span class="som-flag" title="{attr(cal[0])}">kalibreret</span>')
-            if any(o == outcome and sv == s for (o, sv, _) in self.overrides):
-                flags.append('<span class="som-local">✎ lokal værdi</span>')
             src = (
                 source_html(rows_c["source_title"].iloc[0], rows_c["source_url"].iloc[0], False)
                 if len(rows_c)
@@ -146,7 +145,10 @@ class ConsequencesStep:
                 f"{esc(WELFARE_AREA_NAMES_DA[info['welfare_area']])} · {src}</small> {' '.join(flags)}",
                 layout=W.Layout(width="300px"),
             )
-            rows.append(W.HBox([lab, *cells], layout=W.Layout(border_bottom="1px solid #eee")))
+            mark = W.HTML(layout=W.Layout(width="90px"))
+            self.marks[(outcome, s)] = mark
+            self._mark(outcome, s)
+            rows.append(W.HBox([lab, *cells, mark], layout=W.Layout(border_bottom="1px solid #eee")))
         others = [(f"{r.name} ({r.unit})", r.id) for r in kb.services.itertuples() if r.id not in services]
         add = W.Dropdown(options=[("Tilføj en ydelse …", None), *others], layout=W.Layout(width="300px"))
         add.observe(lambda ch, o=outcome: self._add(o, ch["new"]), "value")
@@ -154,6 +156,11 @@ class ConsequencesStep:
             [W.HTML(f"<h4>Effektmål: {esc(name)}</h4>"), *rows, add],
             layout=W.Layout(margin="0 0 12px 0", overflow="auto"),
         )
+
+    def _mark(self, outcome: str, service: str) -> None:
+        local = any(o == outcome and sv == service for (o, sv, _) in self.overrides)
+        if (outcome, service) in self.marks:
+            self.marks[(outcome, service)].value = '<span class="som-local">✎ lokal værdi</span>' if local else ""
 
     def _add(self, outcome: str, service: str | None) -> None:
         if service:
@@ -181,6 +188,7 @@ class ConsequencesStep:
         else:
             self.overrides[key] = value
             cell.add_class("som-overridden")
+        self._mark(key[0], key[1])
         self.changed()
 
     def show(self, problems: list[Problem]) -> None:
@@ -199,6 +207,7 @@ class PricesStep:
         self.signature = None
         self.cells: dict[tuple[str, str], W.Text] = {}  # the shown inputs, by (service, actor)
         self.include: dict[str, W.Checkbox] = {}
+        self.marks: dict[str, W.HTML] = {}  # "lokal pris" marks by service
         self.show_all = W.Checkbox(value=False, description="Vis alle ydelser i vidensdatabasen", indent=False)
         self.show_all.observe(lambda _: self.changed(force_tables=True), "value")
         self.level = W.HTML()
@@ -244,11 +253,11 @@ class PricesStep:
             if self.show_all.value
             else list(dict.fromkeys([*used, *[s for s, _ in self.overrides], *self.excluded]))
         )
-        sig = (scenario.settings.price_year, tuple(services), tuple(sorted(self.overrides)))
+        sig = (scenario.settings.price_year, tuple(services))
         if sig == self.signature and not force:
             return
         self.signature = sig
-        self.cells, self.include = {}, {}
+        self.cells, self.include, self.marks = {}, {}, {}
         self.level.value = (
             f"<b>Prisniveau: {scenario.settings.price_year}</b> (kr. i {scenario.settings.price_year}-priser)"
         )
@@ -280,8 +289,6 @@ class PricesStep:
                 self.cells[(s, a)] = w
             pr = prices[prices["service"] == s]
             flags = ['<span class="som-flag">illustrativ</span>'] if pr["illustrative"].any() else []
-            if any(sv == s for sv, _ in self.overrides):
-                flags.append('<span class="som-local">✎ lokal pris</span>')
             if s not in used:
                 flags.append('<span class="som-help">(bruges ikke af de valgte effektmål)</span>')
             src = (
@@ -294,8 +301,16 @@ class PricesStep:
                 f"{esc(WELFARE_AREA_NAMES_DA[info['welfare_area']])} · {src}</small> {' '.join(flags)}",
                 layout=W.Layout(width="340px"),
             )
-            rows.append(W.HBox([include, lab, *cells], layout=W.Layout(border_bottom="1px solid #eee")))
+            mark = W.HTML(layout=W.Layout(width="90px"))
+            self.marks[s] = mark
+            self._mark(s)
+            rows.append(W.HBox([include, lab, *cells, mark], layout=W.Layout(border_bottom="1px solid #eee")))
         self.box.children = rows if services else [help_html("Ingen ydelser i brug endnu.")]
+
+    def _mark(self, service: str) -> None:
+        if service in self.marks:
+            local = any(sv == service for sv, _ in self.overrides)
+            self.marks[service].value = '<span class="som-local">✎ lokal pris</span>' if local else ""
 
     def _include(self, service: str, on: bool) -> None:
         (self.excluded.discard if on else self.excluded.add)(service)
@@ -322,6 +337,7 @@ class PricesStep:
         else:
             self.overrides[key] = (value, scenario.settings.price_year)
             cell.add_class("som-overridden")
+        self._mark(key[0])
         self.changed()
 
     def show(self, problems: list[Problem]) -> None:
