@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from som_kernel import build_scenario, calculate, load_knowledge, scenario_to_json
-from som_kernel.ui.app import CUSTOM, TAB_CONSEQUENCES, TAB_PRICES, AppState, build_app
+from som_kernel.ui.app import CUSTOM, TAB_CONSEQUENCES, TAB_PRICES, AppState, build_app, launch
 from som_kernel.ui.app_results import OUTDATED
 from som_kernel.ui.format import kr
 
@@ -283,3 +283,10 @@ def test_local_marks_follow_edits_without_rebuilding_the_table(app):
     cell.value = "0,75"
     assert app.consequences.cells[("job", "tax", 1)] is cell
     assert "lokal værdi" in app.consequences.marks[("job", "tax")].value
+
+
+def test_broken_knowledge_base_gives_a_danish_page_not_a_traceback(tmp_path):
+    (tmp_path / "meta.yaml").write_text('version: "x"\ndefault_price_year: 2024\n', encoding="utf-8")
+    page = launch(None, tmp_path)
+    assert "Vidensdatabasen kan ikke indlæses" in page.value
+    assert "Tabellen mangler i vidensdatabasen" in page.value

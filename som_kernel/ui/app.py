@@ -15,8 +15,8 @@ from pathlib import Path
 import ipywidgets as W
 
 from ..engine import calculate
-from ..errors import Problem, ScenarioError, SomError
-from ..knowledge import KnowledgeBase
+from ..errors import KnowledgeError, Problem, ScenarioError, SomError
+from ..knowledge import KnowledgeBase, load_knowledge
 from ..scenario import Scenario, build_scenario, check_scenario, load_scenario, scenario_from_json, scenario_to_json
 from ..views import TOTAL, Result
 from .app_results import OUTDATED, ResultsView, download_link
@@ -374,4 +374,20 @@ def build_app(kb: KnowledgeBase, scenario: str | os.PathLike | Scenario | None =
     return AppState(kb, start, message, examples)
 
 
-__all__ = ["CUSTOM", "AppState", "build_app", "default_scenario"]
+def launch(scenario: str | os.PathLike | None = None, knowledge: str | os.PathLike | None = None):
+    """The app on the knowledge base in `knowledge` (default: the shipped one, or $SOM_KNOWLEDGE), or, when
+    that knowledge base cannot be loaded, a Danish message listing its problems instead of a traceback."""
+    try:
+        kb = load_knowledge(knowledge)
+    except KnowledgeError as e:
+        items = "".join(f"<li>{esc(p)}</li>" for p in e.problems[:20])
+        more = f"<li>… og {len(e.problems) - 20} mere</li>" if len(e.problems) > 20 else ""
+        return W.HTML(
+            f"<div class='som-outdated'>Vidensdatabasen kan ikke indlæses, så beregningen kan ikke vises:"
+            f"<ul>{items}{more}</ul>Ret filerne i vidensdatabasen (eller peg SOM_KNOWLEDGE på en anden) og "
+            f"genindlæs siden.</div>"
+        )
+    return build_app(kb, scenario)
+
+
+__all__ = ["CUSTOM", "AppState", "build_app", "default_scenario", "launch"]
