@@ -19,8 +19,9 @@ from ..errors import KnowledgeError, Problem, ScenarioError, SomError
 from ..knowledge import KnowledgeBase, load_knowledge
 from ..scenario import Scenario, build_scenario, check_scenario, load_scenario, scenario_from_json, scenario_to_json
 from ..views import TOTAL, Result
+from .app_effect import EffectStep
 from .app_results import OUTDATED, ResultsView, download_link
-from .app_steps import CUSTOM, BasisStep, CostsStep, EffectStep, slug
+from .app_steps import CUSTOM, BasisStep, CostsStep, slug
 from .app_tables import ConsequencesStep, PricesStep
 from .app_widgets import CSS, esc, help_html, message_widget, show_messages
 from .format import kr

@@ -1,0 +1,212 @@
+"""Step 3 of the app (Effekt): the outcomes of the chosen target group with success rate, persistence and an
+effect study from the knowledge base that pre-fills the rate and shows its source.
+
+Same protocol as app_steps: `widget`, `read(data, problems)`, `load(scenario)`, `fields`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ipywidgets as W
+import pandas as pd
+
+from ..errors import Problem
+from ..knowledge import KnowledgeBase
+from ..scenario import Scenario
+from .app_steps import CUSTOM, BasisStep, read_field, source_html
+from .app_widgets import NumberField, esc, fmt_number, help_html, label, message_widget, parse_field
+from .format import pct
+
+
+class OutcomeRow:
+    """One outcome (effektmål) in step 3: include it, its success rate, persistence and an effect study."""
+
+    def __init__(self, outcome_id: str, name: str, definition: str, studies: pd.DataFrame, changed):
+        self.id = outcome_id
+        self.changed = changed
+        self.index: int | None = None  # position in the scenario's outcomes list (None: not chosen)
+        self.studies = studies.set_index("id") if len(studies) else studies
+        self.check = W.Checkbox(value=False, description=name, indent=False, layout=W.Layout(width="420px"))
+        self.rate = NumberField(
+            "Succesrate",
+            "%",
+            None,
+            scale=100,
+            decimals=2,
+            label_width="180px",
+            tip="Andelen af deltagerne, der når effektmålet PGA. indsatsen – ud over dem, der "
+            "ville nå det alligevel (fx 12 % mod 2 % uden indsatsen = 10 %).",
+        )
+        self.rate.input.add_class(f"som-rate-{outcome_id}")  # a stable handle for browser tests
+        self.persistence = W.Text(continuous_update=False, placeholder="100", layout=W.Layout(width="200px"))
+        self.persist_msg = message_widget()
+        options = (
+            [("Intet studie valgt", None)]
+            + [(f"{r.name} – {pct(r.success_rate)}", sid) for sid, r in self.studies.iterrows()]
+            if len(studies)
+            else [("Ingen effektstudier i vidensdatabasen", None)]
+        )
+        self.study = W.Dropdown(options=options, layout=W.Layout(width="420px"))
+        self.study_info = help_html("")
+        self.check.observe(lambda _: self._toggle() or self.changed(), "value")
+        self.rate.observe(lambda _: self.changed())
+        self.persistence.observe(lambda _: self.changed(), "value")
+        self.study.observe(self._study_chosen, "value")
+        self.details = W.VBox(
+            [
+                self.rate.box,
+                W.VBox(
+                    [
+                        W.HBox(
+                            [
+                                label(
+                                    "Varighed af effekten",
+                                    "180px",
+                                    tip="Andel af effekten tilbage i konsekvensår "
+                                    "1, 2, 3 … i %, adskilt af semikolon, fx 100; 80; 60. Sidste værdi gælder resten "
+                                    "af perioden. Tom = 100 % alle år (SØM's standard).",
+                                ),
+                                self.persistence,
+                                W.HTML("% pr. år, adskilt af ;"),
+                            ]
+                        ),
+                        self.persist_msg,
+                    ]
+                ),
+                W.HBox([label("Udfyld fra effektstudie", "180px"), self.study]),
+                self.study_info,
+            ],
+            layout=W.Layout(margin="0 0 0 30px"),
+        )
+        self.widget = W.VBox(
+            [W.HBox([self.check]), help_html(definition), self.details],
+            layout=W.Layout(border="1px solid #ddd", padding="6px", margin="4px 0"),
+        )
+        self._toggle()
+
+    def _toggle(self) -> None:
+        self.details.layout.display = None if self.check.value else "none"
+
+    def _study_chosen(self, change) -> None:
+        sid = change["new"]
+        if sid is None:
+            self.study_info.value = ""
+            return
+        r = self.studies.loc[sid]
+        ci = (
+            f" (95 %-interval {pct(r['ci_low'])}–{pct(r['ci_high'])})"
+            if pd.notna(r["ci_low"]) and pd.notna(r["ci_high"])
+            else ""
+        )
+        n = f", n = {int(r['n'])}" if pd.notna(r["n"]) else ""
+        self.study_info.value = (
+            f"<div style='margin-left:184px'><b>{esc(r['name'])}</b>: {esc(r['measure'])} {pct(r['success_rate'])}"
+            f"{ci}. Design: {esc(r['design'])}, evidensniveau {int(r['evidence_level'])}{n}, {esc(r['country'])}."
+            f"<br>{source_html(r['source_title'], r['source_url'], bool(r['illustrative']))}"
+            f"{'<br>' + esc(r['note']) if r['note'] else ''}</div>"
+        )
+        self.rate.set(float(r["success_rate"]))  # the rate field's observer recomputes
+
+    def persistence_values(self) -> list[float]:
+        """The persistence profile as shares; ValueError in Danish (per cent) if a value is not 0–100."""
+        parts = [p for p in re.split(r"[;\s]+", self.persistence.value.strip()) if p]
+        values = [parse_field(p) / 100 for p in parts]
+        for year, v in enumerate(values, start=1):
+            if not 0 <= v <= 1:
+                raise ValueError(f"Varigheden i år {year} skal ligge mellem 0 og 100 % (fik {pct(v)})")
+        return values
+
+    def load(self, rate: float | None, persistence: list[float] | None, chosen: bool) -> None:
+        self.check.value = chosen
+        if rate is not None:
+            self.rate.set(rate)
+            match = [sid for sid, r in self.studies.iterrows() if abs(float(r["success_rate"]) - rate) < 1e-9]
+            if match and self.study.value is None:
+                self.study.value = match[0]  # shows the study's source; the rate is the same
+        if persistence is not None:
+            self.persistence.value = "; ".join(fmt_number(p * 100) for p in persistence)
+
+
+class EffectStep:
+    """Step 3: the outcomes of the chosen target group, with success rates and persistence."""
+
+    def __init__(self, kb: KnowledgeBase, basis: BasisStep, changed):
+        self.kb = kb
+        self.basis = basis
+        self.changed = changed
+        self.rows: dict[tuple[str, str], OutcomeRow] = {}  # (target group, outcome) → row, kept across switches
+        self.box = W.VBox()
+        self.msg = message_widget()
+        self.widget = W.VBox(
+            [
+                W.HTML("<h3>Trin 3 · Effekt</h3>"),
+                help_html(
+                    "Vælg de effektmål, indsatsen påvirker, og angiv succesraten: den andel af deltagerne, der "
+                    "når målet på grund af indsatsen (netto i forhold til basisalternativet). Effekten indtræder "
+                    "i det år, forløbet afsluttes. Et effektstudie fra vidensdatabasen kan udfylde succesraten."
+                ),
+                self.msg,
+                self.box,
+            ],
+            layout=W.Layout(padding="6px"),
+        )
+
+    def current_rows(self) -> list[OutcomeRow]:
+        gid = self.basis.group.value
+        if gid == CUSTOM:
+            items = [(oid, name, "Eget effektmål") for oid, name in self.basis.custom_outcome_names().items()]
+            studies = self.kb.effect_studies.iloc[0:0]
+        else:
+            outs = self.kb.outcomes_for(gid)
+            items = [(r.id, r.name, r.definition) for r in outs.itertuples()]
+            studies = self.kb.effect_studies
+        rows = []
+        for oid, name, definition in items:
+            key = (gid, oid)
+            if key not in self.rows:
+                self.rows[key] = OutcomeRow(oid, name, definition, studies[studies["outcome"] == oid], self.changed)
+            else:
+                self.rows[key].check.description = name
+            rows.append(self.rows[key])
+        return rows
+
+    def refresh(self, preselect: bool = False) -> None:
+        """Show the rows of the current target group; with `preselect`, tick the first if none is ticked."""
+        rows = self.current_rows()
+        if preselect and rows and not any(r.check.value for r in rows):
+            first = rows[0]
+            if first.rate.input.value == "" and len(first.studies):
+                first.study.value = first.studies.index[0]  # pre-fills the rate, with its source
+            first.check.value = True
+        self.box.children = [r.widget for r in rows] or [help_html("Målgruppen har ingen effektmål endnu.")]
+
+    def read(self, data: dict, problems: list[Problem]) -> None:
+        outcomes = []
+        for row in self.current_rows():
+            row.index = None
+            if not row.check.value:
+                continue
+            row.index = i = len(outcomes)
+            rate = read_field(problems, f"outcomes[{i}].success_rate", row.rate.get)
+            persistence = read_field(problems, f"outcomes[{i}].persistence", row.persistence_values)
+            outcomes.append(
+                {"outcome": row.id, "success_rate": rate if rate is not None else 0.0, "persistence": persistence or []}
+            )
+        data["outcomes"] = outcomes
+
+    def load(self, s: Scenario) -> None:
+        chosen = {o.outcome: o for o in s.outcomes}
+        for row in self.current_rows():
+            o = chosen.get(row.id)
+            row.load(o.success_rate if o else None, o.persistence if o else None, o is not None)
+        self.refresh()
+
+    @property
+    def fields(self) -> list:
+        out = [(["outcomes"], self.msg, None)]
+        for row in self.current_rows():
+            if row.index is not None:
+                out.append(([f"outcomes[{row.index}].success_rate"], row.rate.msg, row.rate.input))
+                out.append(([f"outcomes[{row.index}].persistence"], row.persist_msg, row.persistence))
+        return out
