@@ -270,12 +270,37 @@ def run_batch(
     if unknown:
         raise ValueError(f"Ukendte parametre for {source.name}: {', '.join(unknown)} (kendte: {', '.join(defaults)})")
     runs = []
-    for i, row in tqdm(list(table.iterrows()), desc=source.stem, unit="kørsel"):
+    rows = list(table.iterrows())
+    # a parameter named like a key figure keeps its own column in the result
+    table = table.rename(columns={c: f"param_{c}" for c in table.columns if c in KEY_FIGURES})
+    for i, row in tqdm(rows, desc=source.stem, unit="kørsel"):
         overrides = {k: _plain(v) for k, v in row.items() if not pd.isna(v)}
         runs.append(run_notebook(source, out, overrides, name=f"{source.stem}_{i + 1:03d}", html=html))
     result = pd.concat([table, _table(runs, lambda r: {"run": r.notebook.stem})], axis=1)
     result.to_csv(out / "key_figures.csv", index=False)
     return result
+
+
+SUMMARY = ["participants", "successes", "cost_total", "consequences_total", "net_total", "break_even_year"]
+
+
+def summary_text(table: pd.DataFrame, label_columns: list[str]) -> str:
+    """The main key figures of a run table as aligned text with Danish number formats (for the command line)."""
+    from .ui.format import number
+
+    def fmt(column: str, value) -> str:
+        if column in label_columns:
+            return str(value)
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return "–"
+        if column == "break_even_year":
+            return str(int(value))
+        return number(value, 1 if column == "successes" else 0)
+
+    columns = [*label_columns, *(c for c in SUMMARY if c in table.columns)]
+    shown = pd.DataFrame({c: [fmt(c, v) for v in table[c]] for c in columns})
+    shown["error"] = [e if isinstance(e, str) else "" for e in table["error"]]
+    return shown.to_string(index=False)
 
 
 CHECKED_TAG = "keep_output"  # cells whose output nbval compares (marked `# NBVAL_CHECK_OUTPUT`); nbstripout keeps it
@@ -329,14 +354,17 @@ def main(argv: list[str] | None = None) -> int:
         for path in refresh_checked_outputs(args.examples):
             print(f"Opdateret: {path}")
         return 0
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        if args.command == "run-all":
-            table = run_all(args.out, args.examples, html=not args.no_html)
-            print(table.to_string(index=False))
-            print(f"\nResultater: {Path(args.out).resolve()}")
-        else:
-            table = run_batch(args.notebook, args.params, args.out, html=args.html)
-            print(table.to_string(index=False))
+    if args.command == "run-all":
+        table = run_all(args.out, args.examples, html=not args.no_html)
+        print(summary_text(table, ["notebook"]))
+        print(f"\nNotesbøger, HTML-rapporter og key_figures.csv: {Path(args.out).resolve()}")
+    else:
+        table = run_batch(args.notebook, args.params, args.out, html=args.html)
+        known = default_parameters(args.notebook)
+        params = [c for c in table.columns if c in known or (c.startswith("param_") and c[6:] in known)]
+        print(summary_text(table, ["run", *params]))
+        out = Path(args.out) if args.out else DEFAULT_OUT / "batch" / Path(args.notebook).stem
+        print(f"\nAlle nøgletal: {(out / 'key_figures.csv').resolve()}")
     failed = table["error"].notna().sum()
     if failed:
         print(f"\n{failed} kørsel(er) fejlede; se kolonnen 'error' og de udførte notesbøger.", file=sys.stderr)

@@ -32,6 +32,8 @@ KEY_FIGURES_MIME = "application/vnd.som.key-figures+json"
 STATIC_CHARTS_ENV = "SOM_STATIC_CHARTS"
 
 ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
+# Danish number format in charts (1.234.567,8) for Vega-Lite's config.locale
+DANISH_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}}
 
 
 def _fmt(x: float | None, unit: str = "kr") -> str:
@@ -43,9 +45,9 @@ def _fmt(x: float | None, unit: str = "kr") -> str:
 # ---- assumptions -------------------------------------------------------------------------------------------
 
 
-def _source(row: pd.Series) -> str:
+def _source(row: pd.Series, url: bool = True) -> str:
     text = row["source_title"]
-    if row.get("source_url"):
+    if url and row.get("source_url"):
         text += f" ({row['source_url']})"
     if row.get("illustrative"):
         text += " [illustrativ]"
@@ -132,7 +134,9 @@ def consequences_table(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
                 "Ændring år 1": number(first["delta_use"], 1) if first["year"] == 1 else "0",
                 "Ændring i alt": number(g["delta_use"].sum(), 1),
                 **{f"Pris {ACTOR_NAMES_DA[a].lower()}": kr(prices.at[service, a]) for a in ACTORS},
-                "Kilde": "lokal værdi" if g["overridden"].any() else (_source(src.iloc[0]) if len(src) else ""),
+                "Kilde": "lokal værdi"
+                if g["overridden"].any()
+                else (_source(src.iloc[0], url=False) if len(src) else ""),
             }
         )
     return pd.DataFrame(rows)
@@ -147,6 +151,7 @@ def results_by_actor(result: Result, discounted: bool = False) -> pd.DataFrame:
     out = by.rename(columns=ACTOR_NAMES_DA)
     out["Akkumuleret i alt"] = by[TOTAL].cumsum()
     out.index.name = "År"
+    out.columns.name = None
     return out
 
 
@@ -159,6 +164,7 @@ def results_by_area(result: Result, discounted: bool = False) -> pd.DataFrame:
     out[TOTAL] = out.sum(axis=1)
     out = out.rename(columns=ACTOR_NAMES_DA)
     out.index.name = "Område"
+    out.columns.name = None
     return out.sort_values("I alt", ascending=False)
 
 
@@ -175,16 +181,18 @@ def chart_cumulative(result: Result) -> alt.Chart:
 
     cum = result.cumulative().rename(columns=ACTOR_NAMES_DA)
     long = cum.reset_index().melt(id_vars="year", var_name="Aktør", value_name="kr")
+    long["mio"] = long["kr"] / 1e6
     return (
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
             x=alt.X("year:O", title="År"),
-            y=alt.Y("kr:Q", title="Akkumuleret nettoresultat (kr.)"),
+            y=alt.Y("mio:Q", title="Akkumuleret nettoresultat (mio. kr.)", axis=alt.Axis(format=",.1f")),
             color=alt.Color("Aktør:N", sort=list(ACTOR_NAMES_DA.values())),
-            tooltip=["year:O", "Aktør:N", alt.Tooltip("kr:Q", format=",.0f")],
+            tooltip=["year:O", "Aktør:N", alt.Tooltip("kr:Q", format=",.0f", title="kr.")],
         )
         .properties(width=520, height=260, title="Akkumuleret nettoresultat pr. aktør")
+        .configure(locale=DANISH_LOCALE)
     )
 
 
@@ -195,16 +203,18 @@ def chart_by_area(result: Result) -> alt.Chart:
     t = result.table
     area = t["welfare_area"].map(WELFARE_AREA_NAMES_DA).where(t["kind"] == "consequence", "Indsatsens omkostninger")
     long = t.groupby([t["year"], area.rename("Område")])["amount"].sum().rename("kr").reset_index()
+    long["mio"] = long["kr"] / 1e6
     return (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="År"),
-            y=alt.Y("kr:Q", title="Nettoresultat (kr.)"),
+            y=alt.Y("mio:Q", title="Nettoresultat (mio. kr.)", axis=alt.Axis(format=",.1f")),
             color=alt.Color("Område:N"),
-            tooltip=["year:O", "Område:N", alt.Tooltip("kr:Q", format=",.0f")],
+            tooltip=["year:O", "Område:N", alt.Tooltip("kr:Q", format=",.0f", title="kr.")],
         )
         .properties(width=520, height=260, title="Nettoresultat pr. år fordelt på områder (alle aktører)")
+        .configure(locale=DANISH_LOCALE)
     )
 
 

@@ -270,7 +270,7 @@ def scenario_dict(tg, outcome, rate, participants, duration, cost, *, baseline=0
 # per participant)
 CASES = {
     "ips": (
-        {"success_rate": 0.2, "starters_per_year": 30, "duration_years": 1, "net_cost_per_participant": 8000.0,
+        {"success_rate": 0.2, "starters_per_year": 30, "duration_years": 1, "course_net_cost": 8000.0,
          "cost_price_year": 2024, "horizon_years": 8},
         scenario_dict("psykisk_lidelse", "psykisk_lidelse_job_uddannelse", 0.2, [30] * 3, 1, 8000.0, horizon=8),
         (90, 18.0, 8000.0),  # 3 · 30; 90 · 0,2; 8.000 over a 1-year course
@@ -348,3 +348,22 @@ def test_parameter_tables_match_their_notebooks():
         known = ex.default_parameters(notebook)
         table = ex.read_parameter_table(path)
         assert len(table) >= 4 and set(table.columns) <= set(known), path.name
+
+
+def test_summary_text_uses_danish_formats():
+    table = pd.DataFrame(
+        {"run": ["a", "b"], "success_rate": [0.08, 0.13], "participants": [90, 150], "successes": [7.2, 19.5],
+         "net_total": [8_679_294.4, -1_500.0], "break_even_year": [2026.0, float("nan")], "error": [None, "boom"]}
+    )  # fmt: skip
+    lines = ex.summary_text(table, ["run", "success_rate"]).splitlines()
+    assert lines[0].split() == [
+        "run",
+        "success_rate",
+        "participants",
+        "successes",
+        "net_total",
+        "break_even_year",
+        "error",
+    ]
+    assert lines[1].split() == ["a", "0.08", "90", "7,2", "8.679.294", "2026"]
+    assert lines[2].split() == ["b", "0.13", "150", "19,5", "−1.500", "–", "boom"]
