@@ -45,7 +45,9 @@ def test_app_renders_the_example_with_the_kernel_total(offline_page, kb):
     page = offline_page
     expect(page.locator(".som-net-total")).to_have_text(kr(kernel_total(kb)))
     expect(page.locator(".som-summary")).to_contain_text("Indsatsen tjener sig hjem")
-    assert "Traceback" not in page.content()
+    html = page.content()
+    assert "Traceback" not in html
+    assert "launch(" not in html and "import os" not in html  # voila.json: sources stripped
 
 
 def test_charts_draw_with_the_network_blocked(offline_page):
