@@ -367,3 +367,25 @@ def test_summary_text_uses_danish_formats():
     ]
     assert lines[1].split() == ["a", "0.08", "90", "7,2", "8.679.294", "2026"]
     assert lines[2].split() == ["b", "0.13", "150", "19,5", "−1.500", "–", "boom"]
+
+
+def test_refresh_checked_outputs_keeps_only_marked_cells(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    cells = [
+        new_code_cell("x = 2", metadata={"tags": ["parameters"]}),
+        new_code_cell("y = x * 21"),
+        new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(y)", metadata={"tags": [ex.CHECKED_TAG]}),
+        new_code_cell('print("ikke gemt")'),
+    ]
+    nb = new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    for i, c in enumerate(nb.cells):
+        c.id = str(i)
+    nbformat.write(nb, tmp_path / "lille.ipynb")
+    assert ex.refresh_checked_outputs(tmp_path) == [tmp_path / "lille.ipynb"]
+    stored = nbformat.read(tmp_path / "lille.ipynb", as_version=4).cells
+    assert [c.outputs for c in stored[:2]] == [[], []] and stored[3].outputs == []
+    assert [o.text for o in stored[2].outputs] == ["42\n"]  # 2 · 21
+    assert stored[2].execution_count == 3 and stored[3].execution_count is None  # nbval needs the count
