@@ -254,7 +254,12 @@ class AppState:
         be = self.result.break_even_year(TOTAL)
         first = self.result.scenario.settings.first_year
         be_text = f"år {be - first + 1} ({be})" if be is not None else "ikke inden for perioden"
-        stale = f' <span class="som-outdated">{OUTDATED}</span>' if self.outdated else ""
+        stale = (
+            f' <span class="som-outdated">{OUTDATED}</span> <small>(tal, gem og eksport er fra den sidste gyldige '
+            "beregning)</small>"
+            if self.outdated
+            else ""
+        )
         self.status.value = (
             f"<div>Nettoresultat for det offentlige i alt: <b class='som-net-total'>{kr(total)}</b> · "
             f"break-even: <b class='som-break-even'>{be_text}</b>{stale}</div>"
