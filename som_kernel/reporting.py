@@ -71,9 +71,12 @@ def assumptions(
         if o.outcome in outcomes.index:
             rows.append(("Effektmål", outcomes.at[o.outcome, "name"], _source(outcomes.loc[o.outcome])))
         study_src = src.get("success_rate", "Antagelse i beregningen")
-        if effect_study is not None:
-            st = kb.effect_studies.set_index("id").loc[effect_study]
+        studies = kb.effect_studies.set_index("id")
+        if effect_study is not None and effect_study in studies.index:
+            st = studies.loc[effect_study]
             study_src = f"{st['name']}: {pct(st['success_rate'])} ({st['design']}); {_source(st)}"
+        elif effect_study is not None:
+            study_src = f"{study_src} (effektstudiet '{effect_study}' findes ikke i vidensdatabasen {kb.meta.version})"
         rows.append(("Succesrate (netto ift. basisalternativ)", pct(o.success_rate), study_src))
     n = scenario.participants
     starters = ", ".join(number(x) for x in n)

@@ -389,3 +389,9 @@ def test_refresh_checked_outputs_keeps_only_marked_cells(tmp_path):
     assert [c.outputs for c in stored[:2]] == [[], []] and stored[3].outputs == []
     assert [o.text for o in stored[2].outputs] == ["42\n"]  # 2 · 21
     assert stored[2].execution_count == 3 and stored[3].execution_count is None  # nbval needs the count
+
+
+def test_assumptions_tolerate_a_missing_effect_study(kb_small):
+    table = rp.assumptions(housed(), kb_small, effect_study="findes_ikke")
+    src = dict(zip(table["Antagelse"], table["Kilde"]))["Succesrate (netto ift. basisalternativ)"]
+    assert src == "Antagelse i beregningen (effektstudiet 'findes_ikke' findes ikke i vidensdatabasen test-1)"
