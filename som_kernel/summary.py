@@ -30,8 +30,8 @@ def _year_text(result: Result, year: int) -> str:
 
 
 def summary(result: Result) -> str:
-    """A few Danish sentences: break-even per actor, the net result in total and per actor, and the
-    discounted total when the discount rate is above 0."""
+    """A few Danish sentences: break-even per actor, the net result in total, per actor and per participant,
+    and the discounted total when the discount rate is above 0."""
     years = result.years
     period = f"{years[0]}–{years[-1]}"
     kinds = result.totals_by_kind()
@@ -73,6 +73,8 @@ def summary(result: Result) -> str:
         f"For det offentlige samlet er nettoresultatet {amount_text(totals[TOTAL])} over perioden {period} "
         f"({per_actor}), {home}."
     )
+    per = totals[TOTAL] / result.scenario.total_participants
+    sentences.append(f"Det svarer til {amount_text(per)} pr. deltager")
     rate = result.scenario.settings.discount_rate
     if rate > 0:
         sentences.append(

@@ -44,7 +44,8 @@ def test_pays_off_for_kommune_in_year_3_and_in_total_in_year_2(kb):
         "Indsatsen tjener sig hjem for kommunen i år 3 (2027). "
         "Staten har ingen udgifter til indsatsen og får gevinster fra år 1 (2025). "
         "For det offentlige samlet er nettoresultatet 200.000 kr. over perioden 2025–2027 "
-        "(kommunen 75.000 kr. og staten 125.000 kr.), og indsatsen tjener sig hjem i år 2 (2026)."
+        "(kommunen 75.000 kr. og staten 125.000 kr.), og indsatsen tjener sig hjem i år 2 (2026). "
+        "Det svarer til 20.000 kr. pr. deltager."  # 200.000 / 10
     )
 
 
@@ -55,7 +56,8 @@ def test_never_pays_off(kb):
         "Indsatsen tjener sig ikke hjem for kommunen inden for perioden 2025–2027. "
         "Staten har ingen udgifter til indsatsen og får gevinster fra år 1 (2025). "
         "For det offentlige samlet er nettoresultatet −160.000 kr. over perioden 2025–2027 "
-        "(kommunen −172.500 kr. og staten 12.500 kr.), og indsatsen tjener sig ikke hjem inden for perioden."
+        "(kommunen −172.500 kr. og staten 12.500 kr.), og indsatsen tjener sig ikke hjem inden for perioden. "
+        "Det svarer til −16.000 kr. pr. deltager."  # −160.000 / 10
     )
 
 
@@ -65,7 +67,8 @@ def test_actor_with_costs_only_is_named_as_not_paying_off(kb):
         "Indsatsen tjener sig hjem for kommunen i år 3 (2027), men ikke for regionen inden for perioden 2025–2027. "
         "Staten har ingen udgifter til indsatsen og får gevinster fra år 1 (2025). "
         "For det offentlige samlet er nettoresultatet 199.000 kr. over perioden 2025–2027 "
-        "(kommunen 75.000 kr., regionen −1.000 kr. og staten 125.000 kr.), og indsatsen tjener sig hjem i år 2 (2026)."
+        "(kommunen 75.000 kr., regionen −1.000 kr. og staten 125.000 kr.), og indsatsen tjener sig hjem i år 2 (2026). "
+        "Det svarer til 19.900 kr. pr. deltager."  # 199.000 / 10
     )
 
 

@@ -126,7 +126,9 @@ class AppState:
         )
         self.tabs.observe(self._tab_changed, "selected_index")
         self.next_button = W.Button(description="Næste trin →", layout=W.Layout(width="150px"))
-        self.next_button.on_click(lambda _: self._next())
+        self.next_button.on_click(lambda _: self._next(+1))
+        self.back_button = W.Button(description="← Forrige trin", layout=W.Layout(width="150px"))
+        self.back_button.on_click(lambda _: self._next(-1))
         header = W.HTML(
             f"<div class='som-header'><h2>SØM-værkstedet · trin-for-trin-beregning</h2>"
             f"<div>Den Socialøkonomiske Investeringsmodel: hvad betyder indsatsen for de offentlige budgetter år for "
@@ -144,7 +146,7 @@ class AppState:
                 self.file_msg,
                 self.general_msg,
                 self.tabs,
-                self.next_button,
+                W.HBox([self.back_button, self.next_button]),
             ]
         )
         self.widget.add_class("som-app")
@@ -286,8 +288,8 @@ class AppState:
             if tab != TAB_PRICES:
                 self.prices.signature = None
 
-    def _next(self) -> None:
-        self.tabs.selected_index = min((self.tabs.selected_index or 0) + 1, len(TAB_TITLES) - 1)
+    def _next(self, step: int) -> None:
+        self.tabs.selected_index = min(max((self.tabs.selected_index or 0) + step, 0), len(TAB_TITLES) - 1)
 
     # --- files ----------------------------------------------------------------------------------------
     def load(self, scenario: Scenario) -> None:
