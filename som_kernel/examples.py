@@ -209,10 +209,8 @@ def run_notebook(
         body, _ = HTMLExporter().from_notebook_node(nb)
         html_path = out / f"{stem}.html"
         html_path.write_text(body, encoding="utf-8")
-    if figures:
-        (out / f"{stem}.json").write_text(
-            json.dumps({"parameters": used, "key_figures": figures}, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+    record = {"parameters": used, "key_figures": figures, "error": error}
+    (out / f"{stem}.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     return Run(source, target, html_path, used, figures, error)
 
 

@@ -212,6 +212,8 @@ def test_failing_run_reports_error_instead_of_raising(tmp_path):
     run = ex.run_notebook(FIXTURE_NB, tmp_path, {"success_rate": 1.5}, html=False)
     assert run.error is not None and "ScenarioError" in run.error and "Succesraten" in run.error
     assert run.key_figures == {}
+    saved = json.loads((tmp_path / "fixture.json").read_text(encoding="utf-8"))
+    assert saved["key_figures"] == {} and saved["error"] == run.error and saved["parameters"]["success_rate"] == "1.5"
 
 
 @pytest.fixture(scope="module")
