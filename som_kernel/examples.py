@@ -167,11 +167,13 @@ def run_notebook(
     *,
     name: str | None = None,
     html: bool = True,
+    hide_code: bool = False,
     kernel_name: str = KERNEL_NAME,
 ) -> Run:
     """Execute `notebook` with papermill into out_dir/<name>.ipynb (and .html), the parameters used written into
     a table at the top of the report; returns the Run with the key figures the notebook published. A failing
-    cell does not raise: the Run carries the error text and the partly executed notebook is kept."""
+    cell does not raise: the Run carries the error text and the partly executed notebook is kept. `hide_code`
+    leaves the code cells out of the HTML report (for readers who only want text, tables and charts)."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -206,7 +208,7 @@ def run_notebook(
     if html:
         from nbconvert import HTMLExporter
 
-        body, _ = HTMLExporter().from_notebook_node(nb)
+        body, _ = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=hide_code).from_notebook_node(nb)
         html_path = out / f"{stem}.html"
         html_path.write_text(body, encoding="utf-8")
     record = {"parameters": used, "key_figures": figures, "error": error}
@@ -228,7 +230,10 @@ def _table(runs: list[Run], label) -> pd.DataFrame:
 
 
 def run_all(
-    out_dir: str | os.PathLike = DEFAULT_OUT, examples_dir: str | os.PathLike = EXAMPLES_DIR, html: bool = True
+    out_dir: str | os.PathLike = DEFAULT_OUT,
+    examples_dir: str | os.PathLike = EXAMPLES_DIR,
+    html: bool = True,
+    hide_code: bool = False,
 ) -> pd.DataFrame:
     """Run every example notebook with its defaults into out_dir (executed notebook, HTML report, key figures
     JSON); returns one row per notebook and writes it to out_dir/key_figures.csv."""
@@ -236,7 +241,7 @@ def run_all(
 
     runs = []
     for nb in tqdm(example_notebooks(examples_dir), desc="Eksempler", unit="notesbog"):
-        runs.append(run_notebook(nb, out_dir, html=html))
+        runs.append(run_notebook(nb, out_dir, html=html, hide_code=hide_code))
     table = _table(runs, lambda r: {"notebook": r.source.name})
     table.to_csv(Path(out_dir) / "key_figures.csv", index=False)
     return table
@@ -340,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     p_all.add_argument("--out", default=str(DEFAULT_OUT))
     p_all.add_argument("--examples", default=str(EXAMPLES_DIR), help="mappe med eksempel-notesbøger")
     p_all.add_argument("--no-html", action="store_true")
+    p_all.add_argument("--hide-code", action="store_true", help="HTML-rapporter uden kodeceller")
     p_batch = sub.add_parser("batch", help="kør én notesbog for hver række i en parametertabel (CSV)")
     p_batch.add_argument("notebook")
     p_batch.add_argument("params")
@@ -353,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Opdateret: {path}")
         return 0
     if args.command == "run-all":
-        table = run_all(args.out, args.examples, html=not args.no_html)
+        table = run_all(args.out, args.examples, html=not args.no_html, hide_code=args.hide_code)
         print(summary_text(table, ["notebook"]))
         print(f"\nNotesbøger, HTML-rapporter og key_figures.csv: {Path(args.out).resolve()}")
     else:

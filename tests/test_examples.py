@@ -193,7 +193,7 @@ def fixture_net(success_rate, starters):
 
 
 def test_run_all_writes_notebooks_html_and_parameters(tmp_path):
-    table = ex.run_all(tmp_path, examples_dir=FIXTURE_NB.parent)
+    table = ex.run_all(tmp_path, examples_dir=FIXTURE_NB.parent, hide_code=True)
     assert list(table["notebook"]) == ["fixture.ipynb"]
     assert table["error"].isna().all()
     # defaults: 10 starters, success 0,5 → 10 · (200.000 − 100.000) = 1.000.000
@@ -201,6 +201,7 @@ def test_run_all_writes_notebooks_html_and_parameters(tmp_path):
     assert pd.read_csv(tmp_path / "key_figures.csv").loc[0, "net_total"] == pytest.approx(1_000_000)
     html = (tmp_path / "fixture.html").read_text(encoding="utf-8")
     assert ex.PARAMS_HEADING in html and "success_rate" in html and "<img" in html  # chart as static SVG
+    assert "load_knowledge" not in html  # code cells left out of the report
     saved = json.loads((tmp_path / "fixture.json").read_text(encoding="utf-8"))
     assert saved["parameters"]["success_rate"] == "0.5"
     assert saved["key_figures"]["net_total"] == pytest.approx(1_000_000)
