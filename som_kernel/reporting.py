@@ -1,8 +1,10 @@
 """Report helpers for the example notebooks: assumptions with sources, results per actor and area, break-even,
 a one-way sensitivity listing, key figures and the comparison with published figures.
 
-Pure functions that return DataFrames, dicts or text; the notebooks display them. Amounts are kroner at the
-scenario's price level (positive = gain to the public actor); rounding happens only in the text/display helpers.
+Pure functions that return DataFrames, dicts, charts or text, which the notebooks display; only display_chart,
+show_charts and publish_key_figures display something themselves. Amounts are kroner at the scenario's price level
+(positive = gain to the public actor); rounding happens only in the text/display helpers. The one-way sensitivity
+here is deliberately simple (recompute with calculate()); som_kernel.uncertainty has the full toolbox.
 """
 
 from __future__ import annotations
