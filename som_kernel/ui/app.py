@@ -28,6 +28,24 @@ from .format import kr
 
 TAB_TITLES = ["1 Basis", "2 Omkostninger", "3 Effekt", "4 Konsekvenser", "5 Priser", "6 Resultater", "7 Usikkerhed"]
 TAB_CONSEQUENCES, TAB_PRICES, TAB_RESULTS, TAB_UNCERTAINTY = 3, 4, 5, 6
+GUIDE_DA = """
+<ol style="margin:4px 0 4px 18px; line-height:1.5">
+<li><b>Basis</b>: navn, målgruppe, hvor mange der starter hvert år, forløbets længde, første år, tidshorisont,
+prisniveau og diskonteringsrente.</li>
+<li><b>Omkostninger</b>: hvad indsatsen koster kommune, region og stat – og hvad den sædvanlige indsats, den
+erstatter, ville have kostet (sparede omkostninger).</li>
+<li><b>Effekt</b>: succesraten for hvert effektmål, netto i forhold til basisalternativet (fx 12 % mod 2 % = 10 %).
+Vælg et effektstudie for at udfylde den med kilde.</li>
+<li><b>Konsekvenser</b>: hvor meget mindre (eller mere) hver person, der når målet, bruger af hver ydelse år for år.
+Gule felter er dine lokale værdier.</li>
+<li><b>Priser</b>: hvad en enhed af hver ydelse koster hver aktør efter refusion.</li>
+<li><b>Resultater</b>: nettoresultat = konsekvenser − omkostninger, år for år og fordelt på aktører. Positive tal er
+gevinster. Hent Excel-filen til notater og rapporter.</li>
+</ol>
+<div>Beregningen for hvert år: deltagere, der har afsluttet forløbet × succesrate × varighed × ændring i brug ×
+pris, summeret over ydelser og effektmål, minus omkostningerne. Røde felter og ⚠ på en fane viser, hvad der mangler;
+dine indtastninger bliver stående, til du retter dem. Gem beregningen som fil, så kan du åbne den igen senere.</div>
+"""
 
 
 def default_scenario(kb: KnowledgeBase) -> Scenario:
@@ -135,10 +153,12 @@ class AppState:
             f"år? Vidensdatabase {esc(kb.meta.version)}, prisniveau {kb.meta.default_price_year}. Gå trinene 1–5 "
             f"igennem (start med »1 Basis«); resultaterne i trin 6 opdateres, så snart du ændrer noget.</div></div>"
         )
+        guide = W.Accordion(children=[W.HTML(GUIDE_DA)], titles=("Sådan bruger du appen",), selected_index=None)
         self.widget = W.VBox(
             [
                 W.HTML(CSS),
                 header,
+                guide,
                 self.status,
                 W.HBox(
                     [self.save_link, self.upload, self.examples], layout=W.Layout(align_items="center", grid_gap="16px")
