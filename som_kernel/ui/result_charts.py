@@ -24,7 +24,7 @@ ACTOR_COLORS = {"Kommune": "#1f5f8b", "Region": "#d9822b", "Stat": "#4d9a6a", "I
 DANISH_LOCALE = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."], "minus": "−"},
 }
-WIDTH = 560
+WIDTH = 720
 HEIGHT = 260
 
 # chart id → Danish title, used by the app and the export menu
