@@ -445,7 +445,8 @@ def sensitivity(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
         total = float(calculate(_with(scenario, change), kb).npv()[TOTAL])
         rows.append({"Ændring": label, "Nettoresultat i alt": total, "Forskel fra grundberegning": total - base_total})
     out = pd.DataFrame(rows)
-    order = out["Forskel fra grundberegning"].abs().sort_values(ascending=False, kind="stable").index
+    # rounded to whole kroner so that ties (success ±50 %) keep their listed order on every machine
+    order = out["Forskel fra grundberegning"].abs().round(0).sort_values(ascending=False, kind="stable").index
     return out.loc[order].reset_index(drop=True)
 
 
