@@ -6,18 +6,42 @@ vl-convert (`to_png`, `to_svg`), which needs no browser and no network.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import altair as alt
 import vl_convert as vlc
 
-_enabled = False
+
+def _bundle_cache() -> Path:
+    """Where the bundled offline JavaScript is kept between kernels, keyed by the two package versions."""
+    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "som-workbench"
+    return root / f"jupyterchart-altair{alt.__version__}-vlconvert{vlc.__version__}.js"
 
 
 def enable_offline() -> None:
-    """Bundle Vega into the page instead of loading it from a CDN (needs anywidget + vl-convert)."""
-    global _enabled
-    if not _enabled:
-        alt.JupyterChart.enable_offline()
-        _enabled = True
+    """Bundle Vega into the page instead of loading it from a CDN (needs anywidget + vl-convert).
+
+    Bundling takes seconds (vl-convert compiles it), so the result is cached on disk and reused by the
+    next kernel; this is what makes a Voilà page usable within a few seconds of opening."""
+    chart = alt.JupyterChart
+    if chart._is_offline:
+        return
+    cache = _bundle_cache()
+    try:
+        chart._esm = cache.read_text(encoding="utf-8")
+        chart._is_offline = True
+        return
+    except OSError:
+        pass
+    chart.enable_offline()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(chart._esm, encoding="utf-8")
+        tmp.replace(cache)  # atomic: a concurrent kernel never reads half a file
+    except OSError:
+        pass  # a read-only home only costs the next kernel the bundling time
 
 
 def show(chart: alt.TopLevelMixin) -> alt.JupyterChart:
