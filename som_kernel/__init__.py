@@ -1,9 +1,9 @@
 """som_kernel: the calculation package of the open SØM workbench (Den Socialøkonomiske Investeringsmodel).
 
-    from som_kernel import load_knowledge, build_scenario, calculate
-    kb = load_knowledge()                      # the shipped knowledge base in knowledge/
-    result = calculate(build_scenario({...}), kb)
-    result.by_year_actor()                     # net result per year × kommune/region/stat/total
+from som_kernel import load_knowledge, build_scenario, calculate
+kb = load_knowledge()                      # the shipped knowledge base in knowledge/
+result = calculate(build_scenario({...}), kb)
+result.by_year_actor()                     # net result per year × kommune/region/stat/total
 """
 
 from .engine import calculate, consequence_rows, unit_prices
