@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 APP     ?= notebooks/app.ipynb
 PORT    ?= 8866
 
-.PHONY: app test setup lint benchmark examples clean
+.PHONY: app test setup lint benchmark examples vidensdatabase clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,6 +27,14 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+## Browse the knowledge base in Voilà (same port)
+vidensdatabase: $(STAMP)
+	$(MAKE) app APP=notebooks/vidensdatabase.ipynb
+
+## Run every example notebook with papermill into output/examples/ (executed notebooks, HTML reports, key figures)
+examples: $(STAMP)
+	$(BIN)/python -m som_kernel.examples run-all
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
