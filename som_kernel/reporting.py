@@ -21,7 +21,7 @@ import pandas as pd
 from .engine import calculate, consequence_rows, unit_prices
 from .knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from .scenario import Scenario, build_scenario
-from .ui.format import kr, number, pct
+from .ui.format import ACTOR_NAMES_DA, DANISH_LOCALE, kr, number, pct
 from .views import TOTAL, Result
 
 if TYPE_CHECKING:
@@ -32,10 +32,6 @@ KEY_FIGURES_MIME = "application/vnd.som.key-figures+json"
 # set by the runner: "svg" embeds charts as static SVG (HTML reports), "off" leaves them out (fast batch runs);
 # unset (JupyterLab, Voilà, nbval) they are offline widgets
 STATIC_CHARTS_ENV = "SOM_STATIC_CHARTS"
-
-ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
-# Danish number format in charts (1.234.567,8) for Vega-Lite's config.locale
-DANISH_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}}
 
 
 def _fmt(x: float | None, unit: str = "kr") -> str:

@@ -39,6 +39,8 @@ def parse_number(text: str) -> float:
 
 
 ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", "total": "I alt"}
+# Danish number format for Vega-Lite charts (config.locale): 1.234.567,8 and a real minus sign
+DANISH_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."], "minus": "−"}}
 
 
 def table(frame, decimals: int = 0, names: dict[str, str] | None = None):

@@ -15,7 +15,7 @@ from ..engine import COST_NAMES_DA
 from ..knowledge import KnowledgeBase
 from ..views import TOTAL, Result
 from . import charts
-from .format import kr, number, pct
+from .format import ACTOR_NAMES_DA, kr, number, pct
 
 PLACEHOLDERS = {
     "kr": "fx 1.500.000 (kr.)",
@@ -23,7 +23,6 @@ PLACEHOLDERS = {
     "percent": "fx 12,5 (i %)",
     "year": "fx 2030",
 }
-COLUMN_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
 ROW_NAMES_DA = {"cost": "Omkostninger", "consequence": "Konsekvenser", **COST_NAMES_DA}
 FACIT_AFTER = 2  # wrong attempts before "Vis facit" appears
 
@@ -71,7 +70,7 @@ def _danish_labels(df: pd.DataFrame, kb: KnowledgeBase | None) -> pd.DataFrame:
     names = dict(ROW_NAMES_DA)
     if kb is not None:
         names.update(zip(kb.services["id"], kb.services["name"], strict=True))
-    out = df.rename(columns=COLUMN_NAMES_DA, index=lambda i: names.get(i, i) if isinstance(i, str) else i)
+    out = df.rename(columns=ACTOR_NAMES_DA, index=lambda i: names.get(i, i) if isinstance(i, str) else i)
     out.columns.name = None
     out.index.name = {"year": "År", "service": "Ydelse", "actor": "Aktør", "kind": None}.get(
         out.index.name, out.index.name
@@ -124,7 +123,7 @@ def break_even_years_table(result: Result):
     years = result.break_even_years()
     return pd.DataFrame(
         {
-            "Aktør": [COLUMN_NAMES_DA[a] for a in years],
+            "Aktør": [ACTOR_NAMES_DA[a] for a in years],
             "Break-even-år": ["ikke inden for perioden" if y is None else str(y) for y in years.values()],
         }
     ).style.hide(axis="index")
@@ -133,7 +132,7 @@ def break_even_years_table(result: Result):
 def cumulative_chart(result: Result, discounted: bool = False) -> alt.TopLevelMixin:
     """Lines of the cumulative net result per actor and in total (mio. kr.), with the zero line: where the
     total line crosses it is the break-even year."""
-    cum = result.cumulative(discounted).rename(columns=COLUMN_NAMES_DA) / 1e6
+    cum = result.cumulative(discounted).rename(columns=ACTOR_NAMES_DA) / 1e6
     long = cum.reset_index().melt(id_vars="year", var_name="Aktør", value_name="mio")
     long["year"] = long["year"].astype(int)
     lines = (
@@ -142,7 +141,7 @@ def cumulative_chart(result: Result, discounted: bool = False) -> alt.TopLevelMi
         .encode(
             x=alt.X("year:O", title="År"),
             y=alt.Y("mio:Q", title="Akkumuleret nettoresultat (mio. kr.)"),
-            color=alt.Color("Aktør:N", sort=list(COLUMN_NAMES_DA.values())),
+            color=alt.Color("Aktør:N", sort=list(ACTOR_NAMES_DA.values())),
             tooltip=[
                 "Aktør:N",
                 alt.Tooltip("year:O", title="År"),

@@ -18,12 +18,9 @@ import pandas as pd
 
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA
 from ..views import TOTAL, Result
+from .format import ACTOR_NAMES_DA, DANISH_LOCALE
 
-ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
 ACTOR_COLORS = {"Kommune": "#1f5f8b", "Region": "#d9822b", "Stat": "#4d9a6a", "I alt": "#222222"}
-DANISH_LOCALE = {
-    "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."], "minus": "−"},
-}
 WIDTH = 720
 HEIGHT = 260
 

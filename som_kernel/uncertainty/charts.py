@@ -8,16 +8,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..ui.format import ACTOR_NAMES_DA, DANISH_LOCALE
 from ..views import TOTAL
 from .model import COLUMNS
 
-ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
 PCT_LABEL = "format(datum.value * 100, ',.0f') + ' %'"  # Danish: a space before the per cent sign
-DA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}}
 
 
 def _da(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(locale=DA_LOCALE)
+    return chart.configure(locale=DANISH_LOCALE)
 
 
 def tornado_chart(table: pd.DataFrame, actor: str = TOTAL, top: int = 15) -> alt.TopLevelMixin:
