@@ -37,12 +37,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_voila(port: int, log_path: Path) -> subprocess.Popen:
-    """Voilà on the app notebook, in its own process group (so its kernels end with it)."""
+def start_voila(port: int, log_path: Path, notebook: str = "notebooks/app.ipynb") -> subprocess.Popen:
+    """Voilà on a notebook (default: the app), in its own process group (so its kernels end with it)."""
     voila = Path(sys.executable).with_name("voila")
     log = log_path.open("w")
     return subprocess.Popen(
-        [str(voila), "notebooks/app.ipynb", f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser"],
+        [str(voila), notebook, f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser"],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -97,11 +97,9 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="session")
-def offline_page(browser, voila_url):
-    """The app, opened once with every non-loopback request aborted (as on a network without internet)."""
+def offline_context(browser, blocked: list[str]):
+    """A browser context in which every non-loopback request is aborted (and noted in `blocked`)."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 1000}, locale="da-DK")
-    blocked: list[str] = []
 
     def only_local(route):
         host = urlparse(route.request.url).hostname or ""
@@ -112,6 +110,14 @@ def offline_page(browser, voila_url):
             route.abort()
 
     context.route("**/*", only_local)
+    return context
+
+
+@pytest.fixture(scope="session")
+def offline_page(browser, voila_url):
+    """The app, opened once with every non-loopback request aborted (as on a network without internet)."""
+    blocked: list[str] = []
+    context = offline_context(browser, blocked)
     page = context.new_page()
     page.blocked_requests = blocked
     page.goto(voila_url, timeout=120_000)
