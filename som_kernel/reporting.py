@@ -176,25 +176,11 @@ def formatted(df: pd.DataFrame, decimals: int = 0, index: bool = True):
     return styler if index else styler.hide(axis="index")
 
 
-def chart_cumulative(result: Result) -> alt.Chart:
-    """Line chart: cumulative net result per actor and in total, by year (kroner)."""
-    import altair as alt  # imported here: a batch run without charts then skips altair's slow import
+def chart_cumulative(result: Result) -> alt.TopLevelMixin:
+    """The app's chart of the cumulative net result per actor and in total, with the break-even year marked."""
+    from .ui import result_charts  # imported here: a batch run without charts then skips altair's slow import
 
-    cum = result.cumulative().rename(columns=ACTOR_NAMES_DA)
-    long = cum.reset_index().melt(id_vars="year", var_name="Aktør", value_name="kr")
-    long["mio"] = long["kr"] / 1e6
-    return (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title="År"),
-            y=alt.Y("mio:Q", title="Akkumuleret nettoresultat (mio. kr.)", axis=alt.Axis(format=",.1f")),
-            color=alt.Color("Aktør:N", sort=list(ACTOR_NAMES_DA.values())),
-            tooltip=["year:O", "Aktør:N", alt.Tooltip("kr:Q", format=",.0f", title="kr.")],
-        )
-        .properties(width=520, height=260, title="Akkumuleret nettoresultat pr. aktør")
-        .configure(locale=DANISH_LOCALE)
-    )
+    return result_charts.build("cumulative", result)
 
 
 def chart_by_area(result: Result) -> alt.Chart:

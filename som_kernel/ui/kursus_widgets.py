@@ -14,7 +14,7 @@ from .. import kursus
 from ..engine import COST_NAMES_DA
 from ..knowledge import KnowledgeBase
 from ..views import TOTAL, Result
-from . import charts
+from . import charts, result_charts
 from .format import ACTOR_NAMES_DA, kr, number, pct
 
 PLACEHOLDERS = {
@@ -130,27 +130,8 @@ def break_even_years_table(result: Result):
 
 
 def cumulative_chart(result: Result, discounted: bool = False) -> alt.TopLevelMixin:
-    """Lines of the cumulative net result per actor and in total (mio. kr.), with the zero line: where the
-    total line crosses it is the break-even year."""
-    cum = result.cumulative(discounted).rename(columns=ACTOR_NAMES_DA) / 1e6
-    long = cum.reset_index().melt(id_vars="year", var_name="Aktør", value_name="mio")
-    long["year"] = long["year"].astype(int)
-    lines = (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title="År"),
-            y=alt.Y("mio:Q", title="Akkumuleret nettoresultat (mio. kr.)"),
-            color=alt.Color("Aktør:N", sort=list(ACTOR_NAMES_DA.values())),
-            tooltip=[
-                "Aktør:N",
-                alt.Tooltip("year:O", title="År"),
-                alt.Tooltip("mio:Q", title="mio. kr.", format=".2f"),
-            ],
-        )
-    )
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888").encode(y="y:Q")
-    return (zero + lines).properties(width=520, height=240)
+    """The app's chart of the cumulative net result per actor and in total, with the break-even year marked."""
+    return result_charts.build("cumulative", result, discounted)
 
 
 def success_rate_explorer(name: str, actor: str = TOTAL) -> widgets.VBox:
