@@ -5,6 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 APP     ?= notebooks/app.ipynb
 PORT    ?= 8866
+HOST    ?= 127.0.0.1
 
 .PHONY: app test setup lint benchmark examples vidensdatabase clean
 
@@ -19,7 +20,7 @@ setup: $(STAMP)
 
 ## Set up and open the calculation app in Voilà (http://localhost:$(PORT)) on the shipped knowledge base
 app: $(STAMP)
-	$(BIN)/voila $(APP) --port=$(PORT) --Voila.ip=0.0.0.0 --no-browser
+	$(BIN)/voila $(APP) --port=$(PORT) --Voila.ip=$(HOST) --no-browser
 
 ## Set up (incl. Debian's chromium for browser tests) and run every test, plus ruff
 test: $(STAMP)
