@@ -55,7 +55,8 @@ def consequence_rows(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
         c = kb.consequences
         chosen = [o.outcome for o in scenario.outcomes]
         sub = c[(c["target_group"] == scenario.target_group) & c["outcome"].isin(chosen)]
-        for key in zip(sub["outcome"], sub["service"], sub["year"], sub["delta_use"]):
+        columns = (sub[c].tolist() for c in ("outcome", "service", "year", "delta_use"))
+        for key in zip(*columns):
             used[key[:3]] = (key[3], False)
     for o in scenario.consequence_overrides:
         used[(o.outcome, o.service, o.year)] = (o.delta_use, True)

@@ -209,7 +209,7 @@ class KnowledgeBase:
         return c[(c["target_group"] == target_group) & (c["outcome"] == outcome)]
 
     def service_ids(self) -> set[str]:
-        return set(self.services["id"])
+        return set(self.services["id"].tolist())
 
 
 def _read_table(path: Path, model: type[_Row], problems: list[Problem]) -> pd.DataFrame:

@@ -207,7 +207,7 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
     problems: list[Problem] = []
     services = kb.service_ids()
     if scenario.target_group is not None:
-        if scenario.target_group not in set(kb.target_groups["id"]):
+        if scenario.target_group not in set(kb.target_groups["id"].tolist()):
             problems.append(Problem("target_group", f"Ukendt målgruppe '{scenario.target_group}' i vidensdatabasen."))
             raise ScenarioError(problems)
         valid_outcomes = set(kb.outcomes_for(scenario.target_group)["id"])
