@@ -40,3 +40,14 @@ def test_table_formats_and_names_actors_in_danish():
     out = table(frame)
     assert list(out.columns) == ["Kommune", "I alt"]
     assert out.loc[2026, "I alt"] == "−2.500.000"
+
+
+def test_problems_html_escapes_and_counts_the_rest():
+    from som_kernel.errors import Problem
+    from som_kernel.ui.format import problems_html
+
+    problems = [Problem(f"prices.csv:række {i}", "Ukendt ydelse '<x>'.") for i in range(2, 7)]  # 5 problems
+    out = problems_html(problems, limit=3)
+    assert out.count("<li>") == 4  # 3 shown + "… og 2 mere"
+    assert "prices.csv:række 2: Ukendt ydelse &#x27;&lt;x&gt;&#x27;." in out
+    assert "… og 2 mere" in out

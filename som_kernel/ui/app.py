@@ -24,7 +24,7 @@ from .app_results import OUTDATED, ResultsView, download_link
 from .app_steps import CUSTOM, BasisStep, CostsStep, slug
 from .app_tables import ConsequencesStep, PricesStep
 from .app_widgets import CSS, esc, help_html, message_widget, show_messages
-from .format import kr
+from .format import kr, problems_html
 
 TAB_TITLES = ["1 Basis", "2 Omkostninger", "3 Effekt", "4 Konsekvenser", "5 Priser", "6 Resultater", "7 Usikkerhed"]
 TAB_CONSEQUENCES, TAB_PRICES, TAB_RESULTS, TAB_UNCERTAINTY = 3, 4, 5, 6
@@ -408,11 +408,9 @@ def launch(scenario: str | os.PathLike | None = None, knowledge: str | os.PathLi
     try:
         kb = load_knowledge(knowledge)
     except KnowledgeError as e:
-        items = "".join(f"<li>{esc(p)}</li>" for p in e.problems[:20])
-        more = f"<li>… og {len(e.problems) - 20} mere</li>" if len(e.problems) > 20 else ""
         return W.HTML(
             f"<div class='som-outdated'>Vidensdatabasen kan ikke indlæses, så beregningen kan ikke vises:"
-            f"<ul>{items}{more}</ul>Ret filerne i vidensdatabasen (eller peg SOM_KNOWLEDGE på en anden) og "
+            f"{problems_html(e.problems)}Ret filerne i vidensdatabasen (eller peg SOM_KNOWLEDGE på en anden) og "
             f"genindlæs siden.</div>"
         )
     return build_app(kb, scenario)

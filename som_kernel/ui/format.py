@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 
@@ -49,3 +50,10 @@ def table(frame, decimals: int = 0, names: dict[str, str] | None = None):
     out = frame.map(lambda x: number(x, decimals)).rename(columns=names)
     out.columns.name = None
     return out
+
+
+def problems_html(problems, limit: int = 20) -> str:
+    """An HTML list of problems (each 'where: message', Danish), at most `limit` of them and a count of the rest."""
+    items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems[:limit])
+    more = f"<li>… og {len(problems) - limit} mere</li>" if len(problems) > limit else ""
+    return f"<ul>{items}{more}</ul>"

@@ -28,7 +28,7 @@ from ..knowledge import (
 from ..scenario import build_scenario
 from . import charts
 from .format import kr as fmt_kr
-from .format import number, pct
+from .format import number, pct, problems_html
 
 ALL = ""  # the "Alle" choice of a dropdown
 ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat"}
@@ -539,10 +539,8 @@ def knowledge_browser_app(path: str | None = None) -> W.Widget:
     try:
         kb = load_knowledge(path)
     except KnowledgeError as e:
-        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in e.problems[:50])
-        more = f"<p>… og {len(e.problems) - 50} problemer mere.</p>" if len(e.problems) > 50 else ""
         return W.HTML(
             "<h2>Vidensdatabasen kan ikke indlæses</h2><p>Ret følgende i tabellerne (fil:række:kolonne):</p>"
-            f"<ul>{items}</ul>{more}"
+            + problems_html(e.problems, limit=50)
         )
     return build_knowledge_browser(kb)
