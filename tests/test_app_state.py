@@ -290,3 +290,9 @@ def test_broken_knowledge_base_gives_a_danish_page_not_a_traceback(tmp_path):
     page = launch(None, tmp_path)
     assert "Vidensdatabasen kan ikke indlæses" in page.value
     assert "Tabellen mangler i vidensdatabasen" in page.value
+
+
+def test_effect_study_choices_show_the_study_name_and_rate(app):
+    # kb_small's only study: "Teststudie", success rate 0,1 → "Teststudie – 10,0 %"
+    labels = [label for label, _ in app.outcome_row("job").study.options]
+    assert labels == ["Intet studie valgt", "Teststudie – 10,0 %"]

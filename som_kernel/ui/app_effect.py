@@ -43,7 +43,7 @@ class OutcomeRow:
         self.persist_msg = message_widget()
         options = (
             [("Intet studie valgt", None)]
-            + [(f"{r.name} – {pct(r.success_rate)}", sid) for sid, r in self.studies.iterrows()]
+            + [(f"{r['name']} – {pct(r['success_rate'])}", sid) for sid, r in self.studies.iterrows()]
             if len(studies)
             else [("Ingen effektstudier i vidensdatabasen", None)]
         )
