@@ -296,3 +296,13 @@ def test_effect_study_choices_show_the_study_name_and_rate(app):
     # kb_small's only study: "Teststudie", success rate 0,1 → "Teststudie – 10,0 %"
     labels = [label for label, _ in app.outcome_row("job").study.options]
     assert labels == ["Intet studie valgt", "Teststudie – 10,0 %"]
+
+
+def test_prompt_choices_show_their_prompt_not_an_empty_box(kb):
+    # ipywidgets 8 shows an empty box for a Dropdown whose value is None; the prompts must stay visible.
+    # Success rate 20 % matches no study (the only one says 10 %), so none is pre-selected.
+    data = json.loads(json.dumps(BASE))
+    data["outcomes"][0]["success_rate"] = 0.2
+    app = build_app(kb, build_scenario(data))
+    assert app.examples.label == "Åbn et eksempel …"
+    assert app.outcome_row("job").study.label == "Intet studie valgt"

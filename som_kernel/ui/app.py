@@ -133,7 +133,7 @@ class AppState:
         self.upload.observe(self._uploaded, "value")
         self.upload.add_class("som-upload")
         self.examples = W.Dropdown(
-            options=[("Åbn et eksempel …", None), *[(name, str(path)) for name, path in (examples or {}).items()]],
+            options=[("Åbn et eksempel …", ""), *[(name, str(path)) for name, path in (examples or {}).items()]],
             layout=W.Layout(width="330px", display=None if examples else "none"),
         )
         self.examples.observe(self._example_chosen, "value")
@@ -350,7 +350,7 @@ class AppState:
         if change["new"]:
             path = Path(change["new"])
             self.load_file(path.read_bytes(), path.name)
-            self.examples.value = None
+            self.examples.value = ""  # back to the prompt (None would show an empty box)
 
     def _uploaded(self, change) -> None:
         files = change["new"]

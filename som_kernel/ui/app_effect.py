@@ -42,10 +42,10 @@ class OutcomeRow:
         self.persistence = W.Text(continuous_update=False, placeholder="100", layout=W.Layout(width="200px"))
         self.persist_msg = message_widget()
         options = (
-            [("Intet studie valgt", None)]
+            [("Intet studie valgt", "")]
             + [(f"{r['name']} – {pct(r['success_rate'])}", sid) for sid, r in self.studies.iterrows()]
             if len(studies)
-            else [("Ingen effektstudier i vidensdatabasen", None)]
+            else [("Ingen effektstudier i vidensdatabasen", "")]
         )
         self.study = W.Dropdown(options=options, layout=W.Layout(width="420px"))
         self.study_info = help_html("")
@@ -90,7 +90,7 @@ class OutcomeRow:
 
     def _study_chosen(self, change) -> None:
         sid = change["new"]
-        if sid is None:
+        if not sid:
             self.study_info.value = ""
             return
         r = self.studies.loc[sid]
@@ -122,7 +122,7 @@ class OutcomeRow:
         if rate is not None:
             self.rate.set(rate)
             match = [sid for sid, r in self.studies.iterrows() if abs(float(r["success_rate"]) - rate) < 1e-9]
-            if match and self.study.value is None:
+            if match and not self.study.value:
                 self.study.value = match[0]  # shows the study's source; the rate is the same
         if persistence is not None:
             self.persistence.value = "; ".join(fmt_number(p * 100) for p in persistence)

@@ -150,7 +150,7 @@ class ConsequencesStep:
             self._mark(outcome, s)
             rows.append(W.HBox([lab, *cells, mark], layout=W.Layout(border_bottom="1px solid #eee")))
         others = [(f"{r.name} ({r.unit})", r.id) for r in kb.services.itertuples() if r.id not in services]
-        add = W.Dropdown(options=[("Tilføj en ydelse …", None), *others], layout=W.Layout(width="300px"))
+        add = W.Dropdown(options=[("Tilføj en ydelse …", ""), *others], layout=W.Layout(width="300px"))
         add.observe(lambda ch, o=outcome: self._add(o, ch["new"]), "value")
         return W.VBox(
             [W.HTML(f"<h4>Effektmål: {esc(name)}</h4>"), *rows, add],
