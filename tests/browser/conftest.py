@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -75,16 +76,23 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-@pytest.fixture(scope="session")
-def voila_url(tmp_path_factory):
+@contextmanager
+def voila_server(tmp_path_factory, notebook: str = "notebooks/app.ipynb"):
+    """A Voilà server on `notebook` on a free loopback port; yields its URL once it answers, stops it after."""
     port = free_port()
-    proc = start_voila(port, tmp_path_factory.mktemp("voila") / "voila.log")
+    proc = start_voila(port, tmp_path_factory.mktemp("voila") / "voila.log", notebook)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_up(url, proc)
         yield url
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="session")
+def voila_url(tmp_path_factory):
+    with voila_server(tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,21 +2,15 @@
 
 import pytest
 
-from .conftest import free_port, offline_context, start_voila, stop, wait_until_up
+from .conftest import offline_context, voila_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def vidensdatabase_url(tmp_path_factory):
-    port = free_port()
-    proc = start_voila(port, tmp_path_factory.mktemp("voila-kb") / "voila.log", "notebooks/vidensdatabase.ipynb")
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_up(url, proc)
+    with voila_server(tmp_path_factory, "notebooks/vidensdatabase.ipynb") as url:
         yield url
-    finally:
-        stop(proc)
 
 
 def test_filters_sources_and_chart_offline(browser, vidensdatabase_url):
