@@ -9,6 +9,7 @@ tab is shown (they hold many inputs), and rebuilt when the target group, outcome
 from __future__ import annotations
 
 import ipywidgets as W
+import pandas as pd
 
 from ..engine import consequence_rows, unit_prices
 from ..errors import Problem
@@ -28,6 +29,19 @@ def _cell(value: float | None, local: bool, width: str = "68px", decimals: int =
     if local:
         w.add_class("som-overridden")
     return w
+
+
+def _service_label(info, unit: str, rows: pd.DataFrame, flags: list[str], no_source: str, width: str) -> W.HTML:
+    """A service's name and unit, welfare area, the source of its knowledge-base rows and its status flags
+    (illustrative first); `no_source` where the knowledge base has no row (a local value)."""
+    if len(rows) and rows["illustrative"].any():
+        flags = ['<span class="som-flag">illustrativ</span>', *flags]
+    src = source_html(rows["source_title"].iloc[0], rows["source_url"].iloc[0], False) if len(rows) else no_source
+    return W.HTML(
+        f"<b>{esc(info['name'])}</b>{unit}<br><small>"
+        f"{esc(WELFARE_AREA_NAMES_DA[info['welfare_area']])} · {src}</small> {' '.join(flags)}",
+        layout=W.Layout(width=width),
+    )
 
 
 class ConsequencesStep:
@@ -129,21 +143,10 @@ class ConsequencesStep:
                 cells.append(w)
                 self.cells[(outcome, s, k)] = w
             rows_c = c[c["service"] == s]
-            flags = []
-            if len(rows_c) and rows_c["illustrative"].any():
-                flags.append('<span class="som-flag">illustrativ</span>')
             cal = [x for x in rows_c["calibrated_to"] if x] if len(rows_c) else []
-            if cal:
-                flags.append(f'<span class="som-flag" title="{attr(cal[0])}">kalibreret</span>')
-            src = (
-                source_html(rows_c["source_title"].iloc[0], rows_c["source_url"].iloc[0], False)
-                if len(rows_c)
-                else "Kilde: lokal værdi (ikke i vidensdatabasen)"
-            )
-            lab = W.HTML(
-                f"<b>{esc(info['name'])}</b> ({esc(info['unit'])})<br><small>"
-                f"{esc(WELFARE_AREA_NAMES_DA[info['welfare_area']])} · {src}</small> {' '.join(flags)}",
-                layout=W.Layout(width="300px"),
+            flags = [f'<span class="som-flag" title="{attr(cal[0])}">kalibreret</span>'] if cal else []
+            lab = _service_label(
+                info, f" ({esc(info['unit'])})", rows_c, flags, "Kilde: lokal værdi (ikke i vidensdatabasen)", "300px"
             )
             mark = W.HTML(layout=W.Layout(width="90px"))
             self.marks[(outcome, s)] = mark
@@ -288,19 +291,8 @@ class PricesStep:
                 cells.append(W.HBox([w], layout=W.Layout(width="120px")))
                 self.cells[(s, a)] = w
             pr = prices[prices["service"] == s]
-            flags = ['<span class="som-flag">illustrativ</span>'] if pr["illustrative"].any() else []
-            if s not in used:
-                flags.append('<span class="som-help">(bruges ikke af de valgte effektmål)</span>')
-            src = (
-                source_html(pr["source_title"].iloc[0], pr["source_url"].iloc[0], False)
-                if len(pr)
-                else "Kilde: lokal pris"
-            )
-            lab = W.HTML(
-                f"<b>{esc(info['name'])}</b> · kr. pr. {esc(info['unit'])}<br><small>"
-                f"{esc(WELFARE_AREA_NAMES_DA[info['welfare_area']])} · {src}</small> {' '.join(flags)}",
-                layout=W.Layout(width="340px"),
-            )
+            flags = [] if s in used else ['<span class="som-help">(bruges ikke af de valgte effektmål)</span>']
+            lab = _service_label(info, f" · kr. pr. {esc(info['unit'])}", pr, flags, "Kilde: lokal pris", "340px")
             mark = W.HTML(layout=W.Layout(width="90px"))
             self.marks[s] = mark
             self._mark(s)
