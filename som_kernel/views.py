@@ -30,10 +30,9 @@ class Result:
 
     @property
     def years(self) -> pd.Index:
-        """Calendar years from the first year through the last year with consequences."""
-        first = self.scenario.settings.first_year
-        last = max(self.scenario.last_year, int(self.table["year"].max()) if len(self.table) else first)
-        return pd.Index(range(first, last + 1), name="year")
+        """Calendar years from the first year through the last year with consequences (every table row's
+        year lies in this range: costs end at the last completion, consequences `horizon` years later)."""
+        return pd.Index(range(self.scenario.settings.first_year, self.scenario.last_year + 1), name="year")
 
     def _col(self, discounted: bool) -> str:
         return "discounted" if discounted else "amount"
