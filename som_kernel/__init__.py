@@ -6,13 +6,13 @@ result = calculate(build_scenario({...}), kb)
 result.by_year_actor()                     # net result per year × kommune/region/stat/total
 """
 
+from .checks import check_scenario
 from .engine import calculate, consequence_rows, unit_prices
 from .errors import KnowledgeError, Problem, ScenarioError, SomError
 from .knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase, load_knowledge
 from .scenario import (
     Scenario,
     build_scenario,
-    check_scenario,
     load_scenario,
     save_scenario,
     scenario_from_json,

@@ -289,7 +289,7 @@ SUMMARY = ["participants", "successes", "cost_total", "consequences_total", "net
 
 def summary_text(table: pd.DataFrame, label_columns: list[str]) -> str:
     """The main key figures of a run table as aligned text with Danish number formats (for the command line)."""
-    from .ui.format import number
+    from .format import number
 
     def fmt(column: str, value) -> str:
         if column in label_columns:

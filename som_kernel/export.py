@@ -15,17 +15,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .engine import COST_NAMES_DA, consequence_rows, unit_prices
-from .knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from .engine import consequence_rows, unit_prices
+from .format import pct
+from .knowledge import KnowledgeBase
+from .names import ACTOR_NAMES_DA as ACTOR_DA
+from .names import ACTORS, COST_FIELD_NAMES_DA, COST_NAMES_DA, KIND_NAMES_DA, TOTAL, WELFARE_AREA_NAMES_DA
 from .summary import summary
-from .ui.format import pct
-from .views import TOTAL, Result
+from .views import Result
 
 KR = '#,##0 "kr."'
 NUM = "#,##0.####"
 PCT = "0.0%"
-ACTOR_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
-KIND_DA = {"cost": "Omkostning", "consequence": "Konsekvens"}
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DCE6F0")
 LOCAL_FILL = PatternFill("solid", fgColor="FFF4C2")
@@ -145,12 +145,7 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
     _header(
         ws, row, [f"Omkostninger (prisniveau {s.costs.price_year or st.price_year})", *[ACTOR_DA[a] for a in ACTORS]]
     )
-    cost_lines = [
-        ("startup", "Opstart (engangsudgift)"),
-        ("running_per_participant", "Drift pr. deltager pr. år"),
-        ("running_per_year", "Faste driftsudgifter pr. år"),
-        ("baseline_per_participant", "Sparede omkostninger pr. deltager pr. år (basisalternativ)"),
-    ]
+    cost_lines = list(COST_FIELD_NAMES_DA.items())
     for i, (key, text) in enumerate(cost_lines, start=row + 1):
         ws.cell(row=i, column=1, value=text)
         for j, a in enumerate(ACTORS, start=2):
@@ -312,7 +307,7 @@ def workbook(result: Result, kb: KnowledgeBase) -> Workbook:
             WELFARE_AREA_NAMES_DA[r.welfare_area],
             svc_names.get(r.service, r.service),
             outcome_names.get(r.outcome, r.outcome),
-            KIND_DA[r.kind],
+            KIND_NAMES_DA[r.kind],
             float(r.amount),
             float(r.discounted),
         ]
@@ -332,14 +327,16 @@ def workbook_bytes(result: Result, kb: KnowledgeBase) -> bytes:
 
 
 def chart_png(result: Result, chart_id: str, discounted: bool = False) -> bytes:
-    """PNG bytes of one result chart (ids: som_kernel.ui.result_charts.CHART_TITLES_DA)."""
-    from .ui import charts, result_charts
+    """PNG bytes of one result chart (ids: som_kernel.charts.results.CHART_TITLES_DA)."""
+    from . import charts
+    from .charts import results as result_charts
 
     return charts.to_png(result_charts.build(chart_id, result, discounted))
 
 
 def chart_svg(result: Result, chart_id: str, discounted: bool = False) -> str:
     """SVG text of one result chart."""
-    from .ui import charts, result_charts
+    from . import charts
+    from .charts import results as result_charts
 
     return charts.to_svg(result_charts.build(chart_id, result, discounted))

@@ -15,23 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import KnowledgeError, Problem
 from .messages import pydantic_problems
+from .names import ACTORS as ACTORS
+from .names import WELFARE_AREA_NAMES_DA as WELFARE_AREA_NAMES_DA
+from .names import WELFARE_AREAS as WELFARE_AREAS
 
-ACTORS: tuple[str, ...] = ("kommune", "region", "stat")
-WELFARE_AREAS: tuple[str, ...] = ("social", "employment", "health", "education", "justice", "tax")
-WELFARE_AREA_NAMES_DA: dict[str, str] = {
-    "social": "Socialområdet",
-    "employment": "Beskæftigelse",
-    "health": "Sundhed",
-    "education": "Uddannelse",
-    "justice": "Retsvæsen",
-    "tax": "Skat",
-}
 TARGET_GROUP_AREAS: dict[str, str] = {
     "voksne_udsatte": "Socialt udsatte voksne",
     "handicap_psykisk": "Voksne med handicap eller psykiske vanskeligheder",
@@ -182,6 +176,8 @@ class KnowledgeBase:
     meta: Meta
     path: Path | None = None
     _index: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
+    # arrays derived once per knowledge base for the calculation (a loaded knowledge base is not edited)
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def index_for(self, year: int) -> float:
         """The net price index (nettoprisindeks) for `year`; KnowledgeError if the year is missing."""
@@ -210,6 +206,43 @@ class KnowledgeBase:
 
     def service_ids(self) -> set[str]:
         return set(self.services["id"].tolist())
+
+    def _cached(self, key, make):
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
+
+    def service_info(self, column: str, services) -> np.ndarray:
+        """One column of services.csv (e.g. 'flow', 'welfare_area', 'name') for each service id in `services`."""
+        ids = self._cached("service_index", lambda: pd.Index(self.services["id"]))
+        at = ids.get_indexer(services)
+        values = self.services[column].to_numpy(dtype=object)[at]
+        values[at < 0] = None  # an unknown id (checks.py names it) has no information
+        return values
+
+    def price_grid(self, price_year: int) -> tuple[pd.Index, np.ndarray]:
+        """Services with a price and their prices per actor (S, A) in kroner at `price_year` (0 where an actor
+        has no price row): each row converted from its own price year with the net price index."""
+
+        def make():
+            p = self.prices
+            services = pd.Index(pd.unique(p["service"].to_numpy(dtype=object)))
+            factor = np.array([self.price_factor(int(y), price_year) for y in p["price_year"]])
+            grid = np.zeros((len(services), len(ACTORS)))
+            rows, cols = services.get_indexer(p["service"]), pd.Index(ACTORS).get_indexer(p["actor"])
+            grid[rows, cols] = p["price"].to_numpy() * factor
+            grid.flags.writeable = False
+            return services, grid
+
+        return self._cached(("prices", price_year), make)
+
+    def consequences_for_outcomes(self, target_group: str, outcomes: list[str]) -> pd.DataFrame:
+        """The consequence rows of `target_group` for the given outcomes."""
+        groups = self._cached(
+            "consequences_by_group", lambda: dict(tuple(self.consequences.groupby("target_group", sort=False)))
+        )
+        sub = groups.get(target_group, self.consequences.iloc[:0])
+        return sub[sub["outcome"].isin(outcomes)]
 
 
 def _read_table(path: Path, model: type[_Row], problems: list[Problem]) -> pd.DataFrame:

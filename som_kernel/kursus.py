@@ -20,10 +20,11 @@ from typing import Literal
 
 import pandas as pd
 
-from .engine import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP, calculate, unit_prices
+from .engine import calculate, unit_prices
+from .format import kr, number, parse_number, pct
 from .knowledge import ACTORS, KnowledgeBase, load_knowledge
+from .names import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
 from .scenario import Scenario, build_scenario
-from .ui.format import kr, number, parse_number, pct
 from .views import TOTAL, Result
 
 COURSE_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "kursus" / "data"

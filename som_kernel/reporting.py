@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .engine import calculate, consequence_rows, unit_prices
-from .knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from .format import DANISH_LOCALE, kr, number, pct
+from .knowledge import KnowledgeBase
+from .names import ACTOR_NAMES_DA, ACTORS, TOTAL, WELFARE_AREA_NAMES_DA
 from .scenario import Scenario, build_scenario
-from .ui.format import ACTOR_NAMES_DA, DANISH_LOCALE, kr, number, pct
-from .views import TOTAL, Result
+from .views import Result
 
 if TYPE_CHECKING:
     import altair as alt
@@ -178,7 +179,9 @@ def formatted(df: pd.DataFrame, decimals: int = 0, index: bool = True):
 
 def chart_cumulative(result: Result) -> alt.TopLevelMixin:
     """The app's chart of the cumulative net result per actor and in total, with the break-even year marked."""
-    from .ui import result_charts  # imported here: a batch run without charts then skips altair's slow import
+    from .charts import (
+        results as result_charts,  # imported here: a batch run without charts then skips altair's slow import
+    )
 
     return result_charts.build("cumulative", result)
 
@@ -209,7 +212,7 @@ def display_chart(chart: alt.TopLevelMixin):
     """The chart for a notebook: an offline widget (charts.show), or static SVG / nothing when the runner says so."""
     from IPython.display import SVG
 
-    from .ui import charts
+    from . import charts
 
     mode = os.environ.get(STATIC_CHARTS_ENV, "")
     if mode == "off":

@@ -1,4 +1,4 @@
-"""The scenario (en beregning): pydantic input model, JSON load/save and checks against the knowledge base.
+"""The scenario (en beregning): pydantic input model and JSON load/save (checks against a knowledge base: checks.py).
 
 Amounts are kroner at `costs.price_year` (default: the scenario's price level); rates are shares 0–1
 (the app shows them as %). Participants are starters per year, year 1 = `settings.first_year`.
@@ -14,9 +14,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import Problem, ScenarioError
-from .knowledge import ACTORS, KnowledgeBase, WelfareArea
+from .errors import ScenarioError
+from .knowledge import WelfareArea
 from .messages import pydantic_problems
+from .names import ACTORS
 
 SCHEMA_VERSION = 1
 FILE_FORMAT = "som-scenario"
@@ -200,74 +201,6 @@ def build_scenario(data: dict) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as e:
         raise ScenarioError(pydantic_problems(e)) from None
-
-
-def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
-    """Check every id and price year in `scenario` against `kb`; raise one ScenarioError listing all problems."""
-    problems: list[Problem] = []
-    services = kb.service_ids()
-    if scenario.target_group is not None:
-        if scenario.target_group not in set(kb.target_groups["id"].tolist()):
-            problems.append(Problem("target_group", f"Ukendt målgruppe '{scenario.target_group}' i vidensdatabasen."))
-            raise ScenarioError(problems)
-        valid_outcomes = set(kb.outcomes_for(scenario.target_group)["id"])
-    else:
-        valid_outcomes = set(scenario.custom_target_group.outcomes)
-    for i, o in enumerate(scenario.outcomes):
-        if o.outcome not in valid_outcomes:
-            problems.append(
-                Problem(f"outcomes[{i}].outcome", f"Effektmålet '{o.outcome}' findes ikke for den valgte målgruppe.")
-            )
-    chosen = {o.outcome for o in scenario.outcomes}
-    for i, c in enumerate(scenario.consequence_overrides):
-        if c.service not in services:
-            problems.append(Problem(f"consequence_overrides[{i}].service", f"Ukendt ydelse '{c.service}'."))
-        if c.outcome not in chosen:
-            problems.append(
-                Problem(
-                    f"consequence_overrides[{i}].outcome", f"Effektmålet '{c.outcome}' er ikke valgt i beregningen."
-                )
-            )
-    for i, p in enumerate(scenario.price_overrides):
-        if p.service not in services:
-            problems.append(Problem(f"price_overrides[{i}].service", f"Ukendt ydelse '{p.service}'."))
-    for i, s in enumerate(scenario.excluded_services):
-        if s not in services:
-            problems.append(Problem(f"excluded_services[{i}]", f"Ukendt ydelse '{s}'."))
-    index_years = set(kb.net_price_index["year"])
-    for where, year in (
-        ("settings.price_year", scenario.settings.price_year),
-        ("costs.price_year", scenario.costs.price_year),
-        *((f"price_overrides[{i}].price_year", p.price_year) for i, p in enumerate(scenario.price_overrides)),
-    ):
-        if year is not None and year not in index_years:
-            problems.append(
-                Problem(
-                    where,
-                    f"Prisniveauet {year} findes ikke i nettoprisindekset ({min(index_years)}–{max(index_years)}).",
-                )
-            )
-    if problems:
-        raise ScenarioError(problems)
-
-
-def check_prices(used_services: set[str], scenario: Scenario, kb: KnowledgeBase) -> None:
-    """Every service with a consequence needs a price (knowledge base or local); ScenarioError if not."""
-    priced = set(kb.prices["service"].unique()) | {p.service for p in scenario.price_overrides}
-    problems = [
-        Problem("price_overrides", f"Ydelsen '{s}' har en konsekvens, men ingen pris. Angiv en pris.")
-        for s in sorted(used_services - priced)
-    ]
-    if problems:
-        raise ScenarioError(problems)
-
-
-def check_scenario(scenario: Scenario, kb: KnowledgeBase) -> None:
-    """All checks `calculate` makes before computing: ids, price years, and a price for every consequence."""
-    from .engine import consequence_rows
-
-    check_ids(scenario, kb)
-    check_prices(set(consequence_rows(scenario, kb)["service"].unique()), scenario, kb)
 
 
 # ---- files -------------------------------------------------------------------------------------------

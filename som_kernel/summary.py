@@ -7,8 +7,8 @@ Year numbers count from the scenario's first year (år 1 = settings.first_year).
 
 from __future__ import annotations
 
+from .format import kr, mio_kr, pct
 from .knowledge import ACTORS
-from .ui.format import kr, mio_kr, pct
 from .views import TOTAL, Result
 
 ACTOR_DEFINITE_DA = {"kommune": "kommunen", "region": "regionen", "stat": "staten"}

@@ -12,12 +12,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .knowledge import ACTORS, WELFARE_AREAS
+from .names import ACTORS, TOTAL, WELFARE_AREAS
 
 if TYPE_CHECKING:
     from .scenario import Scenario
-
-TOTAL = "total"
 
 
 @dataclass(frozen=True)
@@ -113,8 +111,18 @@ class Result:
         return self.break_even_years(discounted)[actor]
 
     def break_even_years(self, discounted: bool = False) -> dict[str, int | None]:
-        """Break-even year per actor and in total (see break_even_year). A krone's millionth of rounding
-        error counts as zero."""
+        """Break-even year per actor and in total (see break_even_year)."""
         yearly = self.by_year_actor(discounted)
-        reached = (yearly.cumsum() >= -1e-6) & ((yearly != 0).cumsum() > 0)
-        return {a: (int(reached.index[reached[a].to_numpy()][0]) if reached[a].any() else None) for a in yearly}
+        first = break_even(yearly.to_numpy(), yearly.index.to_numpy())
+        return {a: (None if np.isnan(y) else int(y)) for a, y in zip(yearly.columns, first)}
+
+
+def break_even(net: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Break-even year (docs/method.md, "Break-even year"): the first calendar year in which the cumulative net
+    result is ≥ 0 after something has happened (a cost or a consequence), per column; NaN if never within the
+    horizon. `net` is yearly amounts with years on the second-to-last axis ((…, T, A)); a krone's millionth of
+    rounding error counts as zero. Used by Result and by the Monte Carlo model alike."""
+    cum = np.cumsum(net, axis=-2)
+    hit = (cum >= -1e-6) & (np.cumsum(net != 0, axis=-2) > 0)
+    first = np.argmax(hit, axis=-2)
+    return np.where(hit.any(axis=-2), np.asarray(years)[first].astype(float), np.nan)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from som_kernel import build_scenario, calculate, load_knowledge, scenario_to_json
+from som_kernel.format import kr
 from som_kernel.ui.app import CUSTOM, TAB_CONSEQUENCES, TAB_PRICES, AppState, build_app, launch
 from som_kernel.ui.app_results import OUTDATED
-from som_kernel.ui.format import kr
 
 KB_SMALL = Path(__file__).parent / "fixtures" / "kb_small"
 BASE = {

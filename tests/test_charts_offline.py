@@ -5,7 +5,7 @@ import sys
 
 CODE = """
 import time, altair as alt
-from som_kernel.ui import charts
+from som_kernel import charts
 t0 = time.perf_counter(); charts.enable_offline(); took = time.perf_counter() - t0
 assert alt.JupyterChart._is_offline
 print(charts._bundle_cache(), len(alt.JupyterChart._esm), took)
@@ -35,7 +35,7 @@ def test_bundle_is_cached_and_reused(tmp_path):
 def test_unusable_cache_falls_back_to_bundling(tmp_path, monkeypatch):
     import os
 
-    from som_kernel.ui import charts
+    from som_kernel import charts
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     charts._bundle_cache().mkdir(parents=True)  # a folder where the file should be: reading and writing fail

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 from som_kernel import build_scenario, calculate, load_knowledge
+from som_kernel.charts.results import CHART_TITLES_DA
 from som_kernel.export import SHEETS, chart_png, chart_svg, workbook_bytes
 from som_kernel.summary import summary
-from som_kernel.ui.result_charts import CHART_TITLES_DA
 
 KB_SMALL = Path(__file__).parent / "fixtures" / "kb_small"
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from som_kernel.ui.format import kr, mio_kr, number, parse_number, pct, table
+from som_kernel.format import kr, mio_kr, number, parse_number, pct, table
 
 
 def test_number_uses_dot_thousands_and_decimal_comma():
@@ -44,7 +44,7 @@ def test_table_formats_and_names_actors_in_danish():
 
 def test_problems_html_escapes_and_counts_the_rest():
     from som_kernel.errors import Problem
-    from som_kernel.ui.format import problems_html
+    from som_kernel.format import problems_html
 
     problems = [Problem(f"prices.csv:række {i}", "Ukendt ydelse '<x>'.") for i in range(2, 7)]  # 5 problems
     out = problems_html(problems, limit=3)

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge
-from som_kernel.ui.format import pct
+from som_kernel.format import pct
 from som_kernel.ui.uncertainty_tab import UncertaintyTab
 from som_kernel.uncertainty import (
     Inputs,

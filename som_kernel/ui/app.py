@@ -14,17 +14,18 @@ from pathlib import Path
 
 import ipywidgets as W
 
+from ..checks import check_scenario
 from ..engine import calculate
 from ..errors import KnowledgeError, Problem, ScenarioError, SomError
+from ..format import kr, problems_html
 from ..knowledge import KnowledgeBase, load_knowledge
-from ..scenario import Scenario, build_scenario, check_scenario, load_scenario, scenario_from_json, scenario_to_json
+from ..scenario import Scenario, build_scenario, load_scenario, scenario_from_json, scenario_to_json
 from ..views import TOTAL, Result
 from .app_effect import EffectStep
 from .app_results import OUTDATED, ResultsView, download_link
 from .app_steps import CUSTOM, BasisStep, CostsStep, slug
 from .app_tables import ConsequencesStep, PricesStep
 from .app_widgets import CSS, esc, help_html, message_widget, show_messages
-from .format import kr, problems_html
 
 TAB_TITLES = ["1 Basis", "2 Omkostninger", "3 Effekt", "4 Konsekvenser", "5 Priser", "6 Resultater", "7 Usikkerhed"]
 TAB_CONSEQUENCES, TAB_PRICES, TAB_RESULTS, TAB_UNCERTAINTY = 3, 4, 5, 6

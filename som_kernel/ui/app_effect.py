@@ -12,11 +12,11 @@ import ipywidgets as W
 import pandas as pd
 
 from ..errors import Problem
+from ..format import pct
 from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 from .app_steps import CUSTOM, BasisStep, read_field, source_html
 from .app_widgets import NumberField, esc, fmt_number, help_html, label, message_widget, parse_field
-from .format import pct
 
 
 class OutcomeRow:

@@ -10,17 +10,17 @@ import base64
 
 import ipywidgets as W
 
-from ..engine import COST_NAMES_DA
+from .. import charts
+from ..charts import results as result_charts
 from ..export import chart_png, chart_svg, workbook_bytes
-from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from ..format import kr, pct
+from ..knowledge import KnowledgeBase
+from ..names import ACTOR_NAMES_DA, ACTORS, COST_NAMES_DA, WELFARE_AREA_NAMES_DA
 from ..summary import summary
 from ..views import TOTAL, Result
-from . import charts, result_charts
 from .app_widgets import attr, esc, help_html
-from .format import kr, pct
 
 OUTDATED = "Forældet – ret de markerede felter"
-ACTOR_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -50,7 +50,7 @@ def key_figures_html(result: Result) -> str:
     def be_text(y):
         return f"år {y - first + 1} ({y})" if y is not None else "ikke inden for perioden"
 
-    head = "".join(f"<th>{ACTOR_DA[a]}</th>" for a in cols)
+    head = "".join(f"<th>{ACTOR_NAMES_DA[a]}</th>" for a in cols)
     body = "".join(
         [
             row("Omkostninger", [kr(kinds.at["cost", a]) for a in cols]),
@@ -73,7 +73,7 @@ def yearly_html(result: Result, discounted: bool) -> str:
     """Net result per year per actor plus the cumulative total, as an HTML table."""
     t = result.by_year_actor(discounted)
     cum = t[TOTAL].cumsum()
-    head = "".join(f"<th>{ACTOR_DA[a]}</th>" for a in t.columns)
+    head = "".join(f"<th>{ACTOR_NAMES_DA[a]}</th>" for a in t.columns)
     rows = "".join(
         f"<tr><td>{y}</td>"
         + "".join(f'<td class="num">{kr(v)}</td>' for v in t.loc[y])
@@ -87,7 +87,7 @@ def by_service_html(result: Result, kb: KnowledgeBase, discounted: bool) -> str:
     """Totals over the whole period per service (and cost line) and actor, largest gains first."""
     names = {**dict(zip(kb.services["id"], kb.services["name"])), **COST_NAMES_DA}
     table = result.by_service(discounted)
-    head = "".join(f"<th>{ACTOR_DA[a]}</th>" for a in table.columns)
+    head = "".join(f"<th>{ACTOR_NAMES_DA[a]}</th>" for a in table.columns)
     rows = "".join(
         f"<tr><td>{esc(names.get(service, service))}</td><td>{WELFARE_AREA_NAMES_DA[area]}</td>"
         + "".join(f'<td class="num">{kr(v)}</td>' for v in values)

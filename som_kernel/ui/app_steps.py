@@ -13,13 +13,14 @@ import unicodedata
 import ipywidgets as W
 
 from ..errors import Problem
-from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from ..format import kr, pct
+from ..knowledge import KnowledgeBase
+from ..names import ACTOR_NAMES_DA, ACTORS, COST_FIELD_HELP_DA, COST_FIELD_NAMES_DA, WELFARE_AREA_NAMES_DA
 from ..scenario import Scenario
 from .app_widgets import NumberField, attr, esc, help_html, label, message_widget
-from .format import kr, pct
 
 CUSTOM = "__egen__"
-ACTOR_LABELS = {"kommune": "Kommune", "region": "Region", "stat": "Stat"}
+ACTOR_LABELS = ACTOR_NAMES_DA
 FINANCE_MINISTRY_RATE = 0.035
 
 
@@ -303,25 +304,7 @@ class BasisStep:
         self.offset.value = s.settings.consequence_offset
 
 
-COST_LINES = [
-    ("startup", "Opstart (engangsbeløb i første år)", "Fx uddannelse af medarbejdere og materialer."),
-    (
-        "running_per_participant",
-        "Drift pr. deltager pr. år",
-        "Udgift pr. deltager for hvert år, deltageren er i indsatsen.",
-    ),
-    (
-        "running_per_year",
-        "Faste driftsudgifter pr. år",
-        "Faste udgifter pr. år, så længe indsatsen har deltagere (fx ledelse, lokaler).",
-    ),
-    (
-        "baseline_per_participant",
-        "Sparede omkostninger pr. deltager pr. år (basisalternativ)",
-        "Hvad den sædvanlige indsats, som deltagerne ellers ville have fået, koster pr. deltager pr. år. "
-        "Beløbet trækkes fra indsatsens omkostninger.",
-    ),
-]
+COST_LINES = [(field, COST_FIELD_NAMES_DA[field], COST_FIELD_HELP_DA[field]) for field in COST_FIELD_NAMES_DA]
 
 
 class CostsStep:

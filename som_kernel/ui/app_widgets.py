@@ -11,7 +11,7 @@ import math
 
 import ipywidgets as W
 
-from .format import number, parse_number
+from ..format import number, parse_number
 
 LABEL_WIDTH = "250px"
 

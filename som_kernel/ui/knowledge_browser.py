@@ -15,8 +15,11 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
+from .. import charts
 from ..engine import calculate
 from ..errors import KnowledgeError
+from ..format import kr as fmt_kr
+from ..format import number, pct, problems_html
 from ..knowledge import (
     ACTORS,
     CALIBRATION_PRICE_YEAR,
@@ -26,9 +29,6 @@ from ..knowledge import (
     load_knowledge,
 )
 from ..scenario import build_scenario
-from . import charts
-from .format import kr as fmt_kr
-from .format import number, pct, problems_html
 
 ALL = ""  # the "Alle" choice of a dropdown
 ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat"}

@@ -10,12 +10,12 @@ import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import kursus
-from ..engine import COST_NAMES_DA
+from .. import charts, kursus
+from ..charts import results as result_charts
+from ..format import ACTOR_NAMES_DA, kr, number, pct
 from ..knowledge import KnowledgeBase
+from ..names import COST_NAMES_DA
 from ..views import TOTAL, Result
-from . import charts, result_charts
-from .format import ACTOR_NAMES_DA, kr, number, pct
 
 PLACEHOLDERS = {
     "kr": "fx 1.500.000 (kr.)",

@@ -17,7 +17,9 @@ import html
 import ipywidgets as W
 import pandas as pd
 
+from ..charts import show
 from ..errors import SomError
+from ..format import mio_kr, number, pct
 from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 from ..uncertainty import (
@@ -35,8 +37,6 @@ from ..uncertainty import (
     switching_values,
     tornado_chart,
 )
-from .charts import show
-from .format import mio_kr, number, pct
 
 _STYLE = {"description_width": "260px"}
 _WIDE = W.Layout(width="400px")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..ui.format import ACTOR_NAMES_DA, DANISH_LOCALE
+from ..format import ACTOR_NAMES_DA, DANISH_LOCALE
 from ..views import TOTAL
 from .model import COLUMNS
 

@@ -6,9 +6,10 @@ The SØM result is linear in every uncertain input taken one at a time, so each 
                  + Σ_l  cost_mult[d, l] · cost[l, t, a]
 
 where g is a consequence estimate (outcome × service, all its years), `unit` its kroner per unit success
-rate (persistence included), l a cost line and d a draw. `unit` is built from `consequence_rows` and
-`unit_prices`, exactly as the engine does; `cost` is read from the engine's own cost lines. With every
-draw at its base value the model reproduces `calculate(scenario, kb).by_year_actor()`.
+rate (persistence included), l a cost line and d a draw. Both are built with the engine's own step functions
+(som_kernel/steps/: cohorts, consequence rows and their calendar years, prices, gain per success, persistence,
+cost lines, discount factor), so there is one formula. With every draw at its base value the model reproduces
+`calculate(scenario, kb).by_year_actor()`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..engine import COST_BASELINE, COST_NAMES_DA, calculate, consequence_rows, unit_prices
+from ..checks import check_scenario
 from ..knowledge import ACTORS, KnowledgeBase
+from ..names import COST_BASELINE, COST_NAMES_DA
 from ..scenario import Scenario
-from ..views import TOTAL
+from ..steps import consequences as cons
+from ..steps import effect
+from ..steps.consequences import consequence_rows
+from ..steps.costs import cost_lines
+from ..steps.discount import discount_factor
+from ..steps.prices import consequence_prices
+from ..views import TOTAL, break_even
 
 COLUMNS = (*ACTORS, TOTAL)  # the actor axis of every output array: kommune, region, stat, total
 
@@ -70,33 +78,28 @@ def _outcome_names(scenario: Scenario, kb: KnowledgeBase) -> dict[str, str]:
 
 def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
     """Build the linear model of `scenario` once (raises ScenarioError like calculate for bad input)."""
-    result = calculate(scenario, kb)  # validates; its cost lines and year span are reused as they are
-    years = result.years.to_numpy()
+    check_scenario(scenario, kb)
+    scenario = scenario.model_copy(deep=True)
+    s = scenario.settings
+    years = np.arange(s.first_year, scenario.last_year + 1)
     first = int(years[0])
     T, A = len(years), len(ACTORS)
-    s = scenario.settings
     outcomes = tuple(o.outcome for o in scenario.outcomes)
     o_index = {o: i for i, o in enumerate(outcomes)}
 
     rows = consequence_rows(scenario, kb)
-    prices = unit_prices(scenario, kb).reindex(rows["service"]).fillna(0.0).to_numpy()  # (R, A)
-    svc = kb.services.set_index("id")
-    flow = svc["flow"].reindex(rows["service"]).to_numpy()
-    sign = np.where(flow == "revenue", 1.0, -1.0)  # as the engine: less use of an expenditure is a gain
-    per_success = (sign * rows["delta_use"].to_numpy(dtype=float))[:, None] * prices  # (R, A)
+    co = effect.cohorts(scenario)
     k = rows["year"].to_numpy(dtype=int)
-    starts = np.array(scenario.cohort_years)
-    n = np.array(scenario.participants, dtype=float)
-    keep = n > 0
-    starts, n = starts[keep], n[keep]
-    done = starts + scenario.duration_years - 1
+    row_services = rows["service"].to_numpy(dtype=object)
     R = len(rows)
     row_unit = np.zeros((R, T, A))
     if R:
-        t_idx = (done[None, :] + k[:, None] - 1 + s.consequence_offset) - first  # (R, C)
-        contrib = n[None, :, None] * per_success[:, None, :]  # (R, C, A)
-        r_idx = np.repeat(np.arange(R), len(n))
-        np.add.at(row_unit, (r_idx, t_idx.ravel()), contrib.reshape(-1, A))
+        calendar = cons.calendar_years(co.done, k, s.consequence_offset)  # (R, C)
+        prices = consequence_prices(scenario, kb, row_services, calendar)  # (R, C, A)
+        gain = cons.gain_per_success(rows["delta_use"].to_numpy(dtype=float), cons.sign(kb, row_services), prices)
+        contrib = co.participants[None, :, None] * gain  # (R, C, A): kroner at success rate 1, persistence 1
+        r_idx = np.repeat(np.arange(R), len(co.participants))
+        np.add.at(row_unit, (r_idx, (calendar - first).ravel()), contrib.reshape(-1, A))
 
     groups = rows[["outcome", "service"]].drop_duplicates().reset_index(drop=True)
     services = tuple(dict.fromkeys(groups["service"]))
@@ -106,43 +109,36 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
     g_index = {(o, v): i for i, (o, v) in enumerate(zip(groups["outcome"], groups["service"]))}
     row_group = np.array([g_index[(o, v)] for o, v in zip(rows["outcome"], rows["service"])], dtype=int)
     row_outcome = np.array([o_index[o] for o in rows["outcome"]], dtype=int)
-    persistence = np.array([o.persistence_profile(s.horizon_years) for o in scenario.outcomes])
+    persistence = effect.persistence(scenario)
     unit = np.zeros((len(groups), T, A))
     if R:
         np.add.at(unit, row_group, persistence[row_outcome, k - 1][:, None, None] * row_unit)
 
-    costs = result.table[result.table["kind"] == "cost"]
-    cost_lines = tuple(dict.fromkeys(costs["service"]))
-    cost = np.zeros((len(cost_lines), T, A))
-    if len(costs):
-        pivot = costs.groupby(["service", "year", "actor"])["amount"].sum()
-        l_index = {c: i for i, c in enumerate(cost_lines)}
-        a_index = {a: i for i, a in enumerate(ACTORS)}
-        li = pivot.index.get_level_values(0).map(l_index).to_numpy()
-        ti = pivot.index.get_level_values(1).to_numpy() - first
-        ai = pivot.index.get_level_values(2).map(a_index).to_numpy()
-        cost[li, ti, ai] = pivot.to_numpy()
+    lines = cost_lines(scenario, kb, co)
+    cost_ids = tuple(c.line for c in lines)
+    cost = np.zeros((len(lines), T, A))
+    for i, c in enumerate(lines):
+        cost[i, c.years - first] = c.amount.sum(axis=1)
 
-    names = dict(zip(kb.services["id"], kb.services["name"]))
     both = np.concatenate([unit, cost])
     both = np.concatenate([both, both.sum(axis=2, keepdims=True)], axis=2)  # (G + L, T, 4)
-    discount = 1.0 / (1.0 + s.discount_rate) ** (years - first)
+    discount = discount_factor(years, first, s.discount_rate)
     return LinearModel(
         scenario=scenario,
         years=years,
         outcomes=outcomes,
         outcome_names=_outcome_names(scenario, kb),
-        success=np.array([o.success_rate for o in scenario.outcomes]),
+        success=effect.success_rates(scenario),
         persistence=persistence,
         groups=groups,
         services=services,
-        service_names={v: names.get(v, v) for v in services},
+        service_names={v: n for v, n in zip(services, kb.service_info("name", list(services)))},
         row_group=row_group,
         row_outcome=row_outcome,
         row_k=k,
         row_unit=row_unit,
         unit=unit,
-        cost_lines=cost_lines,
+        cost_lines=cost_ids,
         cost=cost,
         discount=discount,
         stack=both.reshape(len(both), T * (A + 1)),
@@ -220,10 +216,6 @@ def base_net(model: LinearModel, discounted: bool = False) -> pd.DataFrame:
 
 
 def break_even_years(net: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """First year with cumulative net ≥ 0 after something happened (as Result.break_even_year), per draw
-    and actor: (D, A) floats, NaN when never within the horizon. `net` is (D, T, A) yearly amounts."""
-    cum = np.cumsum(net, axis=1)
-    started = np.cumsum(net != 0, axis=1) > 0
-    hit = (cum >= -1e-6) & started
-    first = np.argmax(hit, axis=1)
-    return np.where(hit.any(axis=1), years[first].astype(float), np.nan)
+    """Break-even year per draw and actor ((D, A) floats, NaN = never), as Result.break_even_year: the one
+    definition in som_kernel.views.break_even. `net` is (D, T, A) yearly amounts."""
+    return break_even(net, years)

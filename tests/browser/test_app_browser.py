@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from som_kernel import build_scenario, calculate, load_knowledge, load_scenario
-from som_kernel.ui.format import kr
+from som_kernel.format import kr
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,9 +16,9 @@ from functools import cache
 import altair as alt
 import pandas as pd
 
+from ..format import ACTOR_NAMES_DA, DANISH_LOCALE
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA
 from ..views import TOTAL, Result
-from .format import ACTOR_NAMES_DA, DANISH_LOCALE
 
 ACTOR_COLORS = {"Kommune": "#1f5f8b", "Region": "#d9822b", "Stat": "#4d9a6a", "I alt": "#222222"}
 WIDTH = 720

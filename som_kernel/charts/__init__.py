@@ -1,4 +1,4 @@
-"""Altair charts that render with no internet (see ../shared/design.md, "Charts offline").
+"""Altair charts that render with no internet (Vega is bundled into the page, never loaded from a CDN).
 
 In a notebook or Voilà: call `enable_offline()` once, then `show(chart)`; static exports go through
 vl-convert (`to_png`, `to_svg`), which needs no browser and no network.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import math
 
+from .names import ACTOR_NAMES_DA
+
 
 def number(x: float, decimals: int = 0) -> str:
     """1234567.891 → '1.234.568' (decimals=0) or '1.234.567,89' (decimals=2); NaN → '–'."""
@@ -39,7 +41,6 @@ def parse_number(text: str) -> float:
     return float(t)
 
 
-ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat", "total": "I alt"}
 # Danish number format for Vega-Lite charts (config.locale): 1.234.567,8 and a real minus sign
 DANISH_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."], "minus": "−"}}
 

@@ -1,0 +1,62 @@
+"""The one table of Danish names for the identifiers the kernel uses (actors, welfare areas, row kinds, cost
+lines). Everything a user sees takes its names from here; no other module keeps its own copy."""
+
+from __future__ import annotations
+
+ACTORS: tuple[str, ...] = ("kommune", "region", "stat")
+TOTAL = "total"
+WELFARE_AREAS: tuple[str, ...] = ("social", "employment", "health", "education", "justice", "tax")
+
+ACTOR_NAMES_DA: dict[str, str] = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
+WELFARE_AREA_NAMES_DA: dict[str, str] = {
+    "social": "Socialområdet",
+    "employment": "Beskæftigelse",
+    "health": "Sundhed",
+    "education": "Uddannelse",
+    "justice": "Retsvæsen",
+    "tax": "Skat",
+}
+KIND_NAMES_DA: dict[str, str] = {"cost": "Omkostning", "consequence": "Konsekvens"}
+
+# The intervention's cost lines: the scenario field (Costs), the id of its rows in the result table, the row's
+# Danish name in results, and the Danish label of the input with a short help text.
+COST_STARTUP = "omk_opstart"
+COST_RUNNING = "omk_drift_pr_deltager"
+COST_FIXED = "omk_drift_fast"
+COST_BASELINE = "omk_basisalternativ"
+COST_LINES: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "startup",
+        COST_STARTUP,
+        "Opstart (engangsudgift)",
+        "Opstart (engangsbeløb i første år)",
+        "Fx uddannelse af medarbejdere og materialer.",
+    ),
+    (
+        "running_per_participant",
+        COST_RUNNING,
+        "Drift pr. deltager",
+        "Drift pr. deltager pr. år",
+        "Udgift pr. deltager for hvert år, deltageren er i indsatsen.",
+    ),
+    (
+        "running_per_year",
+        COST_FIXED,
+        "Drift, faste udgifter",
+        "Faste driftsudgifter pr. år",
+        "Faste udgifter pr. år, så længe indsatsen har deltagere (fx ledelse, lokaler).",
+    ),
+    (
+        "baseline_per_participant",
+        COST_BASELINE,
+        "Sparede omkostninger (basisalternativ)",
+        "Sparede omkostninger pr. deltager pr. år (basisalternativ)",
+        "Hvad den sædvanlige indsats, som deltagerne ellers ville have fået, koster pr. deltager pr. år. "
+        "Beløbet trækkes fra indsatsens omkostninger.",
+    ),
+)
+# result-table cost line id → Danish name
+COST_NAMES_DA: dict[str, str] = {line: name for _, line, name, _, _ in COST_LINES}
+# scenario cost field → Danish input label
+COST_FIELD_NAMES_DA: dict[str, str] = {field: label for field, _, _, label, _ in COST_LINES}
+COST_FIELD_HELP_DA: dict[str, str] = {field: text for field, _, _, _, text in COST_LINES}

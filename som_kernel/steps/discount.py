@@ -1,0 +1,11 @@
+"""Step: discounting (docs/method.md, "Discounting"): an amount in calendar year t is worth
+1 / (1 + r)^(t − first year) in the first year's kroner; r = 0 (the default) leaves amounts as they are."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def discount_factor(years, first_year: int, rate: float) -> np.ndarray:
+    """The discount factor of each calendar year in `years` (same shape)."""
+    return 1.0 / (1.0 + rate) ** (np.asarray(years) - first_year)
