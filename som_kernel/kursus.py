@@ -20,11 +20,13 @@ from typing import Literal
 
 import pandas as pd
 
+from . import variants
 from .engine import calculate, unit_prices
 from .format import kr, number, parse_number, pct
 from .knowledge import ACTORS, KnowledgeBase, load_knowledge
 from .names import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
 from .scenario import Scenario, build_scenario
+from .uncertainty.switching import switching_success_rate as uncertainty_switching_rate
 from .views import TOTAL, Result
 
 COURSE_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "kursus" / "data"
@@ -121,17 +123,10 @@ SCENARIOS: dict[str, dict] = {
 SHIPPED = {"ips"}  # scenarios on the shipped knowledge base; the rest use the course's
 
 
-def _merge(base: dict, changes: dict) -> dict:
-    out = dict(base)
-    for k, v in changes.items():
-        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
-    return out
-
-
 def scenario(name: str, **changes) -> Scenario:
     """A lesson's scenario ('lektion1' … 'lektion6', 'ips'), optionally with fields changed, e.g.
     `scenario("lektion6", outcomes=[{"outcome": "kursus_job", "success_rate": 0.15}])`."""
-    return build_scenario(_merge(SCENARIOS[name], changes))
+    return variants.with_changes(build_scenario(SCENARIOS[name]), **changes)
 
 
 def knowledge_for(name: str) -> KnowledgeBase:
@@ -146,9 +141,7 @@ def result(name: str, **changes) -> Result:
 
 def with_success_rate(name: str, rate: float) -> Result:
     """The lesson's result with every outcome's success rate set to `rate` (share 0–1)."""
-    s = scenario(name)
-    outcomes = [{**o.model_dump(), "success_rate": rate} for o in s.outcomes]
-    return result(name, outcomes=outcomes)
+    return calculate(variants.with_success_rates(scenario(name), rate), knowledge_for(name))
 
 
 def describe(s: Scenario, kb: KnowledgeBase) -> str:
@@ -214,18 +207,8 @@ def break_even_by_success_rate(name: str, rates: list[float], actor: str = TOTAL
 
 def switching_success_rate(name: str, actor: str = TOTAL) -> float | None:
     """The success rate (share 0–1) at which the net result over the whole period is exactly 0; None if no
-    rate in 0–100 % gets there. Uses som_kernel.uncertainty's switching values when it is installed."""
-    try:
-        from .uncertainty import switching_values
-    except ImportError:
-        # the net result is linear in the success rate (consequences scale with it, costs do not)
-        at0 = with_success_rate(name, 0.0).totals()[actor]
-        at1 = with_success_rate(name, 1.0).totals()[actor]
-        rate = -at0 / (at1 - at0) if at1 != at0 else None
-        return rate if rate is not None and 0 <= rate <= 1 else None
-    t = switching_values(scenario(name), knowledge_for(name))
-    row = t[(t["actor"] == actor) & (t["kind"] == "success_rate")].iloc[0]
-    return None if row["value"] is None else float(row["value"])
+    rate in 0–100 % gets there (som_kernel.uncertainty.switching_success_rate)."""
+    return uncertainty_switching_rate(scenario(name), knowledge_for(name), actor)
 
 
 # ---- exercises ---------------------------------------------------------------------------------------

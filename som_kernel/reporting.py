@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import variants
 from .engine import calculate, consequence_rows, unit_prices
 from .format import DANISH_LOCALE, kr, number, pct
 from .knowledge import KnowledgeBase
 from .names import ACTOR_NAMES_DA, ACTORS, TOTAL, WELFARE_AREA_NAMES_DA
-from .scenario import Scenario, build_scenario
+from .scenario import Scenario
+from .uncertainty.switching import switching_success_rate as uncertainty_switching_rate
 from .views import Result
 
 if TYPE_CHECKING:
@@ -305,8 +307,7 @@ def per_success(result: Result, years: int | None = None, actor: str = TOTAL) ->
     if actor != TOTAL:
         t = t[t["actor"] == actor]
     if years is not None:
-        k = t["year"] - (t["cohort"] + s.duration_years - 1) + 1 - s.settings.consequence_offset
-        t = t[k <= years]
+        t = t[t["consequence_year"] <= years]
     successes = s.outcomes[0].success_rate * s.total_participants
     return float(t["amount"].sum()) / successes if successes else float("nan")
 
@@ -325,10 +326,7 @@ def consequence_share(result: Result, welfare_area: str | None = None, service: 
 
 def at_price_year(scenario: Scenario, kb: KnowledgeBase, price_year: int) -> Result:
     """The same calculation at another price level (e.g. a publication's), costs kept at their own price year."""
-    data = scenario.model_dump(mode="json")
-    data["costs"]["price_year"] = data["costs"]["price_year"] or scenario.settings.price_year
-    data["settings"]["price_year"] = price_year
-    return calculate(build_scenario(data), kb)
+    return calculate(variants.with_price_year(scenario, price_year), kb)
 
 
 def publish_key_figures(figures: dict):
@@ -373,61 +371,31 @@ def published_comparison(items: Sequence[Published | tuple]) -> str:
 # ---- one-way sensitivity ------------------------------------------------------------------------------------
 
 
-def _scaled_costs(data: dict, factor: float) -> dict:
-    costs = data["costs"]
-    for line in ("startup", "running_per_participant", "running_per_year", "baseline_per_participant"):
-        costs[line] = {a: v * factor for a, v in costs[line].items()}
-    return data
-
-
-def _with(scenario: Scenario, change: Callable[[dict], dict]) -> Scenario:
-    return build_scenario(change(scenario.model_dump(mode="json")))
-
-
-def _success(factor: float) -> Callable[[dict], dict]:
-    def change(d: dict) -> dict:
-        for o in d["outcomes"]:
-            o["success_rate"] = min(1.0, o["success_rate"] * factor)
-        return d
-
-    return change
-
-
-def _setting(key: str, value) -> Callable[[dict], dict]:
-    def change(d: dict) -> dict:
-        d["settings"][key] = value
-        return d
-
-    return change
-
-
 def sensitivity(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
     """One-way sensitivity: the total net result (discounted at the scenario's rate; 0 % = plain sum) when one
     assumption changes at a time, sorted by how much it moves the result (Danish labels; kroner)."""
     h = scenario.settings.horizon_years
-    variations: list[tuple[str, Callable[[dict], dict]]] = [
-        ("Succesrate −50 %", _success(0.5)),
-        ("Succesrate +50 %", _success(1.5)),
-        ("Omkostninger −50 %", lambda d: _scaled_costs(d, 0.5)),
-        ("Omkostninger +50 %", lambda d: _scaled_costs(d, 1.5)),
-        (f"Tidshorisont {max(1, h // 2)} år i stedet for {h}", _setting("horizon_years", max(1, h // 2))),
-        ("Diskonteringsrente 3,5 %", _setting("discount_rate", 0.035)),
+    variations: list[tuple[str, Callable[[Scenario], Scenario]]] = [
+        ("Succesrate −50 %", lambda s: variants.with_success_scale(s, 0.5)),
+        ("Succesrate +50 %", lambda s: variants.with_success_scale(s, 1.5)),
+        ("Omkostninger −50 %", lambda s: variants.with_cost_level(s, 0.5)),
+        ("Omkostninger +50 %", lambda s: variants.with_cost_level(s, 1.5)),
+        (
+            f"Tidshorisont {max(1, h // 2)} år i stedet for {h}",
+            lambda s: variants.with_settings(s, horizon_years=max(1, h // 2)),
+        ),
+        ("Diskonteringsrente 3,5 %", lambda s: variants.with_settings(s, discount_rate=0.035)),
     ]
     base = calculate(scenario, kb)
     gains = base.by_service().xs("consequence", level="kind")[TOTAL]
     if len(gains) > 1:
         top = gains.index[0][1]
-        name = kb.services.set_index("id").at[top, "name"] if top in set(kb.services["id"]) else top
-        variations.append(
-            (
-                f"Uden den største konsekvens ({name})",
-                lambda d: {**d, "excluded_services": [*d["excluded_services"], top]},
-            )
-        )
+        name = kb.service_info("name", [top])[0] or top
+        variations.append((f"Uden den største konsekvens ({name})", lambda s: variants.without_services(s, [top])))
     base_total = float(base.npv()[TOTAL])
     rows = []
     for label, change in variations:
-        total = float(calculate(_with(scenario, change), kb).npv()[TOTAL])
+        total = float(calculate(change(scenario), kb).npv()[TOTAL])
         rows.append({"Ændring": label, "Nettoresultat i alt": total, "Forskel fra grundberegning": total - base_total})
     out = pd.DataFrame(rows)
     # rounded to whole kroner so that ties (success ±50 %) keep their listed order on every machine
@@ -436,16 +404,9 @@ def sensitivity(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
 
 
 def switching_success_rate(scenario: Scenario, kb: KnowledgeBase) -> float | None:
-    """The success rate (same for every outcome) at which the total net result over the horizon is 0; the net
-    result is linear in the success rate, so two calculations find it. None if consequences are zero."""
-    at = {}
-    for rate in (0.0, 1.0):
-        s = _with(scenario, lambda d, r=rate: {**d, "outcomes": [{**o, "success_rate": r} for o in d["outcomes"]]})
-        at[rate] = float(calculate(s, kb).npv()[TOTAL])
-    slope = at[1.0] - at[0.0]
-    if slope <= 0:
-        return None
-    return -at[0.0] / slope
+    """The success rate (same for every outcome) at which the total net present value over the horizon is 0;
+    None if no rate in 0–100 % gets there (som_kernel.uncertainty.switching_success_rate, discounted)."""
+    return uncertainty_switching_rate(scenario, kb, discounted=True)
 
 
 def sensitivity_text(scenario: Scenario, kb: KnowledgeBase) -> str:

@@ -38,9 +38,9 @@ from som_kernel.uncertainty import (
     scenario_sets,
     switching_values,
     tornado_chart,
-    with_cost_multiplier,
-    with_success_rates,
 )
+from som_kernel.variants import with_cost_level as with_cost_multiplier
+from som_kernel.variants import with_success_rates
 
 ZERO = UncertaintySpec(success_sd=0, consequence_sd=0, price_sd=0, cost_sd=0, use_studies=False)
 SETTINGS = {"price_year": 2024, "first_year": 2024, "horizon_years": 3}

@@ -21,9 +21,9 @@ from ..charts import show
 from ..errors import SomError
 from ..format import mio_kr, number, pct
 from ..knowledge import KnowledgeBase
+from ..names import ACTOR_NAMES_DA
 from ..scenario import Scenario
 from ..uncertainty import (
-    ACTOR_NAMES_DA,
     COLUMNS,
     UncertaintySpec,
     break_even_by_success,

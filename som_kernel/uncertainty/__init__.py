@@ -11,15 +11,26 @@ Every function takes an UncertaintySpec (ranges and spreads; see spec.py for the
 and is pure: a scenario, a knowledge base, a spec and a seed fully determine the result.
 """
 
-from .charts import ACTOR_NAMES_DA, break_even_chart, fan_chart, tornado_chart
-from .model import COLUMNS, Inputs, LinearModel, base_net, break_even_years, build_model, evaluate
+from ..views import break_even
+from .model import COLUMNS, Inputs, LinearModel, base_net, build_model, evaluate
 from .monte_carlo import MonteCarloResult, draw_inputs, monte_carlo
 from .sensitivity import input_ranges, one_way, scenario_sets
 from .spec import EVIDENCE_WIDENING, UncertaintySpec, effect_uncertainty
-from .switching import break_even_by_success, switching_values, with_cost_multiplier, with_success_rates
+from .switching import break_even_by_success, switching_success_rate, switching_values
+
+_CHARTS = ("break_even_chart", "fan_chart", "tornado_chart")
+
+
+def __getattr__(name: str):
+    """The chart functions load altair only when asked for (a batch run without charts never imports it)."""
+    if name in _CHARTS:
+        from . import charts
+
+        return getattr(charts, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
-    "ACTOR_NAMES_DA",
     "COLUMNS",
     "EVIDENCE_WIDENING",
     "Inputs",
@@ -29,7 +40,7 @@ __all__ = [
     "base_net",
     "break_even_by_success",
     "break_even_chart",
-    "break_even_years",
+    "break_even",
     "build_model",
     "draw_inputs",
     "effect_uncertainty",
@@ -39,8 +50,7 @@ __all__ = [
     "monte_carlo",
     "one_way",
     "scenario_sets",
+    "switching_success_rate",
     "switching_values",
     "tornado_chart",
-    "with_cost_multiplier",
-    "with_success_rates",
 ]

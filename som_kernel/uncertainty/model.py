@@ -29,7 +29,7 @@ from ..steps.consequences import consequence_rows
 from ..steps.costs import cost_lines
 from ..steps.discount import discount_factor
 from ..steps.prices import consequence_prices
-from ..views import TOTAL, break_even
+from ..views import TOTAL
 
 COLUMNS = (*ACTORS, TOTAL)  # the actor axis of every output array: kommune, region, stat, total
 
@@ -213,9 +213,3 @@ def base_net(model: LinearModel, discounted: bool = False) -> pd.DataFrame:
     net = evaluate(model, Inputs(), discounted)[0]
     out = pd.DataFrame(net, index=pd.Index(model.years, name="year"), columns=pd.Index(COLUMNS, name="actor"))
     return out
-
-
-def break_even_years(net: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """Break-even year per draw and actor ((D, A) floats, NaN = never), as Result.break_even_year: the one
-    definition in som_kernel.views.break_even. `net` is (D, T, A) yearly amounts."""
-    return break_even(net, years)

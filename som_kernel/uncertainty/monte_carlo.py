@@ -20,8 +20,8 @@ import pandas as pd
 
 from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
-from ..views import TOTAL
-from .model import COLUMNS, Inputs, LinearModel, break_even_years, build_model, evaluate, weights
+from ..views import TOTAL, break_even
+from .model import COLUMNS, Inputs, LinearModel, build_model, evaluate, weights
 from .spec import UncertaintySpec, effect_uncertainty
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -90,7 +90,7 @@ class MonteCarloResult:
 
     @cached_property
     def _break_even(self) -> np.ndarray:
-        return break_even_years(self.net, self.years)
+        return break_even(self.net, self.years)
 
     def _frame(self, values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(values, index=pd.Index(self.years, name="year"), columns=pd.Index(COLUMNS, name="actor"))

@@ -18,7 +18,8 @@ import pandas as pd
 
 from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
-from .model import COLUMNS, Inputs, LinearModel, break_even_years, build_model, evaluate
+from ..views import break_even
+from .model import COLUMNS, Inputs, LinearModel, build_model, evaluate
 from .spec import UncertaintySpec, effect_uncertainty
 
 KIND_NAMES_DA = {
@@ -156,7 +157,7 @@ def scenario_sets(
     pess = [(r, r.low if w else r.high) for r, w in zip(ranges, low_worse)]
     opt = [(r, r.high if w else r.low) for r, w in zip(ranges, low_worse)]
     net = evaluate(model, _inputs(model, [pess, [], opt]), discounted)
-    be = break_even_years(net, model.years)
+    be = break_even(net, model.years)
     rows = []
     for d, name in enumerate(("pessimistic", "base", "optimistic")):
         for a, actor in enumerate(COLUMNS):

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ..knowledge import KnowledgeBase
-from ..scenario import Scenario, build_scenario
-from .model import COLUMNS, Inputs, LinearModel, break_even_years, build_model, evaluate
+from ..names import TOTAL
+from ..scenario import Scenario
+from ..views import break_even
+from .model import COLUMNS, Inputs, LinearModel, build_model, evaluate
 
 _EPS = 1e-9
 
@@ -70,6 +72,28 @@ def switching_values(
     return out
 
 
+def switching_success_rate(
+    scenario: Scenario,
+    kb: KnowledgeBase,
+    actor: str = TOTAL,
+    discounted: bool = False,
+    model: LinearModel | None = None,
+) -> float | None:
+    """The switching value of the success rate: the rate (share 0–1, the same for every outcome) at which the
+    actor's net result over the whole period is exactly 0 (docs/method.md, "Switching values"). The net result
+    is linear in the rate, net(r) = r · Σ_o C_o + K, so r* = −K / Σ_o C_o. None when no rate in 0–100 % gets
+    there or the rate does not move the actor's result. The one definition used by the app, the reports, the
+    batch runner and the course."""
+    model = model or build_model(scenario, kb)
+    C, K = _per_outcome(model, discounted)
+    a = COLUMNS.index(actor)
+    slope = float(C[:, a].sum())
+    if abs(slope) <= _EPS:
+        return None
+    rate = -float(K[a]) / slope
+    return max(0.0, rate) if -_EPS <= rate <= 1 + _EPS else None
+
+
 def _row(actor, kind, outcome, label, base, value, net, moves: bool, ends: tuple[float, float]) -> dict:
     if value is not None:
         value = max(0.0, value)  # −1e-12 from rounding is 0
@@ -120,24 +144,7 @@ def break_even_by_success(
             x = x[x * top <= 1 + _EPS]
         success = x[:, None] * model.success[None, :]
         name = "scale"
-    be = break_even_years(evaluate(model, Inputs(success=success), discounted), model.years)
+    be = break_even(evaluate(model, Inputs(success=success), discounted), model.years)
     out = pd.DataFrame(be, columns=list(COLUMNS)).astype("Int64")
     out.insert(0, name, x)
     return out
-
-
-def with_success_rates(scenario: Scenario, rates: dict[str, float]) -> Scenario:
-    """A copy of `scenario` with the success rates in `rates` (outcome → rate) replaced."""
-    data = scenario.model_dump()
-    for o in data["outcomes"]:
-        if o["outcome"] in rates:
-            o["success_rate"] = float(rates[o["outcome"]])
-    return build_scenario(data)
-
-
-def with_cost_multiplier(scenario: Scenario, factor: float) -> Scenario:
-    """A copy of `scenario` with every cost amount (start-up, running, fixed, baseline) × `factor`."""
-    data = scenario.model_dump()
-    for line in ("startup", "running_per_participant", "running_per_year", "baseline_per_participant"):
-        data["costs"][line] = {a: v * factor for a, v in data["costs"][line].items()}
-    return build_scenario(data)
