@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .describe import describe_inputs, outcome_names
 from .engine import consequence_rows, unit_prices
 from .format import pct
 from .knowledge import KnowledgeBase
@@ -29,6 +30,18 @@ PCT = "0.0%"
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DCE6F0")
 LOCAL_FILL = PatternFill("solid", fgColor="FFF4C2")
+# the described inputs (som_kernel.describe) at the top of the input sheet; the rest follows as tables
+_INPUT_KEYS = (
+    "name",
+    "description",
+    "target_group",
+    "duration_years",
+    "settings.first_year",
+    "settings.horizon_years",
+    "settings.price_year",
+    "settings.discount_rate",
+    "settings.consequence_offset",
+)
 SHEETS = ("Resumé", "Input", "År og aktør", "Velfærdsområder", "Pr. deltager", "Beregningsrækker")
 
 
@@ -110,22 +123,12 @@ def _summary_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
 
 def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
     s = result.scenario
-    group = (
-        kb.target_groups.set_index("id").loc[s.target_group, "name"]
-        if s.target_group
-        else f"Egen målgruppe: {s.custom_target_group.name}"
-    )
     st = s.settings
+    formats = {"pct": PCT, "n": "0", "year": "0", "kr": KR}
     items = [
-        ("Indsatsens navn", s.name, None),
-        ("Beskrivelse", s.description, None),
-        ("Målgruppe", group, None),
-        ("Forløbslængde (år)", s.duration_years, "0"),
-        ("Første år", st.first_year, "0"),
-        ("Tidshorisont (år efter forløbet)", st.horizon_years, "0"),
-        ("Prisniveau", st.price_year, "0"),
-        ("Diskonteringsrente", st.discount_rate, PCT),
-        ("Konsekvensår 1", "året efter forløbet" if st.consequence_offset else "forløbets sidste år", None),
+        (r.label, r.text if r.unit in ("", "kr") else r.value, formats.get(r.unit) if r.unit != "kr" else None)
+        for r in describe_inputs(s, kb)
+        if r.key in _INPUT_KEYS
     ]
     ws["A1"] = "Input til beregningen"
     ws["A1"].font = Font(bold=True, size=14)
@@ -152,9 +155,7 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
             ws.cell(row=i, column=j, value=getattr(getattr(s.costs, key), a)).number_format = KR
     row += len(cost_lines) + 2
     _header(ws, row, ["Effektmål", "Succesrate", "Varighed af effekten (andel pr. konsekvensår)"])
-    names = dict(zip(kb.outcomes["id"], kb.outcomes["name"]))
-    if s.custom_target_group:
-        names.update(s.custom_target_group.outcomes)
+    names = outcome_names(s, kb)
     for i, o in enumerate(s.outcomes, start=row + 1):
         ws.cell(row=i, column=1, value=names.get(o.outcome, o.outcome))
         ws.cell(row=i, column=2, value=o.success_rate).number_format = PCT

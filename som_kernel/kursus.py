@@ -21,8 +21,9 @@ from typing import Literal
 import pandas as pd
 
 from . import variants
+from .describe import describe_inputs, inputs_markdown, select
 from .engine import calculate, unit_prices
-from .format import kr, number, parse_number, pct
+from .format import kr, number, parse_number
 from .knowledge import ACTORS, KnowledgeBase, load_knowledge
 from .names import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
 from .scenario import Scenario, build_scenario
@@ -145,34 +146,9 @@ def with_success_rate(name: str, rate: float) -> Result:
 
 
 def describe(s: Scenario, kb: KnowledgeBase) -> str:
-    """The scenario in a few Danish Markdown lines (for the top of a lesson)."""
-    groups = dict(zip(kb.target_groups["id"], kb.target_groups["name"], strict=True))
-    names = dict(zip(kb.outcomes["id"], kb.outcomes["name"], strict=True))
-    st = s.settings
-    starts = ", ".join(f"{n} i {y}" for n, y in zip(s.participants, s.cohort_years, strict=True) if n)
-    lines = [
-        f"**{s.name}**",
-        f"- Målgruppe: {groups.get(s.target_group, s.target_group)}",
-        f"- Deltagere (startende): {starts}; forløbslængde {s.duration_years} år",
-    ]
-    for o in s.outcomes:
-        lines.append(f"- Effektmål: {names.get(o.outcome, o.outcome)}, succesrate {pct(o.success_rate, 0)}")
-    cost_names = {
-        "startup": "opstart (engangsudgift)",
-        "running_per_participant": "drift pr. deltager pr. år",
-        "running_per_year": "faste driftsudgifter pr. år",
-        "baseline_per_participant": "sparede omkostninger (basisalternativ) pr. deltager pr. år",
-    }
-    for key, label in cost_names.items():
-        amounts = getattr(s.costs, key).as_dict()
-        parts = [f"{kr(v)} ({a})" for a, v in amounts.items() if v]
-        if parts:
-            lines.append(f"- Omkostninger, {label}: {', '.join(parts)}")
-    lines.append(
-        f"- Prisniveau {st.price_year}; første år {st.first_year}; konsekvenser i {st.horizon_years} år fra "
-        f"det år forløbet slutter; diskonteringsrente {pct(st.discount_rate, 1)}"
-    )
-    return "\n".join(lines)
+    """The scenario in a few Danish Markdown lines (for the top of a lesson), from som_kernel.describe."""
+    rows = describe_inputs(s, kb)
+    return inputs_markdown(select(rows, ("description", "outcomes[[]*[]].persistence", "consequences")))
 
 
 def value_per_success(name: str) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import variants
+from . import describe, variants
 from .engine import calculate, consequence_rows, unit_prices
 from .format import DANISH_LOCALE, kr, number, pct
 from .knowledge import KnowledgeBase
@@ -46,75 +46,24 @@ def _fmt(x: float | None, unit: str = "kr") -> str:
 # ---- assumptions -------------------------------------------------------------------------------------------
 
 
-def _source(row: pd.Series, url: bool = True) -> str:
-    text = row["source_title"]
-    if url and row.get("source_url"):
-        text += f" ({row['source_url']})"
-    if row.get("illustrative"):
-        text += " [illustrativ]"
-    return text
+# inputs the example reports leave out of their assumptions table (shown elsewhere in the report)
+_NOT_ASSUMPTIONS = (
+    "name",
+    "description",
+    "outcomes[[]*[]].persistence",
+    "settings.first_year",
+    "settings.consequence_offset",
+)
 
 
 def assumptions(
     scenario: Scenario, kb: KnowledgeBase, sources: dict[str, str] | None = None, effect_study: str | None = None
 ) -> pd.DataFrame:
-    """The scenario's main assumptions in Danish (Antagelse, Værdi, Kilde). `sources` gives the source text per
-    assumption key (participants, duration, costs, success_rate, horizon); `effect_study` names the knowledge-base
-    effect study behind the success rate."""
-    src = sources or {}
-    s, c = scenario.settings, scenario.costs
-    rows = []
-    if scenario.target_group is not None:
-        tg = kb.target_groups.set_index("id").loc[scenario.target_group]
-        rows.append(("Målgruppe", tg["name"], _source(tg)))
-    outcomes = kb.outcomes.set_index("id")
-    for o in scenario.outcomes:
-        if o.outcome in outcomes.index:
-            rows.append(("Effektmål", outcomes.at[o.outcome, "name"], _source(outcomes.loc[o.outcome])))
-        study_src = src.get("success_rate", "Antagelse i beregningen")
-        studies = kb.effect_studies.set_index("id")
-        if effect_study is not None and effect_study in studies.index:
-            st = studies.loc[effect_study]
-            study_src = f"{st['name']}: {pct(st['success_rate'])} ({st['design']}); {_source(st)}"
-        elif effect_study is not None:
-            study_src = f"{study_src} (effektstudiet '{effect_study}' findes ikke i vidensdatabasen {kb.meta.version})"
-        rows.append(("Succesrate (netto ift. basisalternativ)", pct(o.success_rate), study_src))
-    n = scenario.participants
-    starters = ", ".join(number(x) for x in n)
-    rows.append(("Deltagere (startende pr. år)", f"{starters} ({number(sum(n))} i alt)", src.get("participants", "")))
-    rows.append(("Forløbslængde", f"{scenario.duration_years} år", src.get("duration", "")))
-    per_year = c.running_per_participant.as_dict()
-    base = c.baseline_per_participant.as_dict()
-    net = sum(per_year.values()) - sum(base.values())
-    cost_text = f"{kr(sum(per_year.values()))} pr. deltager pr. år"
-    if sum(base.values()):
-        cost_text += f" minus basisalternativ {kr(sum(base.values()))} = {kr(net)} netto"
-    payers = ", ".join(f"{ACTOR_NAMES_DA[a]} {pct(v / sum(per_year.values()), 0)}" for a, v in per_year.items() if v)
-    if payers:
-        cost_text += f" (betales af {payers})"
-    if c.price_year is not None and c.price_year != s.price_year:
-        cost_text += f", i {c.price_year}-priser"
-    rows.append(("Omkostninger", cost_text, src.get("costs", "")))
-    startup, fixed = sum(c.startup.as_dict().values()), sum(c.running_per_year.as_dict().values())
-    if startup or fixed:
-        rows.append(("Faste omkostninger", f"opstart {kr(startup)}, drift {kr(fixed)} pr. år", src.get("costs", "")))
-    rows.append(("Tidshorisont", f"{s.horizon_years} år fra afslutningsåret", src.get("horizon", "")))
-    rows.append(("Prisniveau", str(s.price_year), f"Nettoprisindeks, vidensdatabase {kb.meta.version}"))
-    rows.append(("Diskonteringsrente", pct(s.discount_rate), src.get("discount_rate", "")))
-    cons = consequence_rows(scenario, kb)
-    if len(cons):
-        c_kb = kb.consequences
-        used = c_kb[(c_kb["target_group"] == scenario.target_group) & c_kb["outcome"].isin(cons["outcome"])]
-        illustrative = int(used["illustrative"].sum())
-        titles = "; ".join(sorted(set(used["source_title"])))
-        rows.append(
-            (
-                "Konsekvensestimater",
-                f"{cons['service'].nunique()} ydelser, {len(cons)} estimater ({illustrative} illustrative)",
-                titles,
-            )
-        )
-    return pd.DataFrame(rows, columns=["Antagelse", "Værdi", "Kilde"])
+    """The scenario's main assumptions in Danish (Antagelse, Værdi, Kilde), from som_kernel.describe. `sources`
+    gives the source text per assumption key (participants, duration, costs, success_rate, horizon);
+    `effect_study` names the knowledge-base effect study behind the success rate."""
+    rows = describe.describe_inputs(scenario, kb, sources, effect_study)
+    return describe.inputs_table(describe.select(rows, _NOT_ASSUMPTIONS))
 
 
 def consequences_table(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
@@ -140,7 +89,7 @@ def consequences_table(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
                 **{f"Pris {ACTOR_NAMES_DA[a].lower()}": kr(prices.at[service, a]) for a in ACTORS},
                 "Kilde": "lokal værdi"
                 if g["overridden"].any()
-                else (_source(src.iloc[0], url=False) if len(src) else ""),
+                else (describe.source_text(src.iloc[0], url=False) if len(src) else ""),
             }
         )
     return pd.DataFrame(rows)

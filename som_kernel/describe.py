@@ -1,0 +1,180 @@
+"""A scenario's inputs described in Danish, once: used by the Excel export, the example reports, the decision
+paper, the app and the course. Each row has a stable key, a Danish label, the raw value (for Excel), the value
+as Danish text, and the source where the knowledge base has one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+import pandas as pd
+
+from .format import kr, number, pct
+from .knowledge import KnowledgeBase
+from .names import ACTOR_NAMES_DA
+from .scenario import Scenario
+from .steps.consequences import consequence_rows
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One described input: `unit` is 'kr', 'pct', 'year', 'n' or '' (text), for number formats."""
+
+    key: str
+    label: str
+    value: object
+    text: str
+    source: str = ""
+    unit: str = ""
+
+
+def source_text(row: Mapping, url: bool = True) -> str:
+    """A knowledge-base row's source as text: title, (URL), and [illustrativ] when it is not from a public source."""
+    text = str(row["source_title"])
+    if url and row.get("source_url"):
+        text += f" ({row['source_url']})"
+    if row.get("illustrative"):
+        text += " [illustrativ]"
+    return text
+
+
+def target_group_name(scenario: Scenario, kb: KnowledgeBase) -> str:
+    """The target group's Danish name (an own target group is named as such)."""
+    if scenario.target_group is None:
+        return f"Egen målgruppe: {scenario.custom_target_group.name}"
+    groups = kb.target_groups.set_index("id")
+    return str(groups.at[scenario.target_group, "name"]) if scenario.target_group in groups.index else ""
+
+
+def outcome_names(scenario: Scenario, kb: KnowledgeBase) -> dict[str, str]:
+    """Outcome id → Danish name for the scenario's outcomes (own target group's names first)."""
+    names = dict(zip(kb.outcomes["id"], kb.outcomes["name"]))
+    if scenario.custom_target_group is not None:
+        names.update(scenario.custom_target_group.outcomes)
+    return {o.outcome: names.get(o.outcome, o.outcome) for o in scenario.outcomes}
+
+
+def describe_inputs(
+    scenario: Scenario,
+    kb: KnowledgeBase,
+    sources: Mapping[str, str] | None = None,
+    effect_study: str | None = None,
+) -> list[InputRow]:
+    """The scenario's inputs in Danish, in the order of SØM's steps. `sources` gives a source text per input key
+    (participants, duration, costs, success_rate, horizon, discount_rate); `effect_study` names the knowledge-base
+    effect study behind the success rate."""
+    src = dict(sources or {})
+    s, c = scenario.settings, scenario.costs
+    rows = [
+        InputRow("name", "Indsatsens navn", scenario.name, scenario.name),
+        InputRow("description", "Beskrivelse", scenario.description, scenario.description),
+    ]
+    group_source = ""
+    if scenario.target_group is not None and scenario.target_group in set(kb.target_groups["id"]):
+        group_source = source_text(kb.target_groups.set_index("id").loc[scenario.target_group])
+    group = target_group_name(scenario, kb)
+    rows.append(InputRow("target_group", "Målgruppe", group, group, group_source))
+
+    names = outcome_names(scenario, kb)
+    outcomes = kb.outcomes.set_index("id")
+    studies = kb.effect_studies.set_index("id")
+    for i, o in enumerate(scenario.outcomes):
+        o_src = source_text(outcomes.loc[o.outcome]) if o.outcome in outcomes.index else ""
+        rows.append(InputRow(f"outcomes[{i}].outcome", "Effektmål", names[o.outcome], names[o.outcome], o_src))
+        study_src = src.get("success_rate", "Antagelse i beregningen")
+        if effect_study is not None and effect_study in studies.index:
+            st = studies.loc[effect_study]
+            study_src = f"{st['name']}: {pct(st['success_rate'])} ({st['design']}); {source_text(st)}"
+        elif effect_study is not None:
+            study_src = f"{study_src} (effektstudiet '{effect_study}' findes ikke i vidensdatabasen {kb.meta.version})"
+        label = "Succesrate (netto ift. basisalternativ)"
+        rows.append(
+            InputRow(f"outcomes[{i}].success_rate", label, o.success_rate, pct(o.success_rate), study_src, "pct")
+        )
+        persistence = "; ".join(pct(p, 0) for p in o.persistence) or "100 % alle år"
+        rows.append(
+            InputRow(
+                f"outcomes[{i}].persistence", "Varighed af effekten (andel pr. konsekvensår)", persistence, persistence
+            )
+        )
+
+    n = scenario.participants
+    starters = ", ".join(number(x) for x in n)
+    rows.append(
+        InputRow(
+            "participants", "Deltagere (startende pr. år)", sum(n), f"{starters} ({number(sum(n))} i alt)",
+            src.get("participants", ""), "n",
+        )
+    )  # fmt: skip
+    rows.append(
+        InputRow(
+            "duration_years",
+            "Forløbslængde",
+            scenario.duration_years,
+            f"{scenario.duration_years} år",
+            src.get("duration", ""),
+            "n",
+        )
+    )
+    per_year = c.running_per_participant.as_dict()
+    base = c.baseline_per_participant.as_dict()
+    net = sum(per_year.values()) - sum(base.values())
+    cost_text = f"{kr(sum(per_year.values()))} pr. deltager pr. år"
+    if sum(base.values()):
+        cost_text += f" minus basisalternativ {kr(sum(base.values()))} = {kr(net)} netto"
+    payers = ", ".join(f"{ACTOR_NAMES_DA[a]} {pct(v / sum(per_year.values()), 0)}" for a, v in per_year.items() if v)
+    if payers:
+        cost_text += f" (betales af {payers})"
+    if c.price_year is not None and c.price_year != s.price_year:
+        cost_text += f", i {c.price_year}-priser"
+    rows.append(InputRow("costs", "Omkostninger", net, cost_text, src.get("costs", ""), "kr"))
+    startup, fixed = sum(c.startup.as_dict().values()), sum(c.running_per_year.as_dict().values())
+    if startup or fixed:
+        text = f"opstart {kr(startup)}, drift {kr(fixed)} pr. år"
+        rows.append(InputRow("costs.fixed", "Faste omkostninger", startup + fixed, text, src.get("costs", ""), "kr"))
+
+    rows += [
+        InputRow("settings.first_year", "Første år", s.first_year, str(s.first_year), "", "year"),
+        InputRow(
+            "settings.horizon_years", "Tidshorisont", s.horizon_years, f"{s.horizon_years} år fra afslutningsåret",
+            src.get("horizon", ""), "n",
+        ),
+        InputRow(
+            "settings.price_year", "Prisniveau", s.price_year, str(s.price_year),
+            f"Nettoprisindeks, vidensdatabase {kb.meta.version}", "year",
+        ),
+        InputRow(
+            "settings.discount_rate", "Diskonteringsrente", s.discount_rate, pct(s.discount_rate),
+            src.get("discount_rate", ""), "pct",
+        ),
+        InputRow(
+            "settings.consequence_offset", "Konsekvensår 1", s.consequence_offset,
+            "året efter forløbet" if s.consequence_offset else "forløbets sidste år",
+        ),
+    ]  # fmt: skip
+    cons = consequence_rows(scenario, kb)
+    if len(cons):
+        c_kb = kb.consequences
+        used = c_kb[(c_kb["target_group"] == scenario.target_group) & c_kb["outcome"].isin(cons["outcome"])]
+        illustrative = int(used["illustrative"].sum())
+        titles = "; ".join(sorted(set(used["source_title"])))
+        text = f"{cons['service'].nunique()} ydelser, {len(cons)} estimater ({illustrative} illustrative)"
+        rows.append(InputRow("consequences", "Konsekvensestimater", len(cons), text, titles, "n"))
+    return rows
+
+
+def select(rows: list[InputRow], drop: tuple[str, ...] = ()) -> list[InputRow]:
+    """The rows whose key matches none of the shell-style patterns in `drop` (e.g. 'outcomes[[]*[]].persistence')."""
+    return [r for r in rows if not any(fnmatchcase(r.key, pattern) for pattern in drop)]
+
+
+def inputs_table(rows: list[InputRow]) -> pd.DataFrame:
+    """Described inputs as a table (Antagelse, Værdi, Kilde)."""
+    return pd.DataFrame([(r.label, r.text, r.source) for r in rows], columns=["Antagelse", "Værdi", "Kilde"])
+
+
+def inputs_markdown(rows: list[InputRow]) -> str:
+    """Described inputs as Danish Markdown lines, the scenario's name in bold first."""
+    name = next((r.text for r in rows if r.key == "name"), "")
+    return "\n".join([f"**{name}**", *(f"- {r.label}: {r.text}" for r in rows if r.key != "name" and r.text)])
