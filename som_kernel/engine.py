@@ -38,16 +38,16 @@ TABLE_COLUMNS = [
     "amount",
     "discounted",
 ]
+_TEXT = ("actor", "welfare_area", "service", "outcome", "kind")
 _ACTORS = np.array(ACTORS, dtype=object)
 
 __all__ = ["TABLE_COLUMNS", "calculate", "consequence_rows", "unit_prices"]
 
 
-def _block(year, cohort, area, service, outcome, kind, k, successes, amount) -> dict[str, np.ndarray]:
-    """One block of table rows from (…, A)-shaped amounts: every other column broadcast to the same shape."""
-    amount = np.asarray(amount, dtype=float)
-    shape = amount.shape
-    cols = {
+def _block(year, cohort, area, service, outcome, kind, k, successes, amount) -> dict:
+    """One block of table rows: (…, A)-shaped amounts; every other column is given in a shape that broadcasts
+    to them (text columns small, e.g. one value per consequence row), and is expanded only at assembly."""
+    return {
         "year": year,
         "cohort": cohort,
         "actor": _ACTORS,
@@ -57,13 +57,22 @@ def _block(year, cohort, area, service, outcome, kind, k, successes, amount) -> 
         "kind": kind,
         "consequence_year": k,
         "successes": successes,
+        "amount": np.asarray(amount, dtype=float),
     }
-    out = {
-        name: np.broadcast_to(np.asarray(v, dtype=object if isinstance(v, str) else None), shape).ravel()
-        for name, v in cols.items()
-    }
-    out["amount"] = amount.ravel()
-    return out
+
+
+def _text_column(blocks: list[dict], name: str, keep: np.ndarray) -> pd.Categorical:
+    """A text column as a Categorical: each block's few distinct values are coded once and the integer codes,
+    not the strings, are expanded to the table's length (the Result turns it into plain text on demand)."""
+    small = [np.asarray(b[name], dtype=object) for b in blocks]
+    labels = pd.Index(pd.unique(np.concatenate([x.ravel() for x in small])), dtype=object)
+    codes = np.concatenate(
+        [
+            np.broadcast_to(labels.get_indexer(x.ravel()).reshape(x.shape), b["amount"].shape).ravel()
+            for x, b in zip(small, blocks)
+        ]
+    )
+    return pd.Categorical.from_codes(codes[keep], categories=labels)
 
 
 def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: pd.DataFrame, co: effect.Cohorts) -> dict:
@@ -104,7 +113,6 @@ def calculate(scenario: Scenario, kb: KnowledgeBase, check: bool = True) -> Resu
 
     `check=False` skips the checks against the knowledge base (som_kernel.checks.check_scenario) for a caller
     that has already made them for this scenario and knowledge base, such as the app on every redraw."""
-    scenario = scenario.model_copy(deep=True)  # the Result keeps its own copy: later edits do not reach it
     rows = consequence_rows(scenario, kb)
     if check:
         check_ids(scenario, kb)
@@ -113,18 +121,20 @@ def calculate(scenario: Scenario, kb: KnowledgeBase, check: bool = True) -> Resu
     blocks = _cost_blocks(scenario, kb, co)
     if len(rows):
         blocks.append(_consequence_block(scenario, kb, rows, co))
-    columns: dict[str, np.ndarray] = {}
-    if blocks:
-        amount = np.concatenate([b["amount"] for b in blocks])
-        nonzero = amount != 0
-        for name in TABLE_COLUMNS[:-1]:
-            columns[name] = np.concatenate([b[name] for b in blocks])[nonzero]
-    else:
-        columns = {name: np.zeros(0) for name in TABLE_COLUMNS[:-1]}
+    columns: dict = {}
+    amount = np.concatenate([b["amount"].ravel() for b in blocks]) if blocks else np.zeros(0)
+    keep = amount != 0
+    for name in TABLE_COLUMNS[:-1]:
+        if not blocks:
+            columns[name] = np.zeros(0, dtype=object if name in _TEXT else float)
+        elif name in _TEXT:
+            columns[name] = _text_column(blocks, name, keep)
+        else:
+            parts = [np.broadcast_to(b[name], b["amount"].shape).ravel() for b in blocks]
+            columns[name] = np.concatenate(parts)[keep]
     for name in ("year", "cohort", "consequence_year"):
         columns[name] = columns[name].astype(int)
-    for name in ("successes", "amount"):
-        columns[name] = columns[name].astype(float)
+    columns["successes"] = columns["successes"].astype(float)
     s = scenario.settings
     columns["discounted"] = columns["amount"] * discount_factor(columns["year"], s.first_year, s.discount_rate)
-    return Result(table=pd.DataFrame(columns), scenario=scenario)
+    return Result(columns=columns, scenario=scenario)

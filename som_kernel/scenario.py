@@ -25,7 +25,8 @@ MAX_HORIZON = 50
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # frozen: a scenario is a value; a what-if is a new scenario (som_kernel.variants), never an edit
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _finite(v: float) -> float:

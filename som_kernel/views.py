@@ -6,7 +6,8 @@ All amounts are kroner at the scenario's price level; positive = gain to the pub
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,17 +21,45 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Result:
-    """A calculation's result: the tidy `table` (year, cohort, actor, welfare_area, service, outcome,
-    kind, amount, discounted) and the scenario it came from."""
+    """A calculation's result: the tidy table (year, cohort, actor, welfare_area, service, outcome, kind,
+    consequence_year, successes, amount, discounted) and the scenario it came from.
 
-    table: pd.DataFrame
+    The table is kept as read-only numpy columns (`columns`); `table` is the same as a DataFrame, built the
+    first time it is asked for. Every view below is a group-by of these columns."""
+
+    columns: Mapping[str, np.ndarray]
     scenario: Scenario
+    # what the views need from the scenario, read once when the Result is made, so that a later edit of the
+    # scenario's lists cannot change a view (the scenario's fields themselves are frozen)
+    _frame: tuple[int, int, int, int] = field(init=False, repr=False, compare=False)
+    _cache: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        s = self.scenario
+        span = s.duration_years + s.settings.horizon_years - 1 + s.settings.consequence_offset
+        object.__setattr__(self, "_frame", (s.settings.first_year, s.last_year, span, s.total_participants))
+        for values in self.columns.values():
+            if isinstance(values, np.ndarray):
+                values.flags.writeable = False
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The tidy table as a DataFrame (a copy: editing it does not change the Result)."""
+        if "table" not in self._cache:
+            self._cache["table"] = pd.DataFrame(
+                {
+                    k: np.asarray(v, dtype=object) if isinstance(v, pd.Categorical) else v
+                    for k, v in self.columns.items()
+                }
+            )
+        return self._cache["table"].copy(deep=False)
 
     @property
     def years(self) -> pd.Index:
         """Calendar years from the first year through the last year with consequences (every table row's
         year lies in this range: costs end at the last completion, consequences `horizon` years later)."""
-        return pd.Index(range(self.scenario.settings.first_year, self.scenario.last_year + 1), name="year")
+        first, last, _, _ = self._frame
+        return pd.Index(range(first, last + 1), name="year")
 
     def _col(self, discounted: bool) -> str:
         return "discounted" if discounted else "amount"
@@ -39,18 +68,18 @@ class Result:
         """Sum of amounts into a rows × columns grid: `rows` are labels matched against `row_values`
         (default: the year field), `columns` against the table field `by`; only table rows whose fields
         equal the non-None `where` values count. A fast pivot_table."""
-        t = self.table
-        row_values = t["year"].to_numpy() if row_values is None else np.asarray(row_values)
-        keep = np.ones(len(t), dtype=bool)
+        t = self.columns
+        row_values = t["year"] if row_values is None else row_values
+        keep = np.ones(len(t["amount"]), dtype=bool)
         for name, value in where.items():
             if value is not None:
-                keep &= (t[name] == value).to_numpy()
-        r = rows.get_indexer(row_values[keep])
-        c = pd.Index(columns).get_indexer(t[by].to_numpy()[keep])
+                keep &= t[name] == value
+        r = _positions(row_values, rows)[keep]
+        c = _positions(t[by], columns)[keep]
         ok = (r >= 0) & (c >= 0)
         n_cols = len(columns)
         flat = np.bincount(
-            r[ok] * n_cols + c[ok], weights=t[self._col(discounted)].to_numpy()[keep][ok], minlength=len(rows) * n_cols
+            r[ok] * n_cols + c[ok], weights=t[self._col(discounted)][keep][ok], minlength=len(rows) * n_cols
         )
         return pd.DataFrame(flat.reshape(len(rows), n_cols), index=rows, columns=pd.Index(columns, name=by))
 
@@ -70,8 +99,9 @@ class Result:
 
     def by_service(self, discounted: bool = False) -> pd.DataFrame:
         """Total over all years per service (and cost line) and actor, largest gains first."""
-        t = self.table
-        keys = pd.MultiIndex.from_frame(t[["kind", "welfare_area", "service"]])
+        t = self.columns
+        text = [np.asarray(t[name], dtype=object) for name in ("kind", "welfare_area", "service")]
+        keys = pd.MultiIndex.from_arrays(text, names=["kind", "welfare_area", "service"])
         rows = keys.unique()
         out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=keys)
         out[TOTAL] = out.sum(axis=1)
@@ -81,12 +111,11 @@ class Result:
         """The average participant's course (gennemsnitligt deltagerforløb): kroner per participant by
         year since the participant started (1 = start year), per actor. Shared costs are spread over all
         participants; a start-up cost paid before a later cohort starts counts in its year 1."""
-        t = self.table
-        rel = np.maximum(t["year"].to_numpy() - t["cohort"].to_numpy() + 1, 1)
-        s = self.scenario
-        span = s.duration_years + s.settings.horizon_years - 1 + s.settings.consequence_offset
+        t = self.columns
+        rel = np.maximum(t["year"] - t["cohort"] + 1, 1)
+        _, _, span, participants = self._frame
         rows = pd.Index(range(1, span + 1), name="year_since_start")
-        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=rel) / s.total_participants
+        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=rel) / participants
         out[TOTAL] = out.sum(axis=1)
         return out
 
@@ -101,7 +130,7 @@ class Result:
     def totals_by_kind(self, discounted: bool = False) -> pd.DataFrame:
         """Totals split into costs and consequences (rows) per actor (columns)."""
         rows = pd.Index(["cost", "consequence"], name="kind")
-        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=self.table["kind"].to_numpy())
+        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=self.columns["kind"])
         out[TOTAL] = out.sum(axis=1)
         return out
 
@@ -115,6 +144,14 @@ class Result:
         yearly = self.by_year_actor(discounted)
         first = break_even(yearly.to_numpy(), yearly.index.to_numpy())
         return {a: (None if np.isnan(y) else int(y)) for a, y in zip(yearly.columns, first)}
+
+
+def _positions(values, labels) -> np.ndarray:
+    """Position of each value in `labels` (−1 if absent); for a Categorical only its categories are looked up."""
+    labels = labels if isinstance(labels, pd.Index) else pd.Index(labels)
+    if isinstance(values, pd.Categorical):
+        return labels.get_indexer(values.categories)[values.codes]
+    return labels.get_indexer(values)
 
 
 def break_even(net: np.ndarray, years: np.ndarray) -> np.ndarray:

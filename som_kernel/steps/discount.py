@@ -8,4 +8,9 @@ import numpy as np
 
 def discount_factor(years, first_year: int, rate: float) -> np.ndarray:
     """The discount factor of each calendar year in `years` (same shape)."""
-    return 1.0 / (1.0 + rate) ** (np.asarray(years) - first_year)
+    offset = np.asarray(years, dtype=int) - first_year
+    if offset.size == 0:
+        return np.ones(offset.shape)
+    low = int(offset.min())
+    per_year = 1.0 / (1.0 + rate) ** np.arange(low, int(offset.max()) + 1)  # once per distinct year
+    return per_year[offset - low]

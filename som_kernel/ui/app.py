@@ -211,7 +211,7 @@ class AppState:
             scenario = build_scenario(data)
             check_scenario(scenario, self.kb)
             if not problems:
-                result = calculate(scenario, self.kb)
+                result = calculate(scenario, self.kb, check=False)  # checked just above
         except SomError as e:
             problems = problems + [p for p in e.problems if p not in problems]
         self.problems = problems

@@ -79,7 +79,6 @@ def _outcome_names(scenario: Scenario, kb: KnowledgeBase) -> dict[str, str]:
 def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
     """Build the linear model of `scenario` once (raises ScenarioError like calculate for bad input)."""
     check_scenario(scenario, kb)
-    scenario = scenario.model_copy(deep=True)
     s = scenario.settings
     years = np.arange(s.first_year, scenario.last_year + 1)
     first = int(years[0])
