@@ -4,7 +4,7 @@ Each builder returns one tab of notebooks/vidensdatabase.ipynb as a DataFrame wi
 Danish-formatted numbers, with the source (an HTML link) and the status (offentlig kilde / illustrativ /
 kalibreret) next to every number. No widgets here: som_kernel/ui/knowledge_browser.py shows these tables.
 The value of a consequence profile in kroner is computed by the kernel (`calculate` on one successful
-person), never by a formula of its own (docs/method.md, "Step 4: Consequences").
+person), never by a formula of its own (docs/method.md#step-4-consequences).
 """
 
 from __future__ import annotations

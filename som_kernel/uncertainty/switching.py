@@ -5,6 +5,7 @@ The net result at the horizon is linear in each success rate and in the cost lev
 so  rate_o* = rate_o − net / C_o,   scale* = −K / Σ_o rate_o·C_o,   cost multiplier* = −Σ_o rate_o·C_o / K.
 A value is None when there is no solution in range (rate 0–1, scale ≥ 0 with every rate ≤ 1, multiplier ≥ 0);
 its status then says whether the result stays positive or negative over the whole range.
+The method: docs/method.md#step-10-uncertainty.
 """
 
 from __future__ import annotations
