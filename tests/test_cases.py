@@ -8,6 +8,7 @@ The method the numbers follow: docs/method.md.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from som_kernel import ACTORS, calculate, load_knowledge, scenario_from_json
+from som_kernel.knowledge import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
@@ -40,10 +42,40 @@ def load_case(path: Path) -> dict:
 
 
 _KNOWLEDGE: dict[str, object] = {}
+# what an inline knowledge fixture need not repeat on every row: a made-up, illustrative source
+INLINE_SOURCE = {"source_title": "Testtilfælde (opdigtet)", "illustrative": "true"}
 
 
-def knowledge(spec: str):
-    """`shipped` → the shipped knowledge base; otherwise a folder relative to the repository root."""
+def write_inline_knowledge(spec: dict, folder: Path) -> Path:
+    """Write an inline knowledge fixture (tables as lists of rows, the columns of knowledge/*.csv) as the CSV
+    files load_knowledge reads, so it is validated like any knowledge base. Rows may leave out the source
+    columns (then: an illustrative made-up source), consequences their `unit` (then: the service's unit)
+    and prices theirs (then: "kr. pr." + the service's unit); `meta` defaults to version "testtilfælde" and
+    the first index year as default price level. Every table needs at least one row."""
+    tables = {name.removesuffix(".csv"): model for name, model in TABLES.items()}
+    unknown = set(spec) - set(tables) - {"meta"}
+    assert not unknown, f"ukendte tabeller i knowledge: {', '.join(sorted(unknown))}; tilladt: {', '.join(tables)}"
+    units = {row["id"]: row.get("unit", "") for row in spec.get("services", [])}
+    for table, model in tables.items():
+        rows = [{**INLINE_SOURCE, **row} for row in spec.get(table, [])]
+        for row in rows:
+            if "unit" in model.model_fields and "unit" not in row and "service" in row:
+                unit = units.get(row["service"], "")
+                row["unit"] = f"kr. pr. {unit}" if table == "prices" else unit
+        with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(model.model_fields))
+            writer.writeheader()
+            writer.writerows(rows)
+    years = sorted(int(r["year"]) for r in spec.get("net_price_index", [])) or [0]
+    meta = {"version": "testtilfælde", "default_price_year": years[0], **spec.get("meta", {})}
+    (folder / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def knowledge(spec: str | dict, tmp_path: Path):
+    """`shipped` → the shipped knowledge base; a folder relative to the repository root; or an inline fixture."""
+    if isinstance(spec, dict):
+        return load_knowledge(write_inline_knowledge(spec, tmp_path))
     if spec not in _KNOWLEDGE:
         _KNOWLEDGE[spec] = load_knowledge() if spec == "shipped" else load_knowledge(ROOT / spec)
     return _KNOWLEDGE[spec]
@@ -99,11 +131,12 @@ def _compare_break_even(name: str, what: str, got: dict, expected: dict) -> list
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_case(path: Path):
+def test_case(path: Path, tmp_path: Path):
     case = load_case(path)
     name = f"{path.name} ({case['name']})"
     scenario = scenario_from_json(json.dumps(case["scenario"]))
-    result = calculate(scenario, knowledge(str(case["knowledge"])))
+    spec = case["knowledge"]
+    result = calculate(scenario, knowledge(spec if isinstance(spec, dict) else str(spec), tmp_path))
     exp = case["expect"]
     problems = _compare_grid(name, "nettoresultat", result.by_year_actor(), exp["by_year"], "år")
     problems += _compare_series(name, "i alt over perioden", result.totals(), exp["totals"])
