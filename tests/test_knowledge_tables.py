@@ -104,3 +104,16 @@ def test_the_table_module_has_no_widgets_charts_or_ui():
     assert "format" in imported  # the check sees relative imports (from .format import …)
     banned = {m for m in imported if m.split(".")[0] in ("ipywidgets", "altair", "anywidget", "ui")}
     assert not banned and not any(m.startswith("som_kernel.ui") for m in imported), banned
+
+
+def test_profile_chart_spec(kb_small):
+    from som_kernel.charts.knowledge import profile_chart
+
+    chart = profile_chart(kt.consequence_profile(kb_small, "tg_a", "job"), "Konsekvensprofil: I job")
+    spec = chart.to_dict()
+    assert spec["title"] == "Konsekvensprofil: I job"
+    assert spec["encoding"]["y"]["title"] == "Gevinst pr. succes (kr.)"
+    # year 1 per service (kommune + stat): benefit 10 · 4.000 = 40.000; tax 0,5 · 80.000 = 40.000
+    year1 = chart.data[chart.data["year"] == 1]
+    assert sorted(year1["kr_tekst"]) == ["40.000 kr.", "40.000 kr."]
+    assert chart.data["kr"].sum() == 400_000

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import html
 
-import altair as alt
 import ipywidgets as W
 import pandas as pd
 
 from .. import charts
+from ..charts.knowledge import profile_chart
 from ..errors import KnowledgeError
-from ..format import kr as fmt_kr
 from ..format import number, problems_html
 from ..knowledge import CALIBRATION_PRICE_YEAR, WELFARE_AREA_NAMES_DA, KnowledgeBase, load_knowledge
 from ..knowledge_tables import (  # noqa: F401  (re-exported: the browser's public names before the split)
@@ -39,31 +38,6 @@ from ..knowledge_tables import (  # noqa: F401  (re-exported: the browser's publ
 def _status_html(text: str) -> str:
     colour = {"offentlig kilde": "#2e7d32", "illustrativ": "#b26a00", "blandet": "#6a1b9a"}.get(text, "#1565c0")
     return f'<span style="color:{colour};font-weight:600">{html.escape(text)}</span>'
-
-
-def profile_chart(profile: pd.DataFrame, title: str) -> alt.Chart:
-    """Stacked bars: gain per success per year, coloured by service (positive = gain to the public sector)."""
-    data = profile.assign(kr=profile["amount"].round(0), kr_tekst=profile["amount"].map(fmt_kr))
-    return (
-        alt.Chart(data, title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O", title="År efter succes"),
-            y=alt.Y(
-                "sum(kr):Q",
-                title="Gevinst pr. succes (kr.)",
-                # Danish thousands separator: 100.000
-                axis=alt.Axis(labelExpr="replace(format(datum.value, ',.0f'), regexp(',', 'g'), '.')"),
-            ),
-            color=alt.Color("name:N", title="Ydelse", legend=alt.Legend(columns=1, labelLimit=260)),
-            tooltip=[
-                alt.Tooltip("year:O", title="År"),
-                alt.Tooltip("name:N", title="Ydelse"),
-                alt.Tooltip("kr_tekst:N", title="Gevinst"),
-            ],
-        )
-        .properties(width=520, height=300)
-    )
 
 
 # ---- widgets ---------------------------------------------------------------------------------------------
