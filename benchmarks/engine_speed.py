@@ -1,7 +1,7 @@
 """Benchmark (not a test): median time of one deterministic calculation.
 
 Scenario: 10-year horizon, ~40 services, 3 actors, 3 outcomes, 5 cohorts, on the shipped knowledge base.
-Target (../shared/design.md): a few milliseconds, so every widget change can recompute everything.
+Target: a few milliseconds, so every widget change can recompute everything.
 Run: .venv/bin/python benchmarks/engine_speed.py
 """
 

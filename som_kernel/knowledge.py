@@ -192,7 +192,8 @@ class KnowledgeBase:
             ) from None
 
     def price_factor(self, from_year: int, to_year: int) -> float:
-        """Factor that converts kroner at price level `from_year` into price level `to_year`."""
+        """Factor that converts kroner at price level `from_year` into price level `to_year`:
+        index(to_year) / index(from_year). docs/method.md#step-5-prices"""
         if from_year == to_year:
             return 1.0
         return self.index_for(to_year) / self.index_for(from_year)

@@ -49,7 +49,8 @@ class ActorAmounts(_Model):
 
 
 class Costs(_Model):
-    """The intervention's costs (omkostninger), split on actors, in kroner at `price_year`."""
+    """The intervention's costs (omkostninger), split on actors, in kroner at `price_year`.
+    How each line is booked and shared over cohorts: docs/method.md#step-2-costs"""
 
     startup: ActorAmounts = Field(default_factory=ActorAmounts)  # one-off, in the first year
     running_per_participant: ActorAmounts = Field(default_factory=ActorAmounts)  # per participant per year in it
@@ -60,7 +61,8 @@ class Costs(_Model):
 
 
 class OutcomeEffect(_Model):
-    """One outcome (effektmål): net success rate beyond the baseline, and its persistence by year."""
+    """One outcome (effektmål): net success rate beyond the baseline, and its persistence by year.
+    docs/method.md#step-3-effect-and-successes"""
 
     outcome: str
     success_rate: float
@@ -121,7 +123,8 @@ class CustomTargetGroup(_Model):
 
 
 class Settings(_Model):
-    """Indstillinger: price level, first calendar year, horizon, discount rate."""
+    """Indstillinger: price level, first calendar year, horizon, discount rate, consequence offset.
+    Defaults and why: docs/method.md#where-the-original-is-silent-our-defaults-and-why"""
 
     price_year: int = Field(ge=1990, le=2100)
     first_year: int = Field(ge=1990, le=2100)

@@ -2,6 +2,7 @@
 
 All amounts are kroner at the scenario's price level; positive = gain to the public actor.
 `discounted=True` uses the discounted column (discount factor 1/(1+r)^(year − first year)).
+Definitions of every view: docs/method.md#step-8-views-of-the-result; break-even: #step-9-break-even-year.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def _positions(values, labels) -> np.ndarray:
 
 
 def break_even(net: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """Break-even year (docs/method.md, "Break-even year"): the first calendar year in which the cumulative net
+    """Break-even year (docs/method.md#step-9-break-even-year): the first calendar year in which the cumulative net
     result is ≥ 0 after something has happened (a cost or a consequence), per column; NaN if never within the
     horizon. `net` is yearly amounts with years on the second-to-last axis ((…, T, A)); a krone's millionth of
     rounding error counts as zero. Used by Result and by the Monte Carlo model alike."""

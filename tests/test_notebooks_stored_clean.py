@@ -1,4 +1,4 @@
-"""Notebooks are stored without outputs (design.md), except cells nbval compares on purpose."""
+"""Notebooks are stored without outputs (README.md, "Contributing"), except cells nbval compares on purpose."""
 
 from pathlib import Path
 

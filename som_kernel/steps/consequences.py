@@ -1,7 +1,7 @@
 """Step: consequences. The change in use of each service per successful person in each consequence year,
 from the knowledge base with the scenario's local overrides, its calendar year, and its sign.
 
-docs/method.md, "Step 4: Consequences": consequence year k = 1 is the completion year (k = 1 is the year
+docs/method.md#step-4-consequences: consequence year k = 1 is the completion year (k = 1 is the year
 after with `consequence_offset = 1`); a fall in use of an expenditure is a gain to the payer, a rise in a
 revenue (tax) a gain to the receiver.
 """

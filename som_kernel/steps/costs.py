@@ -1,7 +1,7 @@
-"""Step: costs. The intervention's cost lines per operating year, cohort and actor (docs/method.md,
-"Step 2: Costs"): running costs per participant per year in the intervention, minus the baseline (the usual
-intervention it replaces), fixed yearly costs shared over the year's participants pro rata, and the one-off
-start-up cost in the first year shared over all participants pro rata. Costs are negative amounts, the
+"""Step: costs. The intervention's cost lines per operating year, cohort and actor
+(docs/method.md#step-2-costs): running costs per participant per year in the intervention, minus the baseline
+(the usual intervention it replaces), fixed yearly costs shared over the year's participants pro rata, and the
+one-off start-up cost in the first year shared over all participants pro rata. Costs are negative amounts, the
 baseline saving positive; kroner at the scenario's price level."""
 
 from __future__ import annotations

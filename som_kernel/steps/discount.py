@@ -1,4 +1,4 @@
-"""Step: discounting (docs/method.md, "Discounting"): an amount in calendar year t is worth
+"""Step: discounting (docs/method.md#step-7-discounting): an amount in calendar year t is worth
 1 / (1 + r)^(t − first year) in the first year's kroner; r = 0 (the default) leaves amounts as they are."""
 
 from __future__ import annotations

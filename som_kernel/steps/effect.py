@@ -1,6 +1,6 @@
 """Step: effect. Which cohorts there are, when they complete, and the share of completers who are successes.
 
-SØM's rules (docs/method.md, "Step 3: Effect and successes"): the effect lands in the year a participant
+SØM's rules (docs/method.md#step-3-effect-and-successes): the effect lands in the year a participant
 completes the intervention, is the same for every cohort, has no phase-in, and the success rate is net of
 the comparison group. Persistence (share of the effect left in consequence year k) defaults to 1.
 """

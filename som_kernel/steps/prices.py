@@ -1,5 +1,5 @@
 """Step: prices. The price per unit of each service for each actor, after refusion, at the scenario's price
-level (docs/method.md, "Step 5: Prices"): knowledge-base prices and local overrides, each converted from its
+level (docs/method.md#step-5-prices): knowledge-base prices and local overrides, each converted from its
 own price year with the net price index, price × index[target] / index[price year]."""
 
 from __future__ import annotations

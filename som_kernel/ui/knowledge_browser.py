@@ -1,369 +1,43 @@
-"""The knowledge-base browser (notebooks/vidensdatabase.ipynb): search and filter every table, with the source
-and the illustrative/calibrated flag next to every number, and a chart of the consequence profile.
+"""The knowledge-base browser widget (notebooks/vidensdatabase.ipynb): filters, one tab per table, and a chart
+of the consequence profile in kroner.
 
-The table builders are plain functions of (kb, Filters) → DataFrame so tests can check them without widgets;
-`build_knowledge_browser(kb)` wires them to ipywidgets. The value of a consequence profile in kroner is computed
-by the kernel (`calculate` on one successful person), never here.
+The tables themselves are built by som_kernel.knowledge_tables (pure functions of (kb, Filters) → DataFrame,
+tested without widgets); this module only wires them to ipywidgets and renders them as HTML.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
-import altair as alt
 import ipywidgets as W
 import pandas as pd
 
 from .. import charts
-from ..engine import calculate
+from ..charts.knowledge import profile_chart
 from ..errors import KnowledgeError
-from ..format import kr as fmt_kr
-from ..format import number, pct, problems_html
-from ..knowledge import (
-    ACTORS,
-    CALIBRATION_PRICE_YEAR,
-    TARGET_GROUP_AREAS,
-    WELFARE_AREA_NAMES_DA,
-    KnowledgeBase,
-    load_knowledge,
+from ..format import number, problems_html
+from ..knowledge import CALIBRATION_PRICE_YEAR, WELFARE_AREA_NAMES_DA, KnowledgeBase, load_knowledge
+from ..knowledge_tables import (  # noqa: F401  (re-exported: the browser's public names before the split)
+    ALL,
+    TAB_TITLES,
+    TABLE_BUILDERS,
+    TABS,
+    Filters,
+    consequence_profile,
+    consequence_table,
+    effect_table,
+    index_table,
+    price_table,
+    source_cell,
+    sources_table,
+    status_text,
+    target_group_table,
 )
-from ..scenario import build_scenario
-
-ALL = ""  # the "Alle" choice of a dropdown
-ACTOR_NAMES_DA = {"kommune": "Kommune", "region": "Region", "stat": "Stat"}
-EVIDENCE_DA = {1: "1 (metastudie/RCT)", 2: "2 (kvasieksperimentel)", 3: "3 (før-efter)"}
-TABS = ("malgrupper", "effekter", "konsekvenser", "priser", "prisindeks", "kilder")
-TAB_TITLES = {
-    "malgrupper": "Målgrupper",
-    "effekter": "Effektstudier",
-    "konsekvenser": "Konsekvenser",
-    "priser": "Priser",
-    "prisindeks": "Nettoprisindeks",
-    "kilder": "Kilder",
-}
-TABLE_NAMES_DA = {
-    "target_groups": "målgrupper",
-    "outcomes": "effektmål",
-    "services": "ydelser",
-    "prices": "priser",
-    "consequences": "konsekvenser",
-    "effect_studies": "effektstudier",
-    "net_price_index": "nettoprisindeks",
-}
-PROFILE_FIRST_YEAR = 2025  # any calendar year; the chart shows consequence years 1..10
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the user filters on. Empty strings mean "all"."""
-
-    target_group: str = ALL
-    outcome: str = ALL
-    welfare_area: str = ALL
-    text: str = ""
-    public_only: bool = False
-
-
-# ---- provenance ------------------------------------------------------------------------------------------
-
-
-def status_text(illustrative: bool, calibrated_to: str = "") -> str:
-    """'offentlig', 'illustrativ' or 'kalibreret (…), illustrativ fordeling' for a row."""
-    if calibrated_to:
-        return f"kalibreret til {calibrated_to}; fordelingen er illustrativ"
-    return "illustrativ" if illustrative else "offentlig kilde"
-
-
-def source_cell(title: str, url: str) -> str:
-    """HTML for a source: a link when there is a URL."""
-    if url:
-        return f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(title)}</a>'
-    return html.escape(title)
 
 
 def _status_html(text: str) -> str:
     colour = {"offentlig kilde": "#2e7d32", "illustrativ": "#b26a00", "blandet": "#6a1b9a"}.get(text, "#1565c0")
     return f'<span style="color:{colour};font-weight:600">{html.escape(text)}</span>'
-
-
-# ---- filtering -------------------------------------------------------------------------------------------
-
-
-def _text_match(df: pd.DataFrame, text: str, columns: list[str]) -> pd.Series:
-    if not text.strip():
-        return pd.Series(True, index=df.index)
-    needle = text.strip().lower()
-    hay = df[columns].astype(str).agg(" ".join, axis=1).str.lower()
-    return hay.str.contains(needle, regex=False)
-
-
-def _public(df: pd.DataFrame, f: Filters) -> pd.Series:
-    return ~df["illustrative"] if f.public_only else pd.Series(True, index=df.index)
-
-
-def services_of_group(kb: KnowledgeBase, target_group: str) -> set[str]:
-    """Services with a consequence for `target_group` (all services when it is empty)."""
-    if not target_group:
-        return set(kb.services["id"])
-    c = kb.consequences
-    return set(c.loc[c["target_group"] == target_group, "service"])
-
-
-def target_group_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
-    """One row per outcome, with its target group (målgruppe, område, definition, effektmål, kilde, status)."""
-    tg = kb.target_groups.rename(columns=lambda c: f"tg_{c}")
-    df = kb.outcomes.merge(tg, left_on="target_group", right_on="tg_id", how="left")
-    keep = _public(df, f)
-    if f.target_group:
-        keep &= df["target_group"] == f.target_group
-    keep &= _text_match(df, f.text, ["id", "name", "definition", "tg_name", "tg_definition", "source_title"])
-    df = df[keep]
-    return pd.DataFrame(
-        {
-            "Målgruppe": df["tg_name"],
-            "Område": df["tg_area"].map(TARGET_GROUP_AREAS),
-            "Definition af målgruppen": df["tg_definition"],
-            "Effektmål": df["name"],
-            "Definition af effektmålet": df["definition"],
-            "Status": df["illustrative"].map(status_text),
-            "Kilde": [source_cell(t, u) for t, u in zip(df["source_title"], df["source_url"], strict=True)],
-            "id": df["id"],
-        }
-    ).reset_index(drop=True)
-
-
-def effect_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
-    """Effect studies: success rate (net, in %) with interval, design, evidence level, n, country, source."""
-    e = kb.effect_studies
-    names = dict(zip(kb.outcomes["id"], kb.outcomes["name"], strict=True))
-    groups = dict(zip(kb.target_groups["id"], kb.target_groups["name"], strict=True))
-    keep = _public(e, f)
-    if f.target_group:
-        keep &= e["target_group"] == f.target_group
-    if f.outcome:
-        keep &= e["outcome"] == f.outcome
-    keep &= _text_match(e, f.text, ["id", "name", "measure", "design", "country", "source_title", "note"])
-    e = e[keep]
-
-    def interval(lo, hi):
-        return f"{pct(lo)} – {pct(hi)}" if pd.notna(lo) and pd.notna(hi) else "–"
-
-    def rates(t, c):
-        return f"{pct(t)} mod {pct(c)}" if pd.notna(t) and pd.notna(c) else "–"
-
-    return pd.DataFrame(
-        {
-            "Indsats / studie": e["name"],
-            "Målgruppe": e["target_group"].map(groups),
-            "Effektmål": e["outcome"].map(names),
-            "Succesrate (netto)": e["success_rate"].map(pct),
-            "Interval": [interval(lo, hi) for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)],
-            "Med indsats mod uden": [rates(t, c) for t, c in zip(e["rate_treatment"], e["rate_control"], strict=True)],
-            # the flag and the source right after the numbers they belong to
-            "Status": e["illustrative"].map(status_text),
-            "Kilde": [source_cell(t, u) for t, u in zip(e["source_title"], e["source_url"], strict=True)],
-            "Effektmål i studiet": e["measure"],
-            "Design": e["design"],
-            "Evidensniveau": e["evidence_level"].map(EVIDENCE_DA),
-            "Antal (n)": e["n"].map(lambda n: number(n) if pd.notna(n) else "–"),
-            "Land": e["country"],
-            "Note": e["note"],
-            "id": e["id"],
-        }
-    ).reset_index(drop=True)
-
-
-def consequence_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
-    """Consequences, one row per target group × outcome × service with years 1–10 as columns (Δ use per success)."""
-    c = kb.consequences
-    svc = kb.services.set_index("id")
-    keep = _public(c, f)
-    if f.target_group:
-        keep &= c["target_group"] == f.target_group
-    if f.outcome:
-        keep &= c["outcome"] == f.outcome
-    if f.welfare_area:
-        keep &= c["service"].map(svc["welfare_area"]) == f.welfare_area
-    c = c[keep]
-    if c.empty:
-        return pd.DataFrame(columns=["Målgruppe", "Effektmål", "Ydelse", "Enhed", *map(str, range(1, 11)), "Status"])
-    keys = ["target_group", "outcome", "service"]
-    wide = c.pivot_table(index=keys, columns="year", values="delta_use", aggfunc="sum", fill_value=0.0)
-    wide = wide.reindex(columns=range(1, max(10, int(c["year"].max())) + 1), fill_value=0.0)
-    first = c.groupby(keys, sort=False)[["unit", "source_title", "source_url", "illustrative", "calibrated_to"]].first()
-    wide = wide.join(first).reset_index()
-    names = dict(zip(kb.outcomes["id"], kb.outcomes["name"], strict=True))
-    groups = dict(zip(kb.target_groups["id"], kb.target_groups["name"], strict=True))
-    wide["service_name"] = wide["service"].map(svc["name"])
-    text_cols = ["target_group", "outcome", "service", "service_name", "source_title", "calibrated_to"]
-    wide = wide[_text_match(wide.assign(tg=wide["target_group"].map(groups)), f.text, [*text_cols, "tg"])]
-    out = pd.DataFrame(
-        {
-            "Målgruppe": wide["target_group"].map(groups),
-            "Effektmål": wide["outcome"].map(names),
-            "Ydelse": wide["service_name"],
-            "Område": wide["service"].map(svc["welfare_area"]).map(WELFARE_AREA_NAMES_DA),
-            "Enhed": wide["unit"],
-        }
-    )
-    for y in range(1, 11):
-        out[str(y)] = wide[y].map(lambda v: number(v, 2) if v else "0")
-    out["Status"] = [status_text(i, cal) for i, cal in zip(wide["illustrative"], wide["calibrated_to"], strict=True)]
-    out["Kilde"] = [source_cell(t, u) for t, u in zip(wide["source_title"], wide["source_url"], strict=True)]
-    out["service"] = wide["service"]
-    return out.reset_index(drop=True)
-
-
-def _sources_html(rows: pd.DataFrame) -> str:
-    """The distinct sources of some rows as links, separated by semicolons."""
-    pairs = dict.fromkeys(zip(rows["source_title"], rows["source_url"], strict=True))
-    return "; ".join(source_cell(t, u) for t, u in pairs)
-
-
-def price_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
-    """Prices per service and actor (kr. per unit after refusion) at their own price year, with source and status."""
-    p = kb.prices
-    svc = kb.services.set_index("id")
-    keep = _public(p, f) & p["service"].isin(services_of_group(kb, f.target_group))
-    if f.welfare_area:
-        keep &= p["service"].map(svc["welfare_area"]) == f.welfare_area
-    p = p[keep]
-    if p.empty:
-        return pd.DataFrame(columns=["Ydelse", "Område", "Enhed", *ACTOR_NAMES_DA.values(), "Prisår", "Status"])
-    wide = p.pivot_table(index="service", columns="actor", values="price", aggfunc="sum").reindex(columns=list(ACTORS))
-    # provenance of all actors' rows of a service; usually one source and one year, but never hide a difference
-    paid = p[p["price"] > 0]
-    prov = pd.DataFrame(
-        {
-            "unit": p.groupby("service")["unit"].first(),
-            "years": p.groupby("service")["price_year"].agg(lambda y: "/".join(map(str, sorted(set(y))))),
-            "illustrative": p.groupby("service")["illustrative"].any(),
-            "sources": p.groupby("service").apply(_sources_html, include_groups=False),
-            "note": paid.groupby("service")["note"].agg(lambda n: " ".join(dict.fromkeys(x for x in n if x))),
-        }
-    )
-    order = [s for s in svc.index if s in wide.index]
-    wide = wide.join(prov).loc[order].reset_index()
-    wide["note"] = wide["note"].fillna("")
-    wide["name"] = wide["service"].map(svc["name"])
-    wide = wide[_text_match(wide, f.text, ["service", "name", "sources", "note", "unit"])]
-    out = pd.DataFrame(
-        {
-            "Ydelse": wide["name"],
-            "Område": wide["service"].map(svc["welfare_area"]).map(WELFARE_AREA_NAMES_DA),
-            "Enhed": wide["unit"],
-        }
-    )
-    for a, label in ACTOR_NAMES_DA.items():
-        out[label] = wide[a].map(lambda v: number(v) if pd.notna(v) else "–")
-    out["Prisår"] = wide["years"]
-    out["Status"] = wide["illustrative"].map(status_text)
-    out["Kilde"] = wide["sources"]
-    out["Note"] = wide["note"]
-    out["service"] = wide["service"]
-    return out.reset_index(drop=True)
-
-
-def index_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
-    """The net price index by year with its source and status."""
-    n = kb.net_price_index
-    n = n[_public(n, f)]
-    return pd.DataFrame(
-        {
-            "År": n["year"].astype(str),
-            "Nettoprisindeks (2015 = 100)": n["index"].map(lambda v: number(v, 1)),
-            "Status": n["illustrative"].map(status_text),
-            "Kilde": [source_cell(t, u) for t, u in zip(n["source_title"], n["source_url"], strict=True)],
-            "Note": n["note"],
-        }
-    ).reset_index(drop=True)
-
-
-def sources_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
-    """Every source the knowledge base cites, with how many rows of each table use it and whether they are public."""
-    parts = [
-        getattr(kb, t)[["source_title", "source_url", "illustrative"]].assign(table=name)
-        for t, name in TABLE_NAMES_DA.items()
-    ]
-    rows = pd.concat(parts, ignore_index=True)
-    rows = rows[_public(rows, f) & _text_match(rows, f.text, ["source_title", "source_url"])]
-    if rows.empty:
-        return pd.DataFrame(columns=["Kilde", "Bruges i", "Rækker", "Status"])
-    keys = ["source_title", "source_url"]
-    used = rows.groupby(keys, sort=False)["table"].agg(
-        lambda t: ", ".join(f"{n} {name}" for name, n in t.value_counts(sort=False).items())
-    )
-    out = rows.groupby(keys, sort=False).agg(n=("table", "size"), ill=("illustrative", "mean")).join(used)
-    out = out.reset_index().sort_values("n", ascending=False)
-    status = out["ill"].map(lambda x: "illustrativ" if x == 1 else "offentlig kilde" if x == 0 else "blandet")
-    return pd.DataFrame(
-        {
-            "Kilde": [source_cell(t, u) for t, u in zip(out["source_title"], out["source_url"], strict=True)],
-            "Bruges i": out["table"],
-            "Rækker": out["n"].map(number),
-            "Status": status,
-        }
-    ).reset_index(drop=True)
-
-
-TABLE_BUILDERS = {
-    "malgrupper": target_group_table,
-    "effekter": effect_table,
-    "konsekvenser": consequence_table,
-    "priser": price_table,
-    "prisindeks": index_table,
-    "kilder": sources_table,
-}
-
-
-# ---- consequence profile in kroner (by the kernel) -------------------------------------------------------
-
-
-def consequence_profile(kb: KnowledgeBase, target_group: str, outcome: str, price_year: int | None = None):
-    """Gain per successful person by consequence year (1–10) and service, in kroner at `price_year`,
-    computed by the kernel: one participant, success rate 1, no costs. Columns: year, service, name, amount."""
-    year = price_year or kb.meta.default_price_year
-    scenario = build_scenario(
-        {
-            "target_group": target_group,
-            "participants": [1],
-            "duration_years": 1,
-            "outcomes": [{"outcome": outcome, "success_rate": 1.0}],
-            "settings": {"price_year": year, "first_year": PROFILE_FIRST_YEAR, "horizon_years": 10},
-        }
-    )
-    t = calculate(scenario, kb).table
-    t = t[t["kind"] == "consequence"]
-    out = t.groupby(["year", "service"], as_index=False)["amount"].sum()
-    out["year"] = out["year"] - PROFILE_FIRST_YEAR + 1
-    out["name"] = out["service"].map(kb.services.set_index("id")["name"])
-    return out
-
-
-def profile_chart(profile: pd.DataFrame, title: str) -> alt.Chart:
-    """Stacked bars: gain per success per year, coloured by service (positive = gain to the public sector)."""
-    data = profile.assign(kr=profile["amount"].round(0), kr_tekst=profile["amount"].map(fmt_kr))
-    return (
-        alt.Chart(data, title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O", title="År efter succes"),
-            y=alt.Y(
-                "sum(kr):Q",
-                title="Gevinst pr. succes (kr.)",
-                # Danish thousands separator: 100.000
-                axis=alt.Axis(labelExpr="replace(format(datum.value, ',.0f'), regexp(',', 'g'), '.')"),
-            ),
-            color=alt.Color("name:N", title="Ydelse", legend=alt.Legend(columns=1, labelLimit=260)),
-            tooltip=[
-                alt.Tooltip("year:O", title="År"),
-                alt.Tooltip("name:N", title="Ydelse"),
-                alt.Tooltip("kr_tekst:N", title="Gevinst"),
-            ],
-        )
-        .properties(width=520, height=300)
-    )
 
 
 # ---- widgets ---------------------------------------------------------------------------------------------

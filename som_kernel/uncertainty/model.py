@@ -9,7 +9,7 @@ where g is a consequence estimate (outcome × service, all its years), `unit` it
 rate (persistence included), l a cost line and d a draw. Both are built with the engine's own step functions
 (som_kernel/steps/: cohorts, consequence rows and their calendar years, prices, gain per success, persistence,
 cost lines, discount factor), so there is one formula. With every draw at its base value the model reproduces
-`calculate(scenario, kb).by_year_actor()`.
+`calculate(scenario, kb).by_year_actor()`. The method: docs/method.md#step-10-uncertainty.
 """
 
 from __future__ import annotations

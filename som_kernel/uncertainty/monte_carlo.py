@@ -7,6 +7,7 @@ Distributions (all independent; one seed fully determines a run, whatever the ch
   exactly 1 and the given relative sd (never negative, so a saving never flips into a cost).
 - costs: one log-normal overrun multiplier for the intervention's own cost lines, with mean
   `cost_overrun`; an independent one (mean 1) for the baseline savings.
+The method: docs/method.md#step-10-uncertainty.
 """
 
 from __future__ import annotations

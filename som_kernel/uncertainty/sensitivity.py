@@ -7,6 +7,7 @@ result at the horizon (the sum over all years) is reported overall and per actor
   high multiplier reported is the one that reaches the cap);
 - each consequence estimate (outcome × service, all years) and each service's prices: × (1 ± rel_range);
 - each cost line (start-up, running, fixed, baseline savings): × (1 ± rel_range).
+The method: docs/method.md#step-10-uncertainty.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ The net result at the horizon is linear in each success rate and in the cost lev
 so  rate_o* = rate_o − net / C_o,   scale* = −K / Σ_o rate_o·C_o,   cost multiplier* = −Σ_o rate_o·C_o / K.
 A value is None when there is no solution in range (rate 0–1, scale ≥ 0 with every rate ≤ 1, multiplier ≥ 0);
 its status then says whether the result stays positive or negative over the whole range.
+The method: docs/method.md#step-10-uncertainty.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def switching_success_rate(
     model: LinearModel | None = None,
 ) -> float | None:
     """The switching value of the success rate: the rate (share 0–1, the same for every outcome) at which the
-    actor's net result over the whole period is exactly 0 (docs/method.md, "Switching values"). The net result
+    actor's net result over the whole period is exactly 0 (docs/method.md#step-10-uncertainty). The net result
     is linear in the rate, net(r) = r · Σ_o C_o + K, so r* = −K / Σ_o C_o. None when no rate in 0–100 % gets
     there or the rate does not move the actor's result. The one definition used by the app, the reports, the
     batch runner and the course."""
