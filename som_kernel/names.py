@@ -60,3 +60,6 @@ COST_NAMES_DA: dict[str, str] = {line: name for _, line, name, _, _ in COST_LINE
 # scenario cost field → Danish input label
 COST_FIELD_NAMES_DA: dict[str, str] = {field: label for field, _, _, label, _ in COST_LINES}
 COST_FIELD_HELP_DA: dict[str, str] = {field: text for field, _, _, _, text in COST_LINES}
+
+# the pessimistic / base / optimistic scenario sets of a sensitivity analysis
+SCENARIO_SET_NAMES_DA = {"pessimistic": "Pessimistisk", "base": "Basis", "optimistic": "Optimistisk"}

@@ -18,19 +18,11 @@ import numpy as np
 import pandas as pd
 
 from ..knowledge import KnowledgeBase
+from ..names import SCENARIO_SET_NAMES_DA
 from ..scenario import Scenario
 from ..views import break_even
 from .model import COLUMNS, Inputs, LinearModel, build_model, evaluate
 from .spec import UncertaintySpec, effect_uncertainty
-
-KIND_NAMES_DA = {
-    "success_rate": "Succesrate",
-    "persistence": "Varighed",
-    "consequence": "Konsekvens",
-    "price": "Pris",
-    "cost": "Omkostning",
-}
-SCENARIO_NAMES_DA = {"pessimistic": "Pessimistisk", "base": "Basis", "optimistic": "Optimistisk"}
 
 
 @dataclass(frozen=True)
@@ -165,7 +157,7 @@ def scenario_sets(
             rows.append(
                 {
                     "scenario": name,
-                    "label": SCENARIO_NAMES_DA[name],
+                    "label": SCENARIO_SET_NAMES_DA[name],
                     "actor": actor,
                     "net": net[d, :, a].sum(),
                     "break_even_year": None if np.isnan(be[d, a]) else int(be[d, a]),
