@@ -7,7 +7,7 @@ APP     ?= notebooks/app.ipynb
 PORT    ?= 8866
 HOST    ?= 127.0.0.1
 
-.PHONY: app test setup lint benchmark examples vidensdatabase clean
+.PHONY: app test setup lint benchmark examples vidensdatabase kursus clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: $(STAMP)
 ## Browse the knowledge base in Voilà (same port)
 vidensdatabase: $(STAMP)
 	$(MAKE) app APP=notebooks/vidensdatabase.ipynb
+
+## Open the course in Voilà: every lesson as a page, answered in fields (no code); index at /voila/render/00_oversigt.ipynb
+kursus: $(STAMP)
+	@echo "Kurset: http://$(HOST):$(PORT)/voila/render/00_oversigt.ipynb"
+	$(BIN)/voila notebooks/kursus --port=$(PORT) --Voila.ip=$(HOST) --no-browser \
+		--VoilaConfiguration.preheat_kernel=False --MappingKernelManager.cull_idle_timeout=1800 \
+		--MappingKernelManager.cull_interval=300
 
 ## Run every example notebook with papermill into output/examples/ (executed notebooks, HTML reports, key figures)
 examples: $(STAMP)

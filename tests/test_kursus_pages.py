@@ -122,9 +122,7 @@ def test_effect_study_table_is_danish():
     assert "0.13" not in html and "success_rate" not in html
 
 
-@pytest.mark.parametrize(
-    "table", ["staircase_table", "evidence_table", "register_comparison_table", "payback_table"]
-)
+@pytest.mark.parametrize("table", ["staircase_table", "evidence_table", "register_comparison_table", "payback_table"])
 def test_lesson_tables_are_danish(table):
     frame = getattr(kursus_widgets, table)()
     html = frame.to_html()
