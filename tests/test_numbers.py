@@ -232,7 +232,7 @@ def test_amounts_in_kroner_read_back(value, style, decoration, sign_style, decim
     whole, frac = _digits(value, d)
     body = _style(style, whole, frac)
     text = _signed(body, value < 0, sign_style, decoration)
-    kr_rule = unit == "kr" or "kr" in decoration.lower()
+    kr_rule = unit == "kr" or "kr" in decoration.lower() or "dkk" in decoration.lower()  # rule 8
     _assert_read(text, unit, value, body, kr_rule)
 
 
