@@ -30,7 +30,9 @@ The rules, in the order they are applied:
    cannot start a group of thousands (none, a leading 0 or more than three: "0.125", ",5", "1500,000").
    Otherwise ("1.500", "2,000", "−500,000") it is AMBIGUOUS: `Reading.ambiguous` is True, `value` is None
    and `alternatives` holds both readings, the Danish one first.
-8. Kroner have at most two decimals (øre). So when the amount is in kroner (the caller passes
+8. ",-" after a number (Danish for whole kroner, as in "1.500,-" or "kr. 1.500,-") means no decimals: any
+   "." or space before it separates thousands.
+9. Kroner have at most two decimals (øre). So when the amount is in kroner (the caller passes
    `unit="kr"` or the text says "kr") and no multiplier is used, a separator followed by exactly three
    digits can only be a thousands separator: "1.500 kr" is 1.500 kr., and "−500,000" asked in kroner is
    −500.000 kr. (English grouping). With "mio." the rule does not apply: "1,250 mio. kr." stays ambiguous.
@@ -149,7 +151,7 @@ _PATTERN = re.compile(
     (?:(?:ca\.?|cirka)\s*)?
     (?:(?P<pre>{_alternation(_PRE_UNITS)})\s*)?
     (?P<sign2>[+-])?\s*
-    (?P<body>[0-9.,_ ]*[0-9][0-9.,]*)\s*
+    (?P<body>[0-9.,_ ]*[0-9][0-9.,]*?)(?P<no_ore>,-)?\s*
     (?P<mult>{_alternation(_MULTIPLIERS)})?\s*
     (?P<post>{_alternation(_POST_UNITS)})?$""",
     re.VERBOSE,
@@ -233,6 +235,10 @@ def read_number(text: str | float | int | None, unit: Unit | None = None) -> Rea
     shown_unit = typed_unit or unit
     multiplier = _MULTIPLIERS.get(m["mult"] or "", 1.0)
     body = m["body"].strip()
+    if m["no_ore"]:  # "1.500,-": whole kroner, so the body has no decimals
+        if not re.fullmatch(r"[0-9]+|[0-9]{1,3}(?:[. _][0-9]{3})+", body):
+            return Reading(raw, None, message=f"»{raw.strip()}« kan ikke læses som et tal. {EXAMPLE}")
+        body = re.sub("[. _]", "", body)
     values = _read_body(body, amount_in_kr=shown_unit == "kr" and not m["mult"])
     if isinstance(values, str):
         return Reading(raw, None, message=f"»{raw.strip()}« kan ikke læses som et tal: {values}. {EXAMPLE}")

@@ -56,6 +56,11 @@ CLEAR = [
     ("1.500 kr", None, 1500),
     ("-500,000", "kr", -500_000),
     ("2,000", "kr", 2000),
+    # ",-": whole kroner (rule 8)
+    ("1.500,-", None, 1500),
+    ("kr. 1.500,-", None, 1500),
+    ("−1.500.000,–", None, -1_500_000),
+    ("12,-", None, 12),
     # numbers given as numbers
     (12.5, None, 12.5),
     (-3, "kr", -3),
@@ -99,7 +104,20 @@ def test_ambiguous_message_shows_both_readings_in_danish():
     )
 
 
-UNREADABLE = ["abc", "1.5.3", "12.", "1.50.000", "--5", "- -5", "1 50 000", "12 kr %", "5,5,5", "1,5e6"]
+UNREADABLE = [
+    "abc",
+    "1.5.3",
+    "12.",
+    "1.50.000",
+    "--5",
+    "- -5",
+    "1 50 000",
+    "12 kr %",
+    "5,5,5",
+    "1,5e6",
+    "1,5,-",
+    "1.50,-",
+]
 
 
 @pytest.mark.parametrize("text", UNREADABLE)
@@ -197,7 +215,7 @@ def _signed(body: str, negative: bool, sign_style: int, decoration: str) -> str:
 
 def _ambiguous_shape(body: str, kr_rule: bool) -> bool:
     """The oracle for rule 7: one separator, once, followed by exactly three digits, after one to three
-    digits not starting with 0 — unless the øre rule (8) settles it."""
+    digits not starting with 0 — unless the øre rule (9) settles it."""
     return not kr_rule and re.fullmatch(r"[1-9][0-9]{0,2}[.,][0-9]{3}", body) is not None
 
 
@@ -232,7 +250,7 @@ def test_amounts_in_kroner_read_back(value, style, decoration, sign_style, decim
     whole, frac = _digits(value, d)
     body = _style(style, whole, frac)
     text = _signed(body, value < 0, sign_style, decoration)
-    kr_rule = unit == "kr" or "kr" in decoration.lower() or "dkk" in decoration.lower()  # rule 8
+    kr_rule = unit == "kr" or "kr" in decoration.lower() or "dkk" in decoration.lower()  # rule 9
     _assert_read(text, unit, value, body, kr_rule)
 
 
