@@ -125,7 +125,8 @@ def check_number(
         return Feedback("right", right)
     for other, note in also_right:
         if other is not None and (close(x, float(other)) or (sign_free and close(-x, float(other)))):
-            return Feedback("right", f"{right} {note}".strip())
+            text = _sentence(f"{RIGHT} {note}".strip()) + (f" {explanation}" if explanation else "")
+            return Feedback("right", text)
     read_as = f"({_sentence(f'Jeg læste dit svar som {reading.understood_as}')}) " if isinstance(answer, str) else ""
     for wrong, message in mistakes:
         if wrong is not None and close(x, float(wrong)) and not close(float(wrong), ref):

@@ -76,7 +76,7 @@ def exercises() -> list[Exercise]:
             also_right=lambda: [
                 (
                     float(study(IPS_STUDY)["success_rate"]) * 100,
-                    "Det er vidensdatabasens afrundede tal; reglen giver præcist "
+                    "Det er vidensdatabasens afrundede tal; lektionens regel giver præcist "
                     f"{format_danish(round(study_difference(IPS_STUDY), 1), '%')}.",
                 )
             ],
