@@ -1,0 +1,7 @@
+"""python -m som_kernel.batch …: see cli.py."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,249 @@
+"""Evaluate a block of scenarios that share a structure as arrays, on the uncertainty module's linear model.
+
+A block is a set of scenarios that differ only in success rates and cost amounts (per cost line and actor).
+Everything else (target group, outcomes, services, participants, duration, horizon, discount rate, price
+level, knowledge base) is the same, so one `build_model` serves them all:
+
+- the model is built once from the block's scenario with every cost amount at 1 kr. per actor and line,
+  so its cost lines are kroner per krone of input;
+- consequences per welfare area: `evaluate` with the block's success rates, price multipliers 1 for the
+  area's services and 0 for the rest, and no costs;
+- costs per actor: `evaluate` with success rates 0 and the block's amounts for that actor as the cost
+  multipliers (column a of the result).
+
+No formula of SØM is written here: every krone comes out of `build_model`/`evaluate`, which reproduce
+`calculate` (tests/test_batch.py checks the block against a loop over `calculate`, to 1e-6 kr.).
+Blocks have a fixed size, set when the run is planned, never by the chunking or the engine, so each
+scenario's numbers are computed by the same matrix products whatever runs them: bit for bit identical.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from ..engine import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
+from ..errors import SomError
+from ..knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase
+from ..messages import pydantic_problems
+from ..scenario import ActorAmounts, OutcomeEffect, build_scenario
+from ..uncertainty import Inputs, UncertaintySpec, break_even_years, build_model, evaluate, monte_carlo
+from .table import COST_LINES, parse_path, set_path
+
+ACTOR_COLUMNS = (*ACTORS, "total")
+# engine cost line → the scenario's cost field
+COST_FIELDS = {
+    COST_STARTUP: "startup",
+    COST_RUNNING: "running_per_participant",
+    COST_FIXED: "running_per_year",
+    COST_BASELINE: "baseline_per_participant",
+}
+RESULT_COLUMNS = ["scenario", "year", "actor", "welfare_area", "kind", "amount", "discounted"]
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Item:
+    """One scenario of a run: its number, the base it starts from, its knowledge base (None = default) and
+    the overrides: `shared` ones change the model (they are part of the block's key), `varying` ones do not."""
+
+    index: int
+    base: str
+    knowledge: str | None
+    shared: tuple[tuple[str, Any], ...] = ()
+    varying: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def key(self) -> tuple:
+        return (self.base, self.knowledge, self.shared)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every block computes besides the deterministic result."""
+
+    draws: int = 0  # Monte Carlo draws per scenario (0 = none)
+    seed: int = 0  # scenario i uses seed + i
+    payback_years: int = 10  # P(payback within N years) with draws
+    spec: UncertaintySpec = field(default_factory=UncertaintySpec)
+
+
+def _message(e: Exception) -> str:
+    if isinstance(e, SomError):
+        return " ".join(str(p) for p in e.problems)
+    return f"Uventet fejl i beregningen ({type(e).__name__}: {e})."
+
+
+def _unit_costs(data: dict) -> dict:
+    data = copy.deepcopy(data)
+    for line in COST_LINES:
+        data["costs"][line] = {a: 1.0 for a in ACTORS}
+    return data
+
+
+def _check_varying(path: str, value: Any) -> str | None:
+    """The Danish message for a bad success rate or cost amount, else None (pydantic's own rules)."""
+    parts = parse_path(path)
+    try:
+        if parts[0] == "outcomes":
+            OutcomeEffect.model_validate({"outcome": "x", "success_rate": value})
+        else:
+            ActorAmounts.model_validate({parts[2]: value})
+    except ValidationError as e:
+        prefix = f"outcomes[{parts[1]}]." if parts[0] == "outcomes" else f"costs.{parts[1]}."
+        return " ".join(str(p) for p in pydantic_problems(e, prefix=prefix))
+    return None
+
+
+def _empty_results() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c in ("scenario", "year") else "float64") for c in RESULT_COLUMNS}
+    )
+
+
+def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, options: Options):
+    """(results, key figures) of one block of scenarios with the same key. `kb` is a knowledge base or the
+    Danish message why it could not be loaded. Errors become the rows' `error`, never an exception."""
+    idx = np.array([it.index for it in items], dtype=np.int64)
+    key = pd.DataFrame({"scenario": idx, "error": pd.Series([None] * len(items), dtype=object)})
+    try:
+        if isinstance(kb, str):
+            raise SomError(kb)
+        data = copy.deepcopy(base)
+        for path, value in items[0].shared:
+            set_path(data, path, value)
+        scenario = build_scenario(data)
+        model = build_model(build_scenario(_unit_costs(data)), kb)
+    except Exception as e:  # the shared part is bad: every scenario of the block has the same problem
+        key["error"] = _message(e)
+        return _empty_results(), key
+
+    D, n_out = len(items), len(model.outcomes)
+    base_success = np.array([o.success_rate for o in scenario.outcomes])
+    success = np.tile(base_success, (D, 1))
+    base_costs = np.array([[getattr(getattr(scenario.costs, line), a) for a in ACTORS] for line in COST_LINES])
+    amounts = np.tile(base_costs, (D, 1, 1))  # (D, line, actor) in COST_LINES order
+    errors: list[str | None] = [None] * D
+    for d, it in enumerate(items):
+        bad = [m for path, value in it.varying if (m := _check_varying(path, value))]
+        if bad:
+            errors[d] = " ".join(bad)
+            continue
+        for path, value in it.varying:
+            parts = parse_path(path)
+            if parts[0] == "outcomes":
+                success[d, parts[1]] = value
+            else:
+                amounts[d, COST_LINES.index(parts[1]), ACTORS.index(parts[2])] = value
+    ok = np.array([e is None for e in errors])
+    key["error"] = pd.Series(errors, dtype=object)
+    # rows with an error are computed at the base values and dropped below (keeps the arrays' shape fixed)
+    success[~ok] = base_success
+    amounts[~ok] = base_costs
+
+    # the model's cost lines, as columns of the cost multipliers
+    line_of = [COST_LINES.index(COST_FIELDS[c]) for c in model.cost_lines]
+    no_costs = np.zeros((D, len(model.cost_lines)))
+    svc_area = kb.services.set_index("id")["welfare_area"].reindex(list(model.services)).to_numpy()
+    areas = [w for w in WELFARE_AREAS if (svc_area == w).any()]
+    parts_amount, parts_disc, labels = [], [], []
+    for w in areas:
+        mask = np.broadcast_to((svc_area == w).astype(float), (D, len(model.services)))
+        inputs = Inputs(success=success, price=mask, cost=no_costs)
+        parts_amount.append(evaluate(model, inputs)[:, :, :3])
+        parts_disc.append(evaluate(model, inputs, discounted=True)[:, :, :3])
+        labels.append((w, "consequence"))
+    cost_amount = np.zeros((D, len(model.years), 3))
+    cost_disc = np.zeros((D, len(model.years), 3))
+    zero_success = np.zeros((D, n_out))
+    for a in range(3):
+        inputs = Inputs(success=zero_success, cost=amounts[:, line_of, a])
+        cost_amount[:, :, a] = evaluate(model, inputs)[:, :, a]
+        cost_disc[:, :, a] = evaluate(model, inputs, discounted=True)[:, :, a]
+    parts_amount.append(cost_amount)
+    parts_disc.append(cost_disc)
+    labels.append((scenario.costs.welfare_area, "cost"))
+
+    amount = np.stack(parts_amount, axis=3)  # (D, T, 3, categories)
+    disc = np.stack(parts_disc, axis=3)
+    keep = ((amount != 0) | (disc != 0)) & ok[:, None, None, None]
+    d_i, t_i, a_i, c_i = np.nonzero(keep)
+    results = pd.DataFrame(
+        {
+            "scenario": idx[d_i],
+            "year": model.years[t_i].astype(np.int64),
+            "actor": np.array(ACTORS, dtype=object)[a_i],
+            "welfare_area": np.array([w for w, _ in labels], dtype=object)[c_i],
+            "kind": np.array([k for _, k in labels], dtype=object)[c_i],
+            "amount": amount[keep],
+            "discounted": disc[keep],
+        }
+    )
+
+    # key figures: totals, NPV, break-even, switching values (net at the horizon is linear in the rates)
+    def with_total(x: np.ndarray) -> np.ndarray:
+        return np.concatenate([x, x.sum(axis=2, keepdims=True)], axis=2)
+
+    net = with_total(amount.sum(axis=3))  # (D, T, 4)
+    npv = with_total(disc.sum(axis=3)).sum(axis=1)
+    costs_h = with_total(cost_amount).sum(axis=1)  # (D, 4) costs at the horizon
+    cons_h = net.sum(axis=1) - costs_h
+    per_unit = evaluate(model, Inputs(success=np.eye(n_out), cost=np.zeros((n_out, len(model.cost_lines))))).sum(axis=1)
+    be = break_even_years(net, model.years)
+    totals = net.sum(axis=1)
+    for j, actor in enumerate(ACTOR_COLUMNS):
+        key[f"net_{actor}"] = totals[:, j]
+    for j, actor in enumerate(ACTOR_COLUMNS):
+        key[f"npv_{actor}"] = npv[:, j]
+    for j, actor in enumerate(ACTOR_COLUMNS):
+        key[f"break_even_{actor}"] = pd.Series(be[:, j]).astype("Int64")
+    top = success.max(axis=1)
+    for j, actor in enumerate(ACTOR_COLUMNS):
+        # outcome 1's rate at which the net result at the horizon is 0 (the other rates as they are)
+        c1 = per_unit[0, j]
+        rate = success[:, 0] - totals[:, j] / c1 if abs(c1) > _EPS else np.full(D, np.nan)
+        key[f"switching_rate_{actor}"] = np.where((rate >= -_EPS) & (rate <= 1 + _EPS), np.maximum(rate, 0), np.nan)
+    for j, actor in enumerate(ACTOR_COLUMNS):
+        # all rates scaled together: net(λ) = λ·consequences + costs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lam = np.where(np.abs(cons_h[:, j]) > _EPS, -costs_h[:, j] / cons_h[:, j], np.nan)
+        fits = (lam >= -_EPS) & (lam * top <= 1 + _EPS)
+        key[f"switching_scale_{actor}"] = np.where(fits, np.maximum(lam, 0), np.nan)
+    key["participants"] = float(sum(scenario.participants))
+    key["cost_total"] = costs_h[:, 3]
+    key["consequence_total"] = cons_h[:, 3]
+    key.loc[~ok, [c for c in key.columns if c not in ("scenario", "error")]] = np.nan
+
+    if options.draws > 0:
+        _draw(data, items, success, amounts, ok, kb, options, key)
+    return results, key
+
+
+def _draw(data, items, success, amounts, ok, kb, options: Options, key: pd.DataFrame) -> None:
+    """P(payback within N years) per actor from `options.draws` Monte Carlo draws of each scenario (its own
+    model: draws centre on the scenario's own rates and costs). Seed: options.seed + scenario number."""
+    cols = {a: np.full(len(items), np.nan) for a in ACTOR_COLUMNS}
+    for d, it in enumerate(items):
+        if not ok[d]:
+            continue
+        row = copy.deepcopy(data)
+        for i, o in enumerate(row["outcomes"]):
+            o["success_rate"] = float(success[d, i])
+        for li, line in enumerate(COST_LINES):
+            row["costs"][line] = {a: float(amounts[d, li, ai]) for ai, a in enumerate(ACTORS)}
+        try:
+            scenario = build_scenario(row)
+            mc = monte_carlo(scenario, kb, options.draws, seed=options.seed + it.index, spec=options.spec)
+            p = mc.prob_payback_within(options.payback_years)
+        except Exception as e:
+            key.loc[d, "error"] = _message(e)
+            continue
+        for a in ACTOR_COLUMNS:
+            cols[a][d] = float(p[a])
+    for a in ACTOR_COLUMNS:
+        key[f"p_payback_{a}"] = cols[a]

@@ -1,0 +1,42 @@
+"""Illustrative kommune price layers: a copy of a knowledge base with every price scaled by one factor.
+
+These are for trying the portfolio runner (every kommune × intervention) before real local prices exist.
+A scaled layer is NOT a kommune's prices: its rows are marked illustrative and carry a note saying how they
+were made. A real layer is a knowledge-base folder with the kommune's own, sourced prices.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..knowledge import DEFAULT_KNOWLEDGE_DIR
+
+
+def scaled_price_layer(
+    target: str | os.PathLike, factor: float, source: str | os.PathLike | None = None, label: str = ""
+) -> Path:
+    """Write a copy of the knowledge base `source` (default: the shipped one) to `target` with every price ×
+    `factor`, each price row marked illustrative with a note naming the factor. Returns `target`."""
+    src = Path(source) if source is not None else DEFAULT_KNOWLEDGE_DIR
+    dst = Path(target)
+    if dst.exists():
+        shutil.rmtree(dst)
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("tools", "*.md"))
+    prices = pd.read_csv(dst / "prices.csv", dtype=str, keep_default_na=False)
+    prices["price"] = [repr(float(p) * factor) for p in prices["price"]]
+    prices["illustrative"] = "true"
+    note = f"Illustrativt lag{' for ' + label if label else ''}: landsprisen × {factor:.3f}".replace(".", ",")
+    prices["note"] = [f"{note}. {n}".strip() for n in prices["note"]]
+    prices.to_csv(dst / "prices.csv", index=False)
+    return dst
+
+
+def illustrative_kommune_factors(n: int, seed: int = 0, spread: float = 0.15) -> np.ndarray:
+    """`n` illustrative price factors around 1 (uniform in 1 ± spread, seeded): made-up kommuner."""
+    rng = np.random.default_rng(seed)
+    return np.round(1 + spread * (2 * rng.random(n) - 1), 3)
