@@ -12,7 +12,7 @@ same bit for bit in this process, in local processes and on a Dask cluster.
 """
 
 from .compute import Item, Options, evaluate_block
-from .layers import illustrative_kommune_factors, scaled_price_layer
+from .layers import illustrative_kommune_factors, illustrative_kommune_table, scaled_price_layer
 from .output import summary_text, write_key_figures_xlsx
 from .runner import BatchResult, Plan, plan_run, run
 from .table import check_columns, parse_values, read_parameter_table, sweep_table, write_table
@@ -25,6 +25,7 @@ __all__ = [
     "check_columns",
     "evaluate_block",
     "illustrative_kommune_factors",
+    "illustrative_kommune_table",
     "parse_values",
     "plan_run",
     "read_parameter_table",

@@ -31,9 +31,9 @@ from ..engine import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
 from ..errors import SomError
 from ..knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase
 from ..messages import pydantic_problems
-from ..scenario import ActorAmounts, OutcomeEffect, build_scenario
+from ..scenario import ActorAmounts, OutcomeEffect, Scenario, build_scenario
 from ..uncertainty import Inputs, UncertaintySpec, break_even_years, build_model, evaluate, monte_carlo
-from .table import COST_LINES, parse_path, set_path
+from .table import COST_LINES, parse_path
 
 ACTOR_COLUMNS = (*ACTORS, "total")
 # engine cost line → the scenario's cost field
@@ -79,11 +79,29 @@ def _message(e: Exception) -> str:
     return f"Uventet fejl i beregningen ({type(e).__name__}: {e})."
 
 
-def _unit_costs(data: dict) -> dict:
-    data = copy.deepcopy(data)
-    for line in COST_LINES:
-        data["costs"][line] = {a: 1.0 for a in ACTORS}
-    return data
+def _with(data: dict, overrides) -> dict:
+    """`data` with `overrides` (path, value) applied; only the containers on the paths are copied (a base
+    with a thousand consequence overrides is not copied for every block)."""
+    out = dict(data)
+    for path, value in overrides:
+        parts = parse_path(path)
+        node = out
+        for p in parts[:-1]:
+            node[p] = copy.copy(node[p])
+            node = node[p]
+        last = parts[-1]
+        if isinstance(last, int) and last == len(node):
+            node.append(value)  # one more year of participants
+        else:
+            node[last] = value
+    return out
+
+
+def _unit_costs(scenario: Scenario) -> Scenario:
+    """The scenario with every cost amount at 1 kr. per actor and line (the model's costs per krone)."""
+    one = ActorAmounts(kommune=1.0, region=1.0, stat=1.0)
+    costs = scenario.costs.model_copy(update={line: one for line in COST_LINES})
+    return scenario.model_copy(update={"costs": costs})
 
 
 def _check_varying(path: str, value: Any) -> str | None:
@@ -114,11 +132,9 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
     try:
         if isinstance(kb, str):
             raise SomError(kb)
-        data = copy.deepcopy(base)
-        for path, value in items[0].shared:
-            set_path(data, path, value)
+        data = _with(base, items[0].shared)
         scenario = build_scenario(data)
-        model = build_model(build_scenario(_unit_costs(data)), kb)
+        model = build_model(_unit_costs(scenario), kb)
     except Exception as e:  # the shared part is bad: every scenario of the block has the same problem
         key["error"] = _message(e)
         return _empty_results(), key
@@ -231,13 +247,14 @@ def _draw(data, items, success, amounts, ok, kb, options: Options, key: pd.DataF
     for d, it in enumerate(items):
         if not ok[d]:
             continue
-        row = copy.deepcopy(data)
-        for i, o in enumerate(row["outcomes"]):
-            o["success_rate"] = float(success[d, i])
-        for li, line in enumerate(COST_LINES):
-            row["costs"][line] = {a: float(amounts[d, li, ai]) for ai, a in enumerate(ACTORS)}
+        rates = [(f"outcomes[{i}].success_rate", float(r)) for i, r in enumerate(success[d])]
+        costs = [
+            (f"costs.{line}.{a}", float(amounts[d, li, ai]))
+            for li, line in enumerate(COST_LINES)
+            for ai, a in enumerate(ACTORS)
+        ]
         try:
-            scenario = build_scenario(row)
+            scenario = build_scenario(_with(data, rates + costs))
             mc = monte_carlo(scenario, kb, options.draws, seed=options.seed + it.index, spec=options.spec)
             p = mc.prob_payback_within(options.payback_years)
         except Exception as e:

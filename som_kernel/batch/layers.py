@@ -40,3 +40,18 @@ def illustrative_kommune_factors(n: int, seed: int = 0, spread: float = 0.15) ->
     """`n` illustrative price factors around 1 (uniform in 1 ± spread, seeded): made-up kommuner."""
     rng = np.random.default_rng(seed)
     return np.round(1 + spread * (2 * rng.random(n) - 1), 3)
+
+
+def illustrative_kommune_table(folder: str | os.PathLike, n: int, seed: int = 0, spread: float = 0.15) -> pd.DataFrame:
+    """Write `n` illustrative kommune layers (the shipped prices × a seeded factor in 1 ± spread) under
+    `folder` and return the parameter table that runs a scenario once per layer: columns id and knowledge.
+    The id says that the layer is illustrative and names its factor (there is no factor column: every column
+    but id and knowledge must name a scenario field)."""
+    folder = Path(folder)
+    rows = []
+    for i, f in enumerate(illustrative_kommune_factors(n, seed, spread)):
+        label = f"Kommune {chr(ord('A') + i) if i < 26 else i + 1}"
+        path = scaled_price_layer(folder / f"kommune_{i + 1:03d}", float(f), label=label)
+        factor = f"{f:.3f}".replace(".", ",")
+        rows.append({"id": f"{label} (illustrativ, priser × {factor})", "knowledge": str(path)})
+    return pd.DataFrame(rows)
