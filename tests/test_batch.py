@@ -175,6 +175,8 @@ def test_vectorised_equals_looped_calculate(tmp_path, kb):
     base, table = sweep(kb, n_rates=3)  # 3 × 2 × 2 × 2 × 2 = 48 scenarios, two structures (participants[1])
     res = run([table], tmp_path / "ud", base=base, workers=1, progress=False)
     results, key = res.results(), res.key_figures()
+    assert results["actor"].dtype == "category"  # actor, welfare_area and kind are categoricals (compact)
+    results = results.astype({"actor": str, "welfare_area": str, "kind": str})
     assert len(key) == 48 and key["error"].isna().all()
     cols = ["year", "actor", "welfare_area", "kind"]
     for i, row in table.iterrows():

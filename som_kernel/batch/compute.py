@@ -20,6 +20,7 @@ scenario's numbers are computed by the same matrix products whatever runs them: 
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,7 @@ from ..errors import SomError
 from ..knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase
 from ..messages import pydantic_problems
 from ..scenario import ActorAmounts, OutcomeEffect, Scenario, build_scenario
-from ..uncertainty import Inputs, UncertaintySpec, break_even_years, build_model, evaluate, monte_carlo
+from ..uncertainty import Inputs, LinearModel, UncertaintySpec, break_even_years, build_model, evaluate, monte_carlo
 from .table import COST_LINES, parse_path
 
 ACTOR_COLUMNS = (*ACTORS, "total")
@@ -43,6 +44,7 @@ COST_FIELDS = {
     COST_FIXED: "running_per_year",
     COST_BASELINE: "baseline_per_participant",
 }
+KINDS = ("cost", "consequence")
 RESULT_COLUMNS = ["scenario", "year", "actor", "welfare_area", "kind", "amount", "discounted"]
 _EPS = 1e-9
 
@@ -105,7 +107,8 @@ def _unit_costs(scenario: Scenario) -> Scenario:
 
 
 def _check_varying(path: str, value: Any) -> str | None:
-    """The Danish message for a bad success rate or cost amount, else None (pydantic's own rules)."""
+    """The Danish message for a bad success rate or cost amount, else None (pydantic's own rules; called
+    only for values the quick numeric check in `_varying_arrays` did not pass)."""
     parts = parse_path(path)
     try:
         if parts[0] == "outcomes":
@@ -118,51 +121,66 @@ def _check_varying(path: str, value: Any) -> str | None:
     return None
 
 
+def _quick_ok(parts: tuple, value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    return 0 <= value <= 1 if parts[0] == "outcomes" else value >= 0
+
+
 def _empty_results() -> pd.DataFrame:
     return pd.DataFrame(
         {c: pd.Series(dtype="int64" if c in ("scenario", "year") else "float64") for c in RESULT_COLUMNS}
     )
 
 
-def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, options: Options):
+def _categorical(codes: np.ndarray, categories) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=list(categories))
+
+
+def prepare(base: dict, shared: tuple, kb: KnowledgeBase) -> tuple[Scenario, LinearModel]:
+    """The block's scenario (shared overrides applied) and its model with costs per krone of input."""
+    scenario = build_scenario(_with(base, shared))
+    return scenario, build_model(_unit_costs(scenario), kb)
+
+
+def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, options: Options, models=None):
     """(results, key figures) of one block of scenarios with the same key. `kb` is a knowledge base or the
-    Danish message why it could not be loaded. Errors become the rows' `error`, never an exception."""
+    Danish message why it could not be loaded. Errors become the rows' `error`, never an exception.
+    `models`: an optional dict that keeps prepared models by block key (blocks of one structure in a chunk)."""
     idx = np.array([it.index for it in items], dtype=np.int64)
-    key = pd.DataFrame({"scenario": idx, "error": pd.Series([None] * len(items), dtype=object)})
+    D = len(items)
     try:
         if isinstance(kb, str):
             raise SomError(kb)
-        data = _with(base, items[0].shared)
-        scenario = build_scenario(data)
-        model = build_model(_unit_costs(scenario), kb)
+        cached = models.get(items[0].key) if models is not None else None
+        scenario, model = cached or prepare(base, items[0].shared, kb)
+        if models is not None:
+            models[items[0].key] = (scenario, model)
     except Exception as e:  # the shared part is bad: every scenario of the block has the same problem
-        key["error"] = _message(e)
-        return _empty_results(), key
+        return _empty_results(), pd.DataFrame({"scenario": idx, "error": pd.Series([_message(e)] * D, dtype=object)})
 
-    D, n_out = len(items), len(model.outcomes)
+    n_out = len(model.outcomes)
     base_success = np.array([o.success_rate for o in scenario.outcomes])
     success = np.tile(base_success, (D, 1))
     base_costs = np.array([[getattr(getattr(scenario.costs, line), a) for a in ACTORS] for line in COST_LINES])
     amounts = np.tile(base_costs, (D, 1, 1))  # (D, line, actor) in COST_LINES order
     errors: list[str | None] = [None] * D
     for d, it in enumerate(items):
-        bad = [m for path, value in it.varying if (m := _check_varying(path, value))]
-        if bad:
-            errors[d] = " ".join(bad)
-            continue
         for path, value in it.varying:
             parts = parse_path(path)
+            if not _quick_ok(parts, value):
+                errors[d] = " ".join(m for p, v in it.varying if (m := _check_varying(p, v)))
+                break
             if parts[0] == "outcomes":
                 success[d, parts[1]] = value
             else:
                 amounts[d, COST_LINES.index(parts[1]), ACTORS.index(parts[2])] = value
     ok = np.array([e is None for e in errors])
-    key["error"] = pd.Series(errors, dtype=object)
-    # rows with an error are computed at the base values and dropped below (keeps the arrays' shape fixed)
+    # rows with an error are computed at the base values and dropped below (the arrays keep their shape)
     success[~ok] = base_success
     amounts[~ok] = base_costs
 
-    # the model's cost lines, as columns of the cost multipliers
+    # consequences per welfare area (price multiplier 1 on the area's services), costs per actor
     line_of = [COST_LINES.index(COST_FIELDS[c]) for c in model.cost_lines]
     no_costs = np.zeros((D, len(model.cost_lines)))
     svc_area = kb.services.set_index("id")["welfare_area"].reindex(list(model.services)).to_numpy()
@@ -173,7 +191,7 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
         inputs = Inputs(success=success, price=mask, cost=no_costs)
         parts_amount.append(evaluate(model, inputs)[:, :, :3])
         parts_disc.append(evaluate(model, inputs, discounted=True)[:, :, :3])
-        labels.append((w, "consequence"))
+        labels.append((WELFARE_AREAS.index(w), 1))
     cost_amount = np.zeros((D, len(model.years), 3))
     cost_disc = np.zeros((D, len(model.years), 3))
     zero_success = np.zeros((D, n_out))
@@ -183,19 +201,21 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
         cost_disc[:, :, a] = evaluate(model, inputs, discounted=True)[:, :, a]
     parts_amount.append(cost_amount)
     parts_disc.append(cost_disc)
-    labels.append((scenario.costs.welfare_area, "cost"))
+    labels.append((WELFARE_AREAS.index(scenario.costs.welfare_area), 0))
 
     amount = np.stack(parts_amount, axis=3)  # (D, T, 3, categories)
     disc = np.stack(parts_disc, axis=3)
     keep = ((amount != 0) | (disc != 0)) & ok[:, None, None, None]
     d_i, t_i, a_i, c_i = np.nonzero(keep)
+    area_code = np.array([w for w, _ in labels])
+    kind_code = np.array([k for _, k in labels])
     results = pd.DataFrame(
         {
             "scenario": idx[d_i],
             "year": model.years[t_i].astype(np.int64),
-            "actor": np.array(ACTORS, dtype=object)[a_i],
-            "welfare_area": np.array([w for w, _ in labels], dtype=object)[c_i],
-            "kind": np.array([k for _, k in labels], dtype=object)[c_i],
+            "actor": _categorical(a_i, ACTORS),
+            "welfare_area": _categorical(area_code[c_i], WELFARE_AREAS),
+            "kind": _categorical(kind_code[c_i], KINDS),
             "amount": amount[keep],
             "discounted": disc[keep],
         }
@@ -208,35 +228,41 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
     net = with_total(amount.sum(axis=3))  # (D, T, 4)
     npv = with_total(disc.sum(axis=3)).sum(axis=1)
     costs_h = with_total(cost_amount).sum(axis=1)  # (D, 4) costs at the horizon
-    cons_h = net.sum(axis=1) - costs_h
+    totals = net.sum(axis=1)
+    cons_h = totals - costs_h
     per_unit = evaluate(model, Inputs(success=np.eye(n_out), cost=np.zeros((n_out, len(model.cost_lines))))).sum(axis=1)
     be = break_even_years(net, model.years)
-    totals = net.sum(axis=1)
-    for j, actor in enumerate(ACTOR_COLUMNS):
-        key[f"net_{actor}"] = totals[:, j]
-    for j, actor in enumerate(ACTOR_COLUMNS):
-        key[f"npv_{actor}"] = npv[:, j]
-    for j, actor in enumerate(ACTOR_COLUMNS):
-        key[f"break_even_{actor}"] = pd.Series(be[:, j]).astype("Int64")
     top = success.max(axis=1)
-    for j, actor in enumerate(ACTOR_COLUMNS):
-        # outcome 1's rate at which the net result at the horizon is 0 (the other rates as they are)
-        c1 = per_unit[0, j]
-        rate = success[:, 0] - totals[:, j] / c1 if abs(c1) > _EPS else np.full(D, np.nan)
-        key[f"switching_rate_{actor}"] = np.where((rate >= -_EPS) & (rate <= 1 + _EPS), np.maximum(rate, 0), np.nan)
-    for j, actor in enumerate(ACTOR_COLUMNS):
-        # all rates scaled together: net(λ) = λ·consequences + costs
-        with np.errstate(divide="ignore", invalid="ignore"):
+    cols: dict[str, Any] = {"scenario": idx, "error": pd.Series(errors, dtype=object)}
+    cols |= {f"net_{a}": totals[:, j] for j, a in enumerate(ACTOR_COLUMNS)}
+    cols |= {f"npv_{a}": npv[:, j] for j, a in enumerate(ACTOR_COLUMNS)}
+    cols |= {
+        f"break_even_{a}": pd.array(np.where(ok, be[:, j], np.nan), dtype="Float64")
+        for j, a in enumerate(ACTOR_COLUMNS)
+    }
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for j, a in enumerate(ACTOR_COLUMNS):
+            # outcome 1's rate at which the net result at the horizon is 0 (the other rates as they are)
+            c1 = per_unit[0, j]
+            rate = success[:, 0] - totals[:, j] / c1 if abs(c1) > _EPS else np.full(D, np.nan)
+            cols[f"switching_rate_{a}"] = np.where((rate >= -_EPS) & (rate <= 1 + _EPS), np.maximum(rate, 0), np.nan)
+        for j, a in enumerate(ACTOR_COLUMNS):
+            # all rates scaled together: net(λ) = λ·consequences + costs
             lam = np.where(np.abs(cons_h[:, j]) > _EPS, -costs_h[:, j] / cons_h[:, j], np.nan)
-        fits = (lam >= -_EPS) & (lam * top <= 1 + _EPS)
-        key[f"switching_scale_{actor}"] = np.where(fits, np.maximum(lam, 0), np.nan)
-    key["participants"] = float(sum(scenario.participants))
-    key["cost_total"] = costs_h[:, 3]
-    key["consequence_total"] = cons_h[:, 3]
-    key.loc[~ok, [c for c in key.columns if c not in ("scenario", "error")]] = np.nan
+            fits = (lam >= -_EPS) & (lam * top <= 1 + _EPS)
+            cols[f"switching_scale_{a}"] = np.where(fits, np.maximum(lam, 0), np.nan)
+    cols["participants"] = np.full(D, float(sum(scenario.participants)))
+    cols["cost_total"] = costs_h[:, 3]
+    cols["consequence_total"] = cons_h[:, 3]
+    for c in list(cols)[2:]:
+        if not c.startswith("break_even_"):
+            cols[c] = np.where(ok, cols[c], np.nan)
+    key = pd.DataFrame(cols)
+    for a in ACTOR_COLUMNS:
+        key[f"break_even_{a}"] = key[f"break_even_{a}"].astype("Int64")
 
     if options.draws > 0:
-        _draw(data, items, success, amounts, ok, kb, options, key)
+        _draw(_with(base, items[0].shared), items, success, amounts, ok, kb, options, key)
     return results, key
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Problem, ScenarioError, SomError
-from ..knowledge import KnowledgeBase, load_knowledge
+from ..knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
 from ..scenario import build_scenario, load_scenario
 from .compute import Item, Options, evaluate_block
 from .table import (
@@ -74,12 +74,15 @@ def _scenario_dict(scenario) -> dict:
 
 
 def plan_run(inputs: Iterable[str | os.PathLike | pd.DataFrame], base: str | os.PathLike | dict | None = None) -> Plan:
-    """A Plan from scenario files (.json) and parameter tables (.csv/.xlsx or DataFrames).
+    """A Plan from scenario files (.json), parameter tables (.csv/.xlsx or DataFrames) and (base, table) pairs.
 
     A table's rows are applied to `base` (a scenario file or dict); without `base`, to the one scenario file
-    among `inputs` (which is then not run on its own). Table columns are checked before anything runs; a bad
+    among `inputs` (which is then not run on its own); a (base, table) pair uses its own base (a portfolio:
+    several interventions, each over the same table of kommuner). Table columns are checked before anything runs; a bad
     column raises ScenarioError naming it, with a suggestion."""
     inputs = list(inputs)
+    pairs = [x for x in inputs if isinstance(x, tuple)]  # (base, table): a table with its own base
+    inputs = [x for x in inputs if not isinstance(x, tuple)]
     is_table = [isinstance(x, pd.DataFrame) or Path(x).suffix.lower() in TABLE_SUFFIXES for x in inputs]
     files = [x for x, t in zip(inputs, is_table) if not t]
     tables = [x for x, t in zip(inputs, is_table) if t]
@@ -96,11 +99,12 @@ def plan_run(inputs: Iterable[str | os.PathLike | pd.DataFrame], base: str | os.
                     "eller brug --base SCENARIE.json."
                 )
             base, files = files[0], []
-        base_dict = _scenario_dict(build_scenario(base) if isinstance(base, dict) else load_scenario(base))
-        base_name = "base" if isinstance(base, dict) else Path(base).name
-        plan.bases[base_name] = base_dict
-        for source in tables:
-            _plan_table(plan, id_rows, source, base_name, base_dict)
+        pairs = [(base, t) for t in tables] + pairs
+    for b, source in pairs:
+        base_dict = _scenario_dict(build_scenario(b) if isinstance(b, dict) else load_scenario(b))
+        base_name = f"{base_dict.get('name') or 'base'}#{len(plan.bases)}" if isinstance(b, dict) else Path(b).name
+        plan.bases.setdefault(base_name, base_dict)
+        _plan_table(plan, id_rows, source, base_name, base_dict)
     for f in files:
         i = len(id_rows)
         try:
@@ -146,6 +150,7 @@ def _plan_table(plan: Plan, id_rows: list[dict], source, base_name: str, base_di
                 "scenario": i,
                 "name": str(label) if label is not None else f"{Path(name).stem} række {r + 1}",
                 "source": name,
+                "base": base_dict.get("name", ""),
                 **({"knowledge": knowledge} if kb_col else {}),
                 **{c: values[c] for c in fields},
             }
@@ -208,6 +213,24 @@ def default_chunk_size(n: int, draws: int) -> int:
 # ---- running a chunk -------------------------------------------------------------------------------------
 
 
+_KB_CACHE: dict[tuple, KnowledgeBase] = {}
+
+
+def _load(path: str | None) -> KnowledgeBase:
+    """load_knowledge, kept per folder and the files' modification times (a rerun in a notebook or a test
+    does not read and check the same knowledge base again; a changed file is read again)."""
+    folder = Path(path) if path is not None else Path(os.environ.get("SOM_KNOWLEDGE", DEFAULT_KNOWLEDGE_DIR))
+    stamp = (
+        tuple(sorted((f.name, f.stat().st_mtime_ns) for f in folder.glob("*") if f.is_file()))
+        if folder.is_dir()
+        else ()
+    )
+    key = (str(folder.resolve()), stamp)
+    if key not in _KB_CACHE:
+        _KB_CACHE[key] = load_knowledge(folder)
+    return _KB_CACHE[key]
+
+
 class KnowledgeBundle:
     """The knowledge bases of a run by path (None = the default), or the Danish message why one failed."""
 
@@ -215,20 +238,27 @@ class KnowledgeBundle:
         self.kbs: dict[str | None, KnowledgeBase | str] = {}
         for p in paths:
             try:
-                self.kbs[p] = load_knowledge(p)
+                self.kbs[p] = _load(p)
             except SomError as e:
                 where = p or "standard"
                 self.kbs[p] = f"Vidensdatabasen {where} kan ikke bruges: " + " ".join(str(x) for x in e.problems)
 
 
 def run_chunk(chunk: Chunk, bundle: KnowledgeBundle, options: Options) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Results and key figures of every scenario in `chunk`."""
+    """Results and key figures of every scenario in `chunk`. One BLAS thread: the parallelism is the workers'
+    (several BLAS threads per worker on a busy machine made the small matrix products 20 times slower), and
+    every engine then runs the same single-threaded products."""
+    from threadpoolctl import threadpool_limits
+
     results, keys = [], []
-    for block in chunk.blocks:
-        first = block[0]
-        r, k = evaluate_block(chunk.bases[first.base], list(block), bundle.kbs[first.knowledge], options)
-        results.append(r)
-        keys.append(k)
+    models: dict = {}  # blocks of one structure in this chunk share their model
+    with threadpool_limits(limits=1, user_api="blas"):
+        for block in chunk.blocks:
+            first = block[0]
+            base, kb = chunk.bases[first.base], bundle.kbs[first.knowledge]
+            r, k = evaluate_block(base, list(block), kb, options, models)
+            results.append(r)
+            keys.append(k)
     return pd.concat(results, ignore_index=True), pd.concat(keys, ignore_index=True)
 
 

@@ -13,6 +13,7 @@ UTF-8 or Windows-1252 as Excel writes it), or xlsx (the first sheet).
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import itertools
 import math
@@ -41,8 +42,9 @@ def is_varying(path: str) -> bool:
     return bool(_VARYING.match(path))
 
 
-def parse_path(path: str) -> list[str | int]:
-    """'outcomes[0].success_rate' → ['outcomes', 0, 'success_rate']; ScenarioError if it is not a path."""
+@functools.lru_cache(maxsize=4096)
+def parse_path(path: str) -> tuple[str | int, ...]:
+    """'outcomes[0].success_rate' → ('outcomes', 0, 'success_rate'); ScenarioError if it is not a path."""
     parts: list[str | int] = []
     pos = 0
     text = path.strip()
@@ -56,7 +58,7 @@ def parse_path(path: str) -> list[str | int]:
         pos = m.end()
     if not parts or not isinstance(parts[0], str):
         raise ScenarioError([Problem(path, f"'{path}' er ikke en feltsti (eksempel: outcomes[0].success_rate).")])
-    return parts
+    return tuple(parts)
 
 
 def leaf_paths(data: Any, prefix: str = "") -> list[str]:
