@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--chunk", type=int, default=None, help="scenarier pr. opgave (standard: 2.000, færre med træk)")
     r.add_argument("--forfra", action="store_true", help="slet tidligere dele i OUT_DIR og regn alt igen")
     r.add_argument("--stille", action="store_true", help="ingen fremdriftslinje")
+    r.add_argument("--uden-excel", action="store_true", help="spring key_figures.xlsx over (store kørsler)")
     s = sub.add_parser(
         "sweep",
         help="skriv en parametertabel med alle kombinationer",
@@ -108,6 +109,7 @@ def _run(args) -> int:
         chunk_size=args.chunk,
         restart=args.forfra,
         progress=not args.stille,
+        xlsx=not args.uden_excel,
     )
     print(summary_text(result))
     return 130 if result.interrupted else 0

@@ -125,7 +125,8 @@ def summary_text(result, key: pd.DataFrame | None = None) -> str:
                 f"{_number(ok['p_payback_total'].median() * 100, 1)} %."
             )
     lines.append(f"Resultater (tidy, til pandas): {result.results_path}")
-    lines.append(f"Nøgletal: {result.key_figures_path} og {result.xlsx_path} (Excel)")
+    excel = f" og {result.xlsx_path} (Excel)" if result.xlsx_path.exists() else ""
+    lines.append(f"Nøgletal: {result.key_figures_path}{excel}")
     if result.dashboard:
         lines.append(f"Dask-dashboard: {result.dashboard}")
     return "\n".join(lines)

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Problem, ScenarioError, SomError
@@ -167,6 +168,7 @@ class Chunk:
     number: int
     bases: dict[str, dict]
     blocks: tuple[tuple[Item, ...], ...]
+    token: str = ""  # the run's fingerprint: models are kept per worker under (token, block key)
 
     @property
     def size(self) -> int:
@@ -182,7 +184,7 @@ def blocks_of(items: list[Item], block: int = BLOCK) -> list[tuple[Item, ...]]:
     return [tuple(g[i : i + block]) for g in groups.values() for i in range(0, len(g), block)]
 
 
-def chunks_of(plan: Plan, chunk_size: int) -> list[Chunk]:
+def chunks_of(plan: Plan, chunk_size: int, token: str = "") -> list[Chunk]:
     """Whole blocks packed into chunks of at least `chunk_size` scenarios (the last one may be smaller)."""
     out: list[Chunk] = []
     current: list[tuple[Item, ...]] = []
@@ -190,7 +192,7 @@ def chunks_of(plan: Plan, chunk_size: int) -> list[Chunk]:
 
     def close():
         bases = {b[0].base: plan.bases[b[0].base] for b in current}
-        out.append(Chunk(len(out), bases, tuple(current)))
+        out.append(Chunk(len(out), bases, tuple(current), token))
 
     for b in blocks_of(plan.items):
         current.append(b)
@@ -204,10 +206,11 @@ def chunks_of(plan: Plan, chunk_size: int) -> list[Chunk]:
 
 
 def default_chunk_size(n: int, draws: int) -> int:
-    """Scenarios per chunk: ~2,000 without draws (a chunk is then a few tenths of a second), fewer with
-    draws (about 100,000 draws per chunk); never depends on the number of workers, so a rerun with other
-    workers still finds its chunks."""
-    return max(1, 100_000 // draws) if draws else 2_000
+    """Scenarios per chunk: about a sixteenth of the run (so two to a few dozen workers all get work), at most
+    2,000 (a chunk is then a second or so), and with draws at most ~100,000 draws per chunk. It depends on
+    the run only, never on the number of workers, so a rerun with other workers still finds its chunks."""
+    size = min(2_000, max(1, -(-n // 16)))
+    return min(size, max(1, 100_000 // draws)) if draws else size
 
 
 # ---- running a chunk -------------------------------------------------------------------------------------
@@ -251,15 +254,36 @@ def run_chunk(chunk: Chunk, bundle: KnowledgeBundle, options: Options) -> tuple[
     from threadpoolctl import threadpool_limits
 
     results, keys = [], []
-    models: dict = {}  # blocks of one structure in this chunk share their model
     with threadpool_limits(limits=1, user_api="blas"):
         for block in chunk.blocks:
             first = block[0]
             base, kb = chunk.bases[first.base], bundle.kbs[first.knowledge]
+            models = _ModelView(chunk.token)
             r, k = evaluate_block(base, list(block), kb, options, models)
             results.append(r)
             keys.append(k)
     return pd.concat(results, ignore_index=True), pd.concat(keys, ignore_index=True)
+
+
+_MODELS: dict[tuple, Any] = {}  # per process: (run token, block key) → (scenario, model); a few dozen at most
+_MODELS_MAX = 32
+
+
+class _ModelView:
+    """The models of one run in this process (dict-like for evaluate_block): blocks of one structure, in this
+    chunk or an earlier one on the same worker, build their model once."""
+
+    def __init__(self, token: str):
+        self.token = token
+
+    def get(self, key):
+        return _MODELS.get((self.token, key))
+
+    def __setitem__(self, key, value) -> None:
+        if (self.token, key) not in _MODELS:
+            while len(_MODELS) >= _MODELS_MAX:
+                _MODELS.pop(next(iter(_MODELS)))
+            _MODELS[(self.token, key)] = value
 
 
 _WORKER_BUNDLE: KnowledgeBundle | None = None
@@ -320,6 +344,8 @@ class BatchResult:
     chunks_skipped: int
     interrupted: bool = False
     dashboard: str | None = None
+    compute_seconds: float = 0.0  # planning and the chunks (workers, chunk files)
+    assemble_seconds: float = 0.0  # the final Parquet files and the Excel file
 
     @property
     def results_path(self) -> Path:
@@ -343,7 +369,7 @@ class BatchResult:
 def _fingerprint(plan: Plan, options: Options, chunk_size: int) -> str:
     doc = {
         "bases": plan.bases,
-        "items": [asdict(it) for it in plan.items],
+        "items": [(it.index, it.base, it.knowledge, it.shared, it.varying) for it in plan.items],
         "failed": plan.failed,
         "options": {**asdict(options), "spec": repr(options.spec)},
         "chunk_size": chunk_size,
@@ -374,23 +400,25 @@ def run(
     restart: bool = False,
     progress: bool = True,
     on_chunk=None,
+    xlsx: bool = True,
 ) -> BatchResult:
     """Run every scenario of `inputs` (see plan_run) into `out_dir`: results.parquet (tidy: id columns,
     year, actor, welfare_area, kind, amount, discounted), key_figures.parquet and key_figures.xlsx.
 
     workers: local processes (default: every core; 1 = in this process). scheduler: a Dask scheduler
     address or Client (default: env SOM_DASK_SCHEDULER, else local). A rerun skips the chunks on disk;
-    `restart=True` starts over. Ctrl-C stops, keeps the finished chunks and returns with interrupted=True."""
+    `restart=True` starts over. Ctrl-C stops, keeps the finished chunks and returns with interrupted=True.
+    xlsx=False skips the Excel file (it takes longer than the calculation for tens of thousands of rows)."""
     start = time.perf_counter()
     plan = inputs if isinstance(inputs, Plan) else plan_run(inputs, base)
     options = Options(draws=int(draws), seed=int(seed), payback_years=int(payback_years))
     if options.draws < 0:
         raise ScenarioError([Problem("draws", "Antallet af træk kan ikke være negativt.")])
     size = int(chunk_size) if chunk_size else default_chunk_size(len(plan), options.draws)
-    chunks = chunks_of(plan, size)
+    tag = _fingerprint(plan, options, size)
+    chunks = chunks_of(plan, size, tag)
     out = Path(out_dir)
     parts = out / "chunks"
-    tag = _fingerprint(plan, options, size)
     manifest = parts / "plan.json"
     if restart and parts.exists():
         shutil.rmtree(parts)
@@ -460,23 +488,33 @@ def run(
         if own_client:
             client.close()
     n_errors = 0
+    computed = time.perf_counter()
     if not interrupted:
-        n_errors = _assemble(plan, chunks, parts, out)
+        n_errors = _assemble(plan, chunks, parts, out, xlsx)
+    end = time.perf_counter()
     return BatchResult(
         out_dir=out,
         n_scenarios=len(plan),
         n_errors=n_errors,
-        seconds=time.perf_counter() - start,
+        seconds=end - start,
         engine=engine,
         chunks_done=finished,
         chunks_total=len(chunks),
         chunks_skipped=skipped,
         interrupted=interrupted,
         dashboard=dashboard,
+        compute_seconds=computed - start,
+        assemble_seconds=end - computed,
     )
 
 
-def _assemble(plan: Plan, chunks: list[Chunk], parts: Path, out: Path) -> int:
+def _with_ids(ids: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """`table` (sorted by scenario) with the id columns of its scenarios in front (ids row i = scenario i)."""
+    front = ids.iloc[table["scenario"].to_numpy()].reset_index(drop=True)
+    return pd.concat([front, table.drop(columns="scenario").reset_index(drop=True)], axis=1)
+
+
+def _assemble(plan: Plan, chunks: list[Chunk], parts: Path, out: Path, xlsx: bool = True) -> int:
     """Put the chunk files together, sorted by scenario, with the id columns in front. Returns #errors."""
     from .output import write_key_figures_xlsx
 
@@ -486,11 +524,14 @@ def _assemble(plan: Plan, chunks: list[Chunk], parts: Path, out: Path) -> int:
         keys.append(
             pd.DataFrame({"scenario": list(plan.failed), "error": pd.Series(list(plan.failed.values()), dtype=object)})
         )
-    key = pd.concat([k for k in keys if len(k)], ignore_index=True).sort_values("scenario", kind="stable")
-    key = plan.ids.merge(key, on="scenario", how="left")
-    res = pd.concat(results, ignore_index=True).sort_values("scenario", kind="stable")
-    res = plan.ids.merge(res, on="scenario", how="inner")
+    key = pd.concat([k for k in keys if len(k)], ignore_index=True)
+    key = _with_ids(plan.ids, key.iloc[np.argsort(key["scenario"].to_numpy(), kind="stable")])
+    res = pd.concat(results, ignore_index=True)
+    res = _with_ids(plan.ids, res.iloc[np.argsort(res["scenario"].to_numpy(), kind="stable")])
     key.to_parquet(out / KEY_FILE, index=False)
     res.to_parquet(out / RESULTS_FILE, index=False)
-    write_key_figures_xlsx(key, out / XLSX_FILE)
+    if xlsx:
+        write_key_figures_xlsx(key, out / XLSX_FILE)
+    elif (out / XLSX_FILE).exists():
+        (out / XLSX_FILE).unlink()  # never leave an Excel file of an earlier run beside these tables
     return int(key["error"].notna().sum())
