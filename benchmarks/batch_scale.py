@@ -28,12 +28,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from engine_speed import big_scenario
+from engine_speed import big_scenario, median_ms
 
-from som_kernel import build_scenario, load_knowledge
+from som_kernel import build_scenario, calculate, load_knowledge
 from som_kernel.batch import illustrative_kommune_table, run, sweep_table, write_key_figures_xlsx
 from som_kernel.batch.charts import throughput_chart
 from som_kernel.ui.charts import to_png
+from som_kernel.uncertainty import build_model
 
 OUT = Path(__file__).resolve().parent.parent / "output" / "benchmarks"
 
@@ -90,6 +91,10 @@ def main() -> None:
     base = scenario.model_dump(mode="json")
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} at start")
     print(f"benchmark scenario: {n_services} services, 3 outcomes, 5 cohorts, 10-year horizon")
+    # the same machine's speed for one scenario, as a yardstick that does not depend on how busy it is
+    calc_ms = median_ms(lambda: calculate(scenario, kb), repeat=10)
+    model_ms = median_ms(lambda: build_model(scenario, kb), repeat=10)
+    print(f"one calculate() {calc_ms:.1f} ms, one build_model() {model_ms:.1f} ms (median of 10)")
     tmp = Path(tempfile.mkdtemp(prefix="batch_scale_"))
     rows = []
 
@@ -131,14 +136,17 @@ def main() -> None:
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: this process {peak_self:,.0f} MB, largest worker process {peak_child:,.0f} MB")
+    het2 = next(r for r in rows if r["run"] == "heterogene scenarier" and r["workers"] == 2)
+    print(
+        f"heterogeneous, 2 workers: {het2['compute_seconds'] / het2['scenarios'] * 1000:.1f} ms per scenario "
+        f"= {het2['compute_seconds'] / het2['scenarios'] * 1000 / calc_ms:.1f} × calculate() on this machine now"
+    )
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     OUT.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame(rows)
-    (OUT / "batch_scale.json").write_text(
-        json.dumps(
-            {"rows": rows, "peak_mb": {"main": peak_self, "worker": peak_child}, "load": os.getloadavg()[0]}, indent=1
-        )
-    )
+    figures = {"rows": rows, "peak_mb": {"main": peak_self, "worker": peak_child}, "load": os.getloadavg()[0]}
+    figures |= {"calculate_ms": calc_ms, "build_model_ms": model_ms}
+    (OUT / "batch_scale.json").write_text(json.dumps(figures, indent=1))
     chart_rows = table[table["run"].isin(["vektoriseret sweep", "heterogene scenarier"])]
     (OUT / "batch_scale.png").write_bytes(to_png(throughput_chart(chart_rows)))
     print(f"chart: {OUT / 'batch_scale.png'}")
