@@ -33,7 +33,7 @@ from engine_speed import big_scenario, median_ms
 from som_kernel import build_scenario, calculate, load_knowledge
 from som_kernel.batch import illustrative_kommune_table, run, sweep_table, write_key_figures_xlsx
 from som_kernel.batch.charts import throughput_chart
-from som_kernel.ui.charts import to_png
+from som_kernel.charts import to_png
 from som_kernel.uncertainty import build_model
 
 OUT = Path(__file__).resolve().parent.parent / "output" / "benchmarks"

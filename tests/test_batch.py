@@ -9,7 +9,7 @@ import pytest
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge
 from som_kernel.batch import plan_run, read_parameter_table, run, sweep_table, write_table
 from som_kernel.batch.cli import main
-from som_kernel.uncertainty import monte_carlo, switching_values
+from som_kernel.uncertainty import build_model, monte_carlo, switching_success_rate
 
 
 @pytest.fixture(scope="module")
@@ -137,9 +137,8 @@ def test_hand_computed_rows_and_error_column(tmp_path):
     assert key.loc["basis", "cost_total"] == pytest.approx(-5_000)
     assert key.loc["basis", "consequence_total"] == pytest.approx(10_000)
     assert key.loc["basis", "break_even_kommune"] == 2026
-    # switching rate: 0,5 − 5.000 / (10 × 2 × 1.000) = 0,25
+    # switching rate: costs 5.000 kr. / (10 × 2 nights × 1.000 kr. per unit of rate) = 0,25
     assert key.loc["basis", "switching_rate_kommune"] == pytest.approx(0.25)
-    assert key.loc["basis", "switching_scale_kommune"] == pytest.approx(0.5)
     # dobbelt: 20 starters → 20.000 − 10.000 = 10.000 kr.
     assert key.loc["dobbelt", "net_kommune"] == pytest.approx(10_000)
     assert "outcomes[0].success_rate" in key.loc["for høj", "error"]
@@ -200,15 +199,11 @@ def test_vectorised_equals_looped_calculate(tmp_path, kb):
             assert k[f"npv_{actor}"] == pytest.approx(v, abs=1e-6)
         for actor, v in r.break_even_years().items():
             assert (pd.isna(k[f"break_even_{actor}"]) and v is None) or k[f"break_even_{actor}"] == v
-        sw = switching_values(scenario, kb).set_index(["actor", "kind", "outcome"])["value"]
+        model = build_model(scenario, kb)
         for actor in ("kommune", "region", "stat", "total"):
-            for kind, col, outcome in (
-                ("success_rate", "switching_rate", scenario.outcomes[0].outcome),
-                ("success_scale", "switching_scale", ""),
-            ):
-                want_v = sw[(actor, kind, outcome)]
-                got_v = k[f"{col}_{actor}"]
-                assert (want_v is None and pd.isna(got_v)) or got_v == pytest.approx(want_v, abs=1e-9)
+            want_v = switching_success_rate(scenario, kb, actor, model=model)
+            got_v = k[f"switching_rate_{actor}"]
+            assert (want_v is None and pd.isna(got_v)) or got_v == pytest.approx(want_v, abs=1e-9)
 
 
 def test_draws_match_monte_carlo(tmp_path, kb):

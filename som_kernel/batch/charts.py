@@ -1,12 +1,13 @@
 """Charts of a batch run's key figures (Danish labels and number format). Show them in notebooks through
-som_kernel.ui.charts.show(chart) so they render offline; export with som_kernel.ui.charts.to_png."""
+som_kernel.charts.show(chart) so they render offline; export with som_kernel.charts.to_png."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from ..ui.format import ACTOR_NAMES_DA, DANISH_LOCALE
+from ..format import DANISH_LOCALE
+from ..names import ACTOR_NAMES_DA
 
 ACTORS4 = ("kommune", "region", "stat", "total")
 

@@ -28,12 +28,13 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from ..engine import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
 from ..errors import SomError
 from ..knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase
 from ..messages import pydantic_problems
+from ..names import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
 from ..scenario import ActorAmounts, OutcomeEffect, Scenario, build_scenario
-from ..uncertainty import Inputs, LinearModel, UncertaintySpec, break_even_years, build_model, evaluate, monte_carlo
+from ..uncertainty import Inputs, LinearModel, UncertaintySpec, build_model, evaluate, monte_carlo
+from ..views import break_even
 from .table import COST_LINES, parse_path
 
 ACTOR_COLUMNS = (*ACTORS, "total")
@@ -231,8 +232,7 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
     totals = net.sum(axis=1)
     cons_h = totals - costs_h
     per_unit = evaluate(model, Inputs(success=np.eye(n_out), cost=np.zeros((n_out, len(model.cost_lines))))).sum(axis=1)
-    be = break_even_years(net, model.years)
-    top = success.max(axis=1)
+    be = break_even(net, model.years)
     cols: dict[str, Any] = {"scenario": idx, "error": pd.Series(errors, dtype=object)}
     cols |= {f"net_{a}": totals[:, j] for j, a in enumerate(ACTOR_COLUMNS)}
     cols |= {f"npv_{a}": npv[:, j] for j, a in enumerate(ACTOR_COLUMNS)}
@@ -240,17 +240,13 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
         f"break_even_{a}": pd.array(np.where(ok, be[:, j], np.nan), dtype="Float64")
         for j, a in enumerate(ACTOR_COLUMNS)
     }
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for j, a in enumerate(ACTOR_COLUMNS):
-            # outcome 1's rate at which the net result at the horizon is 0 (the other rates as they are)
-            c1 = per_unit[0, j]
-            rate = success[:, 0] - totals[:, j] / c1 if abs(c1) > _EPS else np.full(D, np.nan)
-            cols[f"switching_rate_{a}"] = np.where((rate >= -_EPS) & (rate <= 1 + _EPS), np.maximum(rate, 0), np.nan)
-        for j, a in enumerate(ACTOR_COLUMNS):
-            # all rates scaled together: net(λ) = λ·consequences + costs
-            lam = np.where(np.abs(cons_h[:, j]) > _EPS, -costs_h[:, j] / cons_h[:, j], np.nan)
-            fits = (lam >= -_EPS) & (lam * top <= 1 + _EPS)
-            cols[f"switching_scale_{a}"] = np.where(fits, np.maximum(lam, 0), np.nan)
+    # switching success rate (the one definition, uncertainty.switching_success_rate): the rate, the same for
+    # every outcome, at which the net result over the period is 0; net(r) = r · Σ_o C_o + costs, per scenario
+    slope = per_unit.sum(axis=0)  # (4,) Σ_o C_o: kroner per unit of success rate, the same for the block
+    for j, a in enumerate(ACTOR_COLUMNS):
+        rate = -costs_h[:, j] / slope[j] if abs(slope[j]) > _EPS else np.full(D, np.nan)
+        fits = (rate >= -_EPS) & (rate <= 1 + _EPS)
+        cols[f"switching_rate_{a}"] = np.where(fits, np.maximum(rate, 0), np.nan)
     cols["participants"] = np.full(D, float(sum(scenario.participants)))
     cols["cost_total"] = costs_h[:, 3]
     cols["consequence_total"] = cons_h[:, 3]

@@ -12,6 +12,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..format import number
+
 KR = '#,##0 "kr."'
 PCT = "0.0%"
 ACTOR_DA = {"kommune": "kommune", "region": "region", "stat": "stat", "total": "i alt"}
@@ -20,8 +22,7 @@ FIGURES_DA = {
     "net_": ("Nettoresultat, {} (kr.)", KR),
     "npv_": ("Nutidsværdi, {} (kr.)", KR),
     "break_even_": ("Break-even-år, {}", "0"),
-    "switching_rate_": ("Skifteværdi: succesrate for effektmål 1, {}", PCT),
-    "switching_scale_": ("Skifteværdi: alle succesrater × faktor, {}", "0.00"),
+    "switching_rate_": ("Skifteværdi for succesraten, {}", PCT),
     "p_payback_": ("Sandsynlighed for tilbagebetaling inden for {n} år, {}", PCT),
 }
 OTHER_DA = {
@@ -82,12 +83,6 @@ def write_key_figures_xlsx(key: pd.DataFrame, path: str | os.PathLike, payback_y
     return path
 
 
-def _number(x: float, decimals: int = 0) -> str:
-    from ..ui.format import number  # Danish number format (moves to som_kernel.format in the refactor)
-
-    return number(x, decimals)
-
-
 def summary_text(result, key: pd.DataFrame | None = None) -> str:
     """The Danish summary the command line prints at the end of a run."""
     n, n_err = result.n_scenarios, result.n_errors
@@ -98,31 +93,30 @@ def summary_text(result, key: pd.DataFrame | None = None) -> str:
         )
     rate = n / result.seconds if result.seconds > 0 else float("inf")
     lines = [
-        f"Færdig: {_number(n)} scenarier på {_number(result.seconds, 1)} s ({_number(rate)} pr. sekund), "
-        f"{result.engine}.",
+        f"Færdig: {number(n)} scenarier på {number(result.seconds, 1)} s ({number(rate)} pr. sekund), {result.engine}.",
     ]
     if result.chunks_skipped:
         lines.append(f"{result.chunks_skipped} af {result.chunks_total} dele var regnet i forvejen og blev genbrugt.")
     key = result.key_figures() if key is None else key
     ok = key[key["error"].isna()]
     if n_err:
-        lines.append(f"{_number(n_err)} scenarier fejlede; se kolonnen 'Fejl' i nøgletallene. Den første:")
+        lines.append(f"{number(n_err)} scenarier fejlede; se kolonnen 'Fejl' i nøgletallene. Den første:")
         lines.append(f"  {key.loc[key['error'].notna(), 'name'].iloc[0]}: {key['error'].dropna().iloc[0]}")
     if len(ok):
         pos = (ok["net_total"] > 0).mean()
         lines.append(
-            f"Nettoresultat i alt over horisonten: median {_number(ok['net_total'].median())} kr. "
-            f"(fra {_number(ok['net_total'].min())} til {_number(ok['net_total'].max())} kr.); "
-            f"{_number(pos * 100, 1)} % af scenarierne giver overskud for den offentlige sektor samlet."
+            f"Nettoresultat i alt over horisonten: median {number(ok['net_total'].median())} kr. "
+            f"(fra {number(ok['net_total'].min())} til {number(ok['net_total'].max())} kr.); "
+            f"{number(pos * 100, 1)} % af scenarierne giver overskud for den offentlige sektor samlet."
         )
         for actor, label in (("kommune", "kommunen"), ("region", "regionen"), ("stat", "staten")):
             lines.append(
-                f"  Overskud for {label}: {_number((ok[f'net_{actor}'] > 0).mean() * 100, 1)} % af scenarierne."
+                f"  Overskud for {label}: {number((ok[f'net_{actor}'] > 0).mean() * 100, 1)} % af scenarierne."
             )
         if "p_payback_total" in ok:
             lines.append(
                 "Sandsynlighed for tilbagebetaling (i alt), median over scenarierne: "
-                f"{_number(ok['p_payback_total'].median() * 100, 1)} %."
+                f"{number(ok['p_payback_total'].median() * 100, 1)} %."
             )
     lines.append(f"Resultater (tidy, til pandas): {result.results_path}")
     excel = f" og {result.xlsx_path} (Excel)" if result.xlsx_path.exists() else ""
