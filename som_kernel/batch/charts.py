@@ -74,15 +74,15 @@ def payback_by_group(key: pd.DataFrame, group: str = "name", years: int = 10) ->
 
 def throughput_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     """Bars of scenarios per second (column 'per_second') per run ('run') and workers ('workers')."""
+    base = alt.Chart(table).encode(
+        y=alt.Y("run:N", title=None),
+        yOffset=alt.YOffset("workers:N"),
+        x=alt.X("per_second:Q", title="Scenarier pr. sekund", axis=alt.Axis(format=",.0f")),
+    )
+    bars = base.mark_bar().encode(color=alt.Color("workers:N", title="Lokale processer"))
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("per_second:Q", format=",.1f"))
     return (
-        alt.Chart(table)
-        .mark_bar()
-        .encode(
-            y=alt.Y("run:N", title=None),
-            yOffset=alt.YOffset("workers:N"),
-            x=alt.X("per_second:Q", title="Scenarier pr. sekund", axis=alt.Axis(format=",.0f")),
-            color=alt.Color("workers:N", title="Lokale processer"),
-        )
+        alt.layer(bars, labels)
         .properties(width=380, title="Mange beregninger: gennemløb")
         .configure(locale=DANISH_LOCALE)
     )
