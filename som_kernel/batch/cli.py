@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         for p in e.problems:
             print(f"  {p}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("Afbrudt. Færdige dele er gemt; kør samme kommando igen for at fortsætte.", file=sys.stderr)
+        return 130
 
 
 def _sweep(args) -> int:

@@ -91,10 +91,15 @@ def summary_text(result, key: pd.DataFrame | None = None) -> str:
             f"Afbrudt. {result.chunks_done} af {result.chunks_total} dele er gemt i {result.out_dir}. "
             "Kør samme kommando igen for at regne resten."
         )
-    rate = n / result.seconds if result.seconds > 0 else float("inf")
+    compute = result.compute_seconds or result.seconds
+    rate = n / compute if compute > 0 else float("inf")
     lines = [
-        f"Færdig: {number(n)} scenarier på {number(result.seconds, 1)} s ({number(rate)} pr. sekund), {result.engine}.",
+        f"Færdig: {number(n)} scenarier på {number(result.seconds, 1)} s, {result.engine}: beregningen "
+        f"{number(compute, 1)} s ({number(rate)} pr. sekund), tabellerne"
+        f"{' og Excel-filen' if result.xlsx_path.exists() else ''} {number(result.assemble_seconds, 1)} s.",
     ]
+    if result.assemble_seconds > 30 and result.xlsx_path.exists():
+        lines.append("Excel-filen tager længst tid ved store kørsler; --uden-excel springer den over.")
     if result.chunks_skipped:
         lines.append(f"{result.chunks_skipped} af {result.chunks_total} dele var regnet i forvejen og blev genbrugt.")
     key = result.key_figures() if key is None else key

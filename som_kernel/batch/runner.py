@@ -490,7 +490,10 @@ def run(
     n_errors = 0
     computed = time.perf_counter()
     if not interrupted:
-        n_errors = _assemble(plan, chunks, parts, out, xlsx)
+        try:
+            n_errors = _assemble(plan, chunks, parts, out, xlsx)
+        except KeyboardInterrupt:  # every chunk is on disk: a rerun only puts the tables together
+            interrupted = True
     end = time.perf_counter()
     return BatchResult(
         out_dir=out,
