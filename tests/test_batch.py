@@ -287,3 +287,24 @@ def test_command_line_sweep_and_run(tmp_path, capsys):
     # rate 0,1, 10 starters: 10 × 0,1 × 2 × 1.000 − 5.000 = −3.000 kr.; rate 0,5, 20 starters: 20.000 − 10.000
     assert key["net_kommune"].iloc[0] == pytest.approx(-3_000)
     assert key["net_kommune"].iloc[-1] == pytest.approx(10_000)
+
+
+def test_knowledge_layer_per_row_and_portfolio_pairs(tmp_path, kb):
+    from som_kernel.batch import illustrative_kommune_table
+
+    layers = illustrative_kommune_table(tmp_path / "lag", 2, seed=3)
+    table = pd.concat([layers, pd.DataFrame({"id": ["mangler"], "knowledge": [str(tmp_path / "findes_ikke")]})])
+    base = rich_base(kb)
+    other = {**base, "name": "Anden", "participants": [10, 10, 10]}
+    res = run([(base, table), (other, layers)], tmp_path / "ud", workers=1, progress=False)
+    key = res.key_figures()
+    assert len(key) == 5 and key["base"].tolist() == ["Indsatte"] * 3 + ["Anden"] * 2
+    assert "Vidensdatabasen" in key.loc[2, "error"] and "findes ikke" in key.loc[2, "error"]
+    plain = run([pd.DataFrame({"id": ["national"]})], tmp_path / "nat", base=base, workers=1, progress=False)
+    national = plain.key_figures().iloc[0]
+    for i in (0, 1):
+        # every price × f, costs unchanged: the consequences are f × the national ones
+        f = float(key.loc[i, "name"].split("× ")[1].rstrip(")").replace(",", "."))
+        assert key.loc[i, "consequence_total"] == pytest.approx(f * national["consequence_total"], rel=1e-9)
+        assert key.loc[i, "cost_total"] == pytest.approx(national["cost_total"], rel=1e-12)
+        assert "illustrativ" in key.loc[i, "name"]
