@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .export import safe_frame
 from .knowledge import ACTORS
 from .reporting import KEY_FIGURES, KEY_FIGURES_MIME, STATIC_CHARTS_ENV
 from .scenario import Scenario, build_scenario
@@ -243,7 +244,7 @@ def run_all(
     for nb in tqdm(example_notebooks(examples_dir), desc="Eksempler", unit="notesbog"):
         runs.append(run_notebook(nb, out_dir, html=html, hide_code=hide_code))
     table = _table(runs, lambda r: {"notebook": r.source.name})
-    table.to_csv(Path(out_dir) / "key_figures.csv", index=False)
+    safe_frame(table).to_csv(Path(out_dir) / "key_figures.csv", index=False)
     return table
 
 
@@ -280,7 +281,7 @@ def run_batch(
         overrides = {k: _plain(v) for k, v in row.items() if not pd.isna(v)}
         runs.append(run_notebook(source, out, overrides, name=f"{source.stem}_{i + 1:03d}", html=html))
     result = pd.concat([table, _table(runs, lambda r: {"run": r.notebook.stem})], axis=1)
-    result.to_csv(out / "key_figures.csv", index=False)
+    safe_frame(result).to_csv(out / "key_figures.csv", index=False)
     return result
 
 

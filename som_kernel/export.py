@@ -3,6 +3,10 @@
 The workbook holds numbers as numbers (with Danish-looking number formats), so a reader can keep
 calculating in Excel: inputs with the sources of the knowledge-base rows used, yearly results per
 actor and welfare area, the average participant's course, every calculation row, and the summary.
+
+Every text the project writes to a workbook or CSV file goes through `safe_text`: a text is always
+text, never a formula (a scenario named '=HYPERLINK(…)' stays that text), and characters no file can
+hold (control characters, half a surrogate pair) are replaced, so an export never crashes on them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,49 @@ from .names import ACTOR_NAMES_DA as ACTOR_DA
 from .names import ACTORS, COST_FIELD_NAMES_DA, COST_NAMES_DA, KIND_NAMES_DA, TOTAL, WELFARE_AREA_NAMES_DA
 from .summary import summary
 from .views import Result
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+REPLACEMENT = "\ufffd"
+
+
+def safe_text(value: str, *, csv: bool = False) -> str:
+    """`value` as a text cell that no spreadsheet runs as a formula.
+
+    Control characters (except tab and line breaks) and lone surrogates become U+FFFD (openpyxl refuses
+    the first, UTF-8 the second). In a CSV file, where every cell is text until the spreadsheet guesses,
+    a text starting with = + − @ (or tab / line break) gets a leading apostrophe, as OWASP recommends;
+    in a workbook `_put` stores it as a text cell instead, so the apostrophe is not needed there."""
+    text = "".join(
+        REPLACEMENT if ("\ud800" <= ch <= "\udfff") or (ch < " " and ch not in "\t\n\r") or ch == "\x7f" else ch
+        for ch in str(value)
+    )
+    if csv and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` for a CSV file: every text cell (and column name) through safe_text(csv=True)."""
+    out = frame.rename(columns=lambda c: safe_text(c, csv=True) if isinstance(c, str) else c)
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: safe_text(v, csv=True) if isinstance(v, str) else v)
+    return out
+
+
+def _put(ws, row: int, column: int, value):
+    """Write one cell; a text is stored as a text cell (type s, quote prefix), never as a formula."""
+    c = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        text = safe_text(value)
+        c.value = text
+        c.data_type = "s"  # openpyxl would make a formula of any text starting with '='
+        if text.startswith(FORMULA_START):
+            c.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    else:
+        c.value = value
+    return c
+
 
 KR = '#,##0 "kr."'
 NUM = "#,##0.####"
@@ -64,7 +111,7 @@ def consequence_sources(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
 
 def _header(ws, row: int, values: list[str]) -> None:
     for j, v in enumerate(values, start=1):
-        c = ws.cell(row=row, column=j, value=v)
+        c = _put(ws, row, j, v)
         c.font = BOLD
         c.fill = HEAD_FILL
 
@@ -74,9 +121,9 @@ def _frame(ws, row: int, frame: pd.DataFrame, index_name: str, fmt: str = KR, na
     names = names or {}
     _header(ws, row, [index_name, *[names.get(c, str(c)) for c in frame.columns]])
     for i, (idx, values) in enumerate(frame.iterrows(), start=row + 1):
-        ws.cell(row=i, column=1, value=int(idx) if isinstance(idx, (int,)) or hasattr(idx, "item") else idx)
+        _put(ws, i, 1, int(idx) if isinstance(idx, (int,)) or hasattr(idx, "item") else idx)
         for j, v in enumerate(values, start=2):
-            ws.cell(row=i, column=j, value=float(v)).number_format = fmt
+            _put(ws, i, j, float(v)).number_format = fmt
     return row + len(frame) + 2
 
 
@@ -87,9 +134,9 @@ def _widths(ws, widths: dict[int, int] | None = None, default: int = 16) -> None
 
 def _summary_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
     s = result.scenario
-    ws["A1"] = f"SØM-beregning: {s.name}"
+    _put(ws, 1, 1, f"SØM-beregning: {s.name}")
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A3"] = summary(result)
+    _put(ws, 3, 1, summary(result))
     ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A3:F6")
     row = 8
@@ -102,13 +149,13 @@ def _summary_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
         (f"Nettoresultat, tilbagediskonteret ({pct(s.settings.discount_rate)})", result.npv()),
     ]
     for i, (text, values) in enumerate(lines, start=row + 1):
-        ws.cell(row=i, column=1, value=text)
+        _put(ws, i, 1, text)
         for j, a in enumerate((*ACTORS, TOTAL), start=2):
-            ws.cell(row=i, column=j, value=float(values[a])).number_format = KR
+            _put(ws, i, j, float(values[a])).number_format = KR
     be_row = row + len(lines) + 1
-    ws.cell(row=be_row, column=1, value="Break-even-år")
+    _put(ws, be_row, 1, "Break-even-år")
     for j, (_, y) in enumerate(result.break_even_years().items(), start=2):
-        ws.cell(row=be_row, column=j, value=y if y is not None else "ikke inden for perioden")
+        _put(ws, be_row, j, y if y is not None else "ikke inden for perioden")
     info = [
         ("Vidensdatabase, version", kb.meta.version),
         ("Prisniveau", s.settings.price_year),
@@ -116,8 +163,8 @@ def _summary_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
         ("Udskrevet", date.today().isoformat()),
     ]
     for i, (k, v) in enumerate(info, start=be_row + 2):
-        ws.cell(row=i, column=1, value=k).font = BOLD
-        ws.cell(row=i, column=2, value=v)
+        _put(ws, i, 1, k).font = BOLD
+        _put(ws, i, 2, v)
     _widths(ws, {1: 44})
 
 
@@ -130,36 +177,36 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
         for r in describe_inputs(s, kb)
         if r.key in _INPUT_KEYS
     ]
-    ws["A1"] = "Input til beregningen"
+    _put(ws, 1, 1, "Input til beregningen")
     ws["A1"].font = Font(bold=True, size=14)
     row = 3
     for k, v, fmt in items:
-        ws.cell(row=row, column=1, value=k).font = BOLD
-        c = ws.cell(row=row, column=2, value=v)
+        _put(ws, row, 1, k).font = BOLD
+        c = _put(ws, row, 2, v)
         if fmt:
             c.number_format = fmt
         row += 1
     row += 1
     _header(ws, row, ["Nye deltagere pr. år", "År", "Antal"])
     for i, (y, n) in enumerate(zip(s.cohort_years, s.participants), start=row + 1):
-        ws.cell(row=i, column=2, value=y)
-        ws.cell(row=i, column=3, value=n)
+        _put(ws, i, 2, y)
+        _put(ws, i, 3, n)
     row += len(s.participants) + 2
     _header(
         ws, row, [f"Omkostninger (prisniveau {s.costs.price_year or st.price_year})", *[ACTOR_DA[a] for a in ACTORS]]
     )
     cost_lines = list(COST_FIELD_NAMES_DA.items())
     for i, (key, text) in enumerate(cost_lines, start=row + 1):
-        ws.cell(row=i, column=1, value=text)
+        _put(ws, i, 1, text)
         for j, a in enumerate(ACTORS, start=2):
-            ws.cell(row=i, column=j, value=getattr(getattr(s.costs, key), a)).number_format = KR
+            _put(ws, i, j, getattr(getattr(s.costs, key), a)).number_format = KR
     row += len(cost_lines) + 2
     _header(ws, row, ["Effektmål", "Succesrate", "Varighed af effekten (andel pr. konsekvensår)"])
     names = outcome_names(s, kb)
     for i, o in enumerate(s.outcomes, start=row + 1):
-        ws.cell(row=i, column=1, value=names.get(o.outcome, o.outcome))
-        ws.cell(row=i, column=2, value=o.success_rate).number_format = PCT
-        ws.cell(row=i, column=3, value="; ".join(f"{p:.0%}" for p in o.persistence) or "100 % alle år")
+        _put(ws, i, 1, names.get(o.outcome, o.outcome))
+        _put(ws, i, 2, o.success_rate).number_format = PCT
+        _put(ws, i, 3, "; ".join(f"{p:.0%}" for p in o.persistence) or "100 % alle år")
     row += len(s.outcomes) + 2
 
     svc = kb.services.set_index("id")
@@ -192,7 +239,7 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
             "ja" if r.illustrative else "",
         ]
         for j, v in enumerate(values, start=1):
-            c = ws.cell(row=i, column=j, value=v)
+            c = _put(ws, i, j, v)
             if r.overridden:
                 c.fill = LOCAL_FILL
         ws.cell(row=i, column=4).number_format = NUM
@@ -235,14 +282,14 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
                 "ja" if (src is not None and not is_local and bool(src["illustrative"])) else "",
             ]
             for j, v in enumerate(values, start=1):
-                c = ws.cell(row=i, column=j, value=v)
+                c = _put(ws, i, j, v)
                 if is_local:
                     c.fill = LOCAL_FILL
             ws.cell(row=i, column=3).number_format = '#,##0.00 "kr."'
             i += 1
     if s.excluded_services:
-        ws.cell(row=i + 1, column=1, value="Ydelser udeladt af beregningen").font = BOLD
-        ws.cell(row=i + 1, column=2, value=", ".join(svc.loc[x, "name"] for x in s.excluded_services))
+        _put(ws, i + 1, 1, "Ydelser udeladt af beregningen").font = BOLD
+        _put(ws, i + 1, 2, ", ".join(svc.loc[x, "name"] for x in s.excluded_services))
     _widths(ws, {1: 48, 2: 30, 7: 40, 8: 40})
 
 
@@ -255,18 +302,18 @@ def workbook(result: Result, kb: KnowledgeBase) -> Workbook:
     _input_sheet(wb.create_sheet(SHEETS[1]), result, kb)
 
     ws = wb.create_sheet(SHEETS[2])
-    ws["A1"] = "Nettoresultat pr. år pr. aktør (kr.; positive tal er gevinster)"
+    _put(ws, 1, 1, "Nettoresultat pr. år pr. aktør (kr.; positive tal er gevinster)")
     ws["A1"].font = BOLD
     names = ACTOR_DA
     row = _frame(ws, 3, result.by_year_actor(), "År", names=names)
-    ws.cell(row=row - 1, column=1, value="Tilbagediskonteret").font = BOLD
+    _put(ws, row - 1, 1, "Tilbagediskonteret").font = BOLD
     row = _frame(ws, row, result.by_year_actor(discounted=True), "År", names=names)
-    ws.cell(row=row - 1, column=1, value="Akkumuleret").font = BOLD
+    _put(ws, row - 1, 1, "Akkumuleret").font = BOLD
     _frame(ws, row, result.cumulative(), "År", names=names)
     _widths(ws)
 
     ws = wb.create_sheet(SHEETS[3])
-    ws["A1"] = "Nettoresultat pr. år pr. velfærdsområde (kr., alle aktører)"
+    _put(ws, 1, 1, "Nettoresultat pr. år pr. velfærdsområde (kr., alle aktører)")
     ws["A1"].font = BOLD
     areas = result.by_welfare_area()
     areas["I alt"] = areas.sum(axis=1)
@@ -274,7 +321,7 @@ def workbook(result: Result, kb: KnowledgeBase) -> Workbook:
     _widths(ws)
 
     ws = wb.create_sheet(SHEETS[4])
-    ws["A1"] = "Gennemsnitligt deltagerforløb: kr. pr. deltager pr. år efter start"
+    _put(ws, 1, 1, "Gennemsnitligt deltagerforløb: kr. pr. deltager pr. år efter start")
     ws["A1"].font = BOLD
     _frame(ws, 3, result.per_participant(), "År efter start", names=names)
     _widths(ws)
@@ -313,7 +360,7 @@ def workbook(result: Result, kb: KnowledgeBase) -> Workbook:
             float(r.discounted),
         ]
         for j, v in enumerate(values, start=1):
-            ws.cell(row=i, column=j, value=v)
+            _put(ws, i, j, v)
         ws.cell(row=i, column=8).number_format = KR
         ws.cell(row=i, column=9).number_format = KR
     _widths(ws, {5: 34})

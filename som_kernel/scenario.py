@@ -9,19 +9,39 @@ from __future__ import annotations
 import json
 import math
 import os
+import unicodedata
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ScenarioError
+from .errors import Problem, ScenarioError
 from .knowledge import WelfareArea
-from .messages import pydantic_problems
+from .messages import FieldError, danish_number, pydantic_problems
 from .names import ACTORS
 
 SCHEMA_VERSION = 1
 FILE_FORMAT = "som-scenario"
 MAX_HORIZON = 50
+
+# Plausible upper bounds: far above any real intervention, low enough that no sum overflows or loses its
+# meaning (1e12 participants once gave a total of 161 trillion trillion kroner, 1e308 kr. gave −inf).
+MAX_PARTICIPANTS_PER_YEAR = 1_000_000  # about a sixth of Denmark's population, every year
+MAX_AMOUNT = 10_000_000_000  # kroner per cost line or unit price: 10 mia. kr.
+MAX_DELTA_USE = 10_000_000  # change in use per successful person per year (units: weeks, days, kroner …)
+# Size limits of a scenario file and its lists (a real scenario is a few kB; an 11 MB file of overrides
+# once took 4.9 GB of memory). The lists allow every outcome × service × year a real scenario can have.
+MAX_FILE_BYTES = 2_000_000
+MAX_DEPTH = 8  # the deepest real path is 4 levels (costs.startup.kommune)
+MAX_NODES = 50_000  # values in the whole file (lists, objects, numbers, texts)
+MAX_DIGITS = 30  # an integer with more digits is refused before Python turns it into a number
+MAX_OUTCOMES = 50
+MAX_CONSEQUENCE_OVERRIDES = 5_000
+MAX_PRICE_OVERRIDES = 3_000
+MAX_EXCLUDED_SERVICES = 1_000
+MAX_NAME = 200
+MAX_DESCRIPTION = 5_000
+MAX_ID = 100
 
 
 class _Model(BaseModel):
@@ -35,6 +55,36 @@ def _finite(v: float) -> float:
     return v
 
 
+def _amount(v: float) -> float:
+    _finite(v)
+    if v > MAX_AMOUNT:
+        raise ValueError(f"Beløbet må højst være {danish_number(MAX_AMOUNT)} kr. (fik {danish_number(v)} kr.)")
+    return v
+
+
+def _clean_text(v: str, *, lines: bool = False) -> str:
+    """Refuse characters no file can hold: lone surrogates (half an emoji from a broken copy) and control
+    characters (tab and line breaks only where `lines`)."""
+    for i, ch in enumerate(v, start=1):
+        if "\ud800" <= ch <= "\udfff":
+            raise ValueError(f"Teksten indeholder et ugyldigt tegn (et halvt tegn, tegn nr. {i}); skriv det igen")
+        if unicodedata.category(ch) == "Cc" and not (lines and ch in "\t\n\r"):
+            raise ValueError(f"Teksten indeholder et usynligt styretegn (tegn nr. {i}, kode {ord(ch)}); fjern det")
+    return v
+
+
+def _name(v: str) -> str:
+    return _clean_text(v)
+
+
+def _lines(v: str) -> str:
+    return _clean_text(v, lines=True)
+
+
+Name = Annotated[str, Field(max_length=MAX_NAME), AfterValidator(_name)]
+Id = Annotated[str, Field(max_length=MAX_ID), AfterValidator(_name)]
+
+
 class ActorAmounts(_Model):
     """Kroner per actor. Missing actors are 0."""
 
@@ -42,7 +92,7 @@ class ActorAmounts(_Model):
     region: float = Field(default=0.0, ge=0)
     stat: float = Field(default=0.0, ge=0)
 
-    _check = field_validator("kommune", "region", "stat")(_finite)
+    _check = field_validator("kommune", "region", "stat")(_amount)
 
     def as_dict(self) -> dict[str, float]:
         return {a: getattr(self, a) for a in ACTORS}
@@ -64,26 +114,24 @@ class OutcomeEffect(_Model):
     """One outcome (effektmål): net success rate beyond the baseline, and its persistence by year.
     docs/method.md#step-3-effect-and-successes"""
 
-    outcome: str
+    outcome: Id
     success_rate: float
     # share of the effect left in consequence year 1, 2, …; past the list the last value holds; [] = 1
-    persistence: list[float] = Field(default_factory=list)
+    persistence: list[float] = Field(default_factory=list, max_length=MAX_HORIZON)
 
     @field_validator("success_rate")
     @classmethod
     def _rate(cls, v: float) -> float:
         if not (math.isfinite(v) and 0 <= v <= 1):
-            raise ValueError(f"Succesraten skal ligge mellem 0 og 100 % (fik {v * 100:g} %)")
+            raise ValueError(f"Succesraten skal ligge mellem 0 og 100 % (fik {danish_number(v * 100)} %)")
         return v
 
     @field_validator("persistence")
     @classmethod
     def _persistence(cls, v: list[float]) -> list[float]:
-        if len(v) > MAX_HORIZON:
-            raise ValueError(f"Højst {MAX_HORIZON} år")
         for i, p in enumerate(v, start=1):
             if not (math.isfinite(p) and 0 <= p <= 1):
-                raise ValueError(f"Varigheden i år {i} skal ligge mellem 0 og 1 (fik {p:g})")
+                raise ValueError(f"Varigheden i år {i} skal ligge mellem 0 og 1 (fik {danish_number(p)})")
         return v
 
     def persistence_profile(self, horizon: int) -> list[float]:
@@ -95,10 +143,10 @@ class OutcomeEffect(_Model):
 class ConsequenceOverride(_Model):
     """A local consequence estimate: change in use of `service` per successful person in `year`."""
 
-    outcome: str
-    service: str
+    outcome: Id
+    service: Id
     year: int = Field(ge=1, le=MAX_HORIZON)
-    delta_use: float
+    delta_use: float = Field(ge=-MAX_DELTA_USE, le=MAX_DELTA_USE)
 
     _check = field_validator("delta_use")(_finite)
 
@@ -106,20 +154,20 @@ class ConsequenceOverride(_Model):
 class PriceOverride(_Model):
     """A local unit price for one service and actor, in kroner at `price_year`."""
 
-    service: str
+    service: Id
     actor: Literal["kommune", "region", "stat"]
     price: float = Field(ge=0)
     price_year: int | None = Field(default=None, ge=1990, le=2100)
 
-    _check = field_validator("price")(_finite)
+    _check = field_validator("price")(_amount)
 
 
 class CustomTargetGroup(_Model):
     """A user-defined target group: no knowledge-base consequences, so the scenario supplies them."""
 
-    name: str = Field(min_length=1)
-    description: str = ""
-    outcomes: dict[str, str] = Field(min_length=1)  # outcome id → name
+    name: Name = Field(min_length=1)
+    description: Annotated[str, Field(max_length=MAX_DESCRIPTION), AfterValidator(_lines)] = ""
+    outcomes: dict[Id, Name] = Field(min_length=1, max_length=MAX_OUTCOMES)  # outcome id → name
 
 
 class Settings(_Model):
@@ -138,17 +186,20 @@ class Scenario(_Model):
     """A complete SØM calculation's input."""
 
     schema_version: int = SCHEMA_VERSION
-    name: str = "Ny beregning"
-    description: str = ""
-    target_group: str | None = None
+    name: Name = "Ny beregning"
+    description: Annotated[str, Field(max_length=MAX_DESCRIPTION), AfterValidator(_lines)] = ""
+    target_group: Id | None = None
     custom_target_group: CustomTargetGroup | None = None
-    participants: list[int] = Field(min_length=1, max_length=MAX_HORIZON)  # starters in year 1, 2, …
+    # starters in year 1, 2, …
+    participants: list[Annotated[int, Field(le=MAX_PARTICIPANTS_PER_YEAR)]] = Field(
+        min_length=1, max_length=MAX_HORIZON
+    )
     duration_years: int = Field(ge=1, le=10)  # forløbslængde
     costs: Costs = Field(default_factory=Costs)
-    outcomes: list[OutcomeEffect] = Field(min_length=1)
-    consequence_overrides: list[ConsequenceOverride] = Field(default_factory=list)
-    price_overrides: list[PriceOverride] = Field(default_factory=list)
-    excluded_services: list[str] = Field(default_factory=list)
+    outcomes: list[OutcomeEffect] = Field(min_length=1, max_length=MAX_OUTCOMES)
+    consequence_overrides: list[ConsequenceOverride] = Field(default_factory=list, max_length=MAX_CONSEQUENCE_OVERRIDES)
+    price_overrides: list[PriceOverride] = Field(default_factory=list, max_length=MAX_PRICE_OVERRIDES)
+    excluded_services: list[Id] = Field(default_factory=list, max_length=MAX_EXCLUDED_SERVICES)
     settings: Settings
 
     @field_validator("participants")
@@ -156,7 +207,7 @@ class Scenario(_Model):
     def _participants(cls, v: list[int]) -> list[int]:
         for i, n in enumerate(v, start=1):
             if n < 0:
-                raise ValueError(f"Antal deltagere i år {i} kan ikke være negativt (fik {n})")
+                raise ValueError(f"Antal deltagere i år {i} kan ikke være negativt (fik {danish_number(n)})")
         if sum(v) == 0:
             raise ValueError("Mindst én deltager skal starte i et af årene")
         return v
@@ -176,10 +227,15 @@ class Scenario(_Model):
     @model_validator(mode="after")
     def _one_target_group(self) -> Scenario:
         if (self.target_group is None) == (self.custom_target_group is None):
-            raise ValueError("Vælg enten en målgruppe fra vidensdatabasen eller en egen målgruppe (ikke begge)")
-        ids = [o.outcome for o in self.outcomes]
-        if len(set(ids)) != len(ids):
-            raise ValueError("Det samme effektmål er valgt mere end én gang")
+            raise FieldError(
+                "target_group",
+                "Vælg enten en målgruppe fra vidensdatabasen eller en egen målgruppe (ikke begge)",
+            )
+        seen: set[str] = set()
+        for i, o in enumerate(self.outcomes):
+            if o.outcome in seen:
+                raise FieldError(f"outcomes[{i}].outcome", f"Effektmålet '{o.outcome}' er valgt mere end én gang")
+            seen.add(o.outcome)
         return self
 
     @property
@@ -199,15 +255,21 @@ class Scenario(_Model):
         return last_start + self.duration_years - 1 + s.horizon_years - 1 + s.consequence_offset
 
 
-def build_scenario(data: dict) -> Scenario:
-    """A Scenario from a dict; invalid input raises ScenarioError with Danish messages per field."""
+def build_scenario(data: dict, *, strict: bool = False) -> Scenario:
+    """A Scenario from a dict; invalid input raises ScenarioError with Danish messages per field.
+
+    `strict` (used for files): no conversions, so "50", "1e3" or true where a number belongs is an error
+    naming the field; otherwise (the app's widgets, Python callers) whole floats and numeric types pass."""
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, strict=strict)
     except ValidationError as e:
         raise ScenarioError(pydantic_problems(e)) from None
 
 
 # ---- files -------------------------------------------------------------------------------------------
+
+
+FILE = "fil"  # the `where` of a problem with the file as a whole
 
 
 def scenario_to_json(scenario: Scenario) -> str:
@@ -216,23 +278,101 @@ def scenario_to_json(scenario: Scenario) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
+class _TooManyDigits(str):
+    """An integer literal too long to be a number of this model (kept as its text to name its field)."""
+
+
+def _parse_int(text: str) -> int | _TooManyDigits:
+    return _TooManyDigits(text) if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+
+
+def _parse_constant(text: str) -> None:
+    raise ScenarioError([Problem(FILE, f"Filen indeholder '{text}', som ikke er et tal. Skriv et tal.")])
+
+
+def _path(parts: list) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out or FILE
+
+
+def _check_shape(doc: object) -> None:
+    """Refuse a document nested deeper than MAX_DEPTH, with more than MAX_NODES values or an integer of
+    more than MAX_DIGITS digits, before pydantic sees it (iteratively: no recursion to exhaust)."""
+    stack: list[tuple[object, list]] = [(doc, [])]
+    nodes = 0
+    while stack:
+        node, path = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise ScenarioError(
+                [Problem(FILE, f"Filen har over {danish_number(MAX_NODES)} værdier; en beregning har langt færre.")]
+            )
+        if len(path) > MAX_DEPTH:
+            raise ScenarioError(
+                [
+                    Problem(
+                        _path(path[:MAX_DEPTH]),
+                        f"Feltet er indlejret mere end {MAX_DEPTH} niveauer; det kan ikke være en del af en beregning.",
+                    )
+                ]
+            )
+        if isinstance(node, _TooManyDigits):
+            digits = len(node.lstrip("-"))
+            raise ScenarioError(
+                [Problem(_path(path), f"Tallet har {danish_number(digits)} cifre; det er alt for stort.")]
+            )
+        if isinstance(node, dict):
+            stack.extend((v, [*path, k]) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, [*path, i]) for i, v in enumerate(node))
+
+
 def scenario_from_json(text: str | bytes) -> Scenario:
-    """Parse a scenario file's text; a cut-off, foreign or invalid file raises ScenarioError in Danish."""
+    """Parse a scenario file's text strictly; a cut-off, foreign, oversized or invalid file raises
+    ScenarioError in Danish, each problem naming its field (or the file, line and column)."""
+    size = len(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text)
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [
+                Problem(
+                    FILE,
+                    f"Filen er for stor ({danish_number(size / 1e6, 1)} MB); en scenariefil må højst være "
+                    f"{danish_number(MAX_FILE_BYTES / 1e6, 0)} MB.",
+                )
+            ]
+        )
     if isinstance(text, bytes):
         try:
-            text = text.decode("utf-8")
+            text = text.decode("utf-8-sig")  # a byte-order mark (as Notepad saves UTF-8) is read and dropped
         except UnicodeDecodeError:
-            raise ScenarioError("Filen er ikke en tekstfil (UTF-8). Vælg en scenariefil (.json).") from None
+            raise ScenarioError(
+                [Problem(FILE, "Filen er ikke en tekstfil (UTF-8). Vælg en scenariefil (.json).")]
+            ) from None
+    text = text.removeprefix("\ufeff")
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_parse_int, parse_constant=_parse_constant)
     except json.JSONDecodeError as e:
         raise ScenarioError(
-            f"Filen kan ikke læses: den er afbrudt eller ikke gyldig JSON (linje {e.lineno}, kolonne {e.colno})."
+            [
+                Problem(
+                    f"linje {e.lineno}, kolonne {e.colno}",
+                    "Filen kan ikke læses: den er afbrudt eller ikke gyldig JSON.",
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise ScenarioError(
+            [Problem(FILE, f"Filen er indlejret alt for dybt; en beregning har højst {MAX_DEPTH} niveauer.")]
         ) from None
     if not isinstance(doc, dict) or doc.get("format") != FILE_FORMAT:
-        raise ScenarioError('Filen er ikke en SØM-scenariefil (feltet "format" skal være "som-scenario").')
+        raise ScenarioError(
+            [Problem("format", 'Filen er ikke en SØM-scenariefil (feltet "format" skal være "som-scenario").')]
+        )
+    _check_shape(doc)
     doc = {k: v for k, v in doc.items() if k != "format"}
-    return build_scenario(doc)
+    return build_scenario(doc, strict=True)
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike) -> None:
@@ -242,6 +382,12 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike) -> None:
 def load_scenario(path: str | os.PathLike) -> Scenario:
     try:
         data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(path), "Filen findes ikke.")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(str(path), "Det er en mappe, ikke en scenariefil.")]) from None
+    except PermissionError:
+        raise ScenarioError([Problem(str(path), "Filen kan ikke åbnes: ingen adgang.")]) from None
     except OSError as e:
-        raise ScenarioError(f"Filen kan ikke åbnes: {e.strerror} ({path}).") from None
+        raise ScenarioError([Problem(str(path), f"Filen kan ikke åbnes (fejlkode {e.errno}).")]) from None
     return scenario_from_json(data)

@@ -48,7 +48,7 @@ def test_negative_participants():
 
 def test_non_integer_participants():
     p = problems(with_(["participants"], [10, 2.5]))
-    assert p == {"participants[1]": "Skal være et helt tal (ikke decimaltal) (fik 2.5)."}
+    assert p == {"participants[1]": "Skal være et helt tal (ikke decimaltal) (fik 2,5)."}
 
 
 def test_no_participants_at_all():
@@ -64,7 +64,7 @@ def test_success_rate_140_percent():
 
 def test_persistence_outside_0_1():
     p = problems(with_(["outcomes"], [{"outcome": "job", "success_rate": 0.1, "persistence": [1, 1.2]}]))
-    assert p == {"outcomes[0].persistence": "Varigheden i år 2 skal ligge mellem 0 og 1 (fik 1.2)."}
+    assert p == {"outcomes[0].persistence": "Varigheden i år 2 skal ligge mellem 0 og 1 (fik 1,2)."}
 
 
 @pytest.mark.parametrize("horizon,message", [(0, "Skal være mindst 1 (fik 0)."), (51, "Må højst være 50 (fik 51).")])
@@ -77,7 +77,7 @@ def test_several_problems_are_reported_together():
     data["settings"]["discount_rate"] = 0.9
     p = problems(data)
     assert set(p) == {"participants", "settings.discount_rate"}
-    assert p["settings.discount_rate"] == "Må højst være 0.5 (fik 0.9)."
+    assert p["settings.discount_rate"] == "Må højst være 0,5 (fik 0,9)."  # Danish decimal comma
 
 
 def test_unknown_key_is_an_error():
@@ -88,7 +88,7 @@ def test_unknown_key_is_an_error():
 def test_both_or_no_target_group():
     data = {k: v for k, v in BASE.items() if k != "target_group"}
     p = problems(data)
-    assert p == {"": "Vælg enten en målgruppe fra vidensdatabasen eller en egen målgruppe (ikke begge)."}
+    assert p == {"target_group": "Vælg enten en målgruppe fra vidensdatabasen eller en egen målgruppe (ikke begge)."}
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,9 @@ def test_cut_off_file():
     text = scenario_to_json(build_scenario(BASE))
     with pytest.raises(ScenarioError) as e:
         scenario_from_json(text[: len(text) // 2])
-    assert str(e.value).startswith("Filen kan ikke læses: den er afbrudt eller ikke gyldig JSON (linje ")
+    (problem,) = e.value.problems
+    assert problem.message == "Filen kan ikke læses: den er afbrudt eller ikke gyldig JSON."
+    assert problem.where.startswith("linje ") and ", kolonne " in problem.where
 
 
 def test_foreign_file():
@@ -192,8 +194,12 @@ def test_newer_schema_version():
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(ScenarioError, match="Filen kan ikke åbnes"):
+    with pytest.raises(ScenarioError) as e:
         load_scenario(tmp_path / "none.json")
+    assert [(p.where, p.message) for p in e.value.problems] == [(str(tmp_path / "none.json"), "Filen findes ikke.")]
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(tmp_path)
+    assert e.value.problems[0].message == "Det er en mappe, ikke en scenariefil."
 
 
 def test_for_field_gives_messages_for_one_widget():

@@ -17,6 +17,7 @@ import ipywidgets as W
 from ..checks import check_scenario
 from ..engine import calculate
 from ..errors import KnowledgeError, Problem, ScenarioError, SomError
+from ..export import safe_text
 from ..format import kr, problems_html
 from ..knowledge import KnowledgeBase, load_knowledge
 from ..scenario import Scenario, build_scenario, load_scenario, scenario_from_json, scenario_to_json
@@ -328,24 +329,38 @@ class AppState:
 
     def load_file(self, content: bytes, filename: str = "filen") -> bool:
         """Load a scenario file; on any problem show a Danish message and keep the current inputs."""
+        filename = safe_text(filename)  # a file name is shown in the page: no half characters in it
         try:
             scenario = scenario_from_json(content)
             check_scenario(scenario, self.kb)
         except SomError as e:
-            lines = "".join(
-                f"<li>{esc(p.message)}{f' <small>({esc(p.where)})</small>' if p.where else ''}</li>"
-                for p in e.problems[:8]
-            )
-            self.file_msg.value = (
-                f"⚠ Filen '{esc(filename)}' kunne ikke indlæses:<ul>{lines}</ul>"
-                "Dine nuværende indtastninger er bevaret."
-            )
+            self._file_problems(filename, e.problems)
             return False
-        self.load(scenario)
+        except Exception as e:  # noqa: BLE001 – no file may break the app or cost the user their inputs
+            self._file_problems(filename, [Problem("fil", f"Uventet fejl ved læsning ({type(e).__name__}).")])
+            return False
+        previous = self.scenario
+        try:
+            self.load(scenario)
+        except Exception as e:  # noqa: BLE001 – the file was valid, but the widgets could not show it
+            if previous is not None:
+                self.load(previous)
+            self._file_problems(filename, [Problem("fil", f"Filen kunne ikke vises ({type(e).__name__}).")])
+            return False
         self.file_msg.value = (
             f"<span style='color:#2e7d32'>✔ Beregningen '{esc(scenario.name)}' er indlæst fra {esc(filename)}.</span>"
         )
         return True
+
+    def _file_problems(self, filename: str, problems: list[Problem]) -> None:
+        lines = "".join(
+            f"<li>{esc(p.message)}{f' <small>({esc(p.where)})</small>' if p.where else ''}</li>" for p in problems[:8]
+        )
+        more = f"<li>… og {len(problems) - 8} fejl mere</li>" if len(problems) > 8 else ""
+        self.file_msg.value = (
+            f"⚠ Filen '{esc(filename)}' kunne ikke indlæses:<ul>{lines}{more}</ul>"
+            "Dine nuværende indtastninger er bevaret."
+        )
 
     def _example_chosen(self, change) -> None:
         if change["new"]:

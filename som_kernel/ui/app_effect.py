@@ -16,7 +16,7 @@ from ..format import pct
 from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 from .app_steps import CUSTOM, BasisStep, read_field, source_html
-from .app_widgets import NumberField, esc, fmt_number, help_html, label, message_widget, parse_field
+from .app_widgets import NumberField, esc, exact_number, help_html, label, message_widget, parse_field
 
 
 class OutcomeRow:
@@ -125,7 +125,7 @@ class OutcomeRow:
             if match and not self.study.value:
                 self.study.value = match[0]  # shows the study's source; the rate is the same
         if persistence is not None:
-            self.persistence.value = "; ".join(fmt_number(p * 100) for p in persistence)
+            self.persistence.value = "; ".join(exact_number(p * 100) for p in persistence)
 
 
 class EffectStep:

@@ -197,7 +197,14 @@ class ResultsView:
         if self.result is None:
             return
         self.excel_link.value = "<i>Laver Excel-fil …</i>"
-        data = workbook_bytes(self.result, self.kb)
+        try:
+            data = workbook_bytes(self.result, self.kb)
+        except Exception as e:  # noqa: BLE001 – say so instead of leaving "Laver Excel-fil …" forever
+            self.excel_link.value = (
+                f"<span class='som-msg'>⚠ Excel-filen kunne ikke laves ({esc(type(e).__name__)}). "
+                "Gem beregningen (.json) og prøv igen.</span>"
+            )
+            return
         self.excel_link.value = download_link(
             data, self._filename("xlsx"), XLSX_MIME, f"Hent {self._filename('xlsx')}", "som-download som-excel-link"
         )

@@ -16,7 +16,7 @@ from ..errors import Problem
 from ..format import kr, pct
 from ..knowledge import KnowledgeBase
 from ..names import ACTOR_NAMES_DA, ACTORS, COST_FIELD_HELP_DA, COST_FIELD_NAMES_DA, WELFARE_AREA_NAMES_DA
-from ..scenario import Scenario
+from ..scenario import MAX_HORIZON, Scenario
 from .app_widgets import NumberField, attr, esc, help_html, label, message_widget
 
 CUSTOM = "__egen__"
@@ -66,6 +66,7 @@ class BasisStep:
             placeholder="Ét effektmål pr. linje, fx I job",
             layout=W.Layout(width="300px", height="60px"),
         )
+        self.custom_ids: list[tuple[str, str]] = []  # (id, name) of the loaded file's own outcomes
         self.custom_msg = message_widget()
         self.custom_box = W.VBox(
             [
@@ -77,7 +78,7 @@ class BasisStep:
                 self.custom_msg,
             ]
         )
-        self.n_years = W.BoundedIntText(min=1, max=20, layout=W.Layout(width="80px"))
+        self.n_years = W.BoundedIntText(min=1, max=MAX_HORIZON, layout=W.Layout(width="80px"))
         self.participant_inputs: list[W.IntText] = []
         self.participants_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
         self.participants_msg = message_widget()
@@ -252,8 +253,25 @@ class BasisStep:
         )
 
     def custom_outcome_names(self) -> dict[str, str]:
-        names = [line.strip() for line in self.custom_outcomes.value.splitlines() if line.strip()]
-        return {slug(n): n for n in names}
+        """Outcome id → name of the own target group, one outcome per line of the text box.
+
+        A line that names an outcome of the loaded file keeps that file's id (its consequences and success
+        rate are stored under it, whatever it looks like); a new line gets an id made from its name."""
+        names = [line.strip("\r") for line in self.custom_outcomes.value.split("\n") if line.strip()]
+        loaded = list(self.custom_ids)
+        out: dict[str, str] = {}
+        for name in names:
+            match = next((pair for pair in loaded if pair[1] == name), None)
+            if match is not None:
+                loaded.remove(match)
+                oid = match[0]
+            else:
+                oid = base = slug(name)
+                n = 2
+                while oid in out or any(oid == i for i, _ in loaded):
+                    oid, n = f"{base}_{n}", n + 1
+            out[oid] = name
+        return out
 
     # --- read / load --------------------------------------------------------------------------------
     def read(self, data: dict, problems: list[Problem]) -> None:
@@ -288,6 +306,7 @@ class BasisStep:
         self.description.value = s.description
         if s.custom_target_group is not None:
             self.custom_name.value = s.custom_target_group.name
+            self.custom_ids = list(s.custom_target_group.outcomes.items())
             self.custom_outcomes.value = "\n".join(s.custom_target_group.outcomes.values())
             self.group.value = CUSTOM
         else:

@@ -98,6 +98,16 @@ def fmt_number(x: float | None, decimals: int = 2) -> str:
     return text
 
 
+def exact_number(x: float) -> str:
+    """Every significant digit a typed number can have (12), Danish, trailing zeros dropped: 0.13 × 100 →
+    '13', 1234567.891 → '1.234.567,891', 2e-9 → '0,000000002'. For a value set from a file or a button,
+    so that reading the field back gives the same number (to 12 digits), however small."""
+    if x == 0 or not math.isfinite(x):
+        return fmt_number(x, 0)
+    decimals = max(0, 11 - math.floor(math.log10(abs(x))))
+    return fmt_number(float(f"{x:.12g}"), decimals)
+
+
 def parse_field(text: str, *, integer: bool = False, allow_blank: float | None = None) -> float:
     """Parse a Danish number typed in a field; ValueError with a Danish message if it is not one."""
     if not text.strip():
@@ -150,7 +160,8 @@ class NumberField:
         self.box = W.VBox([W.HBox([*parts, self.input, unit_w]), self.msg])
 
     def set(self, value: float | None) -> None:
-        self.input.value = "" if value is None else fmt_number(value * self.scale, self.decimals)
+        # every decimal that matters (a loaded file's 3,4567 % stays 3,4567 %, not 3,46 %)
+        self.input.value = "" if value is None else exact_number(value * self.scale)
 
     def get(self) -> float:
         """The stored value (raises ValueError with a Danish message)."""
