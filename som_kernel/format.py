@@ -32,15 +32,6 @@ def pct(share: float, decimals: int = 1) -> str:
     return f"{number(share * 100, decimals)} %"
 
 
-def parse_number(text: str) -> float:
-    """Parse a Danish-formatted number ('1.234,5', '−12', '12,5 %', '1.000 kr.') → float; ValueError if not."""
-    t = text.strip().replace("kr.", "").replace("%", "").replace("\u2212", "-").replace(" ", "").replace("\xa0", "")
-    if not t:
-        raise ValueError("tom værdi")
-    t = t.replace(".", "").replace(",", ".")
-    return float(t)
-
-
 # Danish number format for Vega-Lite charts (config.locale): 1.234.567,8 and a real minus sign
 DANISH_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."], "minus": "−"}}
 

@@ -114,7 +114,7 @@ def test_invalid_success_rate_is_refused_at_the_widget_and_results_are_marked_ou
 def test_text_in_a_number_field_gets_a_danish_message(app):
     cost_field = app.costs.cells[("running_per_participant", "kommune")]
     cost_field.input.value = "tyve tusind"
-    assert "'tyve tusind' er ikke et tal" in cost_field.msg.value
+    assert "»tyve tusind« kan ikke læses som et tal" in cost_field.msg.value
     assert app.outdated
     cost_field.input.value = "30.000"  # 10 × 30.000 = 300.000 → total 200.000 − 100.000 = 100.000 kr.
     assert shown_total(app) == "100.000 kr."
@@ -424,3 +424,56 @@ def test_own_target_group_file_with_ids_unlike_the_names(kb):
     app.basis.custom_outcomes.value = "Eget mål\nI uddannelse"
     assert app.basis.custom_outcome_names() == {"egen": "Eget mål", "i_uddannelse": "I uddannelse"}
     assert shown_total(app) == "−160.000 kr."
+
+
+# ---- a decimal point is a decimal point where it cannot be a thousands separator; ambiguity is asked -------
+
+
+def test_decimal_point_in_a_price_is_read_as_decimals_and_shown_the_danish_way(app):
+    # kommune's benefit price 3.000 → 2079.26 kr./week: 1 person × 50 weeks × (2.079,26 − 3.000) = −46.037 kr.
+    # → 200.000 − 46.037 = 153.963 kr. (it was once read as 207.926 kr., a total of hundreds of millions)
+    app.tabs.selected_index = TAB_PRICES
+    cell = app.prices.cells[("benefit", "kommune")]
+    cell.value = "2079.26"
+    assert [(p.service, p.actor, p.price) for p in app.scenario.price_overrides] == [("benefit", "kommune", 2079.26)]
+    assert cell.value == "2.079,26"  # the cell shows the number as it is used
+    assert shown_total(app) == "153.963 kr."
+
+
+def test_decimal_point_in_a_success_rate_is_read_and_shown_as_understood(app, kb):
+    # 1.5 % → 0,15 successful people × 400.000 kr. − 200.000 kr. = −140.000 kr. (once read as 15 %)
+    rate = app.outcome_row("job").rate
+    rate.input.value = "1.5"
+    assert app.scenario.outcomes[0].success_rate == pytest.approx(0.015)
+    assert "= 1,5 %" in rate.understood.value
+    assert shown_total(app) == "−140.000 kr."
+    assert shown_total(app) == kernel_total(kb, **{"outcomes.0.success_rate": 0.015})
+    rate.input.value = "12,5"  # typed the Danish way: nothing to explain
+    assert rate.understood.value == ""
+
+
+def test_ambiguous_number_is_asked_not_guessed(app):
+    rate = app.outcome_row("job").rate
+    rate.input.value = "1.500"  # 1.500 % (Danish thousands) or 1,5 % (English decimals)?
+    assert "kan læses på to måder: 1.500 % (».« som tusindtalsskilletegn, dansk) eller 1,5 %" in rate.msg.value
+    assert app.outdated and shown_total(app) == "200.000 kr."  # the last valid result stays, marked outdated
+    assert rate.input.value == "1.500"  # what was typed stays
+    # in kroner three digits after the point can only be thousands (øre have two): 1.500 kr. is not asked
+    cost = app.costs.cells[("running_per_participant", "kommune")]
+    rate.input.value = "10"
+    cost.input.value = "30.000"
+    assert cost.understood.value == "" and shown_total(app) == "100.000 kr."
+
+
+def test_decimal_point_in_a_consequence_and_a_persistence(app):
+    # benefit in year 2 from −20 to −10.5 weeks: 1 person × 9,5 weeks × 4.000 kr. = −38.000 → 162.000 kr.
+    app.tabs.selected_index = TAB_CONSEQUENCES
+    cell = app.consequences.cells[("job", "benefit", 2)]
+    cell.value = "-10.5"
+    assert cell.value == "−10,5"
+    assert app.scenario.consequence_overrides[0].delta_use == -10.5
+    assert shown_total(app) == "162.000 kr."
+    row = app.outcome_row("job")
+    row.persistence.value = "100; 50.5"
+    assert row.persistence.value == "100; 50,5"
+    assert app.scenario.outcomes[0].persistence == [1.0, 0.505]

@@ -1,9 +1,8 @@
 """Danish number formats used everywhere in the UI."""
 
 import pandas as pd
-import pytest
 
-from som_kernel.format import kr, mio_kr, number, parse_number, pct, table
+from som_kernel.format import kr, mio_kr, number, pct, table
 
 
 def test_number_uses_dot_thousands_and_decimal_comma():
@@ -19,20 +18,6 @@ def test_units():
     assert mio_kr(84_000_000) == "84,0 mio. kr."
     assert pct(0.125) == "12,5 %"
     assert pct(0.13, 0) == "13 %"
-
-
-@pytest.mark.parametrize(
-    "text,value", [("1.234,5", 1234.5), ("−12", -12), ("12,5 %", 12.5), ("1.000 kr.", 1000), ("-3", -3)]
-)
-def test_parse_number(text, value):
-    assert parse_number(text) == value
-
-
-def test_parse_number_rejects_text():
-    with pytest.raises(ValueError):
-        parse_number("")
-    with pytest.raises(ValueError):
-        parse_number("mange")
 
 
 def test_table_formats_and_names_actors_in_danish():

@@ -16,7 +16,7 @@ from ..format import pct
 from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 from .app_steps import CUSTOM, BasisStep, read_field, source_html
-from .app_widgets import NumberField, esc, exact_number, help_html, label, message_widget, parse_field
+from .app_widgets import NumberField, canonical, esc, exact_number, help_html, label, message_widget, parse_field
 
 
 class OutcomeRow:
@@ -111,7 +111,10 @@ class OutcomeRow:
     def persistence_values(self) -> list[float]:
         """The persistence profile as shares; ValueError in Danish (per cent) if a value is not 0–100."""
         parts = [p for p in re.split(r"[;\s]+", self.persistence.value.strip()) if p]
-        values = [parse_field(p) / 100 for p in parts]
+        values = [parse_field(p, unit="%") / 100 for p in parts]
+        shown = "; ".join(canonical(p, "%") for p in parts)
+        if any(canonical(p, "%") != p for p in parts) and shown != self.persistence.value:
+            self.persistence.value = shown  # '100; 80.5' → '100; 80,5': the field shows what is used
         for year, v in enumerate(values, start=1):
             if not 0 <= v <= 1:
                 raise ValueError(f"Varigheden i år {year} skal ligge mellem 0 og 100 % (fik {pct(v)})")

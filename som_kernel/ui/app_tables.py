@@ -16,7 +16,17 @@ from ..errors import Problem
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from ..scenario import Scenario
 from .app_steps import ACTOR_LABELS, source_html
-from .app_widgets import attr, esc, fmt_number, help_html, label, message_widget, parse_field, show_messages
+from .app_widgets import (
+    attr,
+    canonical,
+    esc,
+    fmt_number,
+    help_html,
+    label,
+    message_widget,
+    parse_field,
+    show_messages,
+)
 
 
 def _cell(value: float | None, local: bool, width: str = "68px", decimals: int = 4) -> W.Text:
@@ -184,6 +194,9 @@ class ConsequencesStep:
             cell.add_class("som-invalid")
             self.changed()
             return
+        if canonical(text) != text:  # '0.75' → '0,75': the cell shows the number as it is used
+            cell.value = canonical(text)  # re-enters _edit with the Danish text
+            return
         cell.remove_class("som-invalid")
         if abs(value - (base or 0.0)) < 1e-12:
             self.overrides.pop(key, None)
@@ -314,13 +327,16 @@ class PricesStep:
             cell.value = fmt_number(base, 2)  # show the knowledge-base price again; this re-enters _edit
             return
         try:
-            value = parse_field(change["new"], allow_blank=base)
+            value = parse_field(change["new"], allow_blank=base, unit="kr")
             if value < 0:
                 raise ValueError("En pris kan ikke være negativ")
         except ValueError as e:
             self.errors[key] = str(e)
             cell.add_class("som-invalid")
             self.changed()
+            return
+        if canonical(change["new"], "kr") != change["new"]:  # '2079.26' → '2.079,26': as it is used
+            cell.value = canonical(change["new"], "kr")  # re-enters _edit with the Danish text
             return
         cell.remove_class("som-invalid")
         if abs(value - base) < 0.005:

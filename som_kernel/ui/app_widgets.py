@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import ipywidgets as W
 
-from ..format import number, parse_number
+from ..format import number
+from ..numbers import UNIT_NAMES_DA, Reading, Unit, read_number
 
 LABEL_WIDTH = "250px"
 
@@ -23,6 +25,7 @@ CSS = """
 .som-app .widget-html { margin-top: 2px; margin-bottom: 2px; }
 .som-app .som-help { color: #666; font-size: 12px; line-height: 1.3; }
 .som-app .som-unit { color: #444; padding-left: 4px; }
+.som-app .som-understood { color: #1f5f8b; padding-left: 8px; font-size: 13px; }
 .som-app .som-msg { color: #b00020; font-weight: 600; font-size: 13px; }
 .som-app .som-invalid input, .som-app .som-invalid textarea { border: 2px solid #b00020 !important;
   background: #fff3f3 !important; }
@@ -108,23 +111,62 @@ def exact_number(x: float) -> str:
     return fmt_number(float(f"{x:.12g}"), decimals)
 
 
-def parse_field(text: str, *, integer: bool = False, allow_blank: float | None = None) -> float:
-    """Parse a Danish number typed in a field; ValueError with a Danish message if it is not one."""
+def _unit(unit_text: str) -> Unit | None:
+    """The numbers reader's unit for a field's unit label ('kr.', '% om året' …)."""
+    t = unit_text.strip()
+    return "kr" if t.startswith("kr") else "%" if t.startswith("%") else None
+
+
+def read_text(text: str, unit: Unit | None = None) -> Reading:
+    """What a field's text says as a number (som_kernel.numbers: the project's one reader)."""
+    return read_number(text, unit)
+
+
+def parse_field(
+    text: str, *, integer: bool = False, allow_blank: float | None = None, unit: Unit | None = None
+) -> float:
+    """Read a number typed in a field; ValueError with a Danish message if it is not one or can be read in
+    two ways ("1.500" in a per-cent field: 1.500 or 1,5?), so the app asks instead of guessing."""
     if not text.strip():
         if allow_blank is not None:
             return allow_blank
         raise ValueError("Skal udfyldes")
-    try:
-        value = parse_number(text)
-    except ValueError:
-        raise ValueError(f"'{text.strip()}' er ikke et tal – skriv fx 12,5 eller 1.000") from None
-    if not math.isfinite(value):
-        raise ValueError("Skal være et endeligt tal")
+    reading = read_text(text, unit)
+    if not reading.ok:
+        raise ValueError(reading.message.rstrip("."))
+    value = reading.value
     if integer:
         if value != int(value):
             raise ValueError(f"Skal være et helt tal (fik {text.strip()})")
         return int(value)
     return value
+
+
+def _naive_danish(text: str) -> float | None:
+    """The value a reader who knows only Danish notation sees: every '.' groups thousands, ',' is the
+    decimal sign (None if that reader cannot read it)."""
+    t = re.sub(r"[\s\u00a0]|kr\.?|%", "", text.strip().lower()).replace("\u2212", "-")
+    try:
+        return float(t.replace(".", "").replace(",", "."))
+    except ValueError:
+        return None
+
+
+def understood(text: str, unit: Unit | None = None) -> str:
+    """'2.079,26 kr.' when the typed text reads cleanly but not the way a Danish-only reader would read it
+    ('2079.26', '1.5', '1,5 mio.'), so nobody is left guessing how it was read; else ''."""
+    if not text.strip():
+        return ""
+    reading = read_text(text, unit)
+    if not reading.ok or _naive_danish(text) == reading.value:
+        return ""
+    return exact_number(reading.value) + (f" {UNIT_NAMES_DA[unit]}" if unit else "")
+
+
+def canonical(text: str, unit: Unit | None = None) -> str:
+    """A table cell's text rewritten the Danish way when it was read otherwise than a Danish-only reader
+    would ('2079.26' → '2.079,26'), so the cell shows what is used; else the text as typed."""
+    return exact_number(read_text(text, unit).value) if understood(text, unit) else text
 
 
 class NumberField:
@@ -153,11 +195,20 @@ class NumberField:
         self.input = W.Text(continuous_update=False, layout=W.Layout(width=width))
         self.input.add_class("som-number")
         self.set(value)
+        self.unit = _unit(unit)
         self.msg = message_widget()
         parts = [label(text, label_width, tip)] if text else []
         unit_w = W.HTML(esc(unit))
         unit_w.add_class("som-unit")
-        self.box = W.VBox([W.HBox([*parts, self.input, unit_w]), self.msg])
+        # how the typed text was read, when it was not typed the Danish way ("2079.26" → 2.079,26 kr.)
+        self.understood = W.HTML("")
+        self.understood.add_class("som-understood")
+        self.input.observe(self._show_understood, "value")
+        self.box = W.VBox([W.HBox([*parts, self.input, unit_w, self.understood]), self.msg])
+
+    def _show_understood(self, _=None) -> None:
+        note = understood(self.input.value, self.unit)
+        self.understood.value = f"= {esc(note)} <small>(sådan er det læst)</small>" if note else ""
 
     def set(self, value: float | None) -> None:
         # every decimal that matters (a loaded file's 3,4567 % stays 3,4567 %, not 3,46 %)
@@ -165,7 +216,7 @@ class NumberField:
 
     def get(self) -> float:
         """The stored value (raises ValueError with a Danish message)."""
-        v = parse_field(self.input.value, integer=self.integer, allow_blank=self.blank)
+        v = parse_field(self.input.value, integer=self.integer, allow_blank=self.blank, unit=self.unit)
         return v if self.scale == 1 else v / self.scale
 
     def observe(self, fn) -> None:
