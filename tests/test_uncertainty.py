@@ -42,7 +42,7 @@ from som_kernel.uncertainty import (
 from som_kernel.variants import with_cost_level as with_cost_multiplier
 from som_kernel.variants import with_success_rates
 
-ZERO = UncertaintySpec(success_sd=0, consequence_sd=0, price_sd=0, cost_sd=0, use_studies=False)
+ZERO = UncertaintySpec(success_sd=0, consequence_sd=0, price_sd=0, cost_sd=0, persistence_sd=0, use_studies=False)
 SETTINGS = {"price_year": 2024, "first_year": 2024, "horizon_years": 3}
 
 
@@ -220,7 +220,9 @@ def test_success_draws_use_study_standard_error(kb_small):
     assert eff.loc[0, "se"] == pytest.approx(0.1 / (2 * 1.959964), rel=1e-6)
     assert eff.loc[0, "sd"] == pytest.approx(0.025511, abs=1e-6)
     draws = draw_inputs(m, kb_small, UncertaintySpec(), 20_000, seed=5).success[:, 0]
-    # sample sd of 20000 normal draws has a relative standard error of 1/√(2·20000) = 0.5 %; allow 3 %
+    # draws are beta now (were normal, clipped to 0–1), with the same mean and sd: at 10 % ± 2,55 % the cap
+    # √(0.1·0.9/3) = 17 % is far away. The sample sd of 20000 draws has a relative standard error of about
+    # 1/√(2·20000) = 0.5 % (a little more for a skewed beta); allow 3 %
     assert draws.std() == pytest.approx(0.025511, rel=0.03)
     assert draws.mean() == pytest.approx(0.1, abs=4 * 0.025511 / np.sqrt(20_000))
 
@@ -578,3 +580,90 @@ def test_scenario_without_consequences_or_costs(kb_small):
     mc = monte_carlo(sc, kb_small, 100, seed=1)
     assert (mc.prob_positive().to_numpy() == 0).all()
     assert (one_way(sc, kb_small)["swing"] == 0).all()
+
+
+# ---- Monte Carlo: draws and seed are checked, success and persistence draws keep their means --------------
+
+
+@pytest.mark.parametrize(
+    "n_draws, seed, where, message",
+    [
+        (0, 1, "n_draws", "Antal trækninger skal være et helt tal fra 1 til 1.000.000 (fik 0)."),
+        (-5, 1, "n_draws", "Antal trækninger skal være et helt tal fra 1 til 1.000.000 (fik -5)."),
+        (0.5, 1, "n_draws", "Antal trækninger skal være et helt tal fra 1 til 1.000.000 (fik 0,5)."),
+        (10, -1, "seed", "Startværdien (seed) skal være et helt tal fra 0 til 4.294.967.295 (fik -1)."),
+        (10, 1.5, "seed", "Startværdien (seed) skal være et helt tal fra 0 til 4.294.967.295 (fik 1,5)."),
+        (True, 1, "n_draws", "Antal trækninger skal være et helt tal fra 1 til 1.000.000 (fik sand)."),
+    ],
+)
+def test_draws_and_seed_are_refused_in_danish(kb_small, n_draws, seed, where, message):
+    # they once became 1 draw silently (n_draws) or raised numpy's English ValueError/TypeError (seed)
+    with pytest.raises(ScenarioError) as e:
+        monte_carlo(scenario_a(), kb_small, n_draws=n_draws, seed=seed)
+    assert [(p.where, p.message) for p in e.value.problems] == [(where, message)]
+
+
+def test_the_tab_seed_field_cannot_hold_a_negative_seed():
+    tab = UncertaintyTab()
+    assert tab.seed.min == 0 and tab.seed.max == 2**32 - 1
+
+
+def _at(rate):
+    data = scenario_a().model_dump()
+    data["outcomes"][0]["success_rate"] = rate
+    return build_scenario(data)
+
+
+def test_success_draws_keep_the_base_rate_as_their_mean(kb_small):
+    # base 95 % without a study: sd 25 % of the rate = 23,75 %. Clipping a normal draw to 0–1 gave a mean
+    # draw of 87,8 % (and 7,6 % less consequences on average). The beta draw has mean 95 % exactly; its
+    # sd is capped at √(0.95 · 0.05 / 3) = 0.12583 (α + β ≥ 2). 200000 draws: standard error of the
+    # mean 0.12583 / √200000 = 0.00028; allow 4 of them.
+    spec = UncertaintySpec(use_studies=False)
+    m = build_model(_at(0.95), kb_small)
+    assert effect_uncertainty(m, kb_small, spec).loc[0, "sd_drawn"] == pytest.approx(0.12583, abs=1e-5)
+    draws = draw_inputs(m, kb_small, spec, 200_000, seed=1).success[:, 0]
+    assert draws.min() >= 0 and draws.max() <= 1
+    assert abs(draws.mean() - 0.95) < 4 * 0.12583 / np.sqrt(200_000)
+    assert draws.std() == pytest.approx(0.12583, rel=0.02)
+    # and so the mean net result is the base result: consequences 0.95 × 10 × 400000 / 1 = 3.800.000 kr.
+    # minus 200.000 kr. costs = 3.600.000 kr. (only the success rate varies)
+    only = UncertaintySpec(use_studies=False, consequence_sd=0, price_sd=0, cost_sd=0)
+    net = monte_carlo(_at(0.95), kb_small, 200_000, seed=1, spec=only).net.sum(axis=1)[:, 3]
+    assert abs(net.mean() - 3_600_000) < 4 * net.std() / np.sqrt(len(net))
+
+
+def test_success_rates_of_0_and_1_are_not_drawn(kb_small):
+    for rate in (0.0, 1.0):
+        draws = draw_inputs(build_model(_at(rate), kb_small), kb_small, UncertaintySpec(use_studies=False), 100, 3)
+        assert (draws.success == rate).all()
+
+
+def test_persistence_is_drawn_around_its_profile_one_rank_per_outcome(kb_small):
+    # scenario C: job persistence 1, 0.8, 0.5 (0.5 holds after year 3); housed 1 (SØM's default: not drawn)
+    m = build_model(scenario_c(), kb_small)
+    spec = UncertaintySpec(persistence_sd=0.2)
+    p = draw_inputs(m, kb_small, spec, 50_000, seed=4).persistence  # (D, O, K)
+    assert (p[:, 0, 0] == 1).all() and (p[:, 1, :] == 1).all()
+    # mean 0.8 with sd 0.16 and mean 0.5 with sd 0.1 (neither capped: √(0.8·0.2/3) = 0.23, √(0.25/3) = 0.29)
+    assert abs(p[:, 0, 1].mean() - 0.8) < 4 * 0.16 / np.sqrt(50_000)
+    assert abs(p[:, 0, 2].mean() - 0.5) < 4 * 0.1 / np.sqrt(50_000)
+    assert p[:, 0, 1].std() == pytest.approx(0.16, rel=0.03)
+    np.testing.assert_array_equal(p[:, 0, 2], p[:, 0, -1])  # the held share is one draw
+    # comonotone: a draw high in year 2 is high in year 3 (rank correlation 1)
+    r2, r3 = p[:, 0, 1].argsort().argsort(), p[:, 0, 2].argsort().argsort()
+    np.testing.assert_array_equal(r2, r3)
+
+
+def test_persistence_draws_keep_the_mean_and_count_in_the_spread(kb_small):
+    # only persistence varies: the result is linear in it and each share's mean is its base, so the mean net
+    # result is the deterministic one (scenario C's total over all years, discounted or not)
+    spec = UncertaintySpec(success_sd=0, consequence_sd=0, price_sd=0, cost_sd=0, use_studies=False, persistence_sd=0.3)
+    mc = monte_carlo(scenario_c(), kb_small, 20_000, seed=6, spec=spec)
+    total = mc.net.sum(axis=1)[:, 3]
+    expected = calculate(scenario_c(), kb_small).by_year_actor()["total"].sum()
+    assert total.std() > 0
+    assert abs(total.mean() - expected) < 4 * total.std() / np.sqrt(len(total))
+    c = mc.contributions("total").set_index("group")
+    assert c.loc["persistence", "share"] == pytest.approx(1.0)
+    assert c.loc["persistence", "label"] == "Varighed"

@@ -37,6 +37,7 @@ from ..uncertainty import (
     switching_values,
     tornado_chart,
 )
+from ..uncertainty.spec import MAX_SEED
 
 _STYLE = {"description_width": "260px"}
 _WIDE = W.Layout(width="400px")
@@ -94,11 +95,15 @@ class UncertaintyTab:
         self.n_draws = W.BoundedIntText(
             value=10_000, min=100, max=100_000, step=1000, description="Antal trækninger", style=_STYLE, layout=_WIDE
         )
-        self.seed = W.IntText(value=1, description="Startværdi (seed)", style=_STYLE, layout=_WIDE)
+        # numpy accepts seeds 0 … 2³²−1 here; the field cannot hold −1 or a decimal
+        self.seed = W.BoundedIntText(
+            value=1, min=0, max=MAX_SEED, description="Startværdi (seed)", style=_STYLE, layout=_WIDE
+        )
         self.success_sd = _pct_input("Succesrate uden studie: usikkerhed (sd, %)", 25)
         self.consequence_sd = _pct_input("Konsekvenser: usikkerhed (sd, %)", 20)
         self.price_sd = _pct_input("Priser: usikkerhed (sd, %)", 10)
         self.cost_sd = _pct_input("Omkostninger: usikkerhed (sd, %)", 15)
+        self.persistence_sd = _pct_input("Varighed under 100 %: usikkerhed (sd, %)", 20)
         self.cost_overrun = W.BoundedFloatText(
             value=0,
             min=-90,
@@ -127,7 +132,18 @@ class UncertaintyTab:
         self.button.on_click(self._run)
 
         spreads = W.Accordion(
-            children=[W.VBox([self.success_sd, self.consequence_sd, self.price_sd, self.cost_sd, self.cost_overrun])],
+            children=[
+                W.VBox(
+                    [
+                        self.success_sd,
+                        self.consequence_sd,
+                        self.price_sd,
+                        self.cost_sd,
+                        self.persistence_sd,
+                        self.cost_overrun,
+                    ]
+                )
+            ],
             titles=("Fordelinger",),
         )
         spreads.selected_index = None
@@ -191,6 +207,7 @@ class UncertaintyTab:
             consequence_sd=self.consequence_sd.value / 100,
             price_sd=self.price_sd.value / 100,
             cost_sd=self.cost_sd.value / 100,
+            persistence_sd=self.persistence_sd.value / 100,
             cost_overrun=1 + self.cost_overrun.value / 100,
         )
 

@@ -1,8 +1,11 @@
 """Monte Carlo over the uncertain inputs, vectorised over draws: one matrix product per chunk of draws.
 
 Distributions (all independent; one seed fully determines a run, whatever the chunk size):
-- success rate per outcome: normal around the scenario's rate with the study's standard error (widened
-  by evidence grade) or the caller's relative sd; clipped to 0–1.
+- success rate per outcome: beta with the scenario's rate as its mean and the study's standard error
+  (widened by evidence grade) or the caller's relative sd as its sd (capped: see spec.py), so every draw
+  lies in 0–1 and the mean is the base rate.
+- persistence per outcome: each share below 1 beta-distributed around it (relative sd `persistence_sd`),
+  one rank per draw and outcome for all its years; a profile of 1 (SØM's default) is not drawn.
 - each consequence estimate (outcome × service), each service's prices: log-normal multipliers with mean
   exactly 1 and the given relative sd (never negative, so a saving never flips into a cost).
 - costs: one log-normal overrun multiplier for the intervention's own cost lines, with mean
@@ -23,10 +26,17 @@ from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 from ..views import TOTAL, break_even
 from .model import COLUMNS, Inputs, LinearModel, build_model, evaluate, weights
-from .spec import UncertaintySpec, effect_uncertainty
+from .spec import UncertaintySpec, beta_parameters, check_draws, effect_uncertainty
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-GROUP_NAMES_DA = {"success": "Succesrate", "consequence": "Konsekvenser", "price": "Priser", "cost": "Omkostninger"}
+GROUP_NAMES_DA = {
+    "success": "Succesrate",
+    "persistence": "Varighed",
+    "consequence": "Konsekvenser",
+    "price": "Priser",
+    "cost": "Omkostninger",
+}
+PERSISTENCE_CELLS = 4_000_000  # draws × consequence rows per chunk on the persistence path (≈ 32 MB)
 
 
 def _lognormal_mean1(rng: np.random.Generator, shape: tuple[int, ...], sd: float) -> np.ndarray:
@@ -39,18 +49,56 @@ def _lognormal_mean1(rng: np.random.Generator, shape: tuple[int, ...], sd: float
     return np.exp(z, out=z)
 
 
+def _beta_mean(rng: np.random.Generator, n: int, mean: float, sd: float) -> np.ndarray:
+    """`n` draws from a beta distribution with this mean and sd (spec.beta_parameters); the mean itself where
+    there is nothing to draw (mean 0 or 1, sd 0)."""
+    alpha, beta, _ = beta_parameters(mean, sd)
+    if np.isnan(alpha):
+        return np.full(n, float(mean))
+    return rng.beta(alpha, beta, n)
+
+
+def _draw_success(rng: np.random.Generator, model: LinearModel, sd: np.ndarray, n: int) -> np.ndarray:
+    out = np.empty((n, len(model.outcomes)))
+    for i, (m, s) in enumerate(zip(model.success, sd)):
+        out[:, i] = _beta_mean(rng, n, m, s)
+    return out
+
+
+def _draw_persistence(rng: np.random.Generator, model: LinearModel, spec: UncertaintySpec, n: int):
+    """(n, O, K) persistence profiles, or None when nothing is drawn (every share 0 or 1, or sd 0): then
+    the fast path evaluates the model. Within an outcome the years share one rank per draw (comonotone)."""
+    base = model.persistence
+    drawn = (base > 0) & (base < 1)
+    if spec.persistence_sd == 0 or not drawn.any():
+        return None
+    out = np.broadcast_to(base, (n, *base.shape)).copy()
+    ranks = rng.random((n, base.shape[0])).argsort(axis=0).argsort(axis=0)  # (n, O) rank of each draw
+    for o in range(base.shape[0]):
+        column = None
+        for k in range(base.shape[1]):
+            if not drawn[o, k]:
+                continue
+            if column is None or base[o, k] != base[o, k - 1]:  # a repeated share reuses its draws
+                column = np.sort(_beta_mean(rng, n, base[o, k], spec.persistence_sd * base[o, k]))
+            out[:, o, k] = column[ranks[:, o]]
+    return out
+
+
 def draw_inputs(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec, n: int, seed: int) -> Inputs:
     """`n` draws of every uncertain input from numpy.random.default_rng(seed), in a fixed order."""
     spec.check()
+    check_draws(n, seed)
     rng = np.random.default_rng(seed)
     sd = effect_uncertainty(model, kb, spec)["sd"].to_numpy() if len(model.outcomes) else np.zeros(0)
-    success = np.clip(model.success + sd * rng.standard_normal((n, len(model.outcomes))), 0.0, 1.0)
+    success = _draw_success(rng, model, sd, n)
     consequence = _lognormal_mean1(rng, (n, len(model.groups)), spec.consequence_sd)
     price = _lognormal_mean1(rng, (n, len(model.services)), spec.price_sd)
     overrun = spec.cost_overrun * _lognormal_mean1(rng, (n, 1), spec.cost_sd)
     baseline = _lognormal_mean1(rng, (n, 1), spec.cost_sd)
     cost = np.where(model.overrun_lines()[None, :], overrun, baseline)
-    return Inputs(success=success, consequence=consequence, price=price, cost=cost)
+    persistence = _draw_persistence(rng, model, spec, n)
+    return Inputs(success=success, consequence=consequence, price=price, cost=cost, persistence=persistence)
 
 
 def _slice(inputs: Inputs, sl: slice) -> Inputs:
@@ -166,10 +214,17 @@ class MonteCarloResult:
         v = stack.reshape(len(stack), len(self.years), len(COLUMNS))[:, : t + 1, a].sum(axis=1)
         total = self.cumulative()[:, t, a].var()
         groups = [g for g in GROUP_NAMES_DA if getattr(self.inputs, g) is not None]
+
+        def cumulative_at(inputs: Inputs) -> np.ndarray:
+            if inputs.persistence is None:
+                return weights(self.model, inputs) @ v
+            net = _evaluate_chunked(self.model, inputs, self.discounted)
+            return net[:, : t + 1, a].sum(axis=1)
+
         rows = []
         for g in groups:
-            alone = (weights(self.model, _fix(self.inputs, {g})) @ v).var()
-            fixed = (weights(self.model, _fix(self.inputs, set(groups) - {g})) @ v).var()
+            alone = cumulative_at(_fix(self.inputs, {g})).var()
+            fixed = cumulative_at(_fix(self.inputs, set(groups) - {g})).var()
             rows.append(
                 {
                     "group": g,
@@ -197,15 +252,30 @@ def monte_carlo(
 ) -> MonteCarloResult:
     """Run `n_draws` draws (all drawn first from `seed`, then evaluated in chunks, calling `progress(share
     done)` after each chunk). Raises ScenarioError for an invalid scenario or spec."""
+    check_draws(n_draws, seed)  # before any work: 0, −5 or 0,5 draws and seed −1 or 1,5 are refused in Danish
     spec = spec or UncertaintySpec()
     model = model or build_model(scenario, kb)
-    n = max(1, int(n_draws))
+    n = int(n_draws)
     inputs = draw_inputs(model, kb, spec, n, seed)
+    net = _evaluate_chunked(model, inputs, discounted, chunk_size, progress)
+    return MonteCarloResult(model=model, spec=spec, seed=seed, discounted=discounted, inputs=inputs, net=net)
+
+
+def _evaluate_chunked(
+    model: LinearModel,
+    inputs: Inputs,
+    discounted: bool,
+    chunk_size: int | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> np.ndarray:
+    """evaluate() in chunks of draws (the persistence path holds draws × consequence rows at once)."""
+    n = inputs.size()
     step = n if not chunk_size else max(1, int(chunk_size))
+    if inputs.persistence is not None:
+        step = min(step, max(1, PERSISTENCE_CELLS // max(1, len(model.row_k))))
     parts = []
     for start in range(0, n, step):
         parts.append(evaluate(model, _slice(inputs, slice(start, start + step)), discounted))
         if progress is not None:
             progress(min(1.0, (start + step) / n))
-    net = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    return MonteCarloResult(model=model, spec=spec, seed=seed, discounted=discounted, inputs=inputs, net=net)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
