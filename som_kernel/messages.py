@@ -26,11 +26,13 @@ class FieldError(ValueError):
 
 
 def danish_number(x: float | int, decimals: int | None = None) -> str:
-    """A number the Danish way for a message: 1234567 → '1.234.567', 0.5 → '0,5', 1e400 → 'uendelig'.
+    """A number the Danish way for a message: 1234567 → '1.234.567', 2024 → '2024', 0.5 → '0,5', inf → 'uendelig'.
     (Messages only; the app's and reports' formats are in the formatting module.)"""
     if isinstance(x, bool):
         return "sand" if x else "falsk"
     if isinstance(x, int):
+        if abs(x) < 10_000:  # 1990, 2024, 4300: four digits without a dot (years read wrong with one)
+            return str(x)
         return f"{x:,}".replace(",", ".") if abs(x) < 10**30 else f"et tal med {len(str(abs(x)))} cifre"
     if math.isnan(x):
         return "ikke et tal"
