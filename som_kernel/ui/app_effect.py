@@ -128,7 +128,7 @@ class OutcomeRow:
             if match and not self.study.value:
                 self.study.value = match[0]  # shows the study's source; the rate is the same
         if persistence is not None:
-            self.persistence.value = "; ".join(exact_number(p * 100) for p in persistence)
+            self.persistence.value = "; ".join(exact_number(p * 100, "%") for p in persistence)
 
 
 class EffectStep:

@@ -101,14 +101,18 @@ def fmt_number(x: float | None, decimals: int = 2) -> str:
     return text
 
 
-def exact_number(x: float) -> str:
+def exact_number(x: float, unit: Unit | None = None) -> str:
     """Every significant digit a typed number can have (12), Danish, trailing zeros dropped: 0.13 × 100 →
     '13', 1234567.891 → '1.234.567,891', 2e-9 → '0,000000002'. For a value set from a file or a button,
     so that reading the field back gives the same number (to 12 digits), however small."""
     if x == 0 or not math.isfinite(x):
         return fmt_number(x, 0)
     decimals = max(0, 11 - math.floor(math.log10(abs(x))))
-    return fmt_number(float(f"{x:.12g}"), decimals)
+    text = fmt_number(float(f"{x:.12g}"), decimals)
+    if read_number(text, unit).ambiguous:  # the app must read its own text one way only
+        # '4,567' (4,567 or 4567?) → '4,5670'; '1.500' outside kroner (1500 or 1,5?) → '1500'
+        text = text + "0" if "," in text else text.replace(".", "")
+    return text
 
 
 def _unit(unit_text: str) -> Unit | None:
@@ -166,7 +170,7 @@ def understood(text: str, unit: Unit | None = None) -> str:
 def canonical(text: str, unit: Unit | None = None) -> str:
     """A table cell's text rewritten the Danish way when it was read otherwise than a Danish-only reader
     would ('2079.26' → '2.079,26'), so the cell shows what is used; else the text as typed."""
-    return exact_number(read_text(text, unit).value) if understood(text, unit) else text
+    return exact_number(read_text(text, unit).value, unit) if understood(text, unit) else text
 
 
 class NumberField:
@@ -194,8 +198,8 @@ class NumberField:
         self.decimals = decimals
         self.input = W.Text(continuous_update=False, layout=W.Layout(width=width))
         self.input.add_class("som-number")
-        self.set(value)
         self.unit = _unit(unit)
+        self.set(value)
         self.msg = message_widget()
         parts = [label(text, label_width, tip)] if text else []
         unit_w = W.HTML(esc(unit))
@@ -212,7 +216,7 @@ class NumberField:
 
     def set(self, value: float | None) -> None:
         # every decimal that matters (a loaded file's 3,4567 % stays 3,4567 %, not 3,46 %)
-        self.input.value = "" if value is None else exact_number(value * self.scale)
+        self.input.value = "" if value is None else exact_number(value * self.scale, self.unit)
 
     def get(self) -> float:
         """The stored value (raises ValueError with a Danish message)."""
