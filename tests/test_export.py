@@ -122,3 +122,14 @@ def test_png_and_svg(result):
     assert root.tag.endswith("svg")
     assert "Break-even 2026" in svg  # the total's break-even year is marked
     assert "Akkumuleret nettoresultat" in svg
+
+
+def test_odd_characters_that_slipped_past_validation_do_not_break_the_workbook(kb, result):
+    # a control character or half a surrogate pair once made openpyxl (IllegalCharacterError) or UTF-8
+    # (UnicodeEncodeError) fail, and the app's Excel link then hung on "Laver Excel-fil …". The scenario
+    # model refuses them; the export still writes whatever reaches it, with U+FFFD in their place.
+    odd = result.scenario.model_copy(update={"name": "=Mentor\x00\ud800", "description": "linje 1\nlinje 2\x1b"})
+    data = workbook_bytes(calculate(odd, kb), kb)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))[SHEETS[0]]
+    assert sheet["A1"].value == "SØM-beregning: =Mentor\ufffd\ufffd"
+    assert sheet["A1"].data_type == "s"
