@@ -59,6 +59,9 @@ def scenario_for_draw(base: dict, model, prices, inputs, d: int):
     """The scenario that one draw describes, for the deterministic engine."""
     data = {**base}
     data["outcomes"] = [{**o, "success_rate": float(inputs.success[d, i])} for i, o in enumerate(base["outcomes"])]
+    if inputs.persistence is not None:  # persistence shares below 1 are drawn too (one profile per outcome)
+        for i, o in enumerate(data["outcomes"]):
+            o["persistence"] = [float(p) for p in inputs.persistence[d, i]]
     g_index = {(o, s): i for i, (o, s) in enumerate(zip(model.groups["outcome"], model.groups["service"]))}
     s_index = {s: i for i, s in enumerate(model.services)}
     data["consequence_overrides"] = [

@@ -667,3 +667,17 @@ def test_persistence_draws_keep_the_mean_and_count_in_the_spread(kb_small):
     c = mc.contributions("total").set_index("group")
     assert c.loc["persistence", "share"] == pytest.approx(1.0)
     assert c.loc["persistence", "label"] == "Varighed"
+
+
+def test_fast_persistence_path_equals_the_row_by_row_evaluation(kb_small):
+    # Monte Carlo evaluates drawn persistence with one weight per consequence estimate × run of equal
+    # base shares; model.evaluate does it row by row. Same draws, same kroner (to rounding).
+    from som_kernel.uncertainty.monte_carlo import _evaluate_persistence, _persistence_stack
+
+    m = build_model(scenario_c(), kb_small)
+    inputs = draw_inputs(m, kb_small, UncertaintySpec(persistence_sd=0.3), 300, seed=2)
+    assert inputs.persistence is not None
+    for discounted in (False, True):
+        stack, first = _persistence_stack(m, discounted)
+        fast = _evaluate_persistence(m, inputs, stack, first)
+        np.testing.assert_allclose(fast, evaluate(m, inputs, discounted), rtol=1e-12, atol=1e-6)

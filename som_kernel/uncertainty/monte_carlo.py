@@ -36,7 +36,7 @@ GROUP_NAMES_DA = {
     "price": "Priser",
     "cost": "Omkostninger",
 }
-PERSISTENCE_CELLS = 4_000_000  # draws × consequence rows per chunk on the persistence path (≈ 32 MB)
+PERSISTENCE_CELLS = 4_000_000  # draws × weights per chunk on the persistence path (≈ 32 MB)
 
 
 def _lognormal_mean1(rng: np.random.Generator, shape: tuple[int, ...], sd: float) -> np.ndarray:
@@ -215,11 +215,19 @@ class MonteCarloResult:
         total = self.cumulative()[:, t, a].var()
         groups = [g for g in GROUP_NAMES_DA if getattr(self.inputs, g) is not None]
 
+        pstack, first = (
+            _persistence_stack(self.model, self.discounted) if self.inputs.persistence is not None else (None, None)
+        )
+        vp = (
+            None
+            if pstack is None
+            else pstack.reshape(len(pstack), len(self.years), len(COLUMNS))[:, : t + 1, a].sum(axis=1)
+        )
+
         def cumulative_at(inputs: Inputs) -> np.ndarray:
             if inputs.persistence is None:
                 return weights(self.model, inputs) @ v
-            net = _evaluate_chunked(self.model, inputs, self.discounted)
-            return net[:, : t + 1, a].sum(axis=1)
+            return _persistence_weights(self.model, inputs, first) @ vp
 
         rows = []
         for g in groups:
@@ -261,6 +269,56 @@ def monte_carlo(
     return MonteCarloResult(model=model, spec=spec, seed=seed, discounted=discounted, inputs=inputs, net=net)
 
 
+def _persistence_stack(model: LinearModel, discounted: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The right-hand side for drawn persistence: one row per consequence estimate × run of equal base
+    shares (draws repeat a repeated share, see _draw_persistence), so a draw is one matrix product of
+    (G·J) weights instead of one weight per consequence row. Returns the (G·J + L, T·4) stack and the
+    (O, J) consequence year (0-based) that carries each run's share."""
+    base = model.persistence  # (outcomes, K)
+    n_out, K = base.shape
+    run = np.zeros((n_out, K), dtype=int)
+    if K > 1:
+        run[:, 1:] = np.cumsum(base[:, 1:] != base[:, :-1], axis=1)
+    J = int(run.max(initial=0)) + 1
+    first = np.zeros((n_out, J), dtype=int)
+    for o in range(n_out):
+        for j in range(J):
+            hit = np.flatnonzero(run[o] == j)
+            first[o, j] = hit[0] if len(hit) else 0  # a missing run has no rows: any share will do
+    G, T, A = len(model.groups), len(model.years), len(COLUMNS) - 1
+    unit = np.zeros((G, J, T, A))
+    if len(model.row_k):
+        np.add.at(unit, (model.row_group, run[model.row_outcome, model.row_k - 1]), model.row_unit)
+    both = np.concatenate([unit.reshape(G * J, T, A), model.cost])
+    if discounted:
+        both = both * model.discount[None, :, None]
+    both = np.concatenate([both, both.sum(axis=2, keepdims=True)], axis=2)
+    return both.reshape(len(both), T * (A + 1)), first
+
+
+def _evaluate_persistence(model: LinearModel, inputs: Inputs, stack: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """evaluate() for draws whose persistence is constant within each run of equal base shares."""
+    return (_persistence_weights(model, inputs, first) @ stack).reshape(inputs.size(), len(model.years), len(COLUMNS))
+
+
+def _persistence_weights(model: LinearModel, inputs: Inputs, first: np.ndarray) -> np.ndarray:
+    """(D, G·J + L) multipliers of the rows of _persistence_stack."""
+    D = inputs.size()
+    G, L, n_out = len(model.groups), len(model.cost_lines), len(model.outcomes)
+    o_g, s_g = model.groups["o"].to_numpy(), model.groups["s"].to_numpy()
+    success = inputs.success if inputs.success is not None else np.broadcast_to(model.success, (D, n_out))
+    w = success[:, o_g]
+    if inputs.consequence is not None:
+        w = w * inputs.consequence
+    if inputs.price is not None:
+        w = w * inputs.price[:, s_g]
+    shares = inputs.persistence[:, np.arange(n_out)[:, None], first]  # (D, outcomes, J)
+    weight = np.empty((D, G * first.shape[1] + L))
+    np.multiply(w[:, :, None], shares[:, o_g, :], out=weight[:, : G * first.shape[1]].reshape(D, G, -1))
+    weight[:, G * first.shape[1] :] = inputs.cost if inputs.cost is not None else 1.0
+    return weight
+
+
 def _evaluate_chunked(
     model: LinearModel,
     inputs: Inputs,
@@ -272,10 +330,19 @@ def _evaluate_chunked(
     n = inputs.size()
     step = n if not chunk_size else max(1, int(chunk_size))
     if inputs.persistence is not None:
-        step = min(step, max(1, PERSISTENCE_CELLS // max(1, len(model.row_k))))
+        stack, first = _persistence_stack(model, discounted)
+        step = min(step, max(1, PERSISTENCE_CELLS // max(1, len(stack))))
+
+        def run(part: Inputs) -> np.ndarray:
+            return _evaluate_persistence(model, part, stack, first)
+    else:
+
+        def run(part: Inputs) -> np.ndarray:
+            return evaluate(model, part, discounted)
+
     parts = []
     for start in range(0, n, step):
-        parts.append(evaluate(model, _slice(inputs, slice(start, start + step)), discounted))
+        parts.append(run(_slice(inputs, slice(start, start + step))))
         if progress is not None:
             progress(min(1.0, (start + step) / n))
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
