@@ -100,7 +100,7 @@ def test_invalid_success_rate_is_refused_at_the_widget_and_results_are_marked_ou
     # nothing else was touched: what the user typed is still there
     assert row.rate.input.value == "140"
     assert cost_field.input.value == "20.000"
-    assert [w.value for w in app.basis.participant_inputs] == [10]
+    assert [w.value for w in app.basis.participant_inputs] == ["10"]
     assert app.basis.name.value == "Testindsats"
     # correcting the value clears the message and recomputes
     row.rate.input.value = "10"
@@ -477,3 +477,16 @@ def test_decimal_point_in_a_consequence_and_a_persistence(app):
     row.persistence.value = "100; 50.5"
     assert row.persistence.value == "100; 50,5"
     assert app.scenario.outcomes[0].persistence == [1.0, 0.505]
+
+
+def test_starters_typed_with_a_thousands_point_are_thousands(app, kb):
+    # "1.500" starters: a count cannot be 1,5, so it is 1.500 (the browser's number box once made it 1).
+    # 1.500 × 10 % = 150 successful people × 400.000 kr. − 1.500 × 20.000 kr. = 60.000.000 − 30.000.000
+    # = 30.000.000 kr.
+    app.basis.participant_inputs[0].value = "1.500"
+    assert app.scenario.participants == [1500]
+    assert shown_total(app) == "30.000.000 kr."
+    assert shown_total(app) == kernel_total(kb, participants=[1500])
+    app.basis.participant_inputs[0].value = "12,5"
+    assert "Nye deltagere i 2025: Skal være et helt tal (fik 12,5)" in app.basis.participants_msg.value
+    assert app.outdated and app.basis.participant_inputs[0].value == "12,5"

@@ -17,7 +17,7 @@ from ..format import kr, pct
 from ..knowledge import KnowledgeBase
 from ..names import ACTOR_NAMES_DA, ACTORS, COST_FIELD_HELP_DA, COST_FIELD_NAMES_DA, WELFARE_AREA_NAMES_DA
 from ..scenario import MAX_HORIZON, Scenario
-from .app_widgets import NumberField, attr, esc, help_html, label, message_widget
+from .app_widgets import NumberField, attr, esc, fmt_number, help_html, label, message_widget, parse_field
 
 CUSTOM = "__egen__"
 ACTOR_LABELS = ACTOR_NAMES_DA
@@ -79,7 +79,8 @@ class BasisStep:
             ]
         )
         self.n_years = W.BoundedIntText(min=1, max=MAX_HORIZON, layout=W.Layout(width="80px"))
-        self.participant_inputs: list[W.IntText] = []
+        # Text, not IntText: the browser's number box once read a typed "1.500" as 1 without a word
+        self.participant_inputs: list[W.Text] = []
         self.participants_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
         self.participants_msg = message_widget()
         self.duration = W.IntText(layout=W.Layout(width="80px"))
@@ -216,12 +217,15 @@ class BasisStep:
     # --- participants per year --------------------------------------------------------------------
     def _set_participant_count(self, n: int, values: list[int] | None = None) -> None:
         old = [w.value for w in self.participant_inputs]
-        values = values if values is not None else old
+        texts = [fmt_number(v, 0) for v in values] if values is not None else old
         self.participant_inputs = []
         for i in range(n):
-            w = W.IntText(
-                value=values[i] if i < len(values) else (values[-1] if values else 0), layout=W.Layout(width="75px")
+            w = W.Text(
+                value=texts[i] if i < len(texts) else (texts[-1] if texts else "0"),
+                continuous_update=False,
+                layout=W.Layout(width="75px"),
             )
+            w.add_class("som-number")
             w.observe(lambda _: self.changed(), "value")
             self.participant_inputs.append(w)
         self._relabel()
@@ -284,7 +288,18 @@ class BasisStep:
             }
         else:
             data["target_group"] = self.group.value
-        data["participants"] = [w.value for w in self.participant_inputs]
+        data["participants"] = []
+        for i, w in enumerate(self.participant_inputs):
+            year = self.first_year.value + i
+
+            def starters(text: str = w.value, year: int = year) -> int:
+                try:
+                    return int(parse_field(text, integer=True))
+                except ValueError as e:
+                    raise ValueError(f"Nye deltagere i {year}: {e}") from None
+
+            n = read_field(problems, f"participants[{i}]", starters)
+            data["participants"].append(n if n is not None else 0)
         data["duration_years"] = self.duration.value
         rate = read_field(problems, "settings.discount_rate", self.discount.get)
         if rate is not None and not 0 <= rate <= 0.5:

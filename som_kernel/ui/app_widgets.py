@@ -136,6 +136,9 @@ def parse_field(
             return allow_blank
         raise ValueError("Skal udfyldes")
     reading = read_text(text, unit)
+    whole = [v for v in reading.alternatives if float(v).is_integer()]
+    if integer and reading.ambiguous and len(whole) == 1:
+        return int(whole[0])  # "1.500" starters: 1,5 cannot be a count, so it is 1500
     if not reading.ok:
         raise ValueError(reading.message.rstrip("."))
     value = reading.value
