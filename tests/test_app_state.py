@@ -490,3 +490,14 @@ def test_starters_typed_with_a_thousands_point_are_thousands(app, kb):
     app.basis.participant_inputs[0].value = "12,5"
     assert "Nye deltagere i 2025: Skal være et helt tal (fik 12,5)" in app.basis.participants_msg.value
     assert app.outdated and app.basis.participant_inputs[0].value == "12,5"
+
+
+def test_excel_link_says_so_when_the_file_cannot_be_made(app, monkeypatch):
+    # an export error once left the link on "Laver Excel-fil …" for good
+    def broken(result, kb):
+        raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr("som_kernel.ui.app_results.workbook_bytes", broken)
+    app.results.excel_button.click()
+    assert "Excel-filen kunne ikke laves (UnicodeEncodeError)" in app.results.excel_link.value
+    assert "Laver Excel-fil" not in app.results.excel_link.value
