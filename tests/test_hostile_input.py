@@ -356,3 +356,21 @@ def test_sweep_of_invalid_inputs_gives_danish_messages_with_a_field():
                         assert not ENGLISH.search(p.message), (path, bad, p)
                         assert "pydantic" not in p.message and "http" not in p.message, (path, bad, p)
     assert checked > 1000  # the sweep reached many problems (counted: see the assertion's message on failure)
+
+
+def test_knowledge_messages_are_danish_too(tmp_path):
+    # a knowledge table's wrong actor once said "… 'region' or 'stat'" (pydantic's English joined in)
+    import shutil
+
+    from som_kernel import KnowledgeError
+
+    folder = tmp_path / "kb"
+    shutil.copytree(KB_SMALL, folder)
+    lines = (folder / "prices.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",kommune,", ",amt,", 1)
+    (folder / "prices.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(folder)
+    assert [str(p) for p in e.value.problems] == [
+        "prices.csv:række 2:kolonne actor: Skal være en af: 'kommune', 'region' eller 'stat' (fik 'amt')."
+    ]
