@@ -57,6 +57,26 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def safe_excel_file(frame: pd.DataFrame, path) -> None:
+    """Write `frame` as an .xlsx file (pandas) whose text cells are all text: characters no file can hold
+    replaced (safe_text), and any cell openpyxl took for a formula (a text starting with '=') turned back
+    into a text cell, as `_put` does for the calculation's own workbook."""
+    from openpyxl import load_workbook
+
+    clean = frame.rename(columns=lambda c: safe_text(c) if isinstance(c, str) else c)
+    for col in clean.columns:
+        if clean[col].dtype == object or pd.api.types.is_string_dtype(clean[col]):
+            clean[col] = clean[col].map(lambda v: safe_text(v) if isinstance(v, str) else v)
+    clean.to_excel(path, index=False)
+    wb = load_workbook(path)
+    formulas = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    for c in formulas:
+        c.data_type = "s"
+        c.quotePrefix = True
+    if formulas:
+        wb.save(path)
+
+
 def _put(ws, row: int, column: int, value):
     """Write one cell; a text is stored as a text cell (type s, quote prefix), never as a formula."""
     c = ws.cell(row=row, column=column)

@@ -374,3 +374,20 @@ def test_knowledge_messages_are_danish_too(tmp_path):
     assert [str(p) for p in e.value.problems] == [
         "prices.csv:række 2:kolonne actor: Skal være en af: 'kommune', 'region' eller 'stat' (fik 'amt')."
     ]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_parameter_tables_written_for_excel_hold_no_formula(tmp_path, suffix):
+    import pandas as pd
+
+    from som_kernel.batch import write_table
+
+    table = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "Mentor"], "success_rate": [0.1, 0.2]})
+    path = write_table(table, tmp_path / f"t{suffix}")
+    if suffix == ".xlsx":
+        ws = load_workbook(path).active
+        assert [c.data_type for c in ws["A"]] == ["s", "s", "s"]
+        assert ws["A2"].value == '=HYPERLINK("http://x")' and ws["B2"].value == 0.1
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        assert "'=HYPERLINK" in text and "\n=" not in text and "0,1" in text
