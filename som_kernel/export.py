@@ -77,6 +77,18 @@ def safe_excel_file(frame: pd.DataFrame, path) -> None:
         wb.save(path)
 
 
+def text_cell(ws, value: str):
+    """A write-only (streamed) workbook's text cell that is text, never a formula (as `_put`)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    text = safe_text(value)
+    c = WriteOnlyCell(ws, value=text)
+    c.data_type = "s"
+    if text.startswith(FORMULA_START):
+        c.quotePrefix = True
+    return c
+
+
 def _put(ws, row: int, column: int, value):
     """Write one cell; a text is stored as a text cell (type s, quote prefix), never as a formula."""
     c = ws.cell(row=row, column=column)

@@ -391,3 +391,14 @@ def test_parameter_tables_written_for_excel_hold_no_formula(tmp_path, suffix):
     else:
         text = path.read_text(encoding="utf-8-sig")
         assert "'=HYPERLINK" in text and "\n=" not in text and "0,1" in text
+
+
+def test_batch_key_figures_workbook_holds_no_formula(tmp_path):
+    import pandas as pd
+
+    from som_kernel.batch.output import write_key_figures_xlsx
+
+    key = pd.DataFrame({"scenario": [1], "name": ['=HYPERLINK("http://x")'], "net_total": [1500.0]})
+    ws = load_workbook(write_key_figures_xlsx(key, tmp_path / "k.xlsx")).active
+    assert ws["B2"].value == '=HYPERLINK("http://x")' and ws["B2"].data_type == "s"
+    assert ws["C2"].value == 1500.0

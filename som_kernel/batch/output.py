@@ -12,6 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..export import text_cell
 from ..format import number
 
 KR = '#,##0 "kr."'
@@ -57,7 +58,7 @@ def write_key_figures_xlsx(key: pd.DataFrame, path: str | os.PathLike, payback_y
     headers, formats = [], []
     for j, c in enumerate(key.columns, start=1):
         header, fmt = danish_header(c, payback_years)
-        cell = WriteOnlyCell(ws, value=header)
+        cell = text_cell(ws, header)  # a parameter column keeps its path: text, never a formula
         cell.font, cell.fill = bold, fill
         headers.append(cell)
         formats.append(fmt)
@@ -76,7 +77,7 @@ def write_key_figures_xlsx(key: pd.DataFrame, path: str | os.PathLike, payback_y
                 cell.number_format = fmt
                 out.append(cell)
             else:
-                out.append(v)
+                out.append(text_cell(ws, v) if isinstance(v, str) else v)  # a name '=…' stays text
         ws.append(out)
     path = Path(path)
     wb.save(path)
