@@ -175,6 +175,8 @@ class KnowledgeBase:
     net_price_index: pd.DataFrame
     meta: Meta
     path: Path | None = None
+    # public-finance rules (knowledge/rules/*.yaml + rule_links.csv), None when the folder has none; see rules.py
+    rules: object | None = field(default=None, compare=False)
     _index: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
     # arrays derived once per knowledge base for the calculation (a loaded knowledge base is not edited)
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -463,8 +465,13 @@ def load_knowledge(path: str | os.PathLike | None = None) -> KnowledgeBase:
         problems.extend(pydantic_problems(e, prefix="meta.yaml:felt "))
     except yaml.YAMLError as e:
         problems.append(Problem("meta.yaml", f"Filen er ikke gyldig YAML: {e}"))
+    rules = None
     if not problems:
         _check_references(tables, meta, problems)
+    if not problems:
+        from .rules import load_rules  # rules.py imports this module
+
+        rules = load_rules(folder, tables, problems)
     if problems:
         raise KnowledgeError(problems)
     tables = {name: df.reset_index(drop=True) for name, df in tables.items()}
@@ -478,6 +485,7 @@ def load_knowledge(path: str | os.PathLike | None = None) -> KnowledgeBase:
         net_price_index=tables["net_price_index.csv"],
         meta=meta,
         path=folder,
+        rules=rules,
     )
     kb.index_for(meta.default_price_year)  # the default price level must be convertible
     return kb
