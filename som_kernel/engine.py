@@ -79,7 +79,7 @@ def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: pd.DataFrame
     k = rows["year"].to_numpy(dtype=int)
     services = rows["service"].to_numpy(dtype=object)
     years = cons.calendar_years(co.done, k, scenario.settings.consequence_offset)  # (R, C)
-    prices = consequence_prices(scenario, kb, services, years)  # (R, C, A)
+    prices = consequence_prices(scenario, kb, services, years, k)  # (R, C, A), rule prices follow the year
     gain = cons.gain_per_success(rows["delta_use"].to_numpy(dtype=float), cons.sign(kb, services), prices)
     outcome_ids = [o.outcome for o in scenario.outcomes]
     o = pd.Index(outcome_ids).get_indexer(rows["outcome"])

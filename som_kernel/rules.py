@@ -212,11 +212,16 @@ def _check_links(links: pd.DataFrame, families: dict, tables: dict[str, pd.DataF
             want = f"kr. pr. {units[service]}"
             if r["unit"] != want:
                 problems.append(
-                    Problem(_where(LINKS_FILE, i, "unit"), f"Enheden skal være '{want}' som ydelsen, ikke '{r['unit']}'.")
+                    Problem(
+                        _where(LINKS_FILE, i, "unit"), f"Enheden skal være '{want}' som ydelsen, ikke '{r['unit']}'."
+                    )
                 )
             if flows[service] != "expenditure":
                 problems.append(
-                    Problem(_where(LINKS_FILE, i, "service"), "Kun udgiftsydelser (flow=expenditure) kan fordeles af en regel.")
+                    Problem(
+                        _where(LINKS_FILE, i, "service"),
+                        "Kun udgiftsydelser (flow=expenditure) kan fordeles af en regel.",
+                    )
                 )
         if rule not in FAMILIES or rule == TAX_FAMILY:
             known = ", ".join(sorted(f for f in FAMILIES if f != TAX_FAMILY))
@@ -226,13 +231,20 @@ def _check_links(links: pd.DataFrame, families: dict, tables: dict[str, pd.DataF
         elif rule == "medfinansiering_sundhed" and r["parameter"] not in families[rule].parameters:
             names = ", ".join(families[rule].parameters)
             problems.append(
-                Problem(_where(LINKS_FILE, i, "parameter"), f"Skal være en af reglens parametre: {names} (fik '{r['parameter']}').")
+                Problem(
+                    _where(LINKS_FILE, i, "parameter"),
+                    f"Skal være en af reglens parametre: {names} (fik '{r['parameter']}').",
+                )
             )
         if r["taxable"] and TAX_FAMILY not in families:
-            problems.append(Problem(_where(LINKS_FILE, i, "taxable"), f"Skattereglen {RULES_DIR}/{TAX_FAMILY}.yaml mangler."))
+            problems.append(
+                Problem(_where(LINKS_FILE, i, "taxable"), f"Skattereglen {RULES_DIR}/{TAX_FAMILY}.yaml mangler.")
+            )
         if int(r["price_year"]) not in years:
             problems.append(
-                Problem(_where(LINKS_FILE, i, "price_year"), f"Prisåret {r['price_year']} findes ikke i nettoprisindekset.")
+                Problem(
+                    _where(LINKS_FILE, i, "price_year"), f"Prisåret {r['price_year']} findes ikke i nettoprisindekset."
+                )
             )
 
 

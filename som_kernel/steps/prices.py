@@ -1,6 +1,12 @@
 """Step: prices. The price per unit of each service for each actor, after refusion, at the scenario's price
 level (docs/method.md#step-5-prices): knowledge-base prices and local overrides, each converted from its
-own price year with the net price index, price × index[target] / index[price year]."""
+own price year with the net price index, price × index[target] / index[price year].
+
+Services priced by a public-finance rule (knowledge/rule_links.csv, som_kernel/rules.py) get their per-actor
+prices from a gross rate and the rules in force in each calendar year: the refusion staircase, the
+kommune's co-financing of dagpenge, tax on transfers, kommunal medfinansiering of health, § 110 and
+Housing First refusion. A knowledge base without rules is priced from prices.csv alone, as before; a local
+price override still wins for its actor."""
 
 from __future__ import annotations
 
@@ -9,11 +15,12 @@ import pandas as pd
 
 from ..knowledge import KnowledgeBase
 from ..names import ACTORS
+from ..rules import actor_shares, default_weeks_on_support, weeks_before_year
 from ..scenario import Scenario
 
 
-def unit_prices(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
-    """Price per unit, service × actor, in kroner at the scenario's price level (local overrides applied)."""
+def _static_prices(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
+    """prices.csv at the scenario's price level with the local overrides (no rules)."""
     target = scenario.settings.price_year
     services, base = kb.price_grid(target)
     if scenario.price_overrides:
@@ -25,15 +32,74 @@ def unit_prices(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
             year = o.price_year if o.price_year is not None else target
             grid[services.get_loc(o.service), ACTORS.index(o.actor)] = o.price * kb.price_factor(year, target)
     else:
-        grid = base
+        grid = np.array(base)
     return pd.DataFrame(grid, index=pd.Index(services, name="service"), columns=pd.Index(ACTORS, name="actor"))
 
 
-def consequence_prices(scenario: Scenario, kb: KnowledgeBase, services, years: np.ndarray) -> np.ndarray:
+def first_consequence_year(scenario: Scenario) -> int:
+    """Calendar year of consequence year 1 for the first cohort (the year unit_prices shows by default)."""
+    s = scenario.settings
+    return s.first_year + scenario.duration_years - 1 + s.consequence_offset
+
+
+def weeks_on_benefits(scenario: Scenario, kb: KnowledgeBase) -> int:
+    """The setting »uger på offentlig forsørgelse før indsatsen«, or the knowledge base's default."""
+    w = scenario.settings.weeks_on_benefits
+    return w if w is not None else default_weeks_on_support(kb.rules, scenario.settings.first_year)
+
+
+def rule_prices(scenario: Scenario, kb: KnowledgeBase, service: str, year: int, k: int) -> np.ndarray:
+    """(A,) kroner per unit at the scenario's price level for a rule-priced service in calendar year `year`,
+    consequence year k: gross rate × price-index factor × the rules' shares per actor."""
+    s, link = scenario.settings, kb.rules.links.loc[service]
+    weeks = weeks_before_year(weeks_on_benefits(scenario, kb), scenario.duration_years, s.consequence_offset, k)
+    shares = actor_shares(kb.rules, service, int(year), int(k), weeks, s.benefits_net_of_tax)
+    return float(link["gross_price"]) * kb.price_factor(int(link["price_year"]), s.price_year) * shares
+
+
+def unit_prices(scenario: Scenario, kb: KnowledgeBase, year: int | None = None) -> pd.DataFrame:
+    """Price per unit, service × actor, in kroner at the scenario's price level (local overrides applied).
+    Services priced by a rule get the rules of calendar year `year` (default: the first consequence year),
+    consequence year 1; a local override still wins for its actor."""
+    grid = _static_prices(scenario, kb)
+    if kb.rules is None:
+        return grid
+    year = first_consequence_year(scenario) if year is None else year
+    overridden = {(o.service, o.actor) for o in scenario.price_overrides}
+    for service in kb.rules.links.index.intersection(grid.index):
+        derived = rule_prices(scenario, kb, service, year, 1)
+        for a, actor in enumerate(ACTORS):
+            if (service, actor) not in overridden:
+                grid.at[service, actor] = derived[a]
+    return grid
+
+
+def consequence_prices(
+    scenario: Scenario, kb: KnowledgeBase, services, years: np.ndarray, consequence_years: np.ndarray | None = None
+) -> np.ndarray:
     """(R, C, A) price per unit of row r's service for each actor in calendar year years[r, c] (kroner at the
-    scenario's price level; 0 where a service has no price for an actor). Prices do not depend on the
-    calendar year today; the year axis is where dated public-finance rules apply."""
-    prices = unit_prices(scenario, kb)
+    scenario's price level; 0 where a service has no price for an actor). Rule-priced services follow the
+    rules of each calendar year and the row's consequence year (`consequence_years`, (R,); needed when the
+    knowledge base has rules); all other services have one price for every year."""
+    prices = _static_prices(scenario, kb)
     at = prices.index.get_indexer(services)
     grid = np.where((at >= 0)[:, None], prices.to_numpy()[at], 0.0)  # no price row: 0 kr. (checks.py warns)
-    return np.broadcast_to(grid[:, None, :], (*years.shape, len(ACTORS)))
+    out = np.broadcast_to(grid[:, None, :], (*years.shape, len(ACTORS)))
+    if kb.rules is None or len(services) == 0:
+        return out
+    linked = np.flatnonzero([kb.rules.linked(v) for v in services])
+    if not len(linked):
+        return out
+    if consequence_years is None:
+        raise ValueError("consequence_prices needs the rows' consequence years when the knowledge has rules")
+    out = out.copy()
+    overridden = {(o.service, o.actor) for o in scenario.price_overrides}
+    cache: dict[tuple[str, int, int], np.ndarray] = {}
+    for r in linked:
+        keep = np.array([(services[r], a) not in overridden for a in ACTORS])
+        for c, year in enumerate(years[r]):
+            key = (services[r], int(year), int(consequence_years[r]))
+            if key not in cache:
+                cache[key] = rule_prices(scenario, kb, *key)
+            out[r, c, keep] = cache[key][keep]
+    return out

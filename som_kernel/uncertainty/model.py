@@ -94,7 +94,7 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
     row_unit = np.zeros((R, T, A))
     if R:
         calendar = cons.calendar_years(co.done, k, s.consequence_offset)  # (R, C)
-        prices = consequence_prices(scenario, kb, row_services, calendar)  # (R, C, A)
+        prices = consequence_prices(scenario, kb, row_services, calendar, k)  # (R, C, A), as the engine
         gain = cons.gain_per_success(rows["delta_use"].to_numpy(dtype=float), cons.sign(kb, row_services), prices)
         contrib = co.participants[None, :, None] * gain  # (R, C, A): kroner at success rate 1, persistence 1
         r_idx = np.repeat(np.arange(R), len(co.participants))
