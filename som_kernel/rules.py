@@ -160,6 +160,10 @@ def _load_family(path: Path, problems: list[Problem]) -> RuleFamily | None:
     except yaml.YAMLError as e:
         problems.append(Problem(where, f"Filen er ikke gyldig YAML: {e}"))
         return None
+    if isinstance(data, dict) and isinstance(data.get("parameters"), dict):
+        for param in data["parameters"].values():  # dates as ISO text, so messages name "2023-10-01"
+            if isinstance(param, dict) and isinstance(param.get("values"), dict):
+                param["values"] = {str(k): v for k, v in param["values"].items()}
     try:
         family = RuleFamily.model_validate(data)
     except ValidationError as e:
@@ -190,12 +194,15 @@ def load_rules(folder: Path, tables: dict[str, pd.DataFrame], problems: list[Pro
         family = _load_family(path, problems)
         if family is not None:
             families[path.stem] = family
+    present = {p.stem for p in rules_dir.glob("*.yaml")}  # a file that failed has its own message already
     links = _read_table(links_path, RuleLink, problems)
-    _check_links(links, families, tables, problems)
+    _check_links(links, families, present, tables, problems)
     return Rules(families=families, links=links.set_index("service", drop=False))
 
 
-def _check_links(links: pd.DataFrame, families: dict, tables: dict[str, pd.DataFrame], problems: list[Problem]):
+def _check_links(
+    links: pd.DataFrame, families: dict, present: set[str], tables: dict[str, pd.DataFrame], problems: list[Problem]
+) -> None:
     svc = tables["services.csv"]
     units = dict(zip(svc["id"], svc["unit"], strict=True))
     flows = dict(zip(svc["id"], svc["flow"], strict=True))
@@ -227,7 +234,10 @@ def _check_links(links: pd.DataFrame, families: dict, tables: dict[str, pd.DataF
             known = ", ".join(sorted(f for f in FAMILIES if f != TAX_FAMILY))
             problems.append(Problem(_where(LINKS_FILE, i, "rule"), f"Ukendt regel '{rule}'. Kendte: {known}."))
         elif rule not in families:
-            problems.append(Problem(_where(LINKS_FILE, i, "rule"), f"Reglen findes ikke som {RULES_DIR}/{rule}.yaml."))
+            if rule not in present:
+                problems.append(
+                    Problem(_where(LINKS_FILE, i, "rule"), f"Reglen findes ikke som {RULES_DIR}/{rule}.yaml.")
+                )
         elif rule == "medfinansiering_sundhed" and r["parameter"] not in families[rule].parameters:
             names = ", ".join(families[rule].parameters)
             problems.append(
@@ -236,7 +246,7 @@ def _check_links(links: pd.DataFrame, families: dict, tables: dict[str, pd.DataF
                     f"Skal være en af reglens parametre: {names} (fik '{r['parameter']}').",
                 )
             )
-        if r["taxable"] and TAX_FAMILY not in families:
+        if r["taxable"] and TAX_FAMILY not in present:
             problems.append(
                 Problem(_where(LINKS_FILE, i, "taxable"), f"Skattereglen {RULES_DIR}/{TAX_FAMILY}.yaml mangler.")
             )

@@ -18,8 +18,13 @@ from pathlib import Path
 
 from som_kernel import load_knowledge
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
-from som_kernel.rules import FAMILY_NAMES_DA, STATIC_CALENDAR_YEAR, default_weeks_on_support, link_is_illustrative
-from som_kernel.rules import static_price_rows
+from som_kernel.rules import (
+    FAMILY_NAMES_DA,
+    STATIC_CALENDAR_YEAR,
+    default_weeks_on_support,
+    link_is_illustrative,
+    static_price_rows,
+)
 
 
 def note_for(kb, service: str) -> str:
