@@ -15,6 +15,7 @@ from .knowledge import KnowledgeBase
 from .names import ACTOR_NAMES_DA
 from .scenario import Scenario
 from .steps.consequences import consequence_rows
+from .steps.prices import weeks_on_benefits
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,18 @@ def describe_inputs(
             "året efter forløbet" if s.consequence_offset else "forløbets sidste år",
         ),
     ]  # fmt: skip
+    if kb.rules is not None:  # the two settings of the public-finance rules (knowledge/rules/)
+        rules_src = f"Regler i vidensdatabasen {kb.meta.version} (knowledge/rules/)"
+        weeks = weeks_on_benefits(scenario, kb)
+        default = " (vidensdatabasens standard)" if s.weeks_on_benefits is None else ""
+        net = "efter skat" if s.benefits_net_of_tax else "brutto (før skat)"
+        rows += [
+            InputRow(
+                "settings.weeks_on_benefits", "Uger på offentlig forsørgelse før indsatsen", weeks,
+                f"{weeks} uger{default}", rules_src, "n",
+            ),
+            InputRow("settings.benefits_net_of_tax", "Sparede ydelser regnes", net, net, rules_src),
+        ]  # fmt: skip
     cons = consequence_rows(scenario, kb)
     if len(cons):
         c_kb = kb.consequences

@@ -37,7 +37,7 @@ SOURCED_TABLES = (
 
 
 def test_meta(kb):
-    assert kb.meta.version == "2026.1"
+    assert kb.meta.version == "2026.2"
     assert kb.meta.default_price_year == 2024
 
 
@@ -136,9 +136,11 @@ def test_public_prices_are_the_published_figures(kb):
     p = kb.prices.set_index(["service", "actor"])
     # Kriminalforsorgen 2015: 1.469 kr. per inmate per day (prisons and arresthuse on average), paid by the state
     assert (p.loc[("faengselsdoegn", "stat"), "price"], p.loc[("faengselsdoegn", "stat"), "price_year"]) == (1469, 2015)
-    # kontanthjælp 2023: 11.944 kr./month · 12 / 52 = 2.756,3 kr./week; 75 % kommune = 2.067, 25 % stat = 689
-    assert p.loc[("kontanthjaelp", "kommune"), "price"] == 2067
-    assert p.loc[("kontanthjaelp", "stat"), "price"] == 689
+    # kontanthjælp 2023: 11.944 kr./month · 12 / 52 = 2.756 kr./week, split by the rules (knowledge 2026.2):
+    # 2025, 52 weeks on support → state refund 20 %, minus the tax lost (kommuneskat 25,068 %, bundskat 12,01 %):
+    # kommune 2.756 · (0,8 − 0,25068) = 1.513,9 → 1.514; stat 2.756 · (0,2 − 0,1201) = 220,2 → 220
+    assert p.loc[("kontanthjaelp", "kommune"), "price"] == 1514
+    assert p.loc[("kontanthjaelp", "stat"), "price"] == 220
     # placements 2019: foster family ≈ 470.000 kr., institution ≈ 1.160.000 kr. a year
     assert p.loc[("anbringelse_institution", "kommune"), "price"] == 1_160_000
 
@@ -197,10 +199,11 @@ def test_browser_on_shipped_kb(kb):
     assert set(cons["service"]) == set(kb.consequences_for("indsatte", "indsatte_ingen_ny_kriminalitet")["service"])
     assert cons["Status"].str.startswith("kalibreret til JM 2021: 505.300 kr.").all()
     assert "kalibreret" in b.chart_box.children[0].value
-    # public only: calibrated rows have an illustrative split, so none are left; prices: the public prison and remand days
+    # public only: calibrated rows have an illustrative split, so none are left; prices: the public prison and
+    # remand days, and since knowledge 2026.2 kontanthjælp (public rate split by public rules) and SU (2024 rate)
     b.filters["public_only"].value = True
     assert len(b.shown["konsekvenser"]) == 0
-    assert set(b.shown["priser"]["service"]) == {"faengselsdoegn", "varetaegtsdoegn"}
+    assert set(b.shown["priser"]["service"]) == {"faengselsdoegn", "varetaegtsdoegn", "kontanthjaelp", "su"}
     assert len(b.shown["prisindeks"]) == 9  # 2015–2023
     # every row shown has a status and a source next to its numbers
     b.filters["public_only"].value = False

@@ -14,7 +14,9 @@ import pandas as pd
 from ..engine import consequence_rows, unit_prices
 from ..errors import Problem
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from ..rules import FAMILY_NAMES_DA, default_weeks_on_support
 from ..scenario import Scenario
+from ..steps.prices import first_consequence_year, weeks_on_benefits
 from .app_steps import ACTOR_LABELS, source_html
 from .app_widgets import (
     attr,
@@ -211,6 +213,10 @@ class ConsequencesStep:
         show_messages(self.msg, [p.message for p in problems if p.where.startswith("consequence_overrides")])
 
 
+def _rule_name(kb: KnowledgeBase, service: str) -> str:
+    return FAMILY_NAMES_DA[kb.rules.links.loc[service, "rule"]]
+
+
 class PricesStep:
     """Step 5: unit prices per service and actor at the scenario's price level; which services count."""
 
@@ -229,6 +235,38 @@ class PricesStep:
         self.level = W.HTML()
         self.box = W.VBox()
         self.msg = message_widget()
+        # the two settings the public-finance rules need (knowledge/rules/); shown only when the knowledge has rules
+        self.weeks = W.BoundedIntText(
+            min=0,
+            max=1040,
+            description="Uger på offentlig forsørgelse før indsatsen:",
+            style={"description_width": "initial"},
+        )
+        self.net_of_tax = W.Checkbox(
+            value=True,
+            indent=False,
+            description="Sparede ydelser regnes efter skat (kommuneskat og bundskat fratrukket)",
+        )
+        for w in (self.weeks, self.net_of_tax):
+            w.observe(lambda _: self.changed(force_tables=True), "value")
+        self.rules_box = W.VBox(
+            [
+                self.weeks,
+                help_html(
+                    "Refusionstrappen: staten refunderer 80 % af en forsørgelsesydelse de første 4 uger, 40 % i "
+                    "uge 5–26, 30 % i uge 27–52 og 20 % derefter (for a-dagpenge betaler kommunen spejlbilledet "
+                    "20/60/70/80 %). Jo længere deltagerne har været på ydelse, jo større del af en sparet ydelse "
+                    "er kommunens. Tællingen fortsætter under indsatsen og i konsekvensårene."
+                ),
+                self.net_of_tax,
+                help_html(
+                    "Ydelser er skattepligtige, så en sparet ydelse er mindre værd end bruttobeløbet: kommunen "
+                    "mister kommuneskatten, staten bundskatten. Fjern fluebenet for at regne på bruttobeløb, fx for "
+                    "at sammenligne med en beregning, der gør det."
+                ),
+            ]
+        )
+        self.rules_box.layout.display = "" if kb.rules is not None else "none"
         self.widget = W.VBox(
             [
                 W.HTML("<h3>Trin 5 · Priser</h3>"),
@@ -237,6 +275,7 @@ class PricesStep:
                     "priser er omregnet til beregningens prisniveau med nettoprisindekset. Skriv en lokal pris "
                     "(gul) eller fjern fluebenet for at lade en ydelse ude af beregningen."
                 ),
+                self.rules_box,
                 self.level,
                 self.msg,
                 self.show_all,
@@ -251,6 +290,11 @@ class PricesStep:
             {"service": s, "actor": a, "price": p, "price_year": y} for (s, a), (p, y) in sorted(self.overrides.items())
         ]
         data["excluded_services"] = sorted(self.excluded)
+        if self.kb.rules is not None:
+            settings = data.setdefault("settings", {})
+            settings["benefits_net_of_tax"] = bool(self.net_of_tax.value)
+            default = self._default_weeks(settings.get("first_year"))
+            settings["weeks_on_benefits"] = None if self.weeks.value == default else int(self.weeks.value)
         names = dict(zip(self.kb.services["id"], self.kb.services["name"]))
         for (s, a), text in sorted(self.errors.items()):
             problems.append(Problem("price_overrides", f"{names.get(s, s)}, {ACTOR_LABELS[a].lower()}: {text}."))
@@ -260,6 +304,12 @@ class PricesStep:
         self.excluded = set(s.excluded_services)
         self.errors.clear()
         self.signature = None
+        if self.kb.rules is not None:
+            self.weeks.value = weeks_on_benefits(s, self.kb)
+            self.net_of_tax.value = s.settings.benefits_net_of_tax
+
+    def _default_weeks(self, first_year) -> int | None:
+        return default_weeks_on_support(self.kb.rules, int(first_year)) if first_year else None
 
     def render(self, scenario: Scenario, force: bool = False) -> None:
         included = scenario.model_copy(update={"excluded_services": []})
@@ -269,14 +319,18 @@ class PricesStep:
             if self.show_all.value
             else list(dict.fromkeys([*used, *[s for s, _ in self.overrides], *self.excluded]))
         )
-        sig = (scenario.settings.price_year, tuple(services))
+        st = scenario.settings
+        sig = (st, scenario.duration_years, tuple(services))
         if sig == self.signature and not force:
             return
         self.signature = sig
         self.cells, self.include, self.marks = {}, {}, {}
-        self.level.value = (
-            f"<b>Prisniveau: {scenario.settings.price_year}</b> (kr. i {scenario.settings.price_year}-priser)"
-        )
+        self.level.value = f"<b>Prisniveau: {st.price_year}</b> (kr. i {st.price_year}-priser)"
+        if self.kb.rules is not None:
+            self.level.value += (
+                f". Ydelser markeret »regel« er fordelt efter reglerne for {first_consequence_year(scenario)} "
+                "(første konsekvensår); beregningen bruger reglerne for hvert kalenderår."
+            )
         base = unit_prices(included.model_copy(update={"price_overrides": []}), self.kb)
         current = unit_prices(included, self.kb)
         svc = self.kb.services.set_index("id")
@@ -305,6 +359,8 @@ class PricesStep:
                 self.cells[(s, a)] = w
             pr = prices[prices["service"] == s]
             flags = [] if s in used else ['<span class="som-help">(bruges ikke af de valgte effektmål)</span>']
+            if self.kb.rules is not None and self.kb.rules.linked(s):
+                flags.append(f'<span class="som-help">(regel: {esc(_rule_name(self.kb, s))})</span>')
             lab = _service_label(info, f" · kr. pr. {esc(info['unit'])}", pr, flags, "Kilde: lokal pris", "340px")
             mark = W.HTML(layout=W.Layout(width="90px"))
             self.marks[s] = mark

@@ -19,7 +19,7 @@ def test_filters_sources_and_chart_offline(browser, vidensdatabase_url):
     page = context.new_page()
     try:
         page.goto(vidensdatabase_url, timeout=120_000)
-        page.wait_for_selector("text=Version 2026.1", timeout=120_000)
+        page.wait_for_selector("text=Version 2026.2", timeout=120_000)
         assert "Priser: 48 rækker" in page.inner_text("body")
         page.select_option("select >> nth=0", label="Indsatte i fængsler og arresthuse")
         page.wait_for_selector("text=Priser: 11 rækker", timeout=60_000)
