@@ -24,7 +24,7 @@ intervention − 1 + offset + k − 1), i.e. the weeks the person would have had
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -135,9 +135,17 @@ class Rules:
 
     families: dict[str, RuleFamily]
     links: pd.DataFrame
+    _rows: dict = field(default_factory=dict, repr=False, compare=False)  # service → link row as a dict
+    _shares: dict = field(default_factory=dict, repr=False, compare=False)  # memo of actor_shares
 
     def linked(self, service: str) -> bool:
         return service in self.links.index
+
+    def link(self, service: str) -> dict:
+        """The rule_links.csv row of `service` as a dict (a pandas row lookup is too slow in the engine's loop)."""
+        if not self._rows:
+            self._rows.update({str(k): r for k, r in zip(self.links.index, self.links.to_dict("records"))})
+        return self._rows[service]
 
     def parameter(self, family: str, name: str) -> Parameter:
         try:
@@ -372,7 +380,7 @@ def housing_first_state_share(rules: Rules, when: date | int, year_after_dischar
 # The derivation: per-actor shares of a gross rate for one calendar year
 
 
-def _expenditure_shares(rules: Rules, link: pd.Series, when: date, year: int, k: int, weeks: float) -> np.ndarray:
+def _expenditure_shares(rules: Rules, link: dict, when: date, year: int, k: int, weeks: float) -> np.ndarray:
     """(kommune, region, stat) shares of the gross expenditure on `when` (before tax)."""
     rule = link["rule"]
     if rule == "refusion_forsoergelse":
@@ -402,11 +410,18 @@ def actor_shares(
     person has been on public support before the saved weeks of that year start. With `net_of_tax` the tax
     the benefit would have returned is subtracted (kommuneskat from the kommune, bundskat from the state).
     The shares add up to 1 (gross) or to 1 − tax rate (net)."""
-    link = rules.links.loc[service]
+    key = (service, int(year), int(consequence_year), float(weeks_before), bool(net_of_tax))
+    if key not in rules._shares:
+        rules._shares[key] = _actor_shares(rules, service, year, consequence_year, weeks_before, net_of_tax)
+    return rules._shares[key].copy()
+
+
+def _actor_shares(rules: Rules, service: str, year: int, k: int, weeks_before: float, net_of_tax: bool) -> np.ndarray:
+    link = rules.link(service)
     families = [link["rule"]] + ([TAX_FAMILY] if net_of_tax and link["taxable"] else [])
     out = np.zeros(len(ACTORS))
     for when, weight in _segments(rules, families, year):
-        shares = _expenditure_shares(rules, link, when, year, consequence_year, weeks_before)
+        shares = _expenditure_shares(rules, link, when, year, k, weeks_before)
         if net_of_tax and link["taxable"]:
             shares = shares - np.array([r for r in tax_rates(rules, when).values()])
         out += weight * shares
@@ -435,7 +450,7 @@ def static_price_rows(kb, year: int = STATIC_CALENDAR_YEAR) -> pd.DataFrame:
 
 def link_is_illustrative(rules: Rules, service: str, year: int = STATIC_CALENDAR_YEAR) -> bool:
     """True when the service's derived price for `year` rests on an illustrative gross rate or rule value."""
-    link = rules.links.loc[service]
+    link = rules.link(service)
     if link["illustrative"]:
         return True
     families = [link["rule"]] + ([TAX_FAMILY] if link["taxable"] else [])

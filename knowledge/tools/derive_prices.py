@@ -28,7 +28,7 @@ from som_kernel.rules import (
 
 
 def note_for(kb, service: str) -> str:
-    link = kb.rules.links.loc[service]
+    link = kb.rules.link(service)
     weeks = default_weeks_on_support(kb.rules, STATIC_CALENDAR_YEAR)
     tax = ", efter skat" if link["taxable"] else ""
     by_week = link["rule"] in ("refusion_forsoergelse", "medfinansiering_dagpenge")
@@ -60,7 +60,7 @@ def main() -> None:
         key = (row["service"], row["actor"])
         if key not in derived:
             continue
-        link = kb.rules.links.loc[row["service"]]
+        link = kb.rules.link(row["service"])
         new = {
             "price": str(int(derived[key])),
             "price_year": str(int(link["price_year"])),

@@ -48,11 +48,15 @@ def weeks_on_benefits(scenario: Scenario, kb: KnowledgeBase) -> int:
     return w if w is not None else default_weeks_on_support(kb.rules, scenario.settings.first_year)
 
 
-def rule_prices(scenario: Scenario, kb: KnowledgeBase, service: str, year: int, k: int) -> np.ndarray:
+def rule_prices(
+    scenario: Scenario, kb: KnowledgeBase, service: str, year: int, k: int, weeks_before: int | None = None
+) -> np.ndarray:
     """(A,) kroner per unit at the scenario's price level for a rule-priced service in calendar year `year`,
-    consequence year k: gross rate × price-index factor × the rules' shares per actor."""
-    s, link = scenario.settings, kb.rules.links.loc[service]
-    weeks = weeks_before_year(weeks_on_benefits(scenario, kb), scenario.duration_years, s.consequence_offset, k)
+    consequence year k: gross rate × price-index factor × the rules' shares per actor. `weeks_before` is the
+    setting »uger på offentlig forsørgelse før indsatsen« (default: weeks_on_benefits)."""
+    s, link = scenario.settings, kb.rules.link(service)
+    w = weeks_on_benefits(scenario, kb) if weeks_before is None else weeks_before
+    weeks = weeks_before_year(w, scenario.duration_years, s.consequence_offset, k)
     shares = actor_shares(kb.rules, service, int(year), int(k), weeks, s.benefits_net_of_tax)
     return float(link["gross_price"]) * kb.price_factor(int(link["price_year"]), s.price_year) * shares
 
@@ -66,8 +70,9 @@ def unit_prices(scenario: Scenario, kb: KnowledgeBase, year: int | None = None) 
         return grid
     year = first_consequence_year(scenario) if year is None else year
     overridden = {(o.service, o.actor) for o in scenario.price_overrides}
+    weeks = weeks_on_benefits(scenario, kb)
     for service in kb.rules.links.index.intersection(grid.index):
-        derived = rule_prices(scenario, kb, service, year, 1)
+        derived = rule_prices(scenario, kb, service, year, 1, weeks)
         for a, actor in enumerate(ACTORS):
             if (service, actor) not in overridden:
                 grid.at[service, actor] = derived[a]
@@ -95,11 +100,12 @@ def consequence_prices(
     out = out.copy()
     overridden = {(o.service, o.actor) for o in scenario.price_overrides}
     cache: dict[tuple[str, int, int], np.ndarray] = {}
+    weeks = weeks_on_benefits(scenario, kb)
     for r in linked:
         keep = np.array([(services[r], a) not in overridden for a in ACTORS])
         for c, year in enumerate(years[r]):
             key = (services[r], int(year), int(consequence_years[r]))
             if key not in cache:
-                cache[key] = rule_prices(scenario, kb, *key)
+                cache[key] = rule_prices(scenario, kb, *key, weeks)
             out[r, c, keep] = cache[key][keep]
     return out

@@ -214,7 +214,7 @@ class ConsequencesStep:
 
 
 def _rule_name(kb: KnowledgeBase, service: str) -> str:
-    return FAMILY_NAMES_DA[kb.rules.links.loc[service, "rule"]]
+    return FAMILY_NAMES_DA[kb.rules.link(service)["rule"]]
 
 
 class PricesStep:
