@@ -33,6 +33,12 @@ def scaled_price_layer(
     note = f"Illustrativt lag{' for ' + label if label else ''}: landsprisen × {factor:.3f}".replace(".", ",")
     prices["note"] = [f"{note}. {n}".strip() for n in prices["note"]]
     prices.to_csv(dst / "prices.csv", index=False)
+    links = dst / "rule_links.csv"
+    if links.exists():  # services priced by the public-finance rules take their gross rate from here
+        rates = pd.read_csv(links, dtype=str, keep_default_na=False)
+        rates["gross_price"] = [repr(float(p) * factor) for p in rates["gross_price"]]
+        rates["illustrative"] = "true"
+        rates.to_csv(links, index=False)
     return dst
 
 
