@@ -7,6 +7,9 @@ result.by_year_actor()                     # net result per year × kommune/regi
 """
 
 from .checks import check_scenario
+
+# `compare` the function shadows the submodule as an attribute; `from som_kernel.compare import …` still works
+from .compare import Comparison, compare
 from .engine import calculate, consequence_rows, unit_prices
 from .errors import KnowledgeError, Problem, ScenarioError, SomError
 from .knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase, load_knowledge
@@ -22,6 +25,7 @@ from .views import Result
 
 __all__ = [
     "ACTORS",
+    "Comparison",
     "WELFARE_AREAS",
     "KnowledgeBase",
     "KnowledgeError",
@@ -33,6 +37,7 @@ __all__ = [
     "build_scenario",
     "calculate",
     "check_scenario",
+    "compare",
     "consequence_rows",
     "load_knowledge",
     "load_scenario",

@@ -394,7 +394,8 @@ def scenario_from_json(text: str | bytes) -> Scenario:
             [Problem("format", 'Filen er ikke en SØM-scenariefil (feltet "format" skal være "som-scenario").')]
         )
     _check_shape(doc)
-    doc = {k: v for k, v in doc.items() if k != "format"}
+    # "alternatives": pinned alternatives, read by som_kernel.compare.document_from_json
+    doc = {k: v for k, v in doc.items() if k not in ("format", "alternatives")}
     return build_scenario(doc, strict=True)
 
 

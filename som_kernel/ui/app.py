@@ -15,21 +15,32 @@ from pathlib import Path
 import ipywidgets as W
 
 from ..checks import check_scenario
+from ..compare import document_from_json, document_to_json
 from ..engine import calculate
 from ..errors import KnowledgeError, Problem, ScenarioError, SomError
 from ..export import safe_text
 from ..format import kr, problems_html
 from ..knowledge import KnowledgeBase, load_knowledge
-from ..scenario import Scenario, build_scenario, load_scenario, scenario_from_json, scenario_to_json
+from ..scenario import Scenario, build_scenario, load_scenario
 from ..views import TOTAL, Result
+from .app_compare import CompareStep
 from .app_effect import EffectStep
 from .app_results import OUTDATED, ResultsView, download_link
 from .app_steps import CUSTOM, BasisStep, CostsStep, slug
 from .app_tables import ConsequencesStep, PricesStep
 from .app_widgets import CSS, esc, help_html, message_widget, show_messages
 
-TAB_TITLES = ["1 Basis", "2 Omkostninger", "3 Effekt", "4 Konsekvenser", "5 Priser", "6 Resultater", "7 Usikkerhed"]
-TAB_CONSEQUENCES, TAB_PRICES, TAB_RESULTS, TAB_UNCERTAINTY = 3, 4, 5, 6
+TAB_TITLES = [
+    "1 Basis",
+    "2 Omkostninger",
+    "3 Effekt",
+    "4 Konsekvenser",
+    "5 Priser",
+    "6 Resultater",
+    "7 Usikkerhed",
+    "8 Sammenlign",
+]
+TAB_CONSEQUENCES, TAB_PRICES, TAB_RESULTS, TAB_UNCERTAINTY, TAB_COMPARE = 3, 4, 5, 6, 7
 GUIDE_DA = """
 <ol style="margin:4px 0 4px 18px; line-height:1.5">
 <li><b>Basis</b>: navn, målgruppe, hvor mange der starter hvert år, forløbets længde, første år, tidshorisont,
@@ -120,6 +131,7 @@ class AppState:
         self.prices = PricesStep(kb, self.changed)
         self.results = ResultsView(kb)
         self.uncertainty = UncertaintyHolder()
+        self.compare = CompareStep(kb, self.load, self._update_save_link)
         self.steps = [self.basis, self.costs, self.effect, self.consequences, self.prices]
 
         self.status = W.HTML()
@@ -142,7 +154,9 @@ class AppState:
         self.file_msg = W.HTML(esc(startup_message))
         self.file_msg.add_class("som-msg")
         self.tabs = W.Tab(
-            children=[s.widget for s in self.steps] + [self.results.widget, self.uncertainty.widget], titles=TAB_TITLES
+            children=[s.widget for s in self.steps]
+            + [self.results.widget, self.uncertainty.widget, self.compare.widget],
+            titles=TAB_TITLES,
         )
         self.tabs.observe(self._tab_changed, "selected_index")
         self.next_button = W.Button(description="Næste trin →", layout=W.Layout(width="150px"))
@@ -221,17 +235,23 @@ class AppState:
             self.scenario, self.result = scenario, result
             self.results.update(result)
             self.costs.show_total(result)
-            self.save_link.value = download_link(
-                scenario_to_json(scenario).encode("utf-8"),
-                f"{slug(scenario.name)}.json",
-                "application/json",
-                "Gem beregning (.json)",
-                "som-download som-save-link",
-            )
+            self.compare.update(scenario)
+            self._update_save_link()
         self.outdated = result is None
         self.results.mark_outdated(self.outdated, len(problems))
         self._show_status()
         self._render_tables(force_tables)
+
+    def _update_save_link(self) -> None:
+        """The save link carries the last valid scenario and the pinned alternatives (step 8)."""
+        if self.scenario is not None:
+            self.save_link.value = download_link(
+                document_to_json(self.scenario, self.compare.pinned).encode("utf-8"),
+                f"{slug(self.scenario.name)}.json",
+                "application/json",
+                "Gem beregning (.json)",
+                "som-download som-save-link",
+            )
 
     def _fields(self) -> list[tuple[int, list[str], W.HTML, W.Widget | None]]:
         out = []
@@ -331,8 +351,10 @@ class AppState:
         """Load a scenario file; on any problem show a Danish message and keep the current inputs."""
         filename = safe_text(filename)  # a file name is shown in the page: no half characters in it
         try:
-            scenario = scenario_from_json(content)
+            scenario, pinned = document_from_json(content)
             check_scenario(scenario, self.kb)
+            for _, alternative in pinned:
+                check_scenario(alternative, self.kb)
         except SomError as e:
             self._file_problems(filename, e.problems)
             return False
@@ -347,6 +369,8 @@ class AppState:
                 self.load(previous)
             self._file_problems(filename, [Problem("fil", f"Filen kunne ikke vises ({type(e).__name__}).")])
             return False
+        self.compare.set_pinned(pinned)
+        self._update_save_link()
         self.file_msg.value = (
             f"<span style='color:#2e7d32'>✔ Beregningen '{esc(scenario.name)}' er indlæst fra {esc(filename)}.</span>"
         )

@@ -12,6 +12,7 @@ import ipywidgets as W
 
 from .. import charts
 from ..charts import results as result_charts
+from ..checklist import checklist, checklist_html
 from ..export import chart_png, chart_svg, workbook_bytes
 from ..format import kr, pct
 from ..knowledge import KnowledgeBase
@@ -117,8 +118,10 @@ class ResultsView:
         self.chart_box = W.VBox()
         self.yearly = W.HTML()
         self.services = W.HTML()
+        self.checklist = W.HTML()
         self.yearly_box = W.Accordion(
-            children=[self.yearly, self.services], titles=("Tal pr. år (tabel)", "Tal pr. ydelse, hele perioden")
+            children=[self.yearly, self.services, self.checklist],
+            titles=("Tal pr. år (tabel)", "Tal pr. ydelse, hele perioden", "Tjekliste: beregningens kvalitet"),
         )
         self.excel_button = W.Button(
             description="Lav Excel-fil", icon="file-excel-o", button_style="primary", layout=W.Layout(width="180px")
@@ -163,6 +166,7 @@ class ResultsView:
         self.image_link.value = ""
         self.summary.value = esc(summary(result))
         self.key.value = key_figures_html(result)
+        self.checklist.value = checklist_html(checklist(result, self.kb))
         self.redraw()
 
     def redraw(self) -> None:

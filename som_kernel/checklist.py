@@ -1,0 +1,304 @@
+"""SØM's checklist (tjekliste), filled in from the scenario and the knowledge base.
+
+Social- og Boligstyrelsen asks users to go through a checklist of the considerations behind a SØM
+calculation. Its items are not public, so the points here are this workbench's own, built from SØM's
+advice topics and the common mistakes in its FAQ: where the success rate comes from and whether it is
+net of the comparison group, consequence years the estimates do not cover, persistence, how much of the
+result rests on illustrative numbers, local or national prices, horizon and discounting, and costs for
+every actor. `checklist(result, kb)` returns one CheckItem per point, each green, yellow or red with a
+Danish sentence saying why. Thresholds (e.g. 25 % / 50 % illustrative weight) are ours and stated below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .format import pct
+from .knowledge import ACTORS, KnowledgeBase
+from .summary import ACTOR_DEFINITE_DA
+from .views import Result
+
+GREEN, YELLOW, RED = "green", "yellow", "red"
+STATUS_DA = {GREEN: "Grøn", YELLOW: "Gul", RED: "Rød"}
+STATUS_COLOUR = {GREEN: "#2e7d32", YELLOW: "#f9a825", RED: "#c62828"}
+# share of the consequences' value resting on illustrative estimates or prices: below the first is green,
+# below the second yellow, else red (our thresholds, not SØM's)
+ILLUSTRATIVE_LIMITS = (0.25, 0.50)
+# a success rate within this distance of a study's rate counts as taken from that study
+RATE_MATCH = 0.005
+# designs with a comparison group (lower-case substrings of effect_studies.design)
+CONTROLLED = ("rct", "kvasi", "meta", "kontrol", "register")
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One point of the checklist: an id, the Danish question, green/yellow/red and a Danish sentence why."""
+
+    id: str
+    title: str
+    status: str
+    reason: str
+
+    @property
+    def status_da(self) -> str:
+        return STATUS_DA[self.status]
+
+
+def matching_study(kb: KnowledgeBase, outcome: str, rate: float, study: str | None = None) -> pd.Series | None:
+    """The effect study behind an outcome's success rate: `study` if named, else the outcome's study whose
+    rate equals `rate` (within half a percentage point), strongest evidence first; None if none matches."""
+    studies = kb.effect_studies
+    if study is not None:
+        hit = studies[studies["id"] == study]
+        return hit.iloc[0] if len(hit) else None
+    hit = studies[(studies["outcome"] == outcome) & ((studies["success_rate"] - rate).abs() <= RATE_MATCH)]
+    return hit.sort_values("evidence_level", kind="stable").iloc[0] if len(hit) else None
+
+
+def _studies(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None) -> list[tuple[str, pd.Series | None]]:
+    names = dict(zip(kb.outcomes["id"], kb.outcomes["name"]))
+    custom = result.scenario.custom_target_group
+    if custom is not None:
+        names.update(custom.outcomes)
+    return [
+        (names.get(o.outcome, o.outcome), matching_study(kb, o.outcome, o.success_rate, (studies or {}).get(o.outcome)))
+        for o in result.scenario.outcomes
+    ]
+
+
+def _evidence(found) -> CheckItem:
+    title = "Evidensniveau og design bag succesraten"
+    missing = [name for name, st in found if st is None]
+    if missing:
+        return CheckItem(
+            "evidence",
+            title,
+            RED,
+            f"Succesraten for {', '.join(missing)} kommer ikke fra et effektstudie i vidensdatabasen; angiv, "
+            "hvor den kommer fra, og hvor sikker den er.",
+        )
+    level = max(int(st["evidence_level"]) for _, st in found)
+    parts = [f"{st['name']} ({st['design']}, evidensniveau {int(st['evidence_level'])})" for _, st in found]
+    illustrative = [st["name"] for _, st in found if bool(st.get("illustrative"))]
+    status = GREEN if level == 1 else YELLOW if level == 2 else RED
+    text = f"Succesraten bygger på {'; '.join(parts)}."
+    if level == 2:
+        text += " Et kvasieksperimentelt design er svagere end et lodtrækningsforsøg."
+    elif level == 3:
+        text += " Et studie uden kontrolgruppe siger ikke, hvad indsatsen selv gør."
+    if illustrative:
+        status = YELLOW if status == GREEN else status
+        text += f" Studiets tal er markeret illustrative i vidensdatabasen ({', '.join(illustrative)})."
+    return CheckItem("evidence", title, status, text)
+
+
+def _net_of_comparison(found) -> CheckItem:
+    title = "Succesraten er netto i forhold til basisalternativet"
+    if any(st is None for _, st in found):
+        return CheckItem(
+            "net_of_comparison",
+            title,
+            YELLOW,
+            "Det kan ikke ses, om succesraten er målt ud over det, borgerne ville have opnået med den sædvanlige "
+            "indsats (fx 12 % mod 2 % giver 10 %). Tjek, at den er netto.",
+        )
+    gross = [st["name"] for _, st in found if not any(k in str(st["design"]).lower() for k in CONTROLLED)]
+    if gross:
+        return CheckItem(
+            "net_of_comparison",
+            title,
+            RED,
+            f"{', '.join(gross)} har ingen kontrolgruppe, så succesraten er ikke netto af det, der ville være sket "
+            "alligevel; resultatet er sandsynligvis for højt.",
+        )
+    shown = []
+    for name, st in found:
+        if pd.notna(st.get("rate_treatment")) and pd.notna(st.get("rate_control")):
+            shown.append(f"{name}: {pct(st['rate_treatment'])} mod {pct(st['rate_control'])} i kontrolgruppen")
+    detail = f" ({'; '.join(shown)})" if shown else ""
+    return CheckItem("net_of_comparison", title, GREEN, f"Succesraten er forskellen til en kontrolgruppe{detail}.")
+
+
+def _coverage(result: Result, kb: KnowledgeBase) -> CheckItem:
+    title = "Konsekvensår ud over, hvad vidensgrundlaget dækker"
+    s = result.scenario
+    horizon = s.settings.horizon_years
+    c = kb.consequences
+    if s.target_group is None:
+        years = [o.year for o in s.consequence_overrides]
+    else:
+        chosen = [o.outcome for o in s.outcomes]
+        years = c.loc[(c["target_group"] == s.target_group) & c["outcome"].isin(chosen), "year"].tolist()
+        years += [o.year for o in s.consequence_overrides]
+    covered = max(years, default=0)
+    if covered == 0:
+        return CheckItem("coverage", title, RED, "Der er ingen konsekvensestimater for de valgte effektmål.")
+    if horizon > covered:
+        return CheckItem(
+            "coverage",
+            title,
+            RED if covered < horizon / 2 else YELLOW,
+            f"Tidshorisonten er {horizon} år, men konsekvensestimaterne dækker kun {covered} år efter forløbet; "
+            f"de sidste {horizon - covered} år bygger ikke på viden og tæller som 0 kr.",
+        )
+    return CheckItem(
+        "coverage",
+        title,
+        GREEN,
+        f"Konsekvensestimaterne dækker {covered} år, og tidshorisonten er {horizon} år.",
+    )
+
+
+def _persistence(result: Result) -> CheckItem:
+    title = "Effektens varighed er antaget eller målt"
+    assumed = [o.outcome for o in result.scenario.outcomes if not o.persistence]
+    if assumed:
+        return CheckItem(
+            "persistence",
+            title,
+            YELLOW,
+            "Effekten er antaget at holde fuldt i hele tidshorisonten (SØM's standard). Er der viden om, at den "
+            "aftager, så angiv varigheden år for år.",
+        )
+    return CheckItem(
+        "persistence",
+        title,
+        GREEN,
+        "Effektens varighed er angivet år for år i beregningen; angiv kilden i antagelserne.",
+    )
+
+
+def illustrative_share(result: Result, kb: KnowledgeBase) -> float:
+    """Share (0–1) of the consequences' value (absolute kroner, all actors and years) that rests on a consequence
+    estimate or a unit price marked illustrative in the knowledge base. Local values count as not illustrative.
+    NaN when there are no consequences."""
+    s = result.scenario
+    t = result.table[result.table["kind"] == "consequence"]
+    if t.empty:
+        return float("nan")
+    weight = t["amount"].abs().to_numpy()
+    if weight.sum() == 0:
+        return float("nan")
+    k = (t["year"] - (t["cohort"] + s.duration_years - 1) + 1 - s.settings.consequence_offset).to_numpy()
+    c = kb.consequences
+    c = c[c["target_group"] == s.target_group] if s.target_group is not None else c.iloc[0:0]
+    illus_c = {
+        (o, sv, int(y)): bool(f) for o, sv, y, f in zip(c["outcome"], c["service"], c["year"], c["illustrative"])
+    }
+    local_c = {(o.outcome, o.service, o.year) for o in s.consequence_overrides}
+    illus_p = {
+        (sv, a): bool(f) for sv, a, f in zip(kb.prices["service"], kb.prices["actor"], kb.prices["illustrative"])
+    }
+    local_p = {(p.service, p.actor) for p in s.price_overrides}
+    flag = np.array(
+        [
+            ((o, sv, int(y)) not in local_c and illus_c.get((o, sv, int(y)), False))
+            or ((sv, a) not in local_p and illus_p.get((sv, a), False))
+            for o, sv, y, a in zip(t["outcome"], t["service"], k, t["actor"])
+        ],
+        dtype=bool,
+    )
+    return float(weight[flag].sum() / weight.sum())
+
+
+def _illustrative(result: Result, kb: KnowledgeBase) -> CheckItem:
+    title = "Andel af resultatet, der bygger på illustrative tal"
+    share = illustrative_share(result, kb)
+    if np.isnan(share):
+        return CheckItem("illustrative", title, YELLOW, "Beregningen har ingen konsekvenser at vurdere.")
+    low, high = ILLUSTRATIVE_LIMITS
+    status = GREEN if share < low else YELLOW if share < high else RED
+    text = (
+        f"{pct(share, 0)} af konsekvensernes værdi bygger på konsekvensestimater eller priser, der er markeret "
+        "illustrative i vidensdatabasen"
+    )
+    text += (
+        "." if status == GREEN else "; erstat dem med lokale tal eller kilder, før resultatet bruges til en beslutning."
+    )
+    return CheckItem("illustrative", title, status, text)
+
+
+def _prices(result: Result) -> CheckItem:
+    title = "Lokale eller landsgennemsnitlige priser"
+    n = len(result.scenario.price_overrides)
+    if n == 0:
+        return CheckItem(
+            "prices",
+            title,
+            YELLOW,
+            "Alle priser er landsgennemsnit fra vidensdatabasen; kommunens egne enhedspriser kan afvige.",
+        )
+    return CheckItem("prices", title, GREEN, f"{n} pris(er) er kommunens egne; resten er landsgennemsnit.")
+
+
+def _horizon(result: Result) -> CheckItem:
+    title = "Tidshorisont og diskontering er angivet"
+    s = result.scenario.settings
+    rate = s.discount_rate
+    text = (
+        f"Konsekvenserne tælles i {s.horizon_years} år fra forløbets afslutning, prisniveau {s.price_year}, "
+        f"diskonteringsrente {pct(rate)}"
+    )
+    if rate == 0 and s.horizon_years > 10:
+        return CheckItem(
+            "horizon",
+            title,
+            YELLOW,
+            text + "; en lang tidshorisont uden diskontering vægter fjerne gevinster lige så højt som "
+            "udgifterne i dag. Vis også resultatet tilbagediskonteret (fx 3,5 %).",
+        )
+    return CheckItem("horizon", title, GREEN, text + ".")
+
+
+def _costs(result: Result) -> CheckItem:
+    title = "Omkostninger for alle aktører"
+    kinds = result.totals_by_kind()
+    if all(kinds.at["cost", a] == 0 for a in ACTORS):
+        return CheckItem("costs", title, RED, "Beregningen har ingen omkostninger til indsatsen.")
+    free = [ACTOR_DEFINITE_DA[a] for a in ACTORS if kinds.at["cost", a] == 0 and kinds.at["consequence", a] != 0]
+    payers = [ACTOR_DEFINITE_DA[a] for a in ACTORS if kinds.at["cost", a] != 0]
+    if free:
+        return CheckItem(
+            "costs",
+            title,
+            YELLOW,
+            f"Kun {', '.join(payers)} har omkostninger; {' og '.join(free)} får konsekvenser, men har ingen "
+            "omkostninger. Tjek, at ingen udgifter til indsatsen er glemt.",
+        )
+    return CheckItem("costs", title, GREEN, f"Omkostningerne er fordelt på {', '.join(payers)}.")
+
+
+def checklist(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None = None) -> list[CheckItem]:
+    """The checklist for a result. `studies` (outcome → effect study id) names the study behind a success rate
+    where it is known; otherwise a study with the same rate (±0,5 point) for the outcome is used."""
+    found = _studies(result, kb, studies)
+    return [
+        _evidence(found),
+        _net_of_comparison(found),
+        _coverage(result, kb),
+        _persistence(result),
+        _illustrative(result, kb),
+        _prices(result),
+        _horizon(result),
+        _costs(result),
+    ]
+
+
+def checklist_table(items: list[CheckItem]) -> pd.DataFrame:
+    """The checklist as a Danish table (Punkt, Vurdering, Begrundelse) for reports and Excel."""
+    return pd.DataFrame([{"Punkt": i.title, "Vurdering": i.status_da, "Begrundelse": i.reason} for i in items])
+
+
+def checklist_html(items: list[CheckItem]) -> str:
+    """The checklist as an HTML table with a coloured dot per point (app and HTML reports)."""
+    from html import escape
+
+    rows = "".join(
+        f"<tr class='som-check-{i.status}'><td><span style='color:{STATUS_COLOUR[i.status]};font-size:1.2em'>●</span> "
+        f"{escape(i.status_da)}</td><td><b>{escape(i.title)}</b><br>{escape(i.reason)}</td></tr>"
+        for i in items
+    )
+    return f"<table class='som-table som-checklist'><tr><th>Vurdering</th><th>Punkt</th></tr>{rows}</table>"

@@ -1,0 +1,572 @@
+"""The decision paper (beslutningsoplæg) for a committee or the city council, as Word (.docx) or print-ready HTML.
+
+    python -m som_kernel.report SCENARIO.json [SCENARIO2.json …] -o FILE.docx|FILE.html [--viden MAPPE]
+
+Page 1 is what a council member reads in two minutes: what the intervention is, the plain-Danish summary, the
+net result per actor and in total, break-even per actor, the success rate at which it breaks even, the main
+uncertainty and the caveats. Then the average participant's course, results per year and welfare area, the
+assumptions with full sources and the checklist. With more than one scenario (or a file with pinned
+alternatives) the first is the base and a comparison follows page 1.
+
+`paper(...)` builds the paper as a list of blocks (headings, paragraphs, tables, images, page breaks);
+`to_docx` and `to_html` render the same blocks, so the two formats never say different things.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import io
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .checklist import checklist, checklist_table, illustrative_share, matching_study
+from .compare import Comparison, compare, load_document
+from .engine import calculate
+from .errors import ScenarioError, SomError
+from .export import chart_png, consequence_sources
+from .format import kr, number, pct
+from .knowledge import ACTORS, KnowledgeBase, load_knowledge
+from .names import ACTOR_NAMES_DA
+from .reporting import results_by_actor, results_by_area
+from .scenario import Scenario
+from .summary import ACTOR_DEFINITE_DA, amount_text, summary
+from .views import TOTAL, Result
+
+# ---- the paper as blocks ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """One piece of the paper: kind is h1 | h2 | p | bullets | table | image | pagebreak | note."""
+
+    kind: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    image: bytes | None = None
+    numeric: list[str] = field(default_factory=list)  # table columns to right-align
+
+
+def _year_text(result: Result, year: int | None) -> str:
+    if year is None:
+        return "ikke inden for perioden"
+    return f"år {year - result.scenario.settings.first_year + 1} ({year})"
+
+
+def _gains_only(result: Result, actor: str) -> bool:
+    kinds = result.totals_by_kind()
+    return kinds.at["cost", actor] == 0 and kinds.at["consequence", actor] >= 0
+
+
+def break_even_sentences(result: Result) -> list[str]:
+    """One Danish sentence per actor touched by the calculation and one for the total. An actor with no costs
+    and only gains gets a sentence about its gains, never a break-even sentence."""
+    kinds = result.totals_by_kind()
+    be = result.break_even_years()
+    out = []
+    for a in ACTORS:
+        if kinds.at["cost", a] == 0 and kinds.at["consequence", a] == 0:
+            continue
+        name = ACTOR_DEFINITE_DA[a].capitalize()
+        if _gains_only(result, a):
+            out.append(
+                f"{name} har ingen udgifter til indsatsen og får gevinster for {amount_text(kinds.at['consequence', a])}."
+            )
+        elif be[a] is not None:
+            out.append(f"{name} tjener indsatsen hjem i {_year_text(result, be[a])}.")
+        else:
+            out.append(f"{name} tjener ikke indsatsen hjem inden for perioden.")
+    total = be[TOTAL]
+    out.append(
+        f"For det offentlige samlet tjener indsatsen sig hjem i {_year_text(result, total)}."
+        if total is not None
+        else "For det offentlige samlet tjener indsatsen sig ikke hjem inden for perioden."
+    )
+    return out
+
+
+def switching_sentences(result: Result, kb: KnowledgeBase) -> list[str]:
+    """The success rate at which the net result over the period is zero, in total and per paying actor."""
+    from .uncertainty import switching_values
+
+    sv = switching_values(result.scenario, kb)
+    kind = "success_rate" if len(result.scenario.outcomes) == 1 else "success_scale"
+    base = result.scenario.outcomes[0].success_rate
+    out = []
+    for a in (TOTAL, *ACTORS):
+        if a != TOTAL and (_gains_only(result, a) or result.totals_by_kind().at["cost", a] == 0):
+            continue
+        row = sv[(sv["actor"] == a) & (sv["kind"] == kind)].iloc[0]
+        who = "det offentlige samlet" if a == TOTAL else ACTOR_DEFINITE_DA[a]
+        if row["status"] == "switching":
+            if kind == "success_rate":
+                out.append(
+                    f"For {who} går indsatsen i nul over perioden ved en succesrate på {pct(row['value'], 1)} "
+                    f"(beregningen bruger {pct(base, 1)})."
+                )
+            else:
+                out.append(
+                    f"For {who} går indsatsen i nul, når alle succesrater er {pct(row['value'], 0)} af de antagne."
+                )
+        elif row["status"] == "always_positive":
+            out.append(f"For {who} er nettoresultatet positivt, selv uden effekt.")
+        elif row["status"] == "always_negative":
+            out.append(f"For {who} er nettoresultatet negativt ved enhver succesrate op til 100 %.")
+    return out
+
+
+def main_uncertainty(result: Result, kb: KnowledgeBase) -> str:
+    """The input that moves the total net result the most between its low and high value (one-way), in Danish."""
+    from .uncertainty import one_way
+
+    ow = one_way(result.scenario, kb)
+    ow = ow[ow["actor"] == TOTAL]
+    if ow.empty:
+        return ""
+    top = ow.sort_values("swing", ascending=False).iloc[0]
+    lo, hi = sorted((top["net_low"], top["net_high"]))
+    return (
+        f"Den største usikkerhed er {top['label'][0].lower() + top['label'][1:]}: mellem den lave og den høje værdi "
+        f"ligger nettoresultatet for det offentlige samlet mellem {amount_text(lo)} og {amount_text(hi)} "
+        f"(grundberegningen: {amount_text(top['net_base'])})."
+    )
+
+
+def caveats(result: Result, kb: KnowledgeBase) -> list[str]:
+    """What a reader must know about the numbers: how many are illustrative (and their weight), national vs
+    local prices, and that SØM counts public budgets only."""
+    s = result.scenario
+    out = []
+    src = consequence_sources(result, kb)
+    n_illus = int(src["illustrative"].sum())
+    services = set(src["service"])
+    local_prices = {(p.service, p.actor) for p in s.price_overrides}
+    prices = kb.prices[kb.prices["service"].isin(services)]
+    prices = prices[[(sv, a) not in local_prices for sv, a in zip(prices["service"], prices["actor"])]]
+    share = illustrative_share(result, kb)
+    weight = f", og de bærer {pct(share, 0)} af konsekvensernes værdi" if share == share else ""
+    out.append(
+        f"{n_illus} af {len(src)} konsekvensestimater og {int(prices['illustrative'].sum())} af {len(prices)} priser "
+        f"fra vidensdatabasen er illustrative skøn, ikke offentliggjorte tal{weight}."
+    )
+    if s.price_overrides:
+        out.append(f"{len(s.price_overrides)} priser er kommunens egne; resten er landsgennemsnit.")
+    else:
+        out.append("Alle priser er landsgennemsnit (nationale tal), ikke kommunens egne priser.")
+    if s.consequence_overrides:
+        out.append(f"{len(s.consequence_overrides)} konsekvensestimater er lokale værdier.")
+    out.append(
+        "Beregningen tæller kun de offentlige budgetter (kommune, region, stat). Et negativt resultat betyder ikke, "
+        "at indsatsen ikke gavner borgerne."
+    )
+    return out
+
+
+def intervention_text(result: Result, kb: KnowledgeBase) -> str:
+    """What the intervention is: description, target group, participants, duration, success rate, costs."""
+    s = result.scenario
+    if s.target_group is not None:
+        group = kb.target_groups.set_index("id").at[s.target_group, "name"]
+    else:
+        group = s.custom_target_group.name
+    outcomes = dict(zip(kb.outcomes["id"], kb.outcomes["name"]))
+    if s.custom_target_group is not None:
+        outcomes.update(s.custom_target_group.outcomes)
+    effects = ", ".join(f"{outcomes.get(o.outcome, o.outcome).lower()} {pct(o.success_rate, 1)}" for o in s.outcomes)
+    cost = -result.totals_by_kind().at["cost", TOTAL]
+    text = (
+        f"Målgruppe: {group.lower()}. {number(s.total_participants)} deltagere starter over {len(s.participants)} år "
+        f"og er i indsatsen i {s.duration_years} år. Succesrate (netto i forhold til den sædvanlige indsats): "
+        f"{effects}. Indsatsen koster {amount_text(cost)} netto i alt "
+        f"({amount_text(cost / s.total_participants)} pr. deltager)."
+    )
+    return (s.description.strip() + " " if s.description.strip() else "") + text
+
+
+def key_table(result: Result) -> pd.DataFrame:
+    """Page 1's table: costs, consequences, net result (and discounted), break-even year per actor and in total."""
+    kinds = result.totals_by_kind()
+    totals = result.totals()
+    be = result.break_even_years()
+    cols = [*ACTORS, TOTAL]
+    rows = [
+        ("Omkostninger", [kr(kinds.at["cost", a]) for a in cols]),
+        ("Gevinster (konsekvenser)", [kr(kinds.at["consequence", a]) for a in cols]),
+        ("Nettoresultat", [kr(totals[a]) for a in cols]),
+    ]
+    rate = result.scenario.settings.discount_rate
+    if rate > 0:
+        npv = result.npv()
+        rows.append((f"Nutidsværdi ({pct(rate)})", [kr(npv[a]) for a in cols]))
+    rows.append(
+        (
+            "Tjent hjem",
+            ["ingen udgifter" if a != TOTAL and _gains_only(result, a) else _year_text(result, be[a]) for a in cols],
+        )
+    )
+    years = result.years
+    out = pd.DataFrame(
+        [[label, *values] for label, values in rows],
+        columns=[f"{years[0]}–{years[-1]}", *[ACTOR_NAMES_DA[a] for a in cols]],
+    )
+    return out
+
+
+def _money_table(frame: pd.DataFrame, index_name: str) -> pd.DataFrame:
+    out = frame.map(lambda x: number(x))
+    out.insert(0, index_name, [str(i) for i in frame.index])
+    return out.reset_index(drop=True)
+
+
+def sources_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
+    """Every source behind the calculation with its URL: consequences, prices, effect studies, target group."""
+    s = result.scenario
+    rows = []
+    src = consequence_sources(result, kb)
+    for (title, url), g in src.groupby(["source_title", "source_url"], sort=False):
+        rows.append(
+            ("Konsekvensestimater", f"{len(g)} estimater", title, url, "ja" if g["illustrative"].any() else "nej")
+        )
+    prices = kb.prices[kb.prices["service"].isin(set(src["service"]))]
+    for (title, url), g in prices.groupby(["source_title", "source_url"], sort=False):
+        rows.append(("Priser", f"{len(g)} priser", title, url, "ja" if g["illustrative"].any() else "nej"))
+    for o in s.outcomes:
+        st = matching_study(kb, o.outcome, o.success_rate)
+        if st is not None:
+            rows.append(
+                (
+                    "Succesrate",
+                    st["name"],
+                    st["source_title"],
+                    st["source_url"] or "",
+                    "ja" if st["illustrative"] else "nej",
+                )
+            )
+    if s.target_group is not None:
+        tg = kb.target_groups.set_index("id").loc[s.target_group]
+        rows.append(
+            ("Målgruppe", tg["name"], tg["source_title"], tg["source_url"] or "", "ja" if tg["illustrative"] else "nej")
+        )
+    npi = kb.net_price_index.iloc[0]
+    rows.append(("Prisomregning", "Nettoprisindeks", npi["source_title"], npi["source_url"] or "", "nej"))
+    return pd.DataFrame(rows, columns=["Hvad", "Omfang", "Kilde", "Adresse (URL)", "Illustrativ"])
+
+
+def assumptions_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
+    from .reporting import assumptions
+
+    return assumptions(result.scenario, kb)
+
+
+def comparison_table(cmp: Comparison) -> pd.DataFrame:
+    """Alternatives side by side: net per actor and in total, per participant, discounted, break-even in total,
+    and the difference in total from the base."""
+    net, per, npv, be = cmp.net(), cmp.per_participant(), cmp.npv(), cmp.break_even()
+    diff = cmp.differences("net")
+    rows = []
+    for n, r in zip(cmp.names, cmp.results):
+        rows.append(
+            {
+                "Alternativ": n,
+                **{ACTOR_NAMES_DA[a]: kr(net.at[n, a]) for a in ACTORS},
+                "I alt": kr(net.at[n, TOTAL]),
+                "Pr. deltager": kr(per.at[n, TOTAL]),
+                "Nutidsværdi": kr(npv.at[n, TOTAL]),
+                "Tjent hjem (samlet)": _year_text(r, be.at[n, TOTAL]),
+                f"Forskel fra {cmp.base}": "–" if n == cmp.base else kr(diff.at[n, TOTAL]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today: date | None = None) -> list[Block]:
+    """The decision paper's blocks for the first alternative (and a comparison with the others, if any)."""
+    from .compare import chart_cumulative, chart_differences
+
+    results = [calculate(s, kb) for _, s in alternatives]
+    result = results[0]
+    s = result.scenario
+    today = today or date.today()
+    B = Block
+    blocks = [
+        B("h1", f"Beslutningsoplæg: {s.name}"),
+        B(
+            "note",
+            f"Socialøkonomisk beregning efter SØM-metoden · {today.strftime('%d.%m.%Y')} · vidensdatabase "
+            f"{kb.meta.version} · beløb i {s.settings.price_year}-priser",
+        ),
+        B("h2", "Indsatsen"),
+        B("p", intervention_text(result, kb)),
+        B("h2", "Resultatet kort"),
+        B("p", summary(result)),
+        B("table", table=key_table(result), numeric=[ACTOR_NAMES_DA[a] for a in (*ACTORS, TOTAL)]),
+        B("h2", "Hvornår tjener indsatsen sig hjem?"),
+        B("bullets", items=break_even_sentences(result) + switching_sentences(result, kb)),
+        B("h2", "Usikkerhed og forbehold"),
+        B("bullets", items=[x for x in [main_uncertainty(result, kb)] if x] + caveats(result, kb)),
+    ]
+    if len(results) > 1:
+        cmp = compare(results, [n for n, _ in alternatives])
+        blocks += [
+            B("pagebreak"),
+            B("h1", "Sammenligning af alternativer"),
+            B("p", f"Forskellene er i forhold til {cmp.base}. Nettoresultatet er summen over hele perioden."),
+            B("table", table=comparison_table(cmp), numeric=["Kommune", "Region", "Stat", "I alt", "Pr. deltager"]),
+            *[B("p", n) for n in cmp.notes()],
+            B("image", "Forskel i nettoresultat", image=_png(chart_differences(cmp))),
+            B("image", "Akkumuleret nettoresultat for alle alternativer", image=_png(chart_cumulative(cmp))),
+        ]
+    blocks += [
+        B("pagebreak"),
+        B("h1", "Det gennemsnitlige deltagerforløb"),
+        B(
+            "p",
+            "Hvad en gennemsnitlig deltager betyder for de offentlige budgetter år for år fra forløbets start: først "
+            "udgifterne til indsatsen, derefter gevinsterne, når nogle af deltagerne når målet.",
+        ),
+        B("image", "Det gennemsnitlige deltagerforløb", image=chart_png(result, "per_participant")),
+        B("pagebreak"),
+        B("h1", "Resultater pr. år og område"),
+        B("h2", "Nettoresultat pr. år og aktør (kr.)"),
+        B(
+            "table",
+            table=_money_table(results_by_actor(result), "År"),
+            numeric=["Kommune", "Region", "Stat", "I alt", "Akkumuleret i alt"],
+        ),
+        B("h2", "Nettoresultat pr. velfærdsområde over hele perioden (kr.)"),
+        B(
+            "table",
+            table=_money_table(results_by_area(result), "Område"),
+            numeric=["Kommune", "Region", "Stat", "I alt"],
+        ),
+        B("pagebreak"),
+        B("h1", "Antagelser og kilder"),
+        B("table", table=assumptions_table(result, kb)),
+        B("h2", "Kilder"),
+        B("table", table=sources_table(result, kb)),
+        B("pagebreak"),
+        B("h1", "Tjekliste"),
+        B(
+            "p",
+            "Beregningens kvalitet vurderet punkt for punkt ud fra beregningen og vidensdatabasen (grøn: i orden, gul: "
+            "bør overvejes, rød: bør rettes eller forklares, før resultatet bruges).",
+        ),
+        B("table", table=checklist_table(checklist(result, kb))),
+    ]
+    return blocks
+
+
+def _png(chart) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(chart.to_json(), scale=2)
+
+
+# ---- renderers ---------------------------------------------------------------------------------------------
+
+
+def to_docx(blocks: list[Block]) -> bytes:
+    """The paper as a Word document (A4, narrow margins, tables in the document's grid style)."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.0))
+    section.top_margin, section.bottom_margin = Cm(1.8), Cm(1.8)
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10.5)
+    width = section.page_width - section.left_margin - section.right_margin
+    for b in blocks:
+        if b.kind == "h1":
+            doc.add_heading(b.text, level=1)
+        elif b.kind == "h2":
+            doc.add_heading(b.text, level=2)
+        elif b.kind == "p":
+            doc.add_paragraph(b.text)
+        elif b.kind == "note":
+            p = doc.add_paragraph()
+            run = p.add_run(b.text)
+            run.italic = True
+            run.font.size = Pt(9)
+        elif b.kind == "bullets":
+            for item in b.items:
+                doc.add_paragraph(item, style="List Bullet")
+        elif b.kind == "pagebreak":
+            doc.add_page_break()
+        elif b.kind == "image":
+            doc.add_picture(io.BytesIO(b.image), width=width)
+            cap = doc.add_paragraph(b.text)
+            cap.runs[0].italic = True
+        elif b.kind == "table":
+            t = b.table
+            table = doc.add_table(rows=1, cols=len(t.columns))
+            table.style = "Light Grid Accent 1"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            small = Pt(8.5) if len(t.columns) > 5 else Pt(9.5)
+            for cell, name in zip(table.rows[0].cells, t.columns):
+                cell.text = str(name)
+            for values in t.itertuples(index=False):
+                cells = table.add_row().cells
+                for cell, v in zip(cells, values):
+                    cell.text = "" if v is None else str(v)
+            for row in table.rows:
+                for cell, name in zip(row.cells, t.columns):
+                    for p in cell.paragraphs:
+                        if name in b.numeric and row is not table.rows[0]:
+                            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                        for run in p.runs:
+                            run.font.size = small
+            doc.add_paragraph()
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+CSS = """
+@page { size: A4; margin: 18mm 16mm; }
+body { font-family: Calibri, 'Segoe UI', Arial, sans-serif; font-size: 10.5pt; line-height: 1.4; color: #222;
+       max-width: 178mm; margin: 0 auto; }
+h1 { font-size: 17pt; color: #1f5f8b; margin: 0 0 6pt; }
+h2 { font-size: 12.5pt; color: #1f5f8b; margin: 12pt 0 4pt; }
+.note { font-style: italic; font-size: 9pt; color: #555; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 10pt; font-size: 9pt; table-layout: auto;
+        page-break-inside: auto; }
+tr { page-break-inside: avoid; }
+th, td { border: 1px solid #c8d3df; padding: 2pt 4pt; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #dce6f0; text-align: left; }
+td.num { text-align: right; white-space: nowrap; }
+img { max-width: 100%; }
+.figure { page-break-inside: avoid; margin: 6pt 0; }
+.caption { font-style: italic; font-size: 9pt; }
+.pagebreak { page-break-after: always; break-after: page; }
+"""
+
+
+def to_html(blocks: list[Block], title: str = "Beslutningsoplæg") -> str:
+    """The paper as one self-contained HTML page (images embedded) that prints on A4 with a page per section."""
+    e = html.escape
+    parts = []
+    for b in blocks:
+        if b.kind in ("h1", "h2"):
+            parts.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
+        elif b.kind == "p":
+            parts.append(f"<p>{e(b.text)}</p>")
+        elif b.kind == "note":
+            parts.append(f"<p class='note'>{e(b.text)}</p>")
+        elif b.kind == "bullets":
+            parts.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>")
+        elif b.kind == "pagebreak":
+            parts.append("<div class='pagebreak'></div>")
+        elif b.kind == "image":
+            data = base64.b64encode(b.image).decode("ascii")
+            parts.append(
+                f"<div class='figure'><img src='data:image/png;base64,{data}' alt='{e(b.text)}'>"
+                f"<div class='caption'>{e(b.text)}</div></div>"
+            )
+        elif b.kind == "table":
+            t = b.table
+            head = "".join(f"<th>{e(str(c))}</th>" for c in t.columns)
+            body = "".join(
+                "<tr>"
+                + "".join(f"<td{NUM if c in b.numeric else ''}>{_cell(v)}</td>" for c, v in zip(t.columns, row))
+                + "</tr>"
+                for row in t.itertuples(index=False)
+            )
+            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return (
+        f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>{e(title)}</title>"
+        f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>"
+    )
+
+
+NUM = ' class="num"'
+
+
+def _cell(v) -> str:
+    text = "" if v is None else str(v)
+    if text.startswith(("http://", "https://")):
+        return f"<a href='{html.escape(text, quote=True)}'>{html.escape(text)}</a>"
+    return html.escape(text)
+
+
+# ---- files and the command line --------------------------------------------------------------------------------
+
+
+def read_alternatives(paths: Sequence[str | os.PathLike]) -> list[tuple[str, Scenario]]:
+    """(name, scenario) of every file in order, each followed by the alternatives pinned in it. Names are made
+    unique with A:, B: … when two are equal."""
+    found: list[tuple[str, Scenario]] = []
+    for path in paths:
+        scenario, pinned = load_document(path)
+        found.append((scenario.name, scenario))
+        found += pinned
+    names = [n for n, _ in found]
+    if len(set(names)) != len(names):
+        from .compare import letter
+
+        found = [(f"{letter(i)}: {n}", s) for i, (n, s) in enumerate(found)]
+    return found
+
+
+def write_report(
+    paths: Sequence[str | os.PathLike],
+    out: str | os.PathLike,
+    kb: KnowledgeBase | None = None,
+) -> Path:
+    """Write the decision paper for the scenario files `paths` to `out` (.docx or .html)."""
+    out = Path(out)
+    if out.suffix.lower() not in (".docx", ".html", ".htm"):
+        raise ScenarioError(f"Filen '{out.name}' skal ende på .docx (Word) eller .html (til udskrift).")
+    kb = kb or load_knowledge()
+    alternatives = read_alternatives(paths)
+    data = report_bytes(alternatives, kb, out.suffix.lower().lstrip("."))
+    out.write_bytes(data)
+    return out
+
+
+def report_bytes(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, fmt: str = "docx") -> bytes:
+    """The paper as .docx bytes (fmt 'docx') or UTF-8 HTML (fmt 'html')."""
+    blocks = paper(alternatives, kb)
+    if fmt == "docx":
+        return to_docx(blocks)
+    return to_html(blocks, f"Beslutningsoplæg: {alternatives[0][1].name}").encode("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m som_kernel.report",
+        description="Lav et beslutningsoplæg (Word eller HTML) ud fra en eller flere scenariefiler.",
+    )
+    parser.add_argument("scenarier", nargs="+", help="scenariefil(er) (.json); den første er basis")
+    parser.add_argument("-o", "--out", required=True, help="outputfil: .docx (Word) eller .html (til udskrift)")
+    parser.add_argument("--viden", default=None, help="mappe med vidensdatabasen (standard: den medfølgende)")
+    args = parser.parse_args(argv)
+    try:
+        kb = load_knowledge(args.viden)
+        path = write_report(args.scenarier, args.out, kb)
+    except SomError as e:
+        print("Beslutningsoplægget kunne ikke laves:", file=sys.stderr)
+        for p in e.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 2
+    print(f"Beslutningsoplæg skrevet: {path.resolve()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

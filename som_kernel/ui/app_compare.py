@@ -1,0 +1,224 @@
+"""Step 8 of the app (Sammenlign): pinned alternatives side by side, charts, Excel and the decision paper.
+
+"Gem som alternativ" pins the current (last valid) calculation under the next free letter (A, B, C …); each
+pinned alternative can be renamed, opened in the steps again or removed. The comparison is the pinned
+alternatives (the first is the base) plus the current calculation when it differs from all of them. The
+pinned alternatives are saved in the scenario file (som_kernel.compare.document_to_json).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import ipywidgets as W
+
+from .. import charts
+from ..compare import Comparison, chart_cumulative, chart_differences, compare, comparison_workbook_bytes, letter
+from ..engine import calculate
+from ..errors import SomError
+from ..knowledge import KnowledgeBase
+from ..report import comparison_table, report_bytes
+from ..scenario import Scenario
+from .app_results import XLSX_MIME, download_link
+from .app_steps import slug
+from .app_widgets import esc, help_html, message_widget, show_messages
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CURRENT = "Aktuel beregning"
+
+
+def table_html(cmp: Comparison) -> str:
+    """The side-by-side table (alternatives as rows) as HTML."""
+    t = comparison_table(cmp)
+    head = "".join(f"<th>{esc(c)}</th>" for c in t.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td class='{'' if i == 0 else 'num'}'>{esc(v)}</td>" for i, v in enumerate(r)) + "</tr>"
+        for r in t.itertuples(index=False)
+    )
+    return f"<table class='som-table som-compare-table'><tr>{head}</tr>{rows}</table>"
+
+
+class CompareStep:
+    """The Sammenlign tab. `update(scenario)` follows the app's last valid calculation; `pinned` is the list of
+    (name, scenario); `on_pinned()` is called when it changes (the app refreshes its save link)."""
+
+    def __init__(self, kb: KnowledgeBase, load: Callable[[Scenario], None], on_pinned: Callable[[], None]):
+        self.kb = kb
+        self._load = load
+        self.on_pinned = on_pinned
+        self.pinned: list[tuple[str, Scenario]] = []
+        self.current: Scenario | None = None
+        self._results: dict[int, object] = {}
+        self.pin_button = W.Button(
+            description="Gem som alternativ", icon="thumb-tack", button_style="primary", layout=W.Layout(width="200px")
+        )
+        self.pin_button.on_click(lambda _: self.pin())
+        self.msg = message_widget()
+        self.rows = W.VBox()
+        self.table = W.HTML()
+        self.notes = W.HTML()
+        self.chart_box = W.VBox()
+        self.excel_button = W.Button(
+            description="Sammenligning til Excel", icon="file-excel-o", layout=W.Layout(width="220px")
+        )
+        self.excel_button.on_click(lambda _: self.excel())
+        self.excel_link = W.HTML()
+        self.report_button = W.Button(
+            description="Lav beslutningsoplæg",
+            icon="file-word-o",
+            button_style="primary",
+            layout=W.Layout(width="220px"),
+        )
+        self.report_button.on_click(lambda _: self.report())
+        self.report_link = W.HTML()
+        self.widget = W.VBox(
+            [
+                W.HTML("<h3>Trin 8 · Sammenlign alternativer</h3>"),
+                help_html(
+                    "Gem den aktuelle beregning som et alternativ (A, B, C …), ret fx succesrate eller omkostninger i "
+                    "trinene, og gem igen. Alternativerne vises side om side; det første er basis for forskellene. De "
+                    "gemte alternativer kommer med, når du gemmer beregningen som fil."
+                ),
+                W.HBox([self.pin_button, self.msg], layout=W.Layout(align_items="center", grid_gap="12px")),
+                self.rows,
+                self.table,
+                self.notes,
+                self.chart_box,
+                W.HTML("<h4>Eksport</h4>"),
+                W.HBox([self.excel_button, self.excel_link], layout=W.Layout(align_items="center")),
+                W.HBox([self.report_button, self.report_link], layout=W.Layout(align_items="center")),
+                help_html(
+                    "Beslutningsoplægget er et Word-dokument til et udvalg eller byrådet: side 1 med resultatet, "
+                    "hvornår indsatsen tjener sig hjem, usikkerhed og forbehold; derefter deltagerforløbet, tal pr. år "
+                    "og område, antagelser med kilder og tjeklisten. Med gemte alternativer kommer sammenligningen med."
+                ),
+            ],
+            layout=W.Layout(padding="6px"),
+        )
+        self._render_rows()
+
+    # --- state ------------------------------------------------------------------------------------------
+    def update(self, scenario: Scenario | None) -> None:
+        self.current = scenario
+        self.excel_link.value = ""
+        self.report_link.value = ""
+        self.refresh()
+
+    def set_pinned(self, pinned: list[tuple[str, Scenario]]) -> None:
+        self.pinned = list(pinned)
+        self._results.clear()
+        self._render_rows()
+        self.refresh()
+
+    def pin(self) -> None:
+        if self.current is None:
+            show_messages(self.msg, ["Der er ingen gyldig beregning at gemme; ret de markerede felter først."])
+            return
+        used = {n for n, _ in self.pinned}
+        i = 0
+        while letter(i) in used:
+            i += 1
+        self.pinned.append((letter(i), self.current))
+        show_messages(self.msg, [])
+        self._changed()
+
+    def rename(self, index: int, name: str) -> None:
+        name = name.strip()
+        others = {n for j, (n, _) in enumerate(self.pinned) if j != index}
+        if not name:
+            show_messages(self.msg, ["Et alternativ skal have et navn."])
+        elif name in others or name == CURRENT:
+            show_messages(self.msg, [f"Navnet '{name}' er allerede brugt; vælg et andet."])
+        else:
+            show_messages(self.msg, [])
+            self.pinned[index] = (name, self.pinned[index][1])
+            self._changed(rows=False)
+            return
+        self._render_rows()  # back to the valid name
+
+    def remove(self, index: int) -> None:
+        del self.pinned[index]
+        self._changed()
+
+    def _changed(self, rows: bool = True) -> None:
+        if rows:
+            self._render_rows()
+        self.refresh()
+        self.on_pinned()
+
+    def alternatives(self) -> list[tuple[str, Scenario]]:
+        """What is compared: the pinned alternatives, plus the current calculation when it is not one of them."""
+        out = list(self.pinned)
+        if self.current is not None and all(s != self.current for _, s in self.pinned):
+            out.append((CURRENT, self.current))
+        return out
+
+    def comparison(self) -> Comparison | None:
+        alts = self.alternatives()
+        if len(alts) < 2:
+            return None
+        results = []
+        for _, s in alts:
+            key = id(s)
+            if key not in self._results or self._results[key][0] is not s:
+                self._results[key] = (s, calculate(s, self.kb))
+            results.append(self._results[key][1])
+        return compare(results, [n for n, _ in alts])
+
+    # --- drawing ------------------------------------------------------------------------------------------
+    def _render_rows(self) -> None:
+        rows = []
+        for i, (name, s) in enumerate(self.pinned):
+            text = W.Text(value=name, continuous_update=False, layout=W.Layout(width="160px"))
+            text.observe(lambda ch, i=i: self.rename(i, ch["new"]), "value")
+            open_button = W.Button(description="Åbn i trinene", layout=W.Layout(width="130px"))
+            open_button.on_click(lambda _, s=s: self._load(s))
+            remove_button = W.Button(description="Fjern", button_style="warning", layout=W.Layout(width="80px"))
+            remove_button.on_click(lambda _, i=i: self.remove(i))
+            info = W.HTML(f"<span class='som-help'>{esc(s.name)}</span>")
+            rows.append(W.HBox([text, open_button, remove_button, info], layout=W.Layout(align_items="center")))
+        if not rows:
+            rows = [help_html("Ingen alternativer gemt endnu.")]
+        self.rows.children = rows
+
+    def refresh(self) -> None:
+        try:
+            cmp = self.comparison()
+        except SomError as e:
+            show_messages(self.msg, [p.message for p in e.problems])
+            return
+        if cmp is None:
+            self.table.value = ""
+            self.notes.value = ""
+            self.chart_box.children = []
+            return
+        self.table.value = table_html(cmp)
+        self.notes.value = "".join(f"<div class='som-help'>⚠ {esc(n)}</div>" for n in cmp.notes())
+        self.chart_box.children = [charts.show(chart_differences(cmp)), charts.show(chart_cumulative(cmp))]
+
+    def excel(self) -> None:
+        cmp = self.comparison()
+        if cmp is None:
+            self.excel_link.value = esc("Gem mindst ét alternativ for at sammenligne.")
+            return
+        name = f"sammenligning_{date.today().isoformat()}.xlsx"
+        self.excel_link.value = download_link(
+            comparison_workbook_bytes(cmp), name, XLSX_MIME, f"Hent {name}", "som-download som-compare-excel-link"
+        )
+
+    def report(self) -> None:
+        alts = self.alternatives()
+        if not alts:
+            self.report_link.value = esc("Der er ingen gyldig beregning endnu.")
+            return
+        self.report_link.value = "<i>Laver beslutningsoplæg …</i>"
+        try:
+            data = report_bytes(alts, self.kb, "docx")
+        except SomError as e:
+            self.report_link.value = esc(
+                "Beslutningsoplægget kunne ikke laves: " + "; ".join(p.message for p in e.problems)
+            )
+            return
+        name = f"beslutningsoplaeg_{slug(alts[0][1].name)}.docx"
+        self.report_link.value = download_link(data, name, DOCX_MIME, f"Hent {name}", "som-download som-report-link")
