@@ -18,7 +18,7 @@ import pandas as pd
 
 from .format import pct
 from .knowledge import ACTORS, KnowledgeBase
-from .summary import ACTOR_DEFINITE_DA
+from .summary import ACTOR_DEFINITE_DA, _join
 from .views import Result
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
@@ -265,10 +265,10 @@ def _costs(result: Result) -> CheckItem:
             "costs",
             title,
             YELLOW,
-            f"Kun {', '.join(payers)} har omkostninger; {' og '.join(free)} får konsekvenser, men har ingen "
+            f"Kun {_join(payers)} har omkostninger; {_join(free)} får konsekvenser, men har ingen "
             "omkostninger. Tjek, at ingen udgifter til indsatsen er glemt.",
         )
-    return CheckItem("costs", title, GREEN, f"Omkostningerne er fordelt på {', '.join(payers)}.")
+    return CheckItem("costs", title, GREEN, f"Omkostningerne er fordelt på {_join(payers)}.")
 
 
 def checklist(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None = None) -> list[CheckItem]:

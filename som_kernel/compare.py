@@ -232,7 +232,7 @@ def compare(
 def _configure(chart):
     return (
         chart.configure(locale=DANISH_LOCALE)
-        .configure_legend(orient="bottom", title=None)
+        .configure_legend(orient="bottom", title=None, labelLimit=0, columns=1)
         .configure_axisX(labelAngle=0)
         .configure_title(fontSize=15)
     )
@@ -253,7 +253,7 @@ def chart_differences(cmp: Comparison, discounted: bool = False):
         .encode(
             x=alt.X("aktør:N", sort=names, title=None),
             xOffset=alt.XOffset("alternativ:N"),
-            y=alt.Y("kr:Q", title=f"Kroner i forhold til {cmp.base}", axis=alt.Axis(format=",.0f")),
+            y=alt.Y("kr:Q", title="Forskel, kr.", axis=alt.Axis(format=",.0f")),
             color=alt.Color("alternativ:N"),
             tooltip=[
                 alt.Tooltip("alternativ:N", title="Alternativ"),

@@ -32,7 +32,7 @@ from .compare import Comparison, compare, load_document
 from .engine import calculate
 from .errors import ScenarioError, SomError
 from .export import chart_png, consequence_sources
-from .format import kr, number, pct
+from .format import kr, mio_kr, number, pct
 from .knowledge import ACTORS, KnowledgeBase, load_knowledge
 from .names import ACTOR_NAMES_DA
 from .reporting import results_by_actor, results_by_area
@@ -53,6 +53,7 @@ class Block:
     table: pd.DataFrame | None = None
     image: bytes | None = None
     numeric: list[str] = field(default_factory=list)  # table columns to right-align
+    widths: list[float] = field(default_factory=list)  # table column widths in cm (17 cm fit the page)
 
 
 def _year_text(result: Result, year: int | None) -> str:
@@ -77,9 +78,8 @@ def break_even_sentences(result: Result) -> list[str]:
             continue
         name = ACTOR_DEFINITE_DA[a].capitalize()
         if _gains_only(result, a):
-            out.append(
-                f"{name} har ingen udgifter til indsatsen og får gevinster for {amount_text(kinds.at['consequence', a])}."
-            )
+            gains = amount_text(kinds.at["consequence", a])  # ends in "kr."
+            out.append(f"{name} har ingen udgifter til indsatsen og får gevinster for {gains}")
         elif be[a] is not None:
             out.append(f"{name} tjener indsatsen hjem i {_year_text(result, be[a])}.")
         else:
@@ -261,14 +261,17 @@ def sources_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
 
 
 def assumptions_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
+    """The scenario's assumptions with sources (reporting.assumptions), the success rate's study found by rate."""
     from .reporting import assumptions
 
-    return assumptions(result.scenario, kb)
+    o = result.scenario.outcomes[0]
+    study = matching_study(kb, o.outcome, o.success_rate)
+    return assumptions(result.scenario, kb, effect_study=study["id"] if study is not None else None)
 
 
 def comparison_table(cmp: Comparison) -> pd.DataFrame:
-    """Alternatives side by side: net per actor and in total, per participant, discounted, break-even in total,
-    and the difference in total from the base."""
+    """Alternatives side by side: net per actor and in total (mio. kr.), per participant, discounted, break-even in
+    total, and the difference in total from the base."""
     net, per, npv, be = cmp.net(), cmp.per_participant(), cmp.npv(), cmp.break_even()
     diff = cmp.differences("net")
     rows = []
@@ -276,15 +279,19 @@ def comparison_table(cmp: Comparison) -> pd.DataFrame:
         rows.append(
             {
                 "Alternativ": n,
-                **{ACTOR_NAMES_DA[a]: kr(net.at[n, a]) for a in ACTORS},
-                "I alt": kr(net.at[n, TOTAL]),
+                **{ACTOR_NAMES_DA[a]: mio_kr(net.at[n, a]) for a in ACTORS},
+                "I alt": mio_kr(net.at[n, TOTAL]),
                 "Pr. deltager": kr(per.at[n, TOTAL]),
-                "Nutidsværdi": kr(npv.at[n, TOTAL]),
+                "Nutidsværdi": mio_kr(npv.at[n, TOTAL]),
                 "Tjent hjem (samlet)": _year_text(r, be.at[n, TOTAL]),
-                f"Forskel fra {cmp.base}": "–" if n == cmp.base else kr(diff.at[n, TOTAL]),
+                "Forskel i alt": "basis" if n == cmp.base else mio_kr(diff.at[n, TOTAL]),
             }
         )
     return pd.DataFrame(rows)
+
+
+COMPARISON_NUMERIC = ["Kommune", "Region", "Stat", "I alt", "Pr. deltager", "Nutidsværdi", "Forskel i alt"]
+COMPARISON_WIDTHS = [3.4, 1.7, 1.6, 1.7, 1.7, 1.8, 1.8, 1.6, 1.7]
 
 
 def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today: date | None = None) -> list[Block]:
@@ -307,7 +314,7 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
         B("p", intervention_text(result, kb)),
         B("h2", "Resultatet kort"),
         B("p", summary(result)),
-        B("table", table=key_table(result), numeric=[ACTOR_NAMES_DA[a] for a in (*ACTORS, TOTAL)]),
+        B("table", table=key_table(result), numeric=[ACTOR_NAMES_DA[a] for a in (*ACTORS, TOTAL)], widths=KEY_WIDTHS),
         B("h2", "Hvornår tjener indsatsen sig hjem?"),
         B("bullets", items=break_even_sentences(result) + switching_sentences(result, kb)),
         B("h2", "Usikkerhed og forbehold"),
@@ -318,8 +325,12 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
         blocks += [
             B("pagebreak"),
             B("h1", "Sammenligning af alternativer"),
-            B("p", f"Forskellene er i forhold til {cmp.base}. Nettoresultatet er summen over hele perioden."),
-            B("table", table=comparison_table(cmp), numeric=["Kommune", "Region", "Stat", "I alt", "Pr. deltager"]),
+            B(
+                "p",
+                f"Basis er {cmp.base}; forskellen er i forhold til den. Nettoresultatet er summen over hver beregnings "
+                "periode, i mio. kr.",
+            ),
+            B("table", table=comparison_table(cmp), numeric=COMPARISON_NUMERIC, widths=COMPARISON_WIDTHS),
             *[B("p", n) for n in cmp.notes()],
             B("image", "Forskel i nettoresultat", image=_png(chart_differences(cmp))),
             B("image", "Akkumuleret nettoresultat for alle alternativer", image=_png(chart_cumulative(cmp))),
@@ -332,7 +343,12 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
             "Hvad en gennemsnitlig deltager betyder for de offentlige budgetter år for år fra forløbets start: først "
             "udgifterne til indsatsen, derefter gevinsterne, når nogle af deltagerne når målet.",
         ),
-        B("image", "Det gennemsnitlige deltagerforløb", image=chart_png(result, "per_participant")),
+        B(
+            "image",
+            "Kroner pr. deltager i hvert år efter start: søjlerne er aktørerne, den stiplede linje det akkumulerede "
+            "resultat i alt.",
+            image=chart_png(result, "per_participant"),
+        ),
         B("pagebreak"),
         B("h1", "Resultater pr. år og område"),
         B("h2", "Nettoresultat pr. år og aktør (kr.)"),
@@ -349,9 +365,9 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
         ),
         B("pagebreak"),
         B("h1", "Antagelser og kilder"),
-        B("table", table=assumptions_table(result, kb)),
+        B("table", table=assumptions_table(result, kb), widths=[4.0, 5.5, 7.5]),
         B("h2", "Kilder"),
-        B("table", table=sources_table(result, kb)),
+        B("table", table=sources_table(result, kb), widths=[2.8, 2.2, 5.6, 5.0, 1.4]),
         B("pagebreak"),
         B("h1", "Tjekliste"),
         B(
@@ -359,9 +375,12 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
             "Beregningens kvalitet vurderet punkt for punkt ud fra beregningen og vidensdatabasen (grøn: i orden, gul: "
             "bør overvejes, rød: bør rettes eller forklares, før resultatet bruges).",
         ),
-        B("table", table=checklist_table(checklist(result, kb))),
+        B("table", table=checklist_table(checklist(result, kb)), widths=[4.5, 1.8, 10.7]),
     ]
     return blocks
+
+
+KEY_WIDTHS = [4.2, 3.2, 3.2, 3.2, 3.2]
 
 
 def _png(chart) -> bytes:
@@ -424,8 +443,12 @@ def to_docx(blocks: list[Block]) -> bytes:
                 cells = table.add_row().cells
                 for cell, v in zip(cells, values):
                     cell.text = "" if v is None else str(v)
+            if b.widths:
+                table.autofit = False
             for row in table.rows:
-                for cell, name in zip(row.cells, t.columns):
+                for i, (cell, name) in enumerate(zip(row.cells, t.columns)):
+                    if b.widths:
+                        cell.width = Cm(b.widths[i])
                     for p in cell.paragraphs:
                         if name in b.numeric and row is not table.rows[0]:
                             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -487,7 +510,11 @@ def to_html(blocks: list[Block], title: str = "Beslutningsoplæg") -> str:
                 + "</tr>"
                 for row in t.itertuples(index=False)
             )
-            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            cols = ""
+            if b.widths:
+                total = sum(b.widths)
+                cols = "<colgroup>" + "".join(f"<col style='width:{w / total:.0%}'>" for w in b.widths) + "</colgroup>"
+            parts.append(f"<table>{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     return (
         f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>{e(title)}</title>"
         f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>"

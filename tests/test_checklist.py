@@ -1,0 +1,173 @@
+"""SØM's checklist (tjekliste), point by point, on the tiny round-number knowledge base (tests/fixtures/kb_small).
+
+Base scenario: tg_a, outcome job, 10 starters in 2025, 1-year course, horizon 3, success 10 % (= study_a: RCT,
+evidence level 1, marked illustrative), kommune pays 20.000 kr. per participant. Consequences per year (1 success):
+  benefit: kommune 30.000 / 60.000 / 60.000 = 150.000, stat 10.000 / 20.000 / 20.000 = 50.000
+  tax:     kommune 25.000 / 50.000 / 50.000 = 125.000, stat 15.000 / 30.000 / 30.000 = 75.000   (sum 400.000)
+Every consequence estimate and price in kb_small is illustrative.
+"""
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from som_kernel import build_scenario, calculate, load_knowledge
+from som_kernel.checklist import GREEN, RED, YELLOW, checklist, checklist_html, checklist_table, illustrative_share
+
+KB_SMALL = Path(__file__).parent / "fixtures" / "kb_small"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge(KB_SMALL)
+
+
+def run(kb, **changes):
+    data = {
+        "name": "Test",
+        "target_group": "tg_a",
+        "participants": [10],
+        "duration_years": 1,
+        "costs": {"running_per_participant": {"kommune": 20000}},
+        "outcomes": [{"outcome": "job", "success_rate": 0.1}],
+        "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3, "discount_rate": 0.0},
+    }
+    for key, value in changes.items():
+        if key in data["settings"]:
+            data["settings"][key] = value
+        else:
+            data[key] = value
+    scenario = build_scenario(data)
+    return {i.id: i for i in checklist(calculate(scenario, kb), kb)}
+
+
+def with_study(kb, **fields):
+    studies = kb.effect_studies.copy()
+    for k, v in fields.items():
+        studies.loc[0, k] = v
+    return dataclasses.replace(kb, effect_studies=studies)
+
+
+def test_evidence_from_a_matching_rct_marked_illustrative_is_yellow(kb):
+    item = run(kb)["evidence"]
+    assert item.status == YELLOW
+    assert "Teststudie (RCT, evidensniveau 1)" in item.reason and "illustrative" in item.reason
+
+
+def test_evidence_levels(kb):
+    assert run(with_study(kb, illustrative=False))["evidence"].status == GREEN
+    assert (
+        run(with_study(kb, illustrative=False, evidence_level=2, design="Kvasieksperimentel"))["evidence"].status
+        == YELLOW
+    )
+    assert run(with_study(kb, illustrative=False, evidence_level=3, design="Før-efter"))["evidence"].status == RED
+
+
+def test_a_rate_no_study_gives_is_red(kb):
+    item = run(kb, outcomes=[{"outcome": "job", "success_rate": 0.2}])["evidence"]
+    assert item.status == RED
+    assert "I job" in item.reason
+
+
+def test_net_of_comparison_group(kb):
+    assert run(kb)["net_of_comparison"].status == GREEN  # RCT
+    item = run(with_study(kb, design="Før-efter", evidence_level=3))["net_of_comparison"]
+    assert item.status == RED and "ingen kontrolgruppe" in item.reason
+    assert run(kb, outcomes=[{"outcome": "job", "success_rate": 0.2}])["net_of_comparison"].status == YELLOW
+    shown = run(with_study(kb, rate_treatment=0.3, rate_control=0.2))["net_of_comparison"]
+    assert "30,0 % mod 20,0 %" in shown.reason
+
+
+def test_consequence_years_beyond_the_estimates(kb):
+    # job estimates cover years 1–3
+    assert run(kb)["coverage"].status == GREEN
+    item = run(kb, horizon_years=5)["coverage"]
+    assert item.status == YELLOW
+    assert "dækker kun 3 år" in item.reason and "de sidste 2 år" in item.reason
+    assert run(kb, horizon_years=8)["coverage"].status == RED  # 3 < 8 / 2
+
+
+def test_persistence_assumed_or_given(kb):
+    assert run(kb)["persistence"].status == YELLOW
+    given = run(kb, outcomes=[{"outcome": "job", "success_rate": 0.1, "persistence": [1, 0.5]}])
+    assert given["persistence"].status == GREEN
+
+
+def test_illustrative_share_by_weight(kb):
+    assert run(kb)["illustrative"].status == RED
+    assert "100 %" in run(kb)["illustrative"].reason
+    # tax made local (estimates and both prices) with Δ 2 years in job every year:
+    # tax kommune 2 × 50.000 × 3 = 300.000, stat 2 × 30.000 × 3 = 180.000; benefit 200.000 stays illustrative
+    # → 200.000 / 680.000 = 29 %  (yellow: 25–50 %)
+    local = {
+        "consequence_overrides": [{"outcome": "job", "service": "tax", "year": y, "delta_use": 2} for y in (1, 2, 3)],
+        "price_overrides": [
+            {"service": "tax", "actor": "kommune", "price": 50000},
+            {"service": "tax", "actor": "stat", "price": 30000},
+        ],
+    }
+    item = run(kb, **local)["illustrative"]
+    assert item.status == YELLOW and item.reason.startswith("29 %")
+    result = calculate(
+        build_scenario(
+            {
+                "target_group": "tg_a",
+                "participants": [10],
+                "duration_years": 1,
+                "outcomes": [{"outcome": "job", "success_rate": 0.1}],
+                "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
+                **local,
+            }
+        ),
+        kb,
+    )
+    assert illustrative_share(result, kb) == pytest.approx(200_000 / 680_000)
+
+
+def test_local_or_national_prices(kb):
+    assert run(kb)["prices"].status == YELLOW
+    local = run(kb, price_overrides=[{"service": "tax", "actor": "kommune", "price": 50000}])["prices"]
+    assert local.status == GREEN and local.reason.startswith("1 pris")
+
+
+def test_horizon_and_discounting(kb):
+    item = run(kb)["horizon"]
+    assert item.status == GREEN
+    assert (
+        item.reason
+        == "Konsekvenserne tælles i 3 år fra forløbets afslutning, prisniveau 2024, diskonteringsrente 0,0 %."
+    )
+    assert run(kb, horizon_years=12)["horizon"].status == YELLOW
+    assert run(kb, horizon_years=12, discount_rate=0.035)["horizon"].status == GREEN
+
+
+def test_costs_for_every_actor(kb):
+    item = run(kb)["costs"]  # the state gains but pays nothing
+    assert item.status == YELLOW and "staten" in item.reason
+    both = run(kb, costs={"running_per_participant": {"kommune": 20000, "stat": 1000}})["costs"]
+    assert both.status == GREEN and both.reason == "Omkostningerne er fordelt på kommunen og staten."
+    assert run(kb, costs={})["costs"].status == RED
+
+
+def test_table_and_html(kb):
+    items = checklist(
+        calculate(
+            build_scenario(
+                {
+                    "target_group": "tg_a",
+                    "participants": [10],
+                    "duration_years": 1,
+                    "costs": {"running_per_participant": {"kommune": 20000}},
+                    "outcomes": [{"outcome": "job", "success_rate": 0.1}],
+                    "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
+                }
+            ),
+            kb,
+        ),
+        kb,
+    )
+    table = checklist_table(items)
+    assert list(table.columns) == ["Punkt", "Vurdering", "Begrundelse"]
+    assert len(table) == 8 and set(table["Vurdering"]) <= {"Grøn", "Gul", "Rød"}
+    assert checklist_html(items).count("<tr class='som-check-") == 8

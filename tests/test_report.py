@@ -1,0 +1,157 @@
+"""The decision paper (python -m som_kernel.report): Word and HTML, read back and checked for the key figures.
+
+Hand-checked figures on kb_small (see tests/test_summary.py): 10 starters in 2025, 1-year course, horizon 3,
+success 10 %, kommune pays 200.000 kr.; kommune 75.000 kr. (break-even 2027 = år 3), stat 125.000 kr. with no
+costs (no break-even sentence), total 200.000 kr. (år 2 = 2026). The total is linear in the success rate:
+at 0 %: −200.000; per point of success rate: 400.000 kr. / 10 points = 40.000 → zero at 5,0 %.
+Kommune: −200.000 + 275.000 × rate/10 % → zero at 200.000 / 2.750.000 = 7,27 %.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from som_kernel import build_scenario, calculate, load_knowledge
+from som_kernel.compare import document_to_json
+from som_kernel.report import break_even_sentences, main, paper, switching_sentences, to_html
+
+ROOT = Path(__file__).resolve().parent.parent
+KB_SMALL = ROOT / "tests" / "fixtures" / "kb_small"
+EXAMPLE = ROOT / "notebooks" / "scenarier" / "eksempel.json"
+MENTOR = ROOT / "notebooks" / "scenarier" / "mentor_indsatte.json"
+CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|Out\[|In \[|Traceback|\bNone\b|\bnan\b")
+
+
+@pytest.fixture(scope="module")
+def kb_small():
+    return load_knowledge(KB_SMALL)
+
+
+def small(rate=0.1, name="Lille test"):
+    return build_scenario(
+        {
+            "name": name,
+            "description": "Et job-forløb for ledige.",
+            "target_group": "tg_a",
+            "participants": [10],
+            "duration_years": 1,
+            "costs": {"running_per_participant": {"kommune": 20000}},
+            "outcomes": [{"outcome": "job", "success_rate": rate}],
+            "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
+        }
+    )
+
+
+def text_of(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            parts.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def test_break_even_sentences_skip_an_actor_with_only_gains(kb_small):
+    result = calculate(small(), kb_small)
+    assert break_even_sentences(result) == [
+        "Kommunen tjener indsatsen hjem i år 3 (2027).",
+        "Staten har ingen udgifter til indsatsen og får gevinster for 125.000 kr.",
+        "For det offentlige samlet tjener indsatsen sig hjem i år 2 (2026).",
+    ]
+
+
+def test_switching_success_rate_in_total_and_for_the_paying_actor(kb_small):
+    assert switching_sentences(calculate(small(), kb_small), kb_small) == [
+        "For det offentlige samlet går indsatsen i nul over perioden ved en succesrate på 5,0 % "
+        "(beregningen bruger 10,0 %).",
+        "For kommunen går indsatsen i nul over perioden ved en succesrate på 7,3 % (beregningen bruger 10,0 %).",
+    ]
+
+
+def test_cli_writes_a_word_paper_with_the_key_figures(tmp_path, kb):
+    out = tmp_path / "x.docx"
+    assert main([str(EXAMPLE), "-o", str(out)]) == 0
+    doc = Document(str(out))
+    text = text_of(doc)
+    result = calculate(build_scenario_from(EXAMPLE), kb)
+    totals = result.totals()
+    assert doc.paragraphs[0].text == "Beslutningsoplæg: IPS – job og uddannelse med støtte"
+    # page 1: net per actor and in total, break-even, switching rate, uncertainty, caveats
+    key = doc.tables[0]
+    assert [c.text for c in key.rows[0].cells] == ["2025–2037", "Kommune", "Region", "Stat", "I alt"]
+    net_row = [c.text for c in key.rows[3].cells]
+    assert net_row[0] == "Nettoresultat"
+    assert net_row[4] == format_kr(totals["total"])
+    assert "Kommunen tjener indsatsen hjem i år 3 (2027)." in text
+    assert "Regionen har ingen udgifter" in text and "Regionen tjener" not in text
+    assert "ved en succesrate på" in text and "(beregningen bruger 13,0 %)" in text
+    assert "Den største usikkerhed er" in text
+    assert "74 af 74 konsekvensestimater" in text
+    assert "landsgennemsnit" in text
+    for heading in (
+        "Det gennemsnitlige deltagerforløb",
+        "Resultater pr. år og område",
+        "Antagelser og kilder",
+        "Tjekliste",
+    ):
+        assert heading in [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert len(doc.inline_shapes) == 1  # the participant's course chart
+    assert "https://star.dk" in text  # full source URLs
+    assert not CODE.search(text), CODE.search(text)
+
+
+def test_html_paper_prints_on_a4_with_page_breaks_and_two_alternatives(tmp_path):
+    out = tmp_path / "x.html"
+    assert main([str(EXAMPLE), str(MENTOR), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "@page { size: A4" in page
+    # before: the comparison, the course, the results, the assumptions, the checklist
+    assert page.count("class='pagebreak'") == 5
+    assert "Sammenligning af alternativer" in page
+    assert page.count("<img src='data:image/png;base64,") == 3  # difference, cumulative, course
+    body = re.sub(r"<[^>]+>", " ", page.split("<body>")[1])
+    assert not CODE.search(body.replace("data:image", "")), CODE.search(body)
+
+
+def test_pinned_alternatives_in_one_file_are_compared(tmp_path, kb_small):
+    path = tmp_path / "med_alternativer.json"
+    path.write_text(document_to_json(small(), [("Lav effekt", small(0.01))]), encoding="utf-8")
+    out = tmp_path / "p.html"
+    assert main([str(path), "-o", str(out), "--viden", str(KB_SMALL)]) == 0
+    page = out.read_text(encoding="utf-8")
+    # net in total: 200.000 vs −160.000 → difference −360.000 = −0,4 mio. kr.
+    assert "Lav effekt" in page and "−0,4 mio. kr." in page
+
+
+def test_bad_arguments_give_danish_messages_without_traceback(tmp_path, capsys):
+    assert main([str(tmp_path / "findes_ikke.json"), "-o", str(tmp_path / "x.docx")]) == 2
+    err = capsys.readouterr().err
+    assert "kunne ikke laves" in err and "Filen kan ikke åbnes" in err and "Traceback" not in err
+    assert main([str(EXAMPLE), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "skal ende på .docx" in capsys.readouterr().err
+
+
+def test_blocks_render_the_same_text_in_both_formats(kb_small):
+    blocks = paper([("Lille test", small())], kb_small)
+    page = to_html(blocks)
+    for b in blocks:
+        if b.kind in ("h1", "h2", "p"):
+            assert b.text.replace("'", "&#x27;") in page
+
+
+def build_scenario_from(path):
+    from som_kernel import load_scenario
+
+    return load_scenario(path)
+
+
+def format_kr(x):
+    from som_kernel.report import kr
+
+    return kr(x)
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge()
