@@ -187,3 +187,56 @@ def test_charts_are_valid_vega_lite(cmp):
     assert all(v["alternativ"] == "B" for v in values)  # the base is not drawn against itself
     cum = chart_cumulative(cmp).to_dict()
     assert len(cum["layer"][1]["data"]["values"]) == 6  # 2 alternatives × 3 years
+
+
+# ---- the app's step 8 (Sammenlign), driven through its widgets without a browser ------------------------------
+
+
+def test_app_pins_renames_compares_and_saves_alternatives(kb):
+    import base64
+
+    from som_kernel.ui.app import TAB_COMPARE, TAB_TITLES, build_app
+
+    assert TAB_TITLES[TAB_COMPARE] == "8 Sammenlign"
+    app = build_app(kb, scenario(0.1, name="Job"))
+    step = app.compare
+    step.pin_button.click()  # A = success 10 %
+    app.outcome_row("job").rate.input.value = "1"  # the current calculation: success 1 %
+    assert [n for n, _ in step.alternatives()] == ["A", "Aktuel beregning"]
+    step.pin_button.click()  # B = success 1 %
+    assert [n for n, _ in step.pinned] == ["A", "B"]
+    name_box = step.rows.children[1].children[0]
+    name_box.value = "Lav effekt"  # rename B
+    assert [n for n, _ in step.pinned] == ["A", "Lav effekt"]
+    name_box = step.rows.children[1].children[0]
+    name_box.value = "A"  # a name in use is refused with a message, the old name stays
+    assert [n for n, _ in step.pinned] == ["A", "Lav effekt"] and "allerede brugt" in step.msg.value
+    # side by side: net in total 200.000 and −160.000, difference −360.000 kr. = −0,4 mio. kr.
+    assert "Lav effekt" in step.table.value and "−0,4 mio. kr." in step.table.value
+    assert len(step.chart_box.children) == 2
+    step.excel_button.click()
+    assert "som-compare-excel-link" in step.excel_link.value
+    # the save link carries the pinned alternatives; loading the file brings them back
+    link = app.save_link.value
+    saved = base64.b64decode(link.split("base64,")[1].split('"')[0])
+    fresh = build_app(kb, scenario(0.1, name="Job"))
+    assert fresh.load_file(saved, "gemt.json")
+    assert [(n, s.outcomes[0].success_rate) for n, s in fresh.compare.pinned] == [("A", 0.1), ("Lav effekt", 0.01)]
+    step.remove(0)
+    assert [n for n, _ in step.pinned] == ["Lav effekt"]
+
+
+def test_app_makes_the_decision_paper(kb):
+    import base64
+    import io
+
+    from docx import Document
+
+    from som_kernel.ui.app import build_app
+
+    app = build_app(kb, scenario(0.1, name="Job"))
+    app.compare.report_button.click()
+    link = app.compare.report_link.value
+    assert "som-report-link" in link and "beslutningsoplaeg_job.docx" in link
+    doc = Document(io.BytesIO(base64.b64decode(link.split("base64,")[1].split('"')[0])))
+    assert doc.paragraphs[0].text == "Beslutningsoplæg: Job"
