@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import describe, variants
 from .engine import calculate, consequence_rows, unit_prices
+from .errors import Problem, ScenarioError, SomError
 from .format import DANISH_LOCALE, kr, number, pct
 from .knowledge import KnowledgeBase
 from .names import ACTOR_NAMES_DA, ACTORS, TOTAL, WELFARE_AREA_NAMES_DA
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
 
 # mimetype under which a notebook publishes its key figures; the runner reads it from the executed notebook
 KEY_FIGURES_MIME = "application/vnd.som.key-figures+json"
-# set by the runner: "svg" embeds charts as static SVG (HTML reports), "off" leaves them out (fast batch runs);
-# unset (JupyterLab, Voilà, nbval) they are offline widgets
+# how example notebooks show charts: "svg" (the default) static SVG, "off" not at all (fast batch runs, set by the
+# runner), "widget" interactive offline widgets
 STATIC_CHARTS_ENV = "SOM_STATIC_CHARTS"
 
 
@@ -160,17 +161,19 @@ def chart_by_area(result: Result) -> alt.Chart:
 
 
 def display_chart(chart: alt.TopLevelMixin):
-    """The chart for a notebook: an offline widget (charts.show), or static SVG / nothing when the runner says so."""
+    """The chart for a notebook: static SVG by default, so that it shows with no internet in JupyterLab, in plain
+    papermill runs and in HTML reports; nothing when SOM_STATIC_CHARTS=off (fast batch runs); an interactive
+    offline widget (charts.show) when SOM_STATIC_CHARTS=widget."""
     from IPython.display import SVG
 
     from . import charts
 
-    mode = os.environ.get(STATIC_CHARTS_ENV, "")
+    mode = os.environ.get(STATIC_CHARTS_ENV, "svg")
     if mode == "off":
         return None
-    if mode:
-        return SVG(charts.to_svg(chart))
-    return charts.show(chart)
+    if mode == "widget":
+        return charts.show(chart)
+    return SVG(charts.to_svg(chart))
 
 
 def show_charts(result: Result) -> None:
@@ -193,6 +196,69 @@ def break_even_text(result: Result) -> str:
     lines = [f"Break-even for det offentlige samlet: {one(years[TOTAL])}"]
     lines += [f"  {ACTOR_NAMES_DA[a]}: {one(years[a])}" for a in ACTORS]
     return "\n".join(lines)
+
+
+# ---- the lead: the result first ------------------------------------------------------------------------------
+
+
+def horizon_warning(result: Result, kb: KnowledgeBase) -> str | None:
+    """A Danish warning when the horizon runs past the consequence estimates (the extra years hold no knowledge
+    and count as 0 kr.); None otherwise."""
+    from .checklist import _coverage
+
+    item = _coverage(result, kb)
+    return None if item.status == "green" else f"Advarsel: {item.reason}"
+
+
+def lead_html(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None = None) -> str:
+    """The report's opening: the plain-Danish summary, the key figures per actor, break-even per actor, any
+    warning about the horizon, and the checklist (HTML, no code, for notebooks and reports)."""
+    from html import escape
+
+    from .checklist import checklist, checklist_html
+    from .report import break_even_sentences, key_table
+    from .summary import summary
+
+    table = key_table(result)
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td{'' if i == 0 else NUM}>{escape(str(v))}</td>" for i, v in enumerate(r)) + "</tr>"
+        for r in table.itertuples(index=False)
+    )
+    warning = horizon_warning(result, kb)
+    parts = [
+        f"<p style='font-size:1.1em;line-height:1.5'>{escape(summary(result))}</p>",
+        f"<table class='som-key'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
+        "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in break_even_sentences(result)) + "</ul>",
+    ]
+    if warning:
+        parts.insert(
+            0,
+            f"<p style='border-left:6px solid #c62828;padding:4px 10px;background:#fff3f3'><b>{escape(warning)}</b></p>",
+        )
+    parts.append("<h3>Tjekliste</h3>" + checklist_html(checklist(result, kb, studies)))
+    return "".join(parts)
+
+
+NUM = " style='text-align:right;white-space:nowrap'"
+
+
+def show_lead(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None = None) -> None:
+    """Display lead_html in a notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(lead_html(result, kb, studies)))
+
+
+def _danish_traceback(error: SomError) -> list[str]:
+    return ["Beregningen kan ikke laves:", *[f"  {p}" for p in error.problems]]
+
+
+def setup_notebook() -> None:
+    """Make a known input error (SomError) show its Danish message in this notebook instead of a Python traceback.
+    IPython renders an exception through its `_render_traceback_` when it has one; the cell still fails, so a
+    papermill run stops there and reports the message."""
+    SomError._render_traceback_ = _danish_traceback
 
 
 # ---- key figures --------------------------------------------------------------------------------------------
@@ -283,37 +349,80 @@ def publish_key_figures(figures: dict):
     from IPython.display import display
 
     clean = json.loads(json.dumps(figures))  # plain JSON types only
-    lines = ["| Nøgletal | Værdi | Id |", "|---|---|---|"]
+    lines = ["| Nøgletal | Værdi |", "|---|---:|"]
     for k, v in clean.items():
         label, unit = KEY_FIGURES.get(k, (k, "1"))
-        lines.append(f"| {label} | {v if unit == 'year' or v is None else _fmt(v, unit)} | `{k}` |")
+        value = "–" if v is None else v if unit == "year" else _fmt(v, unit)
+        lines.append(f"| {label} | {value} |")
     display({"text/markdown": "\n".join(lines), "text/plain": json.dumps(clean), KEY_FIGURES_MIME: clean}, raw=True)
 
 
 # ---- comparison with published figures ----------------------------------------------------------------------
 
 
+# what a published figure is to our calculation: only an independent figure can show agreement
+COMPARISON_KINDS = {
+    "input": "input: det offentliggjorte tal er skrevet ind i beregningen",
+    "calibreret": "kalibreret: vidensdatabasen er tilpasset, så den rammer tallet",
+    "uafhængig": "uafhængig: et reelt tjek",
+}
+
+
 @dataclass(frozen=True)
 class Published:
-    """A published figure to compare with: label, our value, the published value and its unit (kr | pct | n)."""
+    """A published figure to compare with: label, our value, the published value, its unit (kr | pct | n) and its
+    kind: 'input' (we typed the published number), 'calibreret' (the knowledge base was fitted to it) or
+    'uafhængig' (an independent check; the only kind that can show agreement)."""
 
     label: str
     ours: float
     published: float
     unit: str = "kr"
+    kind: str = ""
+
+    def __post_init__(self):
+        if self.kind not in COMPARISON_KINDS:
+            raise ScenarioError(
+                [
+                    Problem(
+                        "kind",
+                        f"Sammenligningen '{self.label}' skal have en art: {', '.join(COMPARISON_KINDS)} "
+                        f"(fik '{self.kind}').",
+                    )
+                ]
+            )
+
+
+def _signed(text: str, x: float) -> str:
+    return ("+" if x > 0 else "") + text
 
 
 def published_comparison(items: Sequence[Published | tuple]) -> str:
-    """Deterministic Danish text: each figure computed vs. published with the difference in per cent. Items are
-    Published or tuples (label, ours, published[, unit])."""
+    """Deterministic Danish text: each figure computed vs. published with its kind (input / kalibreret / uafhængig)
+    and the difference, in per cent for amounts and counts and in percentage points (with sign) for shares. Items
+    are Published or tuples (label, ours, published, unit, kind). A last line counts the independent checks."""
     lines = []
+    checks = []
     for it in items:
         it = it if isinstance(it, Published) else Published(*it)
-        diff = round((it.ours - it.published) / it.published, 3) + 0.0 if it.published else float("nan")  # no −0
+        if it.unit == "pct":
+            points = round((it.ours - it.published) * 100, 1) + 0.0  # no −0
+            diff = f"forskel {_signed(number(points, 1), points)} procentpoint"
+        else:
+            rel = round((it.ours - it.published) / it.published, 3) + 0.0 if it.published else float("nan")
+            diff = f"afvigelse {_signed(pct(rel), rel if rel > 0.0005 else 0)}"
         lines.append(
-            f"{it.label}: beregnet {_fmt(it.ours, it.unit)}, publiceret ca. {_fmt(it.published, it.unit)} "
-            f"(afvigelse {'+' if diff > 0.0005 else ''}{pct(diff)})"
+            f"{it.label} [{it.kind}]: beregnet {_fmt(it.ours, it.unit)}, publiceret ca. {_fmt(it.published, it.unit)} "
+            f"({diff})"
         )
+        checks.append(it.kind == "uafhængig")
+    n = sum(checks)
+    lines.append(
+        f"Uafhængige tjek: {n} af {len(checks)}. Input og kalibrerede tal rammer af konstruktion og viser ikke, at "
+        "beregningen er rigtig."
+        if n < len(checks)
+        else f"Uafhængige tjek: {n} af {len(checks)}."
+    )
     return "\n".join(lines)
 
 

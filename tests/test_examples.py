@@ -141,13 +141,27 @@ def test_break_even_and_comparison_text(kb_small):
         "  Kommune: ikke inden for tidshorisonten\n  Region: 2025\n  Stat: 2025"
     )
     text = rp.published_comparison(
-        [rp.Published("Besparelse", 92_368_922.6, 84_000_000), rp.Published("Statens andel", 0.89, 0.9, "pct")]
+        [
+            rp.Published("Besparelse", 92_368_922.6, 84_000_000, kind="calibreret"),
+            rp.Published("Statens andel", 0.89, 0.9, "pct", "uafhængig"),
+            ("Andel fra fængselsdøgn", 0.725, 0.70, "pct", "input"),
+        ]
     )
-    # 92.368.922,6 / 84.000.000 − 1 = 9,96 %; 0,89 / 0,9 − 1 = −1,11 %
+    # 92.368.922,6 / 84.000.000 − 1 = 9,96 %; shares in percentage points: 89 − 90 = −1,0; 72,5 − 70 = +2,5
     assert text == (
-        "Besparelse: beregnet 92.368.923 kr., publiceret ca. 84.000.000 kr. (afvigelse +10,0 %)\n"
-        "Statens andel: beregnet 89,0 %, publiceret ca. 90,0 % (afvigelse −1,1 %)"
+        "Besparelse [calibreret]: beregnet 92.368.923 kr., publiceret ca. 84.000.000 kr. (afvigelse +10,0 %)\n"
+        "Statens andel [uafhængig]: beregnet 89,0 %, publiceret ca. 90,0 % (forskel −1,0 procentpoint)\n"
+        "Andel fra fængselsdøgn [input]: beregnet 72,5 %, publiceret ca. 70,0 % (forskel +2,5 procentpoint)\n"
+        "Uafhængige tjek: 1 af 3. Input og kalibrerede tal rammer af konstruktion og viser ikke, at beregningen er "
+        "rigtig."
     )
+
+
+def test_a_comparison_without_its_kind_is_refused():
+    from som_kernel import ScenarioError
+
+    with pytest.raises(ScenarioError, match="skal have en art: input, calibreret, uafhængig"):
+        rp.published_comparison([("Besparelse", 1.0, 1.0, "kr")])
 
 
 def test_assumptions_name_their_sources(kb_small):
@@ -172,16 +186,106 @@ def test_assumptions_name_their_sources(kb_small):
     assert list(cons["Ændring i alt"]) == ["−50,0", "2,5"]
 
 
-def test_read_parameter_table_accepts_dataframe_and_csv(tmp_path):
+def test_read_parameter_table_accepts_dataframe_plain_and_danish_csv(tmp_path):
     df = pd.DataFrame({"success_rate": [0.1, 0.3], "starters_per_year": [10, 20]})
     df.to_csv(tmp_path / "p.csv", index=False)
-    assert ex.read_parameter_table(tmp_path / "p.csv").equals(df)
-    assert ex.read_parameter_table(df).equals(df)
+    plain = ex.read_parameter_table(tmp_path / "p.csv")
+    assert plain.values.tolist() == [["0.1", "10"], ["0.3", "20"]] and not plain.attrs["danish"]
+    (tmp_path / "dk.csv").write_text("success_rate;starters_per_year\n0,1;10\n0,3;\n", encoding="utf-8-sig")
+    danish = ex.read_parameter_table(tmp_path / "dk.csv")
+    assert danish.values.tolist() == [["0,1", "10"], ["0,3", ""]] and danish.attrs["danish"]
+    assert ex.read_parameter_table(df).values.tolist() == [[0.1, 10], [0.3, 20]]
 
 
-def test_batch_rejects_unknown_parameter(tmp_path):
-    with pytest.raises(ValueError, match="Ukendte parametre for fixture.ipynb: hastighed"):
-        ex.run_batch(FIXTURE_NB, pd.DataFrame({"hastighed": [1]}), tmp_path)
+def test_malformed_row_names_file_and_row(tmp_path):
+    from som_kernel import ScenarioError
+
+    (tmp_path / "dk.csv").write_text("success_rate;starters_per_year\n0,1;10\n0,3;20;7\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as e:
+        ex.read_parameter_table(tmp_path / "dk.csv")
+    assert str(e.value) == "dk.csv:3: Rækken har 3 felter, men overskriften har 2."
+
+
+def test_batch_rejects_unknown_parameter_with_did_you_mean(tmp_path):
+    from som_kernel import ScenarioError
+
+    with pytest.raises(
+        ScenarioError, match=r"'succes_rate' er ikke en parameter i fixture.ipynb \(mente du success_rate\?\)"
+    ):
+        ex.run_batch(FIXTURE_NB, pd.DataFrame({"succes_rate": [1]}), tmp_path)
+
+
+def test_unknown_papermill_parameter_is_an_error_before_running(tmp_path):
+    from som_kernel import ScenarioError
+
+    with pytest.raises(ScenarioError, match="mente du starters_per_year"):
+        ex.run_notebook(FIXTURE_NB, tmp_path, {"starter_per_year": 5}, html=False)
+    assert not list(tmp_path.iterdir())  # nothing ran
+
+
+def test_cells_are_read_one_by_one(tmp_path):
+    defaults = {"success_rate": "0.5", "starters_per_year": "10", "knowledge_path": '"../x"', "model": "None"}
+    assert ex._cell_value("0,25", defaults["success_rate"], "p.csv:2:success_rate", danish=True) == 0.25
+    assert ex._cell_value("1.000", defaults["starters_per_year"], "p.csv:2:x", danish=True) == 1000  # thousands
+    assert ex._cell_value("0.25", defaults["success_rate"], "p.csv:2:x", danish=False) == 0.25
+    assert ex._cell_value("12", defaults["starters_per_year"], "p.csv:2:x", danish=False) == 12
+    assert ex._cell_value("kb_lokal", defaults["knowledge_path"], "p.csv:2:x", danish=True) == "kb_lokal"
+    from som_kernel import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"p.csv:3:success_rate: 'høj' er ikke et tal \(standardværdien er 0,5\)"):
+        ex._cell_value("høj", defaults["success_rate"], "p.csv:3:success_rate", danish=True)
+
+
+class FakeRuns:
+    """Stands in for run_notebook in batch tests: net_total = starters · (rate · 400.000 − 100.000), no kernel."""
+
+    def __init__(self, stop_at: int | None = None):
+        self.calls = []
+        self.stop_at = stop_at
+
+    def __call__(self, source, out, overrides, *, name, html):
+        self.calls.append(overrides)
+        if self.stop_at is not None and len(self.calls) == self.stop_at:
+            raise KeyboardInterrupt
+        rate = overrides.get("success_rate", 0.5)
+        n = overrides.get("starters_per_year", 10)
+        figures = {"participants": n, "net_total": n * (rate * 400_000 - 100_000)}
+        return ex.Run(Path(source), Path(out) / f"{name}.ipynb", None, dict(overrides), figures, None)
+
+
+def test_batch_one_bad_cell_fails_only_its_row_and_blanks_show_the_default(tmp_path, monkeypatch):
+    fake = FakeRuns()
+    monkeypatch.setattr(ex, "run_notebook", fake)
+    (tmp_path / "dk.csv").write_text("success_rate;starters_per_year\n0,1;10\nhøj;20\n0,3;\n", encoding="utf-8-sig")
+    table = ex.run_batch(FIXTURE_NB, tmp_path / "dk.csv", tmp_path / "out")
+    # row 2 (file line 3) is not run; rows 1 and 3 are: 10 · (40.000 − 100.000) = −600.000; the blank uses 10:
+    # 10 · (120.000 − 100.000) = 200.000
+    assert fake.calls == [{"success_rate": 0.1, "starters_per_year": 10}, {"success_rate": 0.3}]
+    assert table["error"].tolist()[1] == "dk.csv:3:success_rate: 'høj' er ikke et tal (standardværdien er 0,5)."
+    assert pd.isna(table["error"][0]) and pd.isna(table["error"][2])
+    assert table["net_total"].tolist()[0] == -600_000 and table["net_total"].tolist()[2] == 200_000
+    assert table["starters_per_year"].tolist()[2] == "10 (standard)"
+    saved = ex.read_table(tmp_path / "out" / "key_figures.csv")
+    assert saved["net_total"].tolist()[2] == 200_000
+    assert (tmp_path / "out" / "key_figures.csv").read_text(encoding="utf-8-sig").splitlines()[0].count(";") >= 4
+
+
+def test_ctrl_c_keeps_the_runs_already_done(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(ex, "run_notebook", FakeRuns(stop_at=3))
+    pd.DataFrame({"success_rate": [0.1, 0.3, 0.5, 0.7]}).to_csv(tmp_path / "p.csv", index=False)
+    code = ex.main(["batch", str(FIXTURE_NB), str(tmp_path / "p.csv"), "--out", str(tmp_path / "out")])
+    assert code == 130
+    saved = ex.read_table(tmp_path / "out" / "key_figures.csv")
+    # 10 · (40.000 − 100.000) = −600.000; 10 · (120.000 − 100.000) = 200.000
+    assert saved["net_total"].tolist() == [-600_000, 200_000]
+    assert "Afbrudt. Nøgletallene for de 2 kørsler" in capsys.readouterr().err
+
+
+def test_cli_bad_table_gives_danish_message_without_traceback(tmp_path, capsys):
+    (tmp_path / "p.csv").write_text("succes_rate\n0.1\n", encoding="utf-8")
+    assert ex.main(["batch", str(FIXTURE_NB), str(tmp_path / "p.csv"), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "mente du success_rate?" in err and "Traceback" not in err
 
 
 # ---- papermill runner on the fixture notebook (kb_small) ----------------------------------------------------
@@ -193,15 +297,18 @@ def fixture_net(success_rate, starters):
 
 
 def test_run_all_writes_notebooks_html_and_parameters(tmp_path):
-    table = ex.run_all(tmp_path, examples_dir=FIXTURE_NB.parent, hide_code=True)
+    table = ex.run_all(tmp_path, examples_dir=FIXTURE_NB.parent)
     assert list(table["notebook"]) == ["fixture.ipynb"]
     assert table["error"].isna().all()
     # defaults: 10 starters, success 0,5 → 10 · (200.000 − 100.000) = 1.000.000
     assert table.loc[0, "net_total"] == pytest.approx(1_000_000)
-    assert pd.read_csv(tmp_path / "key_figures.csv").loc[0, "net_total"] == pytest.approx(1_000_000)
+    assert ex.read_table(tmp_path / "key_figures.csv").loc[0, "net_total"] == pytest.approx(1_000_000)
     html = (tmp_path / "fixture.html").read_text(encoding="utf-8")
-    assert ex.PARAMS_HEADING in html and "success_rate" in html and "<img" in html  # chart as static SVG
-    assert "load_knowledge" not in html  # code cells left out of the report
+    # the reader's report: parameters by their description, Danish values, no code, prompts or placeholders
+    assert ex.PARAMS_HEADING in html and "Netto succesrate" in html and "<td>0,5</td>" in html
+    assert "<img" in html and "No description has been provided" not in html  # chart as static SVG
+    assert "load_knowledge" not in html and "success_rate" not in html and "In&nbsp;[" not in html
+    assert "@page { size: A4" in html
     saved = json.loads((tmp_path / "fixture.json").read_text(encoding="utf-8"))
     assert saved["parameters"]["success_rate"] == "0.5"
     assert saved["key_figures"]["net_total"] == pytest.approx(1_000_000)
@@ -210,8 +317,11 @@ def test_run_all_writes_notebooks_html_and_parameters(tmp_path):
 
 
 def test_failing_run_reports_error_instead_of_raising(tmp_path):
-    run = ex.run_notebook(FIXTURE_NB, tmp_path, {"success_rate": 1.5}, html=False)
-    assert run.error is not None and "ScenarioError" in run.error and "Succesraten" in run.error
+    run = ex.run_notebook(FIXTURE_NB, tmp_path, {"success_rate": 1.5}, html=True, hide_code=True)
+    # a known input error: its Danish message, no Python traceback, in the run and in the report
+    assert run.error == "outcomes[0].success_rate: Succesraten skal ligge mellem 0 og 100 % (fik 150 %)."
+    html = (tmp_path / "fixture.html").read_text(encoding="utf-8")
+    assert "Beregningen kan ikke laves:" in html and "Traceback" not in html and "File " not in html
     assert run.key_figures == {}
     saved = json.loads((tmp_path / "fixture.json").read_text(encoding="utf-8"))
     assert saved["key_figures"] == {} and saved["error"] == run.error and saved["parameters"]["success_rate"] == "1.5"
@@ -225,7 +335,7 @@ def batch(tmp_path_factory):
         out / "params.csv", index=False
     )
     assert ex.main(["batch", str(FIXTURE_NB), str(out / "params.csv"), "--out", str(out)]) == 0
-    return out, pd.read_csv(out / "key_figures.csv")
+    return out, ex.read_table(out / "key_figures.csv")
 
 
 def test_batch_runs_every_row(batch):
@@ -306,6 +416,13 @@ CASES = {
         {"success_rate": 0.2, "cost_per_participant_year": 40000.0, "duration_years": 1},
         scenario_dict("hjemloeshed", "hjemloeshed_ud_af_hjemloeshed", 0.2, [25] * 3, 1, 40000.0),
         (75, 15.0, 40000.0),
+    ),
+    # two interventions; the published key figures are those of the base (A, the mentor course)
+    "inmates_compare": (
+        {"success_rate_mentor": 0.2, "cost_mentor": 20000.0, "starters_per_year": 50},
+        scenario_dict("indsatte", "indsatte_ingen_ny_kriminalitet", 0.2, [50] * 3, 1, 20000.0, actor="stat",
+                      area="justice"),
+        (150, 30.0, 20000.0),
     ),
 }  # fmt: skip
 
@@ -398,3 +515,48 @@ def test_assumptions_tolerate_a_missing_effect_study(kb_small):
     table = rp.assumptions(housed(), kb_small, effect_study="findes_ikke")
     src = dict(zip(table["Antagelse"], table["Kilde"]))["Succesrate (netto ift. basisalternativ)"]
     assert src == "Antagelse i beregningen (effektstudiet 'findes_ikke' findes ikke i vidensdatabasen test-1)"
+
+
+def test_horizon_past_the_consequence_estimates_warns(kb_small):
+    # housed: estimates for consequence years 1–2 only
+    assert rp.horizon_warning(calculate(housed(horizon=2), kb_small), kb_small) is None
+    assert rp.horizon_warning(calculate(housed(horizon=5), kb_small), kb_small) == (
+        "Advarsel: Tidshorisonten er 5 år, men konsekvensestimaterne dækker kun 2 år efter forløbet; de sidste 3 år "
+        "bygger ikke på viden og tæller som 0 kr."
+    )
+    assert "Advarsel: Tidshorisonten er 5 år" in rp.lead_html(calculate(housed(horizon=5), kb_small), kb_small)
+
+
+def test_lead_has_summary_key_figures_and_checklist_but_no_break_even_for_a_gains_only_actor(kb_small):
+    html = rp.lead_html(calculate(housed(success_rate=0.1), kb_small), kb_small)
+    # 1 success: region gains 12.500 with no costs → no break-even sentence for the region
+    assert "Regionen har ingen udgifter til indsatsen og får gevinster for 12.500 kr." in html
+    assert "Regionen tjener" not in html and "Tjekliste" in html and "som-check-" in html
+
+
+def test_static_charts_under_plain_papermill(tmp_path, monkeypatch):
+    import papermill
+
+    monkeypatch.delenv(rp.STATIC_CHARTS_ENV, raising=False)
+    papermill.execute_notebook(
+        str(FIXTURE_NB),
+        str(tmp_path / "out.ipynb"),
+        cwd=str(FIXTURE_NB.parent),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    mimes = [m for c in nb.cells for o in c.get("outputs", []) for m in o.get("data", {})]
+    assert mimes.count("image/svg+xml") == 2 and "application/vnd.jupyter.widget-view+json" not in mimes
+
+
+def test_reader_notebook_turns_printed_text_into_markdown():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    cell = new_code_cell(
+        "print(x)", outputs=[new_output("stream", name="stdout", text="Grundberegning: 1 kr.\n  A: 2\n")]
+    )
+    nb = new_notebook(cells=[new_markdown_cell("x", metadata={"tags": [ex.ANALYST_TAG]}), cell])
+    out = ex.reader_notebook(nb)
+    assert [c.cell_type for c in out.cells] == ["code", "markdown"]
+    assert out.cells[0].outputs == [] and out.cells[1].source == "Grundberegning: 1 kr.\n\n- A: 2"
