@@ -261,6 +261,52 @@ def setup_notebook() -> None:
     SomError._render_traceback_ = _danish_traceback
 
 
+def comparison_lead_html(cmp) -> str:
+    """The opening of a comparison (som_kernel.compare): each alternative's summary, the side-by-side table and
+    the notes on what makes them less comparable (HTML)."""
+    from html import escape
+
+    from .report import comparison_table
+    from .summary import summary
+
+    table = comparison_table(cmp)
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td{'' if i == 0 else NUM}>{escape(str(v))}</td>" for i, v in enumerate(r)) + "</tr>"
+        for r in table.itertuples(index=False)
+    )
+    parts = [f"<p><b>{escape(n)}:</b> {escape(summary(r))}</p>" for n, r in zip(cmp.names, cmp.results)]
+    parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    parts += [f"<p><i>{escape(n)}</i></p>" for n in cmp.notes()]
+    return "".join(parts)
+
+
+def show_comparison(cmp) -> None:
+    """Display comparison_lead_html and the two comparison charts (difference, cumulative) in a notebook."""
+    from IPython.display import HTML, display
+
+    from .compare import chart_cumulative, chart_differences
+
+    display(HTML(comparison_lead_html(cmp)))
+    if os.environ.get(STATIC_CHARTS_ENV) == "off":
+        return
+    for chart in (chart_differences(cmp), chart_cumulative(cmp)):
+        display(display_chart(chart))
+
+
+def comparison_text(cmp) -> str:
+    """Deterministic Danish text per alternative: net result in total and per participant, break-even in total,
+    and the difference from the base (for checked notebook outputs)."""
+    net, per, be, diff = cmp.net(), cmp.per_participant(), cmp.break_even(), cmp.differences("net")
+    lines = []
+    for n in cmp.names:
+        year = be.at[n, TOTAL]
+        home = f"tjener sig hjem i {year}" if year is not None else "tjener sig ikke hjem i perioden"
+        extra = "" if n == cmp.base else f"; forskel fra {cmp.base} {kr(diff.at[n, TOTAL])}"
+        lines.append(f"{n}: nettoresultat {kr(net.at[n, TOTAL])} ({kr(per.at[n, TOTAL])} pr. deltager), {home}{extra}")
+    return "\n".join(lines)
+
+
 # ---- key figures --------------------------------------------------------------------------------------------
 
 

@@ -560,3 +560,17 @@ def test_reader_notebook_turns_printed_text_into_markdown():
     out = ex.reader_notebook(nb)
     assert [c.cell_type for c in out.cells] == ["code", "markdown"]
     assert out.cells[0].outputs == [] and out.cells[1].source == "Grundberegning: 1 kr.\n\n- A: 2"
+
+
+def test_comparison_text_by_hand(kb_small):
+    from som_kernel import compare
+
+    # housed, 10 participants, 30.000 kr. each: success 40 % → 4 · 162.500 − 300.000 = 350.000 (2025: 4 · 112.500 −
+    # 300.000 = 150.000 ≥ 0); success 10 % → 162.500 − 300.000 = −137.500, never
+    cmp = compare([calculate(housed(0.4), kb_small), calculate(housed(0.1), kb_small)], names=["A", "B"])
+    assert rp.comparison_text(cmp) == (
+        "A: nettoresultat 350.000 kr. (35.000 kr. pr. deltager), tjener sig hjem i 2025\n"
+        "B: nettoresultat −137.500 kr. (−13.750 kr. pr. deltager), tjener sig ikke hjem i perioden; "
+        "forskel fra A −487.500 kr."
+    )
+    assert "<table>" in rp.comparison_lead_html(cmp)
