@@ -187,14 +187,26 @@ def show_charts(result: Result) -> None:
 
 
 def break_even_text(result: Result) -> str:
-    """The break-even year (first year the cumulative net result is ≥ 0), in total and per actor, in Danish."""
+    """The break-even year (first year the cumulative net result is ≥ 0), in total and per actor, in Danish; an
+    actor with no costs and only gains gets no break-even year."""
     years = result.break_even_years()
 
     def one(y: int | None) -> str:
         return str(y) if y is not None else "ikke inden for tidshorisonten"
 
+    kinds = result.totals_by_kind()
     lines = [f"Break-even for det offentlige samlet: {one(years[TOTAL])}"]
-    lines += [f"  {ACTOR_NAMES_DA[a]}: {one(years[a])}" for a in ACTORS]
+    for a in ACTORS:
+        if kinds.at["cost", a] == 0 and kinds.at["consequence", a] >= 0:
+            # no costs, only gains: there is nothing to earn back, so no break-even year
+            gains = (
+                "ingen udgifter og ingen gevinster"
+                if kinds.at["consequence", a] == 0
+                else "ingen udgifter, kun gevinster"
+            )
+            lines.append(f"  {ACTOR_NAMES_DA[a]}: {gains}")
+        else:
+            lines.append(f"  {ACTOR_NAMES_DA[a]}: {one(years[a])}")
     return "\n".join(lines)
 
 

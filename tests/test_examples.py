@@ -135,10 +135,12 @@ def test_sensitivity_listing_by_hand(kb_small):
 
 def test_break_even_and_comparison_text(kb_small):
     r = calculate(housed(success_rate=0.1), kb_small)
-    # 1 success: 162.500 − 300.000 → never breaks even in total; kommune −300.000 + 75.000; region +12.500 in 2025
+    # 1 success: 162.500 − 300.000 → never breaks even in total; kommune −300.000 + 75.000; region and stat pay
+    # nothing and only gain (12.500 and 75.000), so they get no break-even year
     assert rp.break_even_text(r) == (
         "Break-even for det offentlige samlet: ikke inden for tidshorisonten\n"
-        "  Kommune: ikke inden for tidshorisonten\n  Region: 2025\n  Stat: 2025"
+        "  Kommune: ikke inden for tidshorisonten\n  Region: ingen udgifter, kun gevinster\n"
+        "  Stat: ingen udgifter, kun gevinster"
     )
     text = rp.published_comparison(
         [
