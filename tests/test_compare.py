@@ -240,3 +240,13 @@ def test_app_makes_the_decision_paper(kb):
     assert "som-report-link" in link and "beslutningsoplaeg_job.docx" in link
     doc = Document(io.BytesIO(base64.b64decode(link.split("base64,")[1].split('"')[0])))
     assert doc.paragraphs[0].text == "Beslutningsoplæg: Job"
+
+
+def test_app_start_file_with_pinned_alternatives(kb, tmp_path):
+    from som_kernel.ui.app import build_app
+
+    path = tmp_path / "med_alternativer.json"
+    path.write_text(document_to_json(scenario(0.1, name="Job"), [("Lav effekt", scenario(0.01))]), encoding="utf-8")
+    app = build_app(kb, path)
+    assert [n for n, _ in app.compare.pinned] == ["Lav effekt"]
+    assert "Lav effekt" in app.compare.table.value  # compared with the current calculation

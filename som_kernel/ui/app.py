@@ -15,7 +15,7 @@ from pathlib import Path
 import ipywidgets as W
 
 from ..checks import check_scenario
-from ..compare import document_from_json, document_to_json
+from ..compare import document_from_json, document_to_json, load_document
 from ..engine import calculate
 from ..errors import KnowledgeError, Problem, ScenarioError, SomError
 from ..export import safe_text
@@ -418,6 +418,7 @@ def build_app(kb: KnowledgeBase, scenario: str | os.PathLike | Scenario | None =
     invalid start file does not stop the app: it starts from a small default scenario and says why."""
     message = ""
     start = None
+    pinned: list = []
     examples: dict[str, Path] = {}
     if isinstance(scenario, Scenario):
         start = scenario
@@ -431,15 +432,20 @@ def build_app(kb: KnowledgeBase, scenario: str | os.PathLike | Scenario | None =
             except ScenarioError:
                 continue  # a file that does not fit this knowledge base is simply not offered
         try:
-            start = load_scenario(Path(scenario))
-            check_scenario(start, kb)
+            start, pinned = load_document(Path(scenario))
+            for s in (start, *(alt for _, alt in pinned)):
+                check_scenario(s, kb)
         except ScenarioError as e:
-            start = None
+            start, pinned = None, []
             message = (
                 f"Eksempelberegningen {Path(scenario).name} passer ikke til vidensdatabasen "
                 f"({e.problems[0].message}); appen starter med en tom standardberegning."
             )
-    return AppState(kb, start, message, examples)
+    state = AppState(kb, start, message, examples)
+    if pinned:
+        state.compare.set_pinned(pinned)
+        state._update_save_link()
+    return state
 
 
 def launch(scenario: str | os.PathLike | None = None, knowledge: str | os.PathLike | None = None):
