@@ -297,8 +297,8 @@ def checklist_html(items: list[CheckItem]) -> str:
     from html import escape
 
     rows = "".join(
-        f"<tr class='som-check-{i.status}'><td><span style='color:{STATUS_COLOUR[i.status]};font-size:1.2em'>●</span> "
-        f"{escape(i.status_da)}</td><td><b>{escape(i.title)}</b><br>{escape(i.reason)}</td></tr>"
+        f"<tr class='som-check-{i.status}'><td style='text-align:left;white-space:nowrap'><span style='color:{STATUS_COLOUR[i.status]};font-size:1.2em'>●</span> "
+        f"{escape(i.status_da)}</td><td style='text-align:left'><b>{escape(i.title)}</b><br>{escape(i.reason)}</td></tr>"
         for i in items
     )
-    return f"<table class='som-table som-checklist'><tr><th>Vurdering</th><th>Punkt</th></tr>{rows}</table>"
+    return f"<table class='som-table som-checklist'><tr><th style='text-align:left'>Vurdering</th><th style='text-align:left'>Punkt</th></tr>{rows}</table>"

@@ -172,9 +172,12 @@ def read_key_figures(nb) -> dict:
     return found
 
 
-def _danish_value(text: str) -> str:
-    """A parameter's source text for readers: 0.13 → 0,13; 25000.0 → 25.000; None → standard; "x" → x."""
+def _danish_value(text: str, name: str = "") -> str:
+    """A parameter's source text for readers: 0.13 → 0,13; 25000.0 → 25.000; None → standard; "x" → x; a year
+    (a parameter named *_year) as written: 2021."""
     t = text.strip()
+    if name.endswith("_year"):
+        return t
     if t == "None":
         return "standard"
     if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
@@ -201,7 +204,7 @@ def _parameters_cell(used: dict[str, str], overrides: dict, info: dict[str, dict
         for k, v in used.items():
             label = READER_LABELS.get(k) or (info.get(k, {}).get("help") or k).strip()
             label = label[0].upper() + label[1:] if label else k
-            lines.append(f"| {label} | {_danish_value(v)} | {'ændret' if k in overrides else 'standard'} |")
+            lines.append(f"| {label} | {_danish_value(v, k)} | {'ændret' if k in overrides else 'standard'} |")
     else:
         lines = [f"## {PARAMS_HEADING}", "", "| Parameter | Værdi | |", "|---|---|---|"]
         for k, v in used.items():
@@ -228,6 +231,7 @@ SOM_ERRORS = {"SomError", "ScenarioError", "KnowledgeError"}
 PRINT_CSS = """<style>
 @page { size: A4; margin: 16mm 14mm; }
 @media print { body { font-size: 10pt; } }
+h1, h2, h3 { break-after: avoid; }
 body { max-width: 182mm; margin: 0 auto; }
 .jp-RenderedHTMLCommon table { font-size: 9pt; table-layout: auto; max-width: 100%; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; word-break: normal;

@@ -234,7 +234,7 @@ def lead_html(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None 
     table = key_table(result)
     head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td{'' if i == 0 else NUM}>{escape(str(v))}</td>" for i, v in enumerate(r)) + "</tr>"
+        "<tr>" + "".join(f"<td{LEFT if i == 0 else NUM}>{escape(str(v))}</td>" for i, v in enumerate(r)) + "</tr>"
         for r in table.itertuples(index=False)
     )
     warning = horizon_warning(result, kb)
@@ -253,6 +253,7 @@ def lead_html(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None 
 
 
 NUM = " style='text-align:right;white-space:nowrap'"
+LEFT = " style='text-align:left'"
 
 
 def show_lead(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None = None) -> None:
@@ -284,7 +285,7 @@ def comparison_lead_html(cmp) -> str:
     table = comparison_table(cmp)
     head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td{'' if i == 0 else NUM}>{escape(str(v))}</td>" for i, v in enumerate(r)) + "</tr>"
+        "<tr>" + "".join(f"<td{LEFT if i == 0 else NUM}>{escape(str(v))}</td>" for i, v in enumerate(r)) + "</tr>"
         for r in table.itertuples(index=False)
     )
     parts = [f"<p><b>{escape(n)}:</b> {escape(summary(r))}</p>" for n, r in zip(cmp.names, cmp.results)]
