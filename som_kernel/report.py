@@ -375,7 +375,7 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
             "Beregningens kvalitet vurderet punkt for punkt ud fra beregningen og vidensdatabasen (grøn: i orden, gul: "
             "bør overvejes, rød: bør rettes eller forklares, før resultatet bruges).",
         ),
-        B("table", table=checklist_table(checklist(result, kb)), widths=[4.5, 1.8, 10.7]),
+        B("table", table=checklist_table(checklist(result, kb)), widths=[4.5, 2.3, 10.2]),
     ]
     return blocks
 
@@ -445,6 +445,8 @@ def to_docx(blocks: list[Block]) -> bytes:
                     cell.text = "" if v is None else str(v)
             if b.widths:
                 table.autofit = False
+                for column, w in zip(table.columns, b.widths):
+                    column.width = Cm(w)  # the grid LibreOffice and Word lay out by
             for row in table.rows:
                 for i, (cell, name) in enumerate(zip(row.cells, t.columns)):
                     if b.widths:
