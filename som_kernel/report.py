@@ -150,7 +150,8 @@ def caveats(result: Result, kb: KnowledgeBase) -> list[str]:
     services = set(src["service"])
     local_prices = {(p.service, p.actor) for p in s.price_overrides}
     prices = kb.prices[kb.prices["service"].isin(services)]
-    prices = prices[[(sv, a) not in local_prices for sv, a in zip(prices["service"], prices["actor"])]]
+    kept = [(sv, a) not in local_prices for sv, a in zip(prices["service"], prices["actor"])]
+    prices = prices[pd.Series(kept, index=prices.index, dtype=bool)]  # a plain list would select columns when empty
     share = illustrative_share(result, kb)
     weight = f", og de bærer {pct(share, 0)} af konsekvensernes værdi" if share == share else ""
     out.append(

@@ -155,3 +155,24 @@ def format_kr(x):
 @pytest.fixture(scope="module")
 def kb():
     return load_knowledge()
+
+
+def test_own_target_group_without_consequences_still_gives_a_paper(kb_small):
+    from som_kernel.report import report_bytes
+
+    own = build_scenario(
+        {
+            "name": "Egen målgruppe",
+            "custom_target_group": {"name": "Unge med angst", "outcomes": {"job": "I job"}},
+            "participants": [10],
+            "duration_years": 1,
+            "costs": {"running_per_participant": {"kommune": 20000}},
+            "outcomes": [{"outcome": "job", "success_rate": 0.1}],
+            "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
+        }
+    )
+    page = report_bytes([("Egen målgruppe", own)], kb_small, "html").decode("utf-8")
+    # no consequences: the kommune pays 200.000 kr. and nothing comes back
+    assert "Målgruppe: unge med angst." in page
+    assert "Der er ingen konsekvensestimater for de valgte effektmål." in page
+    assert "0 af 0 konsekvensestimater og 0 af 0 priser" in page
