@@ -267,11 +267,49 @@ def _danish_traceback(error: SomError) -> list[str]:
     return ["Beregningen kan ikke laves:", *[f"  {p}" for p in error.problems]]
 
 
+def _assigned(source: str) -> list[str]:
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)]
+
+
+def check_injected_parameters(history: list[str]) -> None:
+    """ScenarioError when papermill injected a parameter the notebook's parameters cell does not define (papermill
+    itself only warns). `history` is the kernel's list of executed cells (IPython's `In`): papermill's injected cell
+    starts with '# Parameters' and runs right after the notebook's own parameters cell."""
+    import difflib
+
+    cells = [c for c in history if c and c.strip()]
+    injected = [i for i, c in enumerate(cells) if c.lstrip().startswith("# Parameters")]
+    if not injected or injected[-1] == 0:
+        return
+    i = injected[-1]
+    known = _assigned(cells[i - 1])
+    problems = []
+    for name in _assigned(cells[i]):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f" (mente du {close[0]}?)" if close else ""
+            problems.append(Problem(name, f"'{name}' er ikke en parameter i denne notesbog{hint}."))
+    if problems:
+        raise ScenarioError(problems)
+
+
 def setup_notebook() -> None:
-    """Make a known input error (SomError) show its Danish message in this notebook instead of a Python traceback.
-    IPython renders an exception through its `_render_traceback_` when it has one; the cell still fails, so a
-    papermill run stops there and reports the message."""
+    """Make a known input error (SomError) show its Danish message in this notebook instead of a Python traceback
+    (IPython renders an exception through its `_render_traceback_` when it has one; the cell still fails, so a
+    papermill run stops there and reports the message), and refuse a parameter papermill injected that the
+    notebook does not know, also when the notebook is run with plain papermill."""
     SomError._render_traceback_ = _danish_traceback
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        check_injected_parameters(list(shell.user_ns.get("In", [])))
 
 
 def comparison_lead_html(cmp) -> str:

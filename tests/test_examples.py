@@ -577,3 +577,31 @@ def test_comparison_text_by_hand(kb_small):
         "forskel fra A −487.500 kr."
     )
     assert "<table>" in rp.comparison_lead_html(cmp)
+
+
+def test_injected_unknown_parameter_is_refused_from_the_kernel_history():
+    from som_kernel import ScenarioError
+
+    params = "success_rate = 0.5  # netto\nstarters_per_year = 10\n"
+    rp.check_injected_parameters(["", params, "# Parameters\nsuccess_rate = 0.2\n", "x = 1"])  # known: fine
+    rp.check_injected_parameters(["", params, "x = 1"])  # nothing injected
+    with pytest.raises(
+        ScenarioError, match=r"'succes_rate' er ikke en parameter i denne notesbog \(mente du success_rate\?\)"
+    ):
+        rp.check_injected_parameters(["", params, "# Parameters\nsucces_rate = 0.2\n"])
+
+
+def test_unknown_parameter_under_plain_papermill_stops_with_a_danish_message(tmp_path):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as e:
+        papermill.execute_notebook(
+            str(FIXTURE_NB),
+            str(tmp_path / "out.ipynb"),
+            parameters={"succes_rate": 0.2},
+            cwd=str(FIXTURE_NB.parent),
+            progress_bar=False,
+            kernel_name="python3",
+        )
+    assert e.value.ename == "ScenarioError" and "mente du success_rate?" in e.value.evalue
