@@ -379,7 +379,7 @@ def document_from_json(text: str | bytes) -> tuple[Scenario, list[tuple[str, Sce
     """The scenario and its pinned alternatives (name, scenario) from a scenario file's text. Older files have
     no alternatives; a broken alternative raises ScenarioError naming it (alternatives[i].field)."""
     scenario = scenario_from_json(text)  # checks the format and the main scenario
-    doc = json.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
+    doc = json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text.removeprefix("\ufeff"))
     raw = doc.get(ALTERNATIVES_KEY) or []
     if not isinstance(raw, list):
         raise ScenarioError([Problem(ALTERNATIVES_KEY, "Feltet skal være en liste af gemte alternativer.")])
@@ -394,7 +394,7 @@ def document_from_json(text: str | bytes) -> tuple[Scenario, list[tuple[str, Sce
             problems.append(Problem(where, "Et gemt alternativ skal have et navn og en beregning."))
             continue
         try:
-            out.append((item["name"], build_scenario(item["scenario"])))
+            out.append((item["name"], build_scenario(item["scenario"], strict=True)))  # as strict as the file
         except ScenarioError as e:
             problems += [Problem(f"{where}.{p.where}" if p.where else where, p.message) for p in e.problems]
     if problems:
