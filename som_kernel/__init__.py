@@ -6,6 +6,7 @@ result = calculate(build_scenario({...}), kb)
 result.by_year_actor()                     # net result per year × kommune/region/stat/total
 """
 
+from . import _fast_start  # noqa: F401 – first: keeps a slow optional import out of every kernel
 from .checks import check_scenario
 
 # `compare` the function shadows the submodule as an attribute; `from som_kernel.compare import …` still works
