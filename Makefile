@@ -19,8 +19,9 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 ## Set up and open the calculation app in Voilà (http://localhost:$(PORT)) on the shipped knowledge base
+## (voila.json: a pool of preheated kernels, idle kernels culled; share/jupyter: the Danish page template)
 app: $(STAMP)
-	$(BIN)/voila $(APP) --port=$(PORT) --Voila.ip=$(HOST) --no-browser
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila $(APP) --port=$(PORT) --Voila.ip=$(HOST) --no-browser --template=som
 
 ## Set up (incl. Debian's chromium for browser tests) and run every test, plus ruff
 test: $(STAMP)

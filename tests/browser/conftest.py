@@ -1,7 +1,8 @@
 """Browser-test fixtures: one Voilà server per session (the real app on the shipped knowledge base) and one
 headless Debian chromium page whose network is cut off except for the loopback server.
 
-Voilà runs from the repository root, so voila.json (no tracebacks, preheated kernel) applies as in `make app`.
+Voilà runs from the repository root as in `make app`: voila.json (no tracebacks, preheated kernels, culling)
+and the app's Danish page template (share/jupyter/voila/templates/som) apply.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,24 +45,36 @@ def start_voila(port: int, log_path: Path, notebook: str = "notebooks/app.ipynb"
     voila = Path(sys.executable).with_name("voila")
     log = log_path.open("w")
     return subprocess.Popen(
-        [str(voila), notebook, f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser"],
+        [
+            str(voila),
+            notebook,
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--no-browser",
+            "--template=som",
+            # two preheated kernels (the shared page, the closing-page test), not voila.json's room-sized pool,
+            # which would run the notebook that many times at once while the tests start
+            "--VoilaConfiguration.default_pool_size=2",
+        ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "JUPYTER_PATH": str(ROOT / "share" / "jupyter")},
     )
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
+    """Until Voilà answers. It is asked for a missing file, not the app: opening the app takes a kernel."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"Voilà stopped with exit code {proc.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200:
-                    return
+            with urllib.request.urlopen(url + "voila/static/som-up-check", timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return  # 404 from a running server
         except OSError:
             time.sleep(0.5)
     raise TimeoutError(f"Voilà did not answer on {url} within {timeout} s")
