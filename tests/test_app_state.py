@@ -8,6 +8,9 @@ horizon 3, running cost 20.000 kr. per participant (kommune), success rate 10 % 
 """
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +21,16 @@ from hypothesis import strategies as st
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge, scenario_from_json, scenario_to_json
 from som_kernel.format import kr
 from som_kernel.names import ACTORS
-from som_kernel.ui.app import CUSTOM, TAB_CONSEQUENCES, TAB_PRICES, AppState, build_app, launch
+from som_kernel.ui.app import (
+    CUSTOM,
+    GUIDE_DA,
+    TAB_CONSEQUENCES,
+    TAB_PRICES,
+    TAB_TITLES,
+    AppState,
+    build_app,
+    launch,
+)
 from som_kernel.ui.app_results import OUTDATED
 
 KB_SMALL = Path(__file__).parent / "fixtures" / "kb_small"
@@ -501,3 +513,41 @@ def test_excel_link_says_so_when_the_file_cannot_be_made(app, monkeypatch):
     app.results.excel_button.click()
     assert "Excel-filen kunne ikke laves (UnicodeEncodeError)" in app.results.excel_link.value
     assert "Laver Excel-fil" not in app.results.excel_link.value
+
+
+def test_guide_names_all_seven_steps_in_tab_order():
+    # the guide's numbered list has one bold step name per tab ("1 Basis" → "Basis"), usikkerhed included
+    items = re.findall(r"<li><b>([^<]+)</b>", GUIDE_DA)
+    assert items == ["Basis", "Omkostninger", "Effekt", "Konsekvenser", "Priser", "Resultater", "Usikkerhed"]
+    assert items == [t.split(" ", 1)[1] for t in TAB_TITLES]
+
+
+def test_chart_menu_offers_only_danish_offline_exports(app):
+    options = app.results.chart.embed_options
+    # no "View Source"/"View Compiled Vega", and no "Open in Vega Editor" (needs the internet)
+    assert options["actions"] == {"export": True, "source": False, "compiled": False, "editor": False}
+    assert (options["i18n"]["PNG_ACTION"], options["i18n"]["SVG_ACTION"]) == ("Gem som PNG", "Gem som SVG")
+    assert options["i18n"]["CLICK_TO_VIEW_ACTIONS"] == "Gem grafen som billede"
+    assert options["downloadFileName"] == "testindsats_grafer"  # scenario "Testindsats"
+
+
+def test_exported_files_have_danish_names(app):
+    app.results.image_chart.value = "cumulative"  # "Akkumuleret nettoresultat"
+    app.results.image_format.value = "SVG"
+    app.results._image()
+    assert 'download="testindsats_akkumuleret_nettoresultat.svg"' in app.results.image_link.value
+    app.results._excel()
+    assert 'download="testindsats.xlsx"' in app.results.excel_link.value
+
+
+def test_upload_button_says_what_it_opens(app):
+    # the button's "(0)" file count is hidden by CSS (checked in the browser test); here: the Danish tooltip
+    assert app.upload.description == "Indlæs beregning" and app.upload.icon == ""
+    assert app.upload.tooltip == "Åbn en beregning, du har gemt som .json-fil"
+
+
+def test_the_app_does_not_import_the_slow_iri_grammar():
+    # jsonschema (via altair) would import rfc3987_syntax, which compiles a grammar for seconds in every kernel
+    code = "import sys, som_kernel.ui.app, altair, jsonschema; print(repr(sys.modules.get('rfc3987_syntax', 'absent')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "None"

@@ -54,6 +54,9 @@ Gule felter er dine lokale værdier.</li>
 <li><b>Priser</b>: hvad en enhed af hver ydelse koster hver aktør efter refusion.</li>
 <li><b>Resultater</b>: nettoresultat = konsekvenser − omkostninger, år for år og fordelt på aktører. Positive tal er
 gevinster. Hent Excel-filen til notater og rapporter.</li>
+<li><b>Usikkerhed</b>: hvor meget resultatet flytter sig, når et input er lavere eller højere (følsomhed), hvor
+langt et input kan falde, før resultatet bliver negativt (nulpunktsværdier), og sandsynligheden for et positivt
+resultat for hver aktør (Monte Carlo).</li>
 </ol>
 <div>Beregningen for hvert år: deltagere, der har afsluttet forløbet × succesrate × varighed × ændring i brug ×
 pris, summeret over ydelser og effektmål, minus omkostningerne. Røde felter og ⚠ på en fane viser, hvad der mangler;
@@ -142,6 +145,8 @@ class AppState:
             accept=".json,application/json",
             multiple=False,
             description="Indlæs beregning",
+            icon="",
+            tooltip="Åbn en beregning, du har gemt som .json-fil",
             layout=W.Layout(width="190px"),
         )
         self.upload.observe(self._uploaded, "value")

@@ -98,6 +98,21 @@ def by_service_html(result: Result, kb: KnowledgeBase, discounted: bool) -> str:
     return f"<table class='som-table'><tr><th>Ydelse / omkostning</th><th>Område</th>{head}</tr>{rows}</table>"
 
 
+# The chart's "…" menu (vega-embed): only the two offline exports, in Danish (file name: see redraw); no
+# "View Source"/"View Compiled Vega" and no "Open in Vega Editor" (it needs the internet and sends the data away)
+CHART_MENU_DA = {
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    "i18n": {
+        "CLICK_TO_VIEW_ACTIONS": "Gem grafen som billede",
+        "PNG_ACTION": "Gem som PNG",
+        "SVG_ACTION": "Gem som SVG",
+        "SOURCE_ACTION": "Vis kilde",
+        "COMPILED_ACTION": "Vis Vega",
+        "EDITOR_ACTION": "Åbn i Vega-editor",
+    },
+}
+
+
 class ResultsView:
     """The results tab; `update(result)` redraws, `mark_outdated(True)` flags the shown result as stale."""
 
@@ -178,6 +193,9 @@ class ResultsView:
             self.chart = charts.show(result_charts.combined_template())
             self.chart.add_class("som-charts")
             self.chart_box.children = [self.chart]
+        menu = {**CHART_MENU_DA, "downloadFileName": self._filename("", "grafer")[:-1]}
+        if self.chart.embed_options != menu:  # a new scenario name: the menu's file name follows it
+            self.chart.embed_options = menu
         self.chart.spec = spec  # in place: only the data and titles change
         self.yearly.value = yearly_html(self.result, d)
         self.services.value = by_service_html(self.result, self.kb, d)
@@ -192,10 +210,12 @@ class ResultsView:
         else:
             self.status.value = '<div class="som-ok">Resultaterne er beregnet ud fra de aktuelle input.</div>'
 
-    def _filename(self, ext: str) -> str:
+    def _filename(self, ext: str, what: str = "") -> str:
+        """'<scenario>.xlsx', or '<scenario>_<chart>.png' for one chart (Danish names, no spaces)."""
         from .app_steps import slug
 
-        return f"{slug(self.result.scenario.name) if self.result else 'beregning'}.{ext}"
+        stem = slug(self.result.scenario.name) if self.result else "beregning"
+        return f"{stem}_{slug(what)}.{ext}" if what else f"{stem}.{ext}"
 
     def _excel(self, _=None) -> None:
         if self.result is None:
@@ -218,7 +238,7 @@ class ResultsView:
             return
         cid = self.image_chart.value
         self.image_link.value = "<i>Laver billedfil …</i>"
-        name = f"{cid}.{self.image_format.value.lower()}"
+        name = self._filename(self.image_format.value.lower(), result_charts.CHART_TITLES_DA[cid])
         if self.image_format.value == "PNG":
             data, mime = chart_png(self.result, cid, self.discounted.value), "image/png"
         else:

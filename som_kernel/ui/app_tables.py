@@ -43,6 +43,19 @@ def _cell(value: float | None, local: bool, width: str = "68px", decimals: int =
     return w
 
 
+def css(widget: W.Widget, css_class: str) -> W.Widget:
+    widget.add_class(css_class)
+    return widget
+
+
+def grid_row(children: list[W.Widget]) -> W.HBox:
+    """A header or data row of a grid: its cells keep their widths (CSS .som-grid), so the columns line up
+    under their headers even when the table is wider than the page (it scrolls sideways instead)."""
+    row = W.HBox(children, layout=W.Layout(border_bottom="1px solid #eee"))
+    row.add_class("som-grid")
+    return row
+
+
 def _service_label(info, unit: str, rows: pd.DataFrame, flags: list[str], no_source: str, width: str) -> W.HTML:
     """A service's name and unit, welfare area, the source of its knowledge-base rows and its status flags
     (illustrative first); `no_source` where the knowledge base has no row (a local value)."""
@@ -137,10 +150,13 @@ class ConsequencesStep:
             )
         )
         svc = kb.services.set_index("id")
-        header = W.HBox(
+        header = grid_row(
             [
                 label("Ydelse (enhed pr. person pr. år)", "300px"),
-                *[W.HTML(f"<b>År {k}</b>", layout=W.Layout(width="68px")) for k in range(1, horizon + 1)],
+                *[
+                    css(W.HTML(f"<b>År {k}</b>", layout=W.Layout(width="68px")), "som-year-head")
+                    for k in range(1, horizon + 1)
+                ],
             ]
         )
         rows = [header]
@@ -150,7 +166,7 @@ class ConsequencesStep:
             for k in range(1, horizon + 1):
                 local = (outcome, s, k) in self.overrides
                 kb_value = base.get((s, k))
-                w = _cell(self.overrides.get((outcome, s, k), kb_value), local)
+                w = css(_cell(self.overrides.get((outcome, s, k), kb_value), local), "som-year-cell")
                 w.observe(lambda ch, key=(outcome, s, k), b=kb_value, cell=w: self._edit(key, b, cell, ch), "value")
                 cells.append(w)
                 self.cells[(outcome, s, k)] = w
@@ -163,7 +179,7 @@ class ConsequencesStep:
             mark = W.HTML(layout=W.Layout(width="90px"))
             self.marks[(outcome, s)] = mark
             self._mark(outcome, s)
-            rows.append(W.HBox([lab, *cells, mark], layout=W.Layout(border_bottom="1px solid #eee")))
+            rows.append(grid_row([lab, *cells, mark]))
         others = [(f"{r.name} ({r.unit})", r.id) for r in kb.services.itertuples() if r.id not in services]
         add = W.Dropdown(options=[("Tilføj en ydelse …", ""), *others], layout=W.Layout(width="300px"))
         add.observe(lambda ch, o=outcome: self._add(o, ch["new"]), "value")
@@ -335,11 +351,14 @@ class PricesStep:
         current = unit_prices(included, self.kb)
         svc = self.kb.services.set_index("id")
         prices = self.kb.prices
-        header = W.HBox(
+        header = grid_row(
             [
                 W.HTML("<b>Med</b>", layout=W.Layout(width="40px")),
                 label("Ydelse", "340px"),
-                *[W.HTML(f"<b>{ACTOR_LABELS[a]}</b>", layout=W.Layout(width="120px")) for a in ACTORS],
+                *[
+                    css(W.HTML(f"<b>{ACTOR_LABELS[a]}</b>", layout=W.Layout(width="120px")), "som-actor-head")
+                    for a in ACTORS
+                ],
             ]
         )
         rows = [header]
@@ -355,7 +374,7 @@ class PricesStep:
                 local = (s, a) in self.overrides
                 w = _cell(v if (v or local or b) else None, local, width="110px", decimals=2)
                 w.observe(lambda ch, key=(s, a), b=b, cell=w: self._edit(key, b, cell, ch, scenario), "value")
-                cells.append(W.HBox([w], layout=W.Layout(width="120px")))
+                cells.append(css(W.HBox([w], layout=W.Layout(width="120px")), "som-actor-cell"))
                 self.cells[(s, a)] = w
             pr = prices[prices["service"] == s]
             flags = [] if s in used else ['<span class="som-help">(bruges ikke af de valgte effektmål)</span>']
@@ -365,7 +384,7 @@ class PricesStep:
             mark = W.HTML(layout=W.Layout(width="90px"))
             self.marks[s] = mark
             self._mark(s)
-            rows.append(W.HBox([include, lab, *cells, mark], layout=W.Layout(border_bottom="1px solid #eee")))
+            rows.append(grid_row([include, lab, *cells, mark]))
         self.box.children = rows if services else [help_html("Ingen ydelser i brug endnu.")]
 
     def _mark(self, service: str) -> None:

@@ -40,6 +40,11 @@ CSS = """
 .som-app table.som-table td.num { text-align: right; white-space: nowrap; }
 .som-app .som-flag { background: #ffe0b2; color: #7a4b00; border-radius: 3px; padding: 0 4px; font-size: 11px; }
 .som-app .som-local { background: #fff4c2; color: #6b5500; border-radius: 3px; padding: 0 4px; font-size: 11px; }
+/* ipywidgets' upload button reads "description (number of files)"; the app empties it after each file, so
+   the count is always (0): show the Danish label alone */
+.som-app .som-upload { font-size: 0 !important; }
+.som-app .som-upload::after { content: "Indlæs beregning …"; font-size: 13px; }
+.som-app .som-grid > * { flex: 0 0 auto !important; }
 .som-app .som-header { background: #1f5f8b; color: white; padding: 8px 14px; }
 .som-app .som-header h2 { margin: 0; color: white; }
 .som-app .som-status { font-size: 15px; padding: 6px 0; }

@@ -1,13 +1,17 @@
 """The calculation app in a real browser (Voilà + Debian chromium, network cut off except loopback).
 
 The tests share one page (one Voilà kernel) and run in file order: render, charts offline, screenshot,
-success rate → net result, Excel export, broken upload. Expected numbers come from the kernel in this
+success rate → net result, Excel export, broken upload, Danish title and buttons, aligned table headers, the
+chart menu; then a second page whose kernel must end when it is closed, and a page left without a kernel. Expected numbers come from the kernel in this
 process on the same knowledge base and example scenario the app starts from.
 """
 
 from __future__ import annotations
 
 import json
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import openpyxl
@@ -130,3 +134,107 @@ def test_broken_upload_shows_a_danish_message_and_keeps_inputs(offline_page, tmp
     assert page.locator(".som-net-total").inner_text() == shown
     open_tab(page, "3 Effekt")
     expect(page.locator(f".som-rate-{OUTCOME} input")).to_have_value("20")
+
+
+def test_page_title_and_upload_button_are_danish(offline_page):
+    page = offline_page
+    assert page.title() == "SØM-værkstedet · beregning"  # not the notebook's file name "app"
+    upload = page.locator(".som-upload")
+    # ipywidgets writes "Indlæs beregning (0)" (the file count) into the button; the CSS shows the label alone
+    shown = upload.evaluate("el => [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content]")
+    assert shown == ["0px", '"Indlæs beregning …"']
+
+
+def test_step4_year_headers_sit_over_their_columns(offline_page):
+    page = offline_page
+    open_tab(page, "4 Konsekvenser")
+    page.locator(".som-year-head").first.wait_for(timeout=60_000)
+    # left edges of "År k" in the first table's header row and of year k's input in its first data row
+    lefts = page.evaluate(
+        """() => {
+        const header = document.querySelector('.som-year-head').parentElement;
+        const row = header.nextElementSibling;
+        const x = el => el.getBoundingClientRect().left;
+        return [[...header.querySelectorAll('.som-year-head')].map(x), [...row.querySelectorAll('.som-year-cell')].map(x)];
+    }"""
+    )
+    heads, cells = lefts
+    assert len(heads) == len(cells) == 10  # the example's horizon: 10 years
+    assert max(abs(h - c) for h, c in zip(heads, cells)) <= 2
+
+
+def test_step5_actor_headers_sit_over_their_columns(offline_page):
+    page = offline_page
+    open_tab(page, "5 Priser")
+    page.locator(".som-actor-head").first.wait_for(timeout=60_000)
+    lefts = page.evaluate(
+        """() => {
+        const header = document.querySelector('.som-actor-head').parentElement;
+        const row = header.nextElementSibling;
+        const x = el => el.getBoundingClientRect().left;
+        return [[...header.querySelectorAll('.som-actor-head')].map(x), [...row.querySelectorAll('.som-actor-cell')].map(x)];
+    }"""
+    )
+    heads, cells = lefts
+    assert len(heads) == len(cells) == 3  # kommune, region, stat
+    assert max(abs(h - c) for h, c in zip(heads, cells)) <= 2
+
+
+def test_chart_menu_offers_only_danish_exports(offline_page):
+    page = offline_page
+    open_tab(page, "6 Resultater")
+    page.locator(".som-charts canvas, .som-charts svg.marks").first.wait_for(state="visible", timeout=60_000)
+    menu = page.locator(".som-charts details summary").first
+    assert menu.get_attribute("title") == "Gem grafen som billede"
+    menu.click()
+    items = page.locator(".som-charts .vega-actions a")
+    expect(items.first).to_be_visible()
+    assert items.all_inner_texts() == ["Gem som SVG", "Gem som PNG"]  # no source view, no online Vega editor
+    menu.click()
+
+
+def test_closing_the_page_shuts_its_kernel_down(browser, voila_url):
+    # a second visitor's page: once it is closed, Voilà ends its kernel at once (before: 403 "_xsrf" missing)
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+    page.goto(voila_url, timeout=120_000)
+    page.wait_for_selector(".som-net-total", timeout=120_000)
+    kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    assert kernel_status(voila_url, kernel) == 200
+    page.close(run_before_unload=True)
+    context.close()
+    deadline = time.monotonic() + 30
+    while kernel_status(voila_url, kernel) == 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert kernel_status(voila_url, kernel) == 404
+
+
+def kernel_status(url: str, kernel: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{url}api/kernels/{kernel}", timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_a_page_without_a_kernel_says_so_in_danish_and_offers_a_retry(browser, voila_url):
+    # the page as a busy server sends it: head and loading screen, then nothing (no kernel yet)
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+
+    def stalled(route):
+        html = route.fetch(timeout=120_000).text()
+        route.fulfill(status=200, content_type="text/html", body=html[: html.index('<script id="jupyter-config-data"')])
+
+    page.route(voila_url, stalled)
+    page.clock.install()
+    page.goto(voila_url, timeout=120_000, wait_until="domcontentloaded")
+    expect(page.locator("#loading_text")).to_have_text("Starter SØM-beregningen …")
+    page.clock.run_for(20_000)
+    expect(page.locator("#loading_text")).to_have_text("Der er mange brugere lige nu – din beregning starter om lidt …")
+    page.clock.run_for(30_000)
+    banner = page.locator("#som-wait")
+    expect(banner).to_contain_text("Serveren har travlt: der er ingen ledig beregning til dig endnu.")
+    expect(banner).to_contain_text("Siden prøver selv igen om 250 sekunder.")
+    expect(banner.get_by_role("button", name="Prøv igen nu")).to_be_visible()
+    context.close()
