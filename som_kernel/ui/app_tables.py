@@ -48,6 +48,11 @@ def css(widget: W.Widget, css_class: str) -> W.Widget:
     return widget
 
 
+def slot(widget: W.Widget, width: str) -> W.HBox:
+    """A fixed-width grid cell: a header text and an input (or checkbox) get the same box, so they line up."""
+    return W.HBox([widget], layout=W.Layout(width=width))
+
+
 def grid_row(children: list[W.Widget]) -> W.HBox:
     """A header or data row of a grid: its cells keep their widths (CSS .som-grid), so the columns line up
     under their headers even when the table is wider than the page (it scrolls sideways instead)."""
@@ -353,18 +358,15 @@ class PricesStep:
         prices = self.kb.prices
         header = grid_row(
             [
-                W.HTML("<b>Med</b>", layout=W.Layout(width="40px")),
+                slot(W.HTML("<b>Med</b>"), "44px"),
                 label("Ydelse", "340px"),
-                *[
-                    css(W.HTML(f"<b>{ACTOR_LABELS[a]}</b>", layout=W.Layout(width="120px")), "som-actor-head")
-                    for a in ACTORS
-                ],
+                *[css(slot(W.HTML(f"<b>{ACTOR_LABELS[a]}</b>"), "120px"), "som-actor-head") for a in ACTORS],
             ]
         )
         rows = [header]
         for s in services:
             info = svc.loc[s]
-            include = W.Checkbox(value=s not in self.excluded, indent=False, layout=W.Layout(width="40px"))
+            include = W.Checkbox(value=s not in self.excluded, indent=False, layout=W.Layout(width="36px"))
             include.observe(lambda ch, s=s: self._include(s, ch["new"]), "value")
             self.include[s] = include
             cells = []
@@ -374,7 +376,7 @@ class PricesStep:
                 local = (s, a) in self.overrides
                 w = _cell(v if (v or local or b) else None, local, width="110px", decimals=2)
                 w.observe(lambda ch, key=(s, a), b=b, cell=w: self._edit(key, b, cell, ch, scenario), "value")
-                cells.append(css(W.HBox([w], layout=W.Layout(width="120px")), "som-actor-cell"))
+                cells.append(css(slot(w, "120px"), "som-actor-cell"))
                 self.cells[(s, a)] = w
             pr = prices[prices["service"] == s]
             flags = [] if s in used else ['<span class="som-help">(bruges ikke af de valgte effektmål)</span>']
@@ -384,7 +386,7 @@ class PricesStep:
             mark = W.HTML(layout=W.Layout(width="90px"))
             self.marks[s] = mark
             self._mark(s)
-            rows.append(grid_row([include, lab, *cells, mark]))
+            rows.append(grid_row([slot(include, "44px"), lab, *cells, mark]))
         self.box.children = rows if services else [help_html("Ingen ydelser i brug endnu.")]
 
     def _mark(self, service: str) -> None:

@@ -184,8 +184,8 @@ def test_chart_menu_offers_only_danish_exports(offline_page):
     page = offline_page
     open_tab(page, "6 Resultater")
     page.locator(".som-charts canvas, .som-charts svg.marks").first.wait_for(state="visible", timeout=60_000)
+    assert page.locator(".som-charts details").first.get_attribute("title") == "Gem grafen som billede"
     menu = page.locator(".som-charts details summary").first
-    assert menu.get_attribute("title") == "Gem grafen som billede"
     menu.click()
     items = page.locator(".som-charts .vega-actions a")
     expect(items.first).to_be_visible()
