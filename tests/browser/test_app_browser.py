@@ -9,6 +9,7 @@ process on the same knowledge base and example scenario the app starts from.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -143,6 +144,8 @@ def test_page_title_and_upload_button_are_danish(offline_page):
     # ipywidgets writes "Indlæs beregning (0)" (the file count) into the button; the CSS shows the label alone
     shown = upload.evaluate("el => [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content]")
     assert shown == ["0px", '"Indlæs beregning …"']
+    # no stylesheet from the internet (Voilà's Font Awesome links would hold the page on a closed intranet)
+    assert page.locator('link[href*="cdn.jsdelivr.net"]').count() == 0
 
 
 def test_step4_year_headers_sit_over_their_columns(offline_page):
@@ -236,5 +239,27 @@ def test_a_page_without_a_kernel_says_so_in_danish_and_offers_a_retry(browser, v
     banner = page.locator("#som-wait")
     expect(banner).to_contain_text("Serveren har travlt: der er ingen ledig beregning til dig endnu.")
     expect(banner).to_contain_text("Siden prøver selv igen om 250 sekunder.")
+    expect(banner.get_by_role("button", name="Prøv igen nu")).to_be_visible()
+    context.close()
+
+
+def test_a_page_that_ends_without_the_app_says_so_and_retries(browser, voila_url):
+    # the page as Voilà sends it when the kernel's output was lost (IOPub timeout): complete, but no widgets
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+
+    def without_outputs(route):
+        html = route.fetch(timeout=120_000).text()
+        cut = re.sub(r'<script type="application/vnd.voila.cell-output\+json">.*?</script>', "", html, flags=re.S)
+        assert cut != html
+        route.fulfill(status=200, content_type="text/html", body=cut)
+
+    page.route(voila_url, without_outputs)
+    page.clock.install()
+    page.goto(voila_url, timeout=120_000)
+    page.clock.run_for(2_000)
+    banner = page.locator("#som-wait")
+    expect(banner).to_contain_text("Beregningen kunne ikke startes, fordi serveren havde for travlt.")
+    expect(banner).to_contain_text("Siden prøver selv igen om")
     expect(banner.get_by_role("button", name="Prøv igen nu")).to_be_visible()
     context.close()
