@@ -515,10 +515,19 @@ def test_excel_link_says_so_when_the_file_cannot_be_made(app, monkeypatch):
     assert "Laver Excel-fil" not in app.results.excel_link.value
 
 
-def test_guide_names_all_seven_steps_in_tab_order():
-    # the guide's numbered list has one bold step name per tab ("1 Basis" → "Basis"), usikkerhed included
+def test_guide_names_every_step_in_tab_order():
+    # the guide's numbered list has one bold step name per tab ("1 Basis" → "Basis"), the last two included
     items = re.findall(r"<li><b>([^<]+)</b>", GUIDE_DA)
-    assert items == ["Basis", "Omkostninger", "Effekt", "Konsekvenser", "Priser", "Resultater", "Usikkerhed"]
+    assert items == [
+        "Basis",
+        "Omkostninger",
+        "Effekt",
+        "Konsekvenser",
+        "Priser",
+        "Resultater",
+        "Usikkerhed",
+        "Sammenlign",
+    ]
     assert items == [t.split(" ", 1)[1] for t in TAB_TITLES]
 
 
@@ -551,3 +560,15 @@ def test_the_app_does_not_import_the_slow_iri_grammar():
     code = "import sys, som_kernel.ui.app, altair, jsonschema; print(repr(sys.modules.get('rfc3987_syntax', 'absent')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "None"
+
+
+def test_tabs_enter_the_page_when_first_opened(app):
+    # at start only "6 Resultater" holds its widgets (the browser draws nothing else); opening a tab puts its
+    # step in, and it stays there
+    shown = [child is widget for child, widget in zip(app.tabs.children, app.tab_widgets)]
+    assert shown == [False, False, False, False, False, True, False, False]
+    app.tabs.selected_index = 2
+    app._next(+1)  # "Næste trin →" to 4 Konsekvenser
+    shown = [child is widget for child, widget in zip(app.tabs.children, app.tab_widgets)]
+    assert shown == [False, False, True, True, False, True, False, False]
+    assert app.tabs.children[2] is app.effect.widget and app.tabs.selected_index == 3

@@ -57,6 +57,8 @@ gevinster. Hent Excel-filen til notater og rapporter.</li>
 <li><b>Usikkerhed</b>: hvor meget resultatet flytter sig, når et input er lavere eller højere (følsomhed), hvor
 langt et input kan falde, før resultatet bliver negativt (nulpunktsværdier), og sandsynligheden for et positivt
 resultat for hver aktør (Monte Carlo).</li>
+<li><b>Sammenlign</b>: gem beregningen som alternativ (A, B, C …) og se alternativerne side om side, med grafer,
+Excel-fil og beslutningsnotat.</li>
 </ol>
 <div>Beregningen for hvert år: deltagere, der har afsluttet forløbet × succesrate × varighed × ændring i brug ×
 pris, summeret over ydelser og effektmål, minus omkostningerne. Røde felter og ⚠ på en fane viser, hvad der mangler;
@@ -158,11 +160,14 @@ class AppState:
         self.examples.observe(self._example_chosen, "value")
         self.file_msg = W.HTML(esc(startup_message))
         self.file_msg.add_class("som-msg")
-        self.tabs = W.Tab(
-            children=[s.widget for s in self.steps]
-            + [self.results.widget, self.uncertainty.widget, self.compare.widget],
-            titles=TAB_TITLES,
-        )
+        # A tab's widgets are put in the page when it is first opened: the browser then draws only the results
+        # tab at first (about half of the app's widgets), which shortens a visitor's wait for a usable page.
+        self.tab_widgets = [s.widget for s in self.steps] + [
+            self.results.widget,
+            self.uncertainty.widget,
+            self.compare.widget,
+        ]
+        self.tabs = W.Tab(children=[W.Box()] * len(self.tab_widgets), titles=TAB_TITLES)
         self.tabs.observe(self._tab_changed, "selected_index")
         self.next_button = W.Button(description="Næste trin →", layout=W.Layout(width="150px"))
         self.next_button.on_click(lambda _: self._next(+1))
@@ -316,6 +321,11 @@ class AppState:
 
     # --- lazy tabs ----------------------------------------------------------------------------------
     def _tab_changed(self, change) -> None:
+        tab = change["new"]
+        if tab is not None and self.tabs.children[tab] is not self.tab_widgets[tab]:
+            children = list(self.tabs.children)
+            children[tab] = self.tab_widgets[tab]
+            self.tabs.children = children
         self._render_tables()
         if change["new"] == TAB_UNCERTAINTY:
             self.uncertainty.update(self.scenario, self.kb)
