@@ -55,6 +55,8 @@ def start_voila(port: int, log_path: Path, notebook: str = "notebooks/app.ipynb"
             # two preheated kernels (the shared page, the closing-page test), not voila.json's room-sized pool,
             # which would run the notebook that many times at once while the tests start
             "--VoilaConfiguration.default_pool_size=2",
+            # refill at once: a visitor beyond the pool is handed the pending refill, which voila.json delays
+            "--VoilaKernelManager.fill_delay=1",
         ],
         cwd=ROOT,
         stdout=log,
