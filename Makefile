@@ -6,6 +6,8 @@ STAMP   := $(VENV)/.installed
 APP     ?= notebooks/app.ipynb
 PORT    ?= 8866
 HOST    ?= 127.0.0.1
+# preheated kernels: 2 for one person on a laptop; a course room or an intranet sets POOL=20 (docs/deploy.md)
+POOL    ?= 2
 
 .PHONY: app test setup lint benchmark examples vidensdatabase kursus clean
 
@@ -21,7 +23,7 @@ setup: $(STAMP)
 ## Set up and open the calculation app in Voilà (http://localhost:$(PORT)) on the shipped knowledge base
 ## (voila.json: a pool of preheated kernels, idle kernels culled; share/jupyter: the Danish page template)
 app: $(STAMP)
-	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila $(APP) --port=$(PORT) --Voila.ip=$(HOST) --no-browser --template=som
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila $(APP) --port=$(PORT) --Voila.ip=$(HOST) --no-browser --template=som --VoilaConfiguration.default_pool_size=$(POOL)
 
 ## Set up (incl. Debian's chromium for browser tests) and run every test, plus ruff
 test: $(STAMP)
