@@ -6,7 +6,7 @@ from __future__ import annotations
 from .errors import Problem, ScenarioError
 from .knowledge import KnowledgeBase
 from .scenario import Scenario
-from .steps.consequences import consequence_rows
+from .steps.consequences import consequence_arrays
 
 
 def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
@@ -72,4 +72,4 @@ def check_prices(used_services: set[str], scenario: Scenario, kb: KnowledgeBase)
 def check_scenario(scenario: Scenario, kb: KnowledgeBase) -> None:
     """All checks `calculate` makes before computing: ids, price years, and a price for every consequence."""
     check_ids(scenario, kb)
-    check_prices(set(consequence_rows(scenario, kb)["service"].unique()), scenario, kb)
+    check_prices(set(consequence_arrays(scenario, kb).service), scenario, kb)

@@ -65,24 +65,24 @@ def _text_column(blocks: list[dict], name: str, keep: np.ndarray) -> pd.Categori
     """A text column as a Categorical: each block's few distinct values are coded once and the integer codes,
     not the strings, are expanded to the table's length (the Result turns it into plain text on demand)."""
     small = [np.asarray(b[name], dtype=object) for b in blocks]
-    labels = pd.Index(pd.unique(np.concatenate([x.ravel() for x in small])), dtype=object)
+    labels, inverse = np.unique(np.concatenate([x.ravel() for x in small]), return_inverse=True)
+    bounds = np.cumsum([0, *(x.size for x in small)])
     codes = np.concatenate(
         [
-            np.broadcast_to(labels.get_indexer(x.ravel()).reshape(x.shape), b["amount"].shape).ravel()
-            for x, b in zip(small, blocks)
+            np.broadcast_to(inverse[bounds[i] : bounds[i + 1]].reshape(x.shape), b["amount"].shape).ravel()
+            for i, (x, b) in enumerate(zip(small, blocks))
         ]
     )
-    return pd.Categorical.from_codes(codes[keep], categories=labels)
+    return pd.Categorical.from_codes(codes[keep], categories=pd.Index(labels, dtype=object))
 
 
-def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: pd.DataFrame, co: effect.Cohorts) -> dict:
-    k = rows["year"].to_numpy(dtype=int)
-    services = rows["service"].to_numpy(dtype=object)
+def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: cons.Rows, co: effect.Cohorts) -> dict:
+    k, services = rows.year, rows.service
     years = cons.calendar_years(co.done, k, scenario.settings.consequence_offset)  # (R, C)
-    prices = consequence_prices(scenario, kb, services, years, k)  # (R, C, A), rule prices follow the year
-    gain = cons.gain_per_success(rows["delta_use"].to_numpy(dtype=float), cons.sign(kb, services), prices)
-    outcome_ids = [o.outcome for o in scenario.outcomes]
-    o = pd.Index(outcome_ids).get_indexer(rows["outcome"])
+    prices = consequence_prices(scenario, kb, services, years, k)  # (R, C, A)
+    gain = cons.gain_per_success(rows.delta_use, cons.sign(kb, services), prices)
+    position = {o.outcome: i for i, o in enumerate(scenario.outcomes)}
+    o = np.fromiter((position[x] for x in rows.outcome), dtype=int, count=len(rows))
     share = effect.success_share(effect.success_rates(scenario), effect.persistence(scenario), o, k)  # (R,)
     successes = co.participants[None, :] * share[:, None]  # (R, C)
     amount = successes[:, :, None] * gain  # (R, C, A)
@@ -92,7 +92,7 @@ def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: pd.DataFrame
         co.start[None, :, None],
         kb.service_info("welfare_area", services)[col],
         services[col],
-        rows["outcome"].to_numpy(dtype=object)[col],
+        rows.outcome[col],
         "consequence",
         k[col],
         successes[:, :, None],
@@ -113,10 +113,10 @@ def calculate(scenario: Scenario, kb: KnowledgeBase, check: bool = True) -> Resu
 
     `check=False` skips the checks against the knowledge base (som_kernel.checks.check_scenario) for a caller
     that has already made them for this scenario and knowledge base, such as the app on every redraw."""
-    rows = consequence_rows(scenario, kb)
+    rows = cons.consequence_arrays(scenario, kb)
     if check:
         check_ids(scenario, kb)
-        check_prices(set(rows["service"]), scenario, kb)
+        check_prices(set(rows.service), scenario, kb)
     co = effect.cohorts(scenario)
     blocks = _cost_blocks(scenario, kb, co)
     if len(rows):

@@ -8,6 +8,8 @@ revenue (tax) a gain to the receiver.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -15,27 +17,72 @@ from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 
 
-def consequence_rows(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
-    """Consequence estimates used (outcome, service, year, delta_use, overridden): knowledge + local overrides.
-    A local value replaces the knowledge-base value with the same outcome, service and year; rows past the
-    horizon and excluded services are left out."""
+@dataclass(frozen=True)
+class Rows:
+    """The consequence estimates in use as arrays (R,): outcome, service, consequence year k, Δ use per
+    successful person, and whether the value is a local override."""
+
+    outcome: np.ndarray
+    service: np.ndarray
+    year: np.ndarray
+    delta_use: np.ndarray
+    overridden: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.year)
+
+
+def consequence_arrays(scenario: Scenario, kb: KnowledgeBase) -> Rows:
+    """Consequence estimates used: knowledge + local overrides. A local value replaces the knowledge-base value
+    with the same outcome, service and year; rows past the horizon and excluded services are left out."""
     horizon, excluded = scenario.settings.horizon_years, set(scenario.excluded_services)
-    used: dict[tuple[str, str, int], tuple[float, bool]] = {}
+    keys: list[tuple[str, str, int]] = []
+    values: list[float] = []
     if scenario.target_group is not None:
-        sub = kb.consequences_for_outcomes(scenario.target_group, [o.outcome for o in scenario.outcomes])
-        columns = (sub[c].tolist() for c in ("outcome", "service", "year", "delta_use"))
-        for key in zip(*columns):
-            used[key[:3]] = (key[3], False)
-    for o in scenario.consequence_overrides:
-        used[(o.outcome, o.service, o.year)] = (o.delta_use, True)
-    keys = [k for k in used if k[2] <= horizon and k[1] not in excluded]
+        chosen = tuple(o.outcome for o in scenario.outcomes)
+        keys, values = kb._cached(("consequence_lists", scenario.target_group, chosen), lambda: _kb_lists(kb, scenario))
+    overridden = [False] * len(keys)
+    if scenario.consequence_overrides:
+        at = {k: i for i, k in enumerate(keys)}
+        keys, values = list(keys), list(values)
+        for o in scenario.consequence_overrides:
+            key = (o.outcome, o.service, o.year)
+            if key in at:
+                values[at[key]], overridden[at[key]] = o.delta_use, True
+            else:
+                at[key] = len(keys)
+                keys.append(key)
+                values.append(o.delta_use)
+                overridden.append(True)
+    keep = [i for i, k in enumerate(keys) if k[2] <= horizon and k[1] not in excluded]
+    return Rows(
+        np.array([keys[i][0] for i in keep], dtype=object),
+        np.array([keys[i][1] for i in keep], dtype=object),
+        np.array([keys[i][2] for i in keep], dtype=int),
+        np.array([values[i] for i in keep], dtype=float),
+        np.array([overridden[i] for i in keep], dtype=bool),
+    )
+
+
+def _kb_lists(kb: KnowledgeBase, scenario: Scenario) -> tuple[list, list]:
+    sub = kb.consequences_for_outcomes(scenario.target_group, [o.outcome for o in scenario.outcomes])
+    used: dict[tuple[str, str, int], float] = {}
+    for o, v, y, d in zip(*(sub[c].tolist() for c in ("outcome", "service", "year", "delta_use"))):
+        used[(o, v, y)] = d
+    return list(used), list(used.values())
+
+
+def consequence_rows(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
+    """The consequence estimates in use (consequence_arrays) as a table: outcome, service, year, delta_use,
+    overridden."""
+    r = consequence_arrays(scenario, kb)
     return pd.DataFrame(
         {
-            "outcome": pd.Series([k[0] for k in keys], dtype=object),
-            "service": pd.Series([k[1] for k in keys], dtype=object),
-            "year": np.array([k[2] for k in keys], dtype=int),
-            "delta_use": np.array([used[k][0] for k in keys], dtype=float),
-            "overridden": np.array([used[k][1] for k in keys], dtype=bool),
+            "outcome": pd.Series(r.outcome, dtype=object),
+            "service": pd.Series(r.service, dtype=object),
+            "year": r.year,
+            "delta_use": r.delta_use,
+            "overridden": r.overridden,
         }
     )
 

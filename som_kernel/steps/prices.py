@@ -92,20 +92,35 @@ def consequence_prices(
     out = np.broadcast_to(grid[:, None, :], (*years.shape, len(ACTORS)))
     if kb.rules is None or len(services) == 0:
         return out
-    linked = np.flatnonzero([kb.rules.linked(v) for v in services])
-    if not len(linked):
+    linked_ids = kb._cached("rule_linked", lambda: frozenset(map(str, kb.rules.links.index)))
+    linked = [r for r, v in enumerate(services) if v in linked_ids]
+    if not linked:
         return out
     if consequence_years is None:
         raise ValueError("consequence_prices needs the rows' consequence years when the knowledge has rules")
     out = out.copy()
     overridden = {(o.service, o.actor) for o in scenario.price_overrides}
-    cache: dict[tuple[str, int, int], np.ndarray] = {}
     weeks = weeks_on_benefits(scenario, kb)
-    for r in linked:
-        keep = np.array([(services[r], a) not in overridden for a in ACTORS])
-        for c, year in enumerate(years[r]):
-            key = (services[r], int(year), int(consequence_years[r]))
-            if key not in cache:
-                cache[key] = rule_prices(scenario, kb, *key, weeks)
-            out[r, c, keep] = cache[key][keep]
+    s = scenario.settings
+    # the rules' prices depend only on these, so they are kept with the knowledge base across calculations
+    memo = kb._cached(
+        ("rule_prices", weeks, scenario.duration_years, s.consequence_offset, s.benefits_net_of_tax, s.price_year), dict
+    )
+    # one price row per (service, consequence year): every row with the same pair has the same calendar years
+    pairs: dict[tuple[str, int], int] = {}
+    row_pair = [pairs.setdefault((services[r], int(consequence_years[r])), len(pairs)) for r in linked]
+    first_row = {p: r for r, p in zip(reversed(linked), reversed(row_pair))}
+    values = np.empty((len(pairs), years.shape[1], len(ACTORS)))
+    for (service, k), p in pairs.items():
+        for c, year in enumerate(years[first_row[p]].tolist()):
+            key = (service, year, k)
+            if key not in memo:
+                memo[key] = rule_prices(scenario, kb, service, year, k, weeks)
+            values[p, c] = memo[key]
+    if overridden:  # a local price wins for its actor
+        for (service, _), p in pairs.items():
+            for a, actor in enumerate(ACTORS):
+                if (service, actor) in overridden:
+                    values[p, :, a] = grid[services.tolist().index(service), a]
+    out[linked] = values[row_pair]
     return out

@@ -25,7 +25,6 @@ from ..names import COST_BASELINE, COST_NAMES_DA
 from ..scenario import Scenario
 from ..steps import consequences as cons
 from ..steps import effect
-from ..steps.consequences import consequence_rows
 from ..steps.costs import cost_lines
 from ..steps.discount import discount_factor
 from ..steps.prices import consequence_prices
@@ -86,28 +85,34 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
     outcomes = tuple(o.outcome for o in scenario.outcomes)
     o_index = {o: i for i, o in enumerate(outcomes)}
 
-    rows = consequence_rows(scenario, kb)
+    rows = cons.consequence_arrays(scenario, kb)
     co = effect.cohorts(scenario)
-    k = rows["year"].to_numpy(dtype=int)
-    row_services = rows["service"].to_numpy(dtype=object)
+    k = rows.year
+    row_services = rows.service
     R = len(rows)
     row_unit = np.zeros((R, T, A))
     if R:
         calendar = cons.calendar_years(co.done, k, s.consequence_offset)  # (R, C)
         prices = consequence_prices(scenario, kb, row_services, calendar, k)  # (R, C, A), as the engine
-        gain = cons.gain_per_success(rows["delta_use"].to_numpy(dtype=float), cons.sign(kb, row_services), prices)
+        gain = cons.gain_per_success(rows.delta_use, cons.sign(kb, row_services), prices)
         contrib = co.participants[None, :, None] * gain  # (R, C, A): kroner at success rate 1, persistence 1
         r_idx = np.repeat(np.arange(R), len(co.participants))
         np.add.at(row_unit, (r_idx, (calendar - first).ravel()), contrib.reshape(-1, A))
 
-    groups = rows[["outcome", "service"]].drop_duplicates().reset_index(drop=True)
-    services = tuple(dict.fromkeys(groups["service"]))
+    pairs = list(zip(rows.outcome.tolist(), rows.service.tolist()))
+    g_index = {pair: i for i, pair in enumerate(dict.fromkeys(pairs))}  # consequence estimates, in row order
+    services = tuple(dict.fromkeys(v for _, v in g_index))
     s_index = {v: i for i, v in enumerate(services)}
-    groups["o"] = groups["outcome"].map(o_index).astype(int)
-    groups["s"] = groups["service"].map(s_index).astype(int)
-    g_index = {(o, v): i for i, (o, v) in enumerate(zip(groups["outcome"], groups["service"]))}
-    row_group = np.array([g_index[(o, v)] for o, v in zip(rows["outcome"], rows["service"])], dtype=int)
-    row_outcome = np.array([o_index[o] for o in rows["outcome"]], dtype=int)
+    groups = pd.DataFrame(
+        {
+            "outcome": pd.Series([o for o, _ in g_index], dtype=object),
+            "service": pd.Series([v for _, v in g_index], dtype=object),
+            "o": np.array([o_index[o] for o, _ in g_index], dtype=int),
+            "s": np.array([s_index[v] for _, v in g_index], dtype=int),
+        }
+    )
+    row_group = np.array([g_index[pair] for pair in pairs], dtype=int)
+    row_outcome = np.array([o_index[o] for o, _ in pairs], dtype=int)
     persistence = effect.persistence(scenario)
     unit = np.zeros((len(groups), T, A))
     if R:
