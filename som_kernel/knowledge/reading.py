@@ -273,6 +273,9 @@ def validate_table(raw: RawTable, model: type[_Row], problems: list[Problem]) ->
             data[column] = [fi.default] * n
     valid = _validate_columns(model, data, table, bad, problems)
     frame = pd.DataFrame({c: valid[c] for c in columns} if n else None, columns=columns)
+    for column in numeric:  # an optional number left blank is NaN (float), as pandas reads it
+        if not model.model_fields[column].is_required():
+            frame[column] = pd.to_numeric(frame[column]).astype(float)
     frame["at_file"] = name
     frame["at_line"] = valid["at_line"]
     if issubclass(model, _Sourced) and len(frame):

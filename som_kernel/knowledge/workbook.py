@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import math
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -140,8 +141,10 @@ def read_workbook(
     are simply absent (the caller decides whether that is an error)."""
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as e:
-        problems.append(Problem(file.name, f"Filen kan ikke åbnes som Excel-projektmappe (.xlsx): {e}"))
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
+        problems.append(
+            Problem(file.name, "Filen kan ikke åbnes som Excel-projektmappe (.xlsx). Gem den fra Excel som .xlsx.")
+        )
         return None
     raws: dict[str, RawTable] = {}
     meta_text = None
