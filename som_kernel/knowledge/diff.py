@@ -140,7 +140,8 @@ def scenario_moves(
 
 
 def _kr(x: float) -> str:
-    return f"{x:,.0f}".replace(",", ".") + " kr."
+    text = f"{x:,.0f}".replace(",", ".").replace("-", "−")
+    return ("0" if text == "−0" else text) + " kr."
 
 
 def report(
@@ -180,7 +181,8 @@ def report(
         for actor in (*ACTORS, TOTAL_DA):
             b, a = m.before[actor], m.after[actor]
             label = actor.capitalize() if actor != TOTAL_DA else actor
-            lines.append(f"    {label:<8} {_kr(b):>18} → {_kr(a):>18}  ({'+' if a - b >= 0 else '−'}{_kr(abs(a - b))})")
+            change = "uændret" if round(a - b) == 0 else f"{'+' if a > b else '−'}{_kr(abs(a - b))}"
+            lines.append(f"    {label:<8} {_kr(b):>18} → {_kr(a):>18}  ({change})")
         be = lambda y: str(y) if y is not None else "ikke inden for perioden"  # noqa: E731
         lines.append(f"    Break-even {be(m.break_even_before)} → {be(m.break_even_after)}")
     return "\n".join(lines)
