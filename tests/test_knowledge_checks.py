@@ -353,3 +353,26 @@ def test_knowledge_folder_that_is_a_file(tmp_path):
     path.write_text("x", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="Vidensdatabasen findes ikke"):
         load_knowledge(path)
+
+
+def test_short_row_ending_in_an_empty_cell_is_refused(tmp_path):
+    # 10 fields instead of 11, the last one empty: the fast reader pads it, so it must hand over to the careful one
+    kb = copy_small(tmp_path)
+    path = kb / "consequences.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] = "tg_a,job,benefit,3,-20,uge,Testdata,,true,"  # line 4
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert refused(kb) == [
+        "consequences.csv:række 4: Forkert antal felter i rækken (der skal være 11, der er 10); er rækken afbrudt?"
+    ]
+
+
+def test_cell_spanning_lines_keeps_line_numbers(tmp_path):
+    # a note with a line break (line 2–3) shifts the following rows: the tax row after it is on line 7, not 6
+    kb = copy_small(tmp_path)
+    path = kb / "consequences.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1] + '"første linje\nanden linje"'
+    lines[5] = lines[5].replace(",1,år i job,", ",-1,år i job,")  # job × tax year 2, now on line 7
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert refused(kb)[0].startswith("consequences.csv:række 7:kolonne delta_use: 'tax' er en indtægt")

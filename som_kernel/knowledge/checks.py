@@ -29,6 +29,9 @@ class _Found:
         self.errors, self.warnings = errors, warnings
 
     def rows(self, df: pd.DataFrame, mask, column: str, message, warn: bool = False) -> None:
+        mask = pd.Series(mask, index=df.index) if not isinstance(mask, pd.Series) else mask
+        if not mask.any():
+            return
         target = self.warnings if warn else self.errors
         for r in df[mask].itertuples(index=False):
             text = message(r) if callable(message) else message

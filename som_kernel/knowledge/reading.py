@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
@@ -42,8 +43,16 @@ class RawTable:
     header: list[str]
     rows: list[list[str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    # the same cells column by column, when the fast reader got them (then `rows` is empty)
+    columns: list[list[str]] | None = None
     dialect: str = COMMA
     encoding: str = "UTF-8"
+
+    def row_list(self) -> list[list[str]]:
+        """The data rows as lists of cells, however they were read."""
+        if self.columns is not None:
+            return [list(r) for r in zip(*self.columns, strict=True)]
+        return self.rows
 
     @property
     def description(self) -> str:
@@ -106,21 +115,18 @@ def read_csv(path: Path, problems: list[Problem], label: str | None = None) -> R
     if decoded is None:
         return None
     text, encoding = decoded
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     semicolon = first.count(";") > first.count(",")
     delimiter = ";" if semicolon else ","
     table = RawTable(label, [], dialect=EXCEL_DK if semicolon else COMMA, encoding=encoding)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:
-        rows = None  # read again row by row to say where
-    if rows is not None and rows:
-        table.header = [c.strip() for c in rows[0]]
-        table.rows = rows[1:]
-        # one record per line unless a quoted cell spans lines; then count lines as the csv module does
-        if text.count("\n") - (not text.endswith("\n")) + 1 == len(rows):
-            table.lines = list(range(2, len(rows) + 1))
-            return table
+    header = next(csv.reader([first.rstrip("\r")], delimiter=delimiter), [])
+    columns = _fast_columns(text, delimiter, len(header)) if header else None
+    if columns is not None:
+        table.header = [c.strip() for c in header]
+        table.columns = columns
+        table.lines = list(range(2, len(columns[0]) + 2)) if columns else []
+        return table
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table.header, table.rows, table.lines = [], [], []
     try:
@@ -145,6 +151,51 @@ def read_csv(path: Path, problems: list[Problem], label: str | None = None) -> R
         problems.append(Problem(label, "Tabellen er tom (ingen overskriftsrække)."))
         return None
     return table
+
+
+def _fast_columns(text: str, delimiter: str, width: int) -> list[list[str]] | None:
+    """The data rows' cells column by column, read by pandas' C parser (3× faster than the csv module on 100,000
+    rows), or None when the file needs the careful reader: a quoted cell spanning lines (row ≠ line), a blank
+    line, a row with too many or too few fields, or anything the parser refuses. Row i is then line i + 2."""
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines < 2:
+        return None
+    try:
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            skiprows=1,
+            dtype=object,
+            keep_default_na=False,
+            na_values=[],
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (ValueError, csv.Error, pd.errors.ParserError):
+        return None
+    if len(df) != lines - 1 or df.shape[1] != width:
+        return None
+    columns = [df[c].tolist() for c in df.columns]
+    # pandas pads a short row with empty cells: a row whose last t cells are empty must be a line ending in exactly
+    # t delimiters, or the careful reader decides (also for a row of only delimiters, which it skips)
+    trailing = np.zeros(len(df), dtype=int)
+    still = np.ones(len(df), dtype=bool)
+    for c in reversed(df.columns):
+        still &= (df[c] == "").to_numpy()
+        if not still.any():
+            break
+        trailing += still
+    candidates = np.flatnonzero(trailing)
+    if len(candidates):
+        if (trailing == width).any():
+            return None
+        physical = text.split("\n")
+        for i in candidates.tolist():
+            line = physical[i + 1].rstrip("\r")
+            if len(line) - len(line.rstrip(delimiter)) != trailing[i]:
+                return None
+    return columns
 
 
 def _numeric_fields(model: type[_Row]) -> set[str]:
@@ -182,14 +233,14 @@ def _number_problem(raw: RawTable, column: str, value: str) -> str | None:
 def _numbers(raw: RawTable, column: str, values: list[str], bad: dict[int, Problem]) -> list[str]:
     """A numeric column's cells as the row model reads them (Danish Excel: 1.469,5 → 1469.5); cells that would
     be read wrong go to `bad` (row position → problem)."""
-    values = [v.strip() for v in values]
-    if raw.dialect == EXCEL_DK:
-        odd = [i for i, v in enumerate(values) if "," in v or "." in v]
-    else:  # only a decimal comma, or a price with a thousands dot, can be misread
-        mark = "." if column == "price" else ","
-        odd = [i for i, v in enumerate(values) if mark in v or "," in v]
+    marks = ",." if raw.dialect == EXCEL_DK or column == "price" else ","
+    joined = "\x00".join(values)  # one scan in C: most columns have no cell that could be misread
+    if not any(m in joined for m in marks):
+        return values
+    odd = [i for i, v in enumerate(values) if any(m in v for m in marks)]
+    values = list(values)
     for i in odd:
-        v = values[i]
+        v = values[i] = values[i].strip()
         problem = _number_problem(raw, column, v)
         if problem:
             bad[i] = Problem(where(raw.label, raw.lines[i], column), problem)
@@ -235,7 +286,9 @@ def validate_table(raw: RawTable, model: type[_Row], problems: list[Problem]) ->
         return empty
     # rows with the wrong number of fields are reported; blank lines are skipped
     width = len(header)
-    if all(len(cells) == width for cells in raw.rows) and all(any(cells) for cells in raw.rows):
+    if raw.columns is not None:
+        keep_rows, keep_lines = [], raw.lines
+    elif all(len(cells) == width and any(cells) for cells in raw.rows):
         keep_rows, keep_lines = raw.rows, raw.lines
     else:
         keep_rows, keep_lines = [], []
@@ -252,20 +305,23 @@ def validate_table(raw: RawTable, model: type[_Row], problems: list[Problem]) ->
                     f"Forkert antal felter i rækken (der skal være {width}, der er {len(cells)}); er rækken afbrudt?",
                 )
             )
-    table = RawTable(name, header, keep_rows, keep_lines, raw.dialect, raw.encoding)
-    n = len(keep_rows)
+    table = RawTable(name, header, keep_rows, keep_lines, dialect=raw.dialect, encoding=raw.encoding)
+    n = len(keep_lines)
     bad: dict[int, Problem] = {}
     numeric, boolean = _numeric_fields(model), _bool_fields(model)
-    cols = list(zip(*keep_rows, strict=True)) if n else [() for _ in header]
+    if raw.columns is not None:
+        cols = raw.columns
+    else:
+        cols = list(zip(*keep_rows, strict=True)) if n else [() for _ in header]
     data: dict[str, list] = {}
     for j, column in enumerate(header):
         values = list(cols[j])
         if column in numeric:
             values = _numbers(table, column, values, bad)
-        elif column in boolean:
+        elif column in boolean and not set(values) <= {"true", "false"}:
             values = [{"sand": "true", "falsk": "false"}.get(v.strip().lower(), v) for v in values]
         fi = model.model_fields[column]
-        if not fi.is_required():
+        if not fi.is_required() and fi.default != "":  # a blank optional number is its default (None)
             values = [fi.default if not v.strip() else v for v in values]
         data[column] = values
     for column, fi in model.model_fields.items():

@@ -115,11 +115,11 @@ def export_xlsx(folder: str | Path, file: str | Path) -> Path:
         guide.cell(row=i, column=1, value=line).data_type = "s"
     guide.column_dimensions["A"].width = 110
     for name, raw in raws.items():
-        rows = [raw.header, *raw.rows]
+        rows = [raw.header, *raw.row_list()]
         if raw.dialect != COMMA:  # a Danish Excel CSV: numbers go in as the numbers they are
             rows = [
                 raw.header,
-                *([c.replace(".", "").replace(",", ".") if _is_dk(c) else c for c in r] for r in raw.rows),
+                *([c.replace(".", "").replace(",", ".") if _is_dk(c) else c for c in r] for r in raw.row_list()),
             ]
         _write_sheet(wb, name.removesuffix(".csv"), rows)
     _write_sheet(wb, META_SHEET, [["meta.yaml"], *([line] for line in meta[0].split("\n"))])
