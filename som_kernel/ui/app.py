@@ -475,7 +475,7 @@ def launch(scenario: str | os.PathLike | None = None, knowledge: str | os.PathLi
     except KnowledgeError as e:
         return W.HTML(
             f"<div class='som-outdated'>Vidensdatabasen kan ikke indlæses, så beregningen kan ikke vises:"
-            f"{problems_html(e.problems)}Ret filerne i vidensdatabasen (eller peg SOM_KNOWLEDGE på en anden) og "
+            f"{problems_html(e.problems)}Ret filerne i vidensdatabasen eller det lokale lag (eller peg SOM_KNOWLEDGE/SOM_LOCAL på andre) og "
             f"genindlæs siden.</div>"
         )
     return build_app(kb, scenario)
