@@ -121,7 +121,10 @@ def read_csv(path: Path, problems: list[Problem], label: str | None = None) -> R
     delimiter = ";" if semicolon else ","
     table = RawTable(label, [], dialect=EXCEL_DK if semicolon else COMMA, encoding=encoding)
     header = next(csv.reader([first.rstrip("\r")], delimiter=delimiter), [])
-    columns = _fast_columns(text, delimiter, len(header)) if header else None
+    body, codec = (
+        (data[3:], "utf-8") if encoding == "UTF-8 med BOM" else (data, "utf-8" if encoding == "UTF-8" else "cp1252")
+    )
+    columns = _fast_columns(text, body, codec, delimiter, len(header)) if header else None
     if columns is not None:
         table.header = [c.strip() for c in header]
         table.columns = columns
@@ -153,7 +156,7 @@ def read_csv(path: Path, problems: list[Problem], label: str | None = None) -> R
     return table
 
 
-def _fast_columns(text: str, delimiter: str, width: int) -> list[list[str]] | None:
+def _fast_columns(text: str, body: bytes, codec: str, delimiter: str, width: int) -> list[list[str]] | None:
     """The data rows' cells column by column, read by pandas' C parser (3× faster than the csv module on 100,000
     rows), or None when the file needs the careful reader: a quoted cell spanning lines (row ≠ line), a blank
     line, a row with too many or too few fields, or anything the parser refuses. Row i is then line i + 2."""
@@ -162,7 +165,8 @@ def _fast_columns(text: str, delimiter: str, width: int) -> list[list[str]] | No
         return None
     try:
         df = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(body),  # bytes, not the decoded text: half the time
+            encoding=codec,
             sep=delimiter,
             header=None,
             skiprows=1,
