@@ -376,3 +376,17 @@ def test_cell_spanning_lines_keeps_line_numbers(tmp_path):
     lines[5] = lines[5].replace(",1,år i job,", ",-1,år i job,")  # job × tax year 2, now on line 7
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert refused(kb)[0].startswith("consequences.csv:række 7:kolonne delta_use: 'tax' er en indtægt")
+
+
+def test_warnings_are_shown_by_the_app_and_the_browser(tmp_path):
+    from som_kernel.format import knowledge_notes_html
+    from som_kernel.ui.knowledge_browser import build_knowledge_browser
+
+    kb = copy_small(tmp_path)
+    set_cell(kb, "prices.csv", 6, "price", "20000")
+    loaded = load_knowledge(kb)
+    html = knowledge_notes_html(loaded)
+    assert "⚠ Vidensdatabasen har 1 advarsel(er) om usædvanlige tal" in html
+    assert "prices.csv:række 6:kolonne price: Prisen 20.000 kr. pr. døgn er usædvanligt høj" in html
+    browser = build_knowledge_browser(loaded)
+    assert browser.children[0].value.endswith(html)  # the browser's intro

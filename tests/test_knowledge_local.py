@@ -235,3 +235,43 @@ def test_example_layer_on_the_shipped_base():
     assert local["kommune"] > national["kommune"]
     assert local["region"] == pytest.approx(national["region"])
     assert local_layer_warning(scenario, kb).startswith("Beregningen blev gemt med den nationale vidensdatabase")
+
+
+def _html_texts(widget) -> list[str]:
+    """Every HTML value under an ipywidgets tree."""
+    out = [widget.value] if hasattr(widget, "value") and isinstance(widget.value, str) else []
+    for child in getattr(widget, "children", ()):
+        out += _html_texts(child)
+    return out
+
+
+def test_app_shows_the_layer_marks_it_and_stamps_saved_files(tmp_path):
+    import base64
+    import json
+
+    from som_kernel.scenario import scenario_to_json
+    from som_kernel.ui.app import TAB_CONSEQUENCES, build_app
+
+    kb = load_knowledge(FIXTURE, local=make_layer(tmp_path / "lag"))
+    base = {
+        "name": "Testindsats",
+        "target_group": "tg_a",
+        "participants": [10],
+        "duration_years": 1,
+        "costs": {"running_per_participant": {"kommune": 20000}},
+        "outcomes": [{"outcome": "job", "success_rate": 0.1}],
+        "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
+    }
+    app = build_app(kb, build_scenario(base))
+    assert any("Lokalt lag:</b> Testkommune (testlag" in t for t in _html_texts(app.widget))
+    # 1 success; kommune 64.600 + 122.600 + 50.000 = 237.200, stat 27.000 + 52.000 + 30.000 = 109.000 (see
+    # test_layer_changes_the_result_by_hand); minus 10 · 20.000 = 200.000 in costs → 146.200 kr. (national: 200.000)
+    assert "146.200 kr." in app.status.value
+    app.tabs.selected_index = TAB_CONSEQUENCES
+    assert any('title="testlag">lokal</span>' in t and "Kontanthjælp" in t for t in _html_texts(app.consequences.box))
+    link = app.save_link.value
+    saved = json.loads(base64.b64decode(link[link.index("base64,") + 7 : link.index('"', link.index("base64,"))]))
+    assert saved["local_layer"] == {"name": "testlag", "kommune": "Testkommune", "hash": kb.local.hash}
+    # a file saved without a layer says so when opened here
+    assert app.load_file(scenario_to_json(build_scenario(base)).encode("utf-8"), "national.json")
+    assert "⚠ Beregningen blev gemt med den nationale vidensdatabase uden lokalt lag" in app.file_msg.value
