@@ -390,3 +390,12 @@ def test_warnings_are_shown_by_the_app_and_the_browser(tmp_path):
     assert "prices.csv:række 6:kolonne price: Prisen 20.000 kr. pr. døgn er usædvanligt høj" in html
     browser = build_knowledge_browser(loaded)
     assert browser.children[0].value.endswith(html)  # the browser's intro
+
+
+def test_limits_out_of_order_are_refused(tmp_path):
+    # units.csv line 2 is døgn: price_high set to 60.000, above its price_max 50.000
+    kb = copy_small(tmp_path)
+    set_cell(kb, "units.csv", 2, "price_high", "60000")
+    assert refused(kb) == [
+        "units.csv:række 2:kolonne price_high: Grænserne skal følge hinanden: price_low ≤ price_high ≤ price_max."
+    ]

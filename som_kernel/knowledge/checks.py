@@ -68,6 +68,10 @@ def check_tables(t: dict[str, pd.DataFrame], meta: Meta, errors: list[Problem], 
         lambda r: f"Enheden '{r.unit}' har ingen plausibilitetsgrænser i units.csv; tilføj den dér.",
     )
 
+    disordered = ~((units["price_low"] <= units["price_high"]) & (units["price_high"] <= units["price_max"]))
+    f.rows(units, disordered, "price_high", "Grænserne skal følge hinanden: price_low ≤ price_high ≤ price_max.")
+    f.rows(units, units["use_high"] > units["use_max"], "use_high", "use_high må ikke være større end use_max.")
+
     # net price index: no gaps, no jumps
     years = sorted(int(y) for y in index["year"])
     span = f"{years[0]}–{years[-1]}" if years else "ingen år"
