@@ -101,13 +101,23 @@ def test_price_too_low_for_its_unit_warns_on_the_services_total(tmp_path):
 
 
 def test_thousands_dot_in_a_price_is_refused(tmp_path):
-    # "1.469" meaning 1469 would be read as 1,469 kr.
+    # "1.469" meaning 1469 would be read as 1,469 kr. pr. døgn: under price_low 50 for døgn → refused
     kb = copy_small(tmp_path)
     set_cell(kb, "prices.csv", 6, "price", "1.469")
     assert refused(kb) == [
-        "prices.csv:række 6:kolonne price: Prisen '1.469' ligner et beløb med tusindtalspunktum (1469 kr.), men læses "
-        "som 1,469 kr. Skriv beløbet uden punktum (fx 1469); mener du øre, så skriv fire decimaler."
+        "prices.csv:række 6:kolonne price: Prisen er læst som 1,469 kr. pr. døgn, under grænsen 50 kr. i units.csv; "
+        "er punktummet et tusindtalspunktum (1.469 kr.)? Skriv beløbet uden punktum (fx 1469), eller gem filen som "
+        "dansk Excel-CSV (semikolon, decimalkomma)."
     ]
+
+
+def test_price_with_three_decimals_that_is_plausible_loads(tmp_path):
+    # 754 × 0,876 = 660.504 kr. pr. døgn (a computed price): three decimals, but plausible as read → no problem
+    kb = copy_small(tmp_path)
+    set_cell(kb, "prices.csv", 6, "price", "660.504")
+    loaded = load_knowledge(kb)
+    assert loaded.prices.loc[4, "price"] == 660.504
+    assert loaded.warnings == ()
 
 
 def test_consequence_year_past_the_documented_range_is_refused(tmp_path):

@@ -181,6 +181,19 @@ def _check_prices(f: _Found, prices, svc_ids, unit_of, units, years, span) -> No
     lim = prices.assign(x_u=prices["service"].map(unit_of)).merge(
         units[["unit", "price_low", "price_high", "price_max", "why"]].rename(columns={"unit": "x_u"}), on="x_u"
     )
+    # "1.469" meaning 1469 kr.: read as 1,469 kr., implausibly low for its unit → refused (754 × 0,876 = 660.504
+    # kr. pr. døgn is a real price with three decimals and passes)
+    dot = lim["at_dot"].astype(bool) & (lim["price"] > 0) & (lim["price"] < lim["price_low"])
+    f.rows(
+        lim,
+        dot,
+        "price",
+        lambda r: (
+            f"Prisen er læst som {_num(r.price)} kr. pr. {r.x_u}, under grænsen "
+            f"{_kr(r.price_low)} i units.csv; er punktummet et tusindtalspunktum ({_kr(r.price * 1000)})? Skriv "
+            "beløbet uden punktum (fx 1469), eller gem filen som dansk Excel-CSV (semikolon, decimalkomma)."
+        ),
+    )
     too_high = lim["price"] > lim["price_max"]
     f.rows(
         lim,

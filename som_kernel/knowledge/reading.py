@@ -24,7 +24,8 @@ from ..errors import Problem
 from ..messages import pydantic_problems
 from .schema import Meta, _Row, _Sourced
 
-FILE_COLUMNS = ["at_file", "at_line"]
+# where each row came from (file or sheet, line), and for prices whether the cell was written like '1.469'
+FILE_COLUMNS = ["at_file", "at_line", "at_dot"]
 COMMA = "komma"  # the house format: comma-separated, decimal point
 EXCEL_DK = "semikolon, decimalkomma"  # what Danish Excel writes as "CSV (semikolonsepareret)"
 
@@ -225,12 +226,6 @@ def _number_problem(raw: RawTable, column: str, value: str) -> str | None:
             f"Skal være et tal med decimalpunktum (fik '{value}'); filen er kommasepareret, så et decimalkomma kan "
             "ikke læses. Skriv punktum, eller gem fra Excel som 'CSV (semikolonsepareret)'."
         )
-    if column == "price" and _THOUSANDS_DOT.fullmatch(value):
-        return (
-            f"Prisen '{value}' ligner et beløb med tusindtalspunktum ({value.replace('.', '')} kr.), men læses "
-            f"som {value.replace('.', ',')} kr. Skriv beløbet uden punktum (fx {value.replace('.', '')}); "
-            "mener du øre, så skriv fire decimaler."
-        )
     return None
 
 
@@ -338,6 +333,12 @@ def validate_table(raw: RawTable, model: type[_Row], problems: list[Problem]) ->
             frame[column] = pd.to_numeric(frame[column]).astype(float)
     frame["at_file"] = name
     frame["at_line"] = valid["at_line"]
+    # a price written like 1.469 in a comma file: checks.py refuses it when it is implausibly low as read
+    if "price" in data and raw.dialect != EXCEL_DK and n:
+        text = data["price"]
+        frame["at_dot"] = [bool(_THOUSANDS_DOT.fullmatch(str(text[i]).strip())) for i in valid["at_index"]]
+    else:
+        frame["at_dot"] = False
     if issubclass(model, _Sourced) and len(frame):
         no_url = ~frame["illustrative"].astype(bool) & (frame["source_url"] == "")
         for line in frame.loc[no_url, "at_line"]:
@@ -367,7 +368,7 @@ def _validate_columns(model, data: dict[str, list], raw: RawTable, bad: dict[int
             if len(err["loc"]) >= 2 and isinstance(err["loc"][1], int):
                 bad.setdefault(err["loc"][1], None)
     if valid is not None:
-        return {**valid, "at_line": lines}
+        return {**valid, "at_line": lines, "at_index": range(n)}
     for i in sorted(bad):
         if bad[i] is not None:
             problems.append(bad[i])
@@ -378,7 +379,7 @@ def _validate_columns(model, data: dict[str, list], raw: RawTable, bad: dict[int
             problems.extend(pydantic_problems(err, prefix=f"{raw.label}:række {lines[i]}:kolonne "))
     good = [i for i in range(n) if i not in bad]
     data = {c: [v[i] for i in good] for c, v in data.items()}
-    return {**cm.model_validate(data).__dict__, "at_line": [lines[i] for i in good]}
+    return {**cm.model_validate(data).__dict__, "at_line": [lines[i] for i in good], "at_index": good}
 
 
 def read_meta(path: Path, problems: list[Problem], label: str = "meta.yaml") -> Meta | None:
