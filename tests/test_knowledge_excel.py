@@ -134,7 +134,7 @@ def test_text_starting_with_equals_stays_text(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("Kontanthjælp", "=HYPERLINK(1)"), encoding="utf-8")
     book = export_xlsx(kb, tmp_path / "viden.xlsx")
     cell = load_workbook(book)["services"]["B2"]
-    assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=HYPERLINK(1)", "s", True)
     back = import_xlsx(book, tmp_path / "tilbage")
     assert (back / "services.csv").read_bytes() == path.read_bytes()
 

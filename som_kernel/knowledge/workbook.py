@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import KnowledgeError, Problem
+from ..export import FORMULA_START
 from .reading import COMMA, RawTable, decode, parse_meta, read_bytes, read_csv
 from .schema import TABLES
 
@@ -87,6 +88,8 @@ def _write_sheet(wb: Workbook, title: str, rows: list[list[str]]) -> None:
             cell = ws.cell(row=i, column=j, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text: '=…' is not a formula
+                if value.startswith(FORMULA_START):
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
             elif isinstance(value, float) and value.is_integer():
                 cell.number_format = WHOLE_FLOAT  # Excel stores 100.0 as 100; the format says it was "100.0"
             if i == 1:
