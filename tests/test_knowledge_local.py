@@ -275,3 +275,30 @@ def test_app_shows_the_layer_marks_it_and_stamps_saved_files(tmp_path):
     # a file saved without a layer says so when opened here
     assert app.load_file(scenario_to_json(build_scenario(base)).encode("utf-8"), "national.json")
     assert "⚠ Beregningen blev gemt med den nationale vidensdatabase uden lokalt lag" in app.file_msg.value
+
+
+def test_local_price_wins_over_a_rule():
+    # herberg_doegn is priced by the § 110 rule (rule_links.csv); the example layer's own prices (820 kr. pr. døgn
+    # for kommune and stat at 2024 prices) are used as they are, as a scenario's price override would be;
+    # the region has no local row and keeps the rule's price
+    import numpy as np
+
+    from som_kernel.steps.prices import consequence_prices
+
+    kb = load_knowledge(local=EXAMPLE_LAYER)
+    national = load_knowledge(local=False)
+    scenario = build_scenario(
+        {
+            "target_group": "hjemloeshed",
+            "participants": [10],
+            "duration_years": 1,
+            "outcomes": [{"outcome": "hjemloeshed_ud_af_hjemloeshed", "success_rate": 0.2}],
+            "settings": {"price_year": 2024, "first_year": 2026, "horizon_years": 2},
+        }
+    )
+    args = (np.array(["herberg_doegn"]), np.array([[2026]]), np.array([1]))
+    local = consequence_prices(scenario, kb, *args)[0, 0]
+    rule = consequence_prices(scenario, national, *args)[0, 0]
+    assert (local[0], local[2]) == (820, 820)
+    assert local[1] == rule[1]
+    assert (rule[0], rule[2]) != (820, 820)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..knowledge import KnowledgeBase
+from ..knowledge import LOCAL_COLUMN, KnowledgeBase
 from ..names import ACTORS
 from ..rules import actor_shares, default_weeks_on_support, weeks_before_year
 from ..scenario import Scenario
@@ -99,6 +99,9 @@ def consequence_prices(
         raise ValueError("consequence_prices needs the rows' consequence years when the knowledge has rules")
     out = out.copy()
     overridden = {(o.service, o.actor) for o in scenario.price_overrides}
+    if LOCAL_COLUMN in kb.prices:  # a kommune's own price (its local layer) wins over the rule, as an override does
+        own = kb.prices[kb.prices[LOCAL_COLUMN] != ""]
+        overridden |= set(zip(own["service"], own["actor"], strict=True))
     cache: dict[tuple[str, int, int], np.ndarray] = {}
     weeks = weeks_on_benefits(scenario, kb)
     for r in linked:
