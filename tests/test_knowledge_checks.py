@@ -111,6 +111,20 @@ def test_thousands_dot_in_a_price_is_refused(tmp_path):
     ]
 
 
+def test_small_share_with_three_decimals_loads(tmp_path):
+    # the kommune's share of a psychiatric bed day, 264.552 kr. (a scaled price): under price_low 500 for sengedag,
+    # but read as 264.552 kr. (×1000) it would be beyond price_max 60.000, so it is no thousands-dot typo
+    from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
+
+    kb = tmp_path / "kb"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, kb, ignore=shutil.ignore_patterns("*.md", "lokale", "tools"))
+    rows = rows_of(kb / "prices.csv")
+    line = next(i + 1 for i, r in enumerate(rows) if r[:2] == ["psykiatri_sengedag", "kommune"])
+    set_cell(kb, "prices.csv", line, "price", "264.552")
+    p = load_knowledge(kb).prices.set_index(["service", "actor"])
+    assert p.loc[("psykiatri_sengedag", "kommune"), "price"] == 264.552
+
+
 def test_price_with_three_decimals_that_is_plausible_loads(tmp_path):
     # 754 × 0,876 = 660.504 kr. pr. døgn (a computed price): three decimals, but plausible as read → no problem
     kb = copy_small(tmp_path)

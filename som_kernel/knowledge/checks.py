@@ -182,8 +182,10 @@ def _check_prices(f: _Found, prices, svc_ids, unit_of, units, years, span) -> No
         units[["unit", "price_low", "price_high", "price_max", "why"]].rename(columns={"unit": "x_u"}), on="x_u"
     )
     # "1.469" meaning 1469 kr.: read as 1,469 kr., implausibly low for its unit → refused (754 × 0,876 = 660.504
-    # kr. pr. døgn is a real price with three decimals and passes)
+    # kr. pr. døgn is a real price with three decimals and passes),
+    # and read ×1000 it is a plausible price (a kommune's small share of a bed day, 264.552 kr., is not a typo)
     dot = lim["at_dot"].astype(bool) & (lim["price"] > 0) & (lim["price"] < lim["price_low"])
+    dot &= lim["price"] * 1000 <= lim["price_max"]
     f.rows(
         lim,
         dot,
