@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 import pandas as pd
 
 from .format import kr, number, pct
-from .knowledge import KnowledgeBase
+from .knowledge import LOCAL_COLUMN, KnowledgeBase
 from .names import ACTOR_NAMES_DA
 from .scenario import Scenario
 from .steps.consequences import consequence_rows
@@ -33,6 +33,8 @@ class InputRow:
 def source_text(row: Mapping, url: bool = True) -> str:
     """A knowledge-base row's source as text: title, (URL), and [illustrativ] when it is not from a public source."""
     text = str(row["source_title"])
+    if row.get(LOCAL_COLUMN):  # a row from the kommune's local layer (knowledge/local.py)
+        text = f"lokal ({row[LOCAL_COLUMN]}): {text}"
     if url and row.get("source_url"):
         text += f" ({row['source_url']})"
     if row.get("illustrative"):
@@ -174,6 +176,18 @@ def describe_inputs(
         titles = "; ".join(sorted(set(used["source_title"])))
         text = f"{cons['service'].nunique()} ydelser, {len(cons)} estimater ({illustrative} illustrative)"
         rows.append(InputRow("consequences", "Konsekvensestimater", len(cons), text, titles, "n"))
+    if kb.local is not None:
+        layer = kb.local
+        text = f"{layer.kommune} ({layer.name})"
+        rows.append(
+            InputRow("knowledge.local", "Lokalt lag", text, text, f"version {layer.hash}; tal herfra er mærket lokal")
+        )
+    if kb.warnings:
+        shown = "; ".join(str(w) for w in kb.warnings[:5]) + (" …" if len(kb.warnings) > 5 else "")
+        n = len(kb.warnings)
+        rows.append(
+            InputRow("knowledge.warnings", "Advarsler i vidensdatabasen", n, f"{n} usædvanlige tal", shown, "n")
+        )
     return rows
 
 

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from .describe import describe_inputs, outcome_names
 from .engine import consequence_rows, unit_prices
 from .format import pct
-from .knowledge import KnowledgeBase
+from .knowledge import LOCAL_COLUMN, KnowledgeBase
 from .names import ACTOR_NAMES_DA as ACTOR_DA
 from .names import ACTORS, COST_FIELD_NAMES_DA, COST_NAMES_DA, KIND_NAMES_DA, TOTAL, WELFARE_AREA_NAMES_DA
 from .summary import summary
@@ -128,12 +128,14 @@ def consequence_sources(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
     """The consequence rows in use, with the source of each knowledge-base row (local values marked)."""
     s = result.scenario
     rows = consequence_rows(s, kb)
-    meta_cols = ["outcome", "service", "year", "source_title", "source_url", "illustrative"]
+    meta_cols = ["outcome", "service", "year", "source_title", "source_url", "illustrative", LOCAL_COLUMN]
     if s.target_group is not None:
         c = kb.consequences[kb.consequences["target_group"] == s.target_group][meta_cols]
         rows = rows.merge(c, on=["outcome", "service", "year"], how="left")
     else:
-        rows = rows.assign(source_title="", source_url="", illustrative=False)
+        rows = rows.assign(source_title="", source_url="", illustrative=False, **{LOCAL_COLUMN: ""})
+    # a knowledge-base row from the kommune's local layer: "lokal (layer name)"; a scenario override wins
+    rows[LOCAL_COLUMN] = rows[LOCAL_COLUMN].fillna("").where(~rows["overridden"].astype(bool), "")
     local = rows["overridden"].astype(bool)
     rows.loc[local, "source_title"] = "Lokal værdi"
     rows.loc[local, "source_url"] = ""
@@ -190,6 +192,7 @@ def _summary_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
         _put(ws, be_row, j, y if y is not None else "ikke inden for perioden")
     info = [
         ("Vidensdatabase, version", kb.meta.version),
+        ("Lokalt lag", kb.local.label if kb.local is not None else "intet (kun den nationale vidensdatabase)"),
         ("Prisniveau", s.settings.price_year),
         ("Beløb", "Positive tal er gevinster for aktøren, negative tal er udgifter."),
         ("Udskrevet", date.today().isoformat()),
@@ -265,14 +268,14 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
             int(r.year),
             float(r.delta_use),
             svc.loc[r.service, "unit"],
-            "ja" if r.overridden else "",
+            "ja" if r.overridden else (f"lokal ({getattr(r, LOCAL_COLUMN)})" if getattr(r, LOCAL_COLUMN) else ""),
             r.source_title,
             r.source_url,
             "ja" if r.illustrative else "",
         ]
         for j, v in enumerate(values, start=1):
             c = _put(ws, i, j, v)
-            if r.overridden:
+            if r.overridden or getattr(r, LOCAL_COLUMN):
                 c.fill = LOCAL_FILL
         ws.cell(row=i, column=4).number_format = NUM
     row += len(cons) + 2
@@ -303,25 +306,32 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
                 continue
             src = kbp.loc[(service, a)] if (service, a) in kbp.index else None
             is_local = (service, a) in local
+            layer = src[LOCAL_COLUMN] if src is not None and not is_local else ""
             values = [
                 svc.loc[service, "name"],
                 ACTOR_DA[a],
                 price,
                 f"kr. pr. {svc.loc[service, 'unit']}",
-                "ja" if is_local else "",
+                "ja" if is_local else (f"lokal ({layer})" if layer else ""),
                 "Lokal pris" if is_local or src is None else src["source_title"],
                 "" if is_local or src is None else src["source_url"],
                 "ja" if (src is not None and not is_local and bool(src["illustrative"])) else "",
             ]
             for j, v in enumerate(values, start=1):
                 c = _put(ws, i, j, v)
-                if is_local:
+                if is_local or layer:
                     c.fill = LOCAL_FILL
             ws.cell(row=i, column=3).number_format = '#,##0.00 "kr."'
             i += 1
     if s.excluded_services:
         _put(ws, i + 1, 1, "Ydelser udeladt af beregningen").font = BOLD
         _put(ws, i + 1, 2, ", ".join(svc.loc[x, "name"] for x in s.excluded_services))
+        i += 2
+    if kb.warnings:  # plausible but odd values in the knowledge base (they load; the reader should know)
+        _header(ws, i + 1, ["Advarsler fra vidensdatabasen: hvor", "Advarsel"])
+        for k, w in enumerate(kb.warnings, start=i + 2):
+            _put(ws, k, 1, w.where)
+            _put(ws, k, 2, w.message)
     _widths(ws, {1: 48, 2: 30, 7: 40, 8: 40})
 
 

@@ -49,3 +49,21 @@ def problems_html(problems, limit: int = 20) -> str:
     items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems[:limit])
     more = f"<li>… og {len(problems) - limit} mere</li>" if len(problems) > limit else ""
     return f"<ul>{items}{more}</ul>"
+
+
+def knowledge_notes_html(kb) -> str:
+    """The knowledge base's local layer ("lokal") and its warnings (plausible but odd values), as HTML; '' if none."""
+    parts = []
+    if kb.local is not None:
+        rows = ", ".join(f"{n} {name.removesuffix('.csv')}" for name, n in kb.local.rows.items())
+        parts.append(
+            f"<div class='som-local'><b>Lokalt lag:</b> {html.escape(kb.local.kommune)} "
+            f"({html.escape(kb.local.name)}, version {html.escape(kb.local.hash)}; {html.escape(rows)} rækker). "
+            "Tal fra laget er mærket <span class='som-flag'>lokal</span>.</div>"
+        )
+    if kb.warnings:
+        parts.append(
+            f"<details class='som-warnings'><summary>⚠ Vidensdatabasen har {len(kb.warnings)} advarsel(er) om "
+            f"usædvanlige tal</summary>{problems_html(kb.warnings)}</details>"
+        )
+    return "".join(parts)

@@ -22,7 +22,7 @@ from . import describe, variants
 from .engine import calculate, consequence_rows, unit_prices
 from .errors import Problem, ScenarioError, SomError
 from .format import DANISH_LOCALE, kr, number, pct
-from .knowledge import KnowledgeBase
+from .knowledge import LOCAL_COLUMN, KnowledgeBase
 from .names import ACTOR_NAMES_DA, ACTORS, TOTAL, WELFARE_AREA_NAMES_DA
 from .scenario import Scenario
 from .uncertainty.switching import switching_success_rate as uncertainty_switching_rate
@@ -76,6 +76,11 @@ def consequences_table(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
     svc = kb.services.set_index("id")
     prices = unit_prices(scenario, kb)
     kbc = kb.consequences[kb.consequences["target_group"] == scenario.target_group]
+    lp = kb.prices[kb.prices[LOCAL_COLUMN] != ""]
+    # prices from the kommune's local layer, unless the scenario overrides them
+    local_prices = set(zip(lp["service"], lp["actor"], strict=True)) - {
+        (p.service, p.actor) for p in scenario.price_overrides
+    }
     rows = []
     for (outcome, service), g in cons.groupby(["outcome", "service"], sort=False):
         first = g.sort_values("year").iloc[0]
@@ -87,7 +92,11 @@ def consequences_table(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
                 "Enhed": svc.at[service, "unit"],
                 "Ændring år 1": number(first["delta_use"], 1) if first["year"] == 1 else "0",
                 "Ændring i alt": number(g["delta_use"].sum(), 1),
-                **{f"Pris {ACTOR_NAMES_DA[a].lower()}": kr(prices.at[service, a]) for a in ACTORS},
+                **{
+                    f"Pris {ACTOR_NAMES_DA[a].lower()}": kr(prices.at[service, a])
+                    + (" (lokal)" if (service, a) in local_prices else "")
+                    for a in ACTORS
+                },
                 "Kilde": "lokal værdi"
                 if g["overridden"].any()
                 else (describe.source_text(src.iloc[0], url=False) if len(src) else ""),

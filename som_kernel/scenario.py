@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Problem, ScenarioError
-from .knowledge import WelfareArea
+from .knowledge import KnowledgeBase, WelfareArea
 from .messages import FieldError, danish_number, pydantic_problems
 from .names import ACTORS
 
@@ -205,6 +205,14 @@ class Settings(_Model):
     )
 
 
+class LocalLayerRef(_Model):
+    """Which local layer (a kommune's own numbers on top of the knowledge base) a scenario was computed with."""
+
+    name: str = Field(min_length=1, max_length=80)
+    kommune: str = Field(default="", max_length=80)
+    hash: str = Field(pattern=r"^[0-9a-f]{12}$")
+
+
 class Scenario(_Model):
     """A complete SØM calculation's input."""
 
@@ -224,6 +232,8 @@ class Scenario(_Model):
     price_overrides: list[PriceOverride] = Field(default_factory=list, max_length=MAX_PRICE_OVERRIDES)
     excluded_services: list[Id] = Field(default_factory=list, max_length=MAX_EXCLUDED_SERVICES)
     settings: Settings
+    # the local layer the scenario was saved with (None: the national knowledge base alone); see local_layer_warning
+    local_layer: LocalLayerRef | None = None
 
     @field_validator("participants")
     @classmethod
@@ -399,7 +409,31 @@ def scenario_from_json(text: str | bytes) -> Scenario:
     return build_scenario(doc, strict=True)
 
 
-def save_scenario(scenario: Scenario, path: str | os.PathLike) -> None:
+def with_local_layer(scenario: Scenario, kb: KnowledgeBase) -> Scenario:
+    """The scenario stamped with the local layer of `kb` (name, kommune, content hash), or with none."""
+    layer = kb.local
+    ref = None if layer is None else LocalLayerRef(name=layer.name, kommune=layer.kommune, hash=layer.hash)
+    return scenario.model_copy(update={"local_layer": ref})
+
+
+def local_layer_warning(scenario: Scenario, kb: KnowledgeBase) -> str | None:
+    """A Danish warning when `scenario` was saved with another local layer than the one `kb` has, else None."""
+    saved, now = scenario.local_layer, kb.local
+
+    def text(ref) -> str:
+        return f"det lokale lag '{ref.name}' ({ref.kommune}, version {ref.hash})"
+
+    if saved is None and now is None or saved is not None and now is not None and saved.hash == now.hash:
+        return None
+    before = text(saved) if saved is not None else "den nationale vidensdatabase uden lokalt lag"
+    after = text(now) if now is not None else "den nationale vidensdatabase uden lokalt lag"
+    return f"Beregningen blev gemt med {before}, men regnes nu med {after}; tallene kan derfor afvige fra de gemte."
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike, kb: KnowledgeBase | None = None) -> None:
+    """Write the scenario file; with `kb`, record its local layer (name and content hash) in the file."""
+    if kb is not None:
+        scenario = with_local_layer(scenario, kb)
     Path(path).write_text(scenario_to_json(scenario), encoding="utf-8")
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from som_kernel import ACTORS, calculate, load_knowledge, scenario_from_json
-from som_kernel.knowledge import TABLES
+from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
@@ -50,13 +51,17 @@ def write_inline_knowledge(spec: dict, folder: Path) -> Path:
     """Write an inline knowledge fixture (tables as lists of rows, the columns of knowledge/*.csv) as the CSV
     files load_knowledge reads, so it is validated like any knowledge base. Rows may leave out the source
     columns (then: an illustrative made-up source), consequences their `unit` (then: the service's unit)
-    and prices theirs (then: "kr. pr." + the service's unit); `meta` defaults to version "testtilfælde" and
-    the first index year as default price level. Every table needs at least one row."""
+    and prices theirs (then: "kr. pr." + the service's unit); `meta` defaults to version "testtilfælde", the
+    first index year as default price level and the shipped limits; `units` to the shipped units.csv. Every
+    table needs at least one row, and every priced service a row per actor (0 where the actor pays nothing)."""
     tables = {name.removesuffix(".csv"): model for name, model in TABLES.items()}
     unknown = set(spec) - set(tables) - {"meta"}
     assert not unknown, f"ukendte tabeller i knowledge: {', '.join(sorted(unknown))}; tilladt: {', '.join(tables)}"
     units = {row["id"]: row.get("unit", "") for row in spec.get("services", [])}
     for table, model in tables.items():
+        if table == "units" and "units" not in spec:  # the shipped plausibility limits per unit
+            shutil.copy(DEFAULT_KNOWLEDGE_DIR / "units.csv", folder / "units.csv")
+            continue
         rows = [{**INLINE_SOURCE, **row} for row in spec.get(table, [])]
         for row in rows:
             if "unit" in model.model_fields and "unit" not in row and "service" in row:
@@ -67,7 +72,13 @@ def write_inline_knowledge(spec: dict, folder: Path) -> Path:
             writer.writeheader()
             writer.writerows(rows)
     years = sorted(int(r["year"]) for r in spec.get("net_price_index", [])) or [0]
-    meta = {"version": "testtilfælde", "default_price_year": years[0], **spec.get("meta", {})}
+    shipped = yaml.safe_load((DEFAULT_KNOWLEDGE_DIR / "meta.yaml").read_text(encoding="utf-8"))
+    meta = {
+        "version": "testtilfælde",
+        "default_price_year": years[0],
+        "limits": shipped["limits"],
+        **spec.get("meta", {}),
+    }
     (folder / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     return folder
 

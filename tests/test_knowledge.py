@@ -174,8 +174,8 @@ def test_browser_on_fixture_filters_and_profile(kb_small):
     b.filters["welfare_area"].value = "employment"
     assert list(b.shown["konsekvenser"]["Ydelse"]) == ["Kontanthjælp"]
     assert list(b.shown["priser"]["Ydelse"]) == ["Kontanthjælp"]
-    # kommune 3.000, region –, stat 1.000 kr. pr. uge (2024)
-    assert list(b.shown["priser"].iloc[0][["Kommune", "Region", "Stat", "Prisår"]]) == ["3.000", "–", "1.000", "2024"]
+    # kommune 3.000, region 0 (an explicit row: a missing actor row is refused), stat 1.000 kr. pr. uge (2024)
+    assert list(b.shown["priser"].iloc[0][["Kommune", "Region", "Stat", "Prisår"]]) == ["3.000", "0", "1.000", "2024"]
     # the chart note: per success at 2024 prices, job: year 1 = 10·4.000 + 0,5·80.000 = 80.000;
     # years 2 and 3 = 20·4.000 + 80.000 = 160.000 each → 400.000 kr.
     assert "i alt <b>400.000 kr.</b>" in b.chart_box.children[0].value

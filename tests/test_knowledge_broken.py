@@ -217,11 +217,21 @@ def test_empty_table(tmp_path):
     assert_problem(kb, "services.csv", "Tabellen er tom")
 
 
-def test_not_utf8(tmp_path):
+def test_windows_1252_is_read_and_reported(tmp_path):
+    # an old Excel "CSV" save is Windows-1252 ("ANSI"): read it, and say so
     kb = copy_kb(tmp_path)
     path = kb / "services.csv"
-    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))  # as an old Excel "CSV" save
-    assert_problem(kb, "services.csv", "ikke gemt som UTF-8")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    loaded = load_knowledge(kb)
+    assert loaded.dialects["services.csv"] == "komma, Windows-1252"
+    assert "Ophold på herberg/forsorgshjem (§ 110)" in set(loaded.services["name"])
+
+
+def test_neither_utf8_nor_windows_1252(tmp_path):
+    kb = copy_kb(tmp_path)
+    path = kb / "services.csv"
+    path.write_bytes(path.read_bytes() + b"\x81\x8d")  # bytes no Excel encoding we read has
+    assert_problem(kb, "services.csv", "Filen er hverken UTF-8 eller Windows-1252")
 
 
 def test_byte_order_mark_is_accepted(tmp_path):

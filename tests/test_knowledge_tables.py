@@ -42,8 +42,8 @@ def test_consequence_table_years_as_columns(kb_small):
 def test_price_table_one_row_per_service_with_actor_columns(kb_small):
     df = kt.price_table(kb_small, Filters()).set_index("service")
     assert len(df) == 4
-    # kommune 3.000, no region price (–), stat 1.000 kr. pr. uge, price year 2024
-    assert list(df.loc["benefit", ["Kommune", "Region", "Stat", "Prisår"]]) == ["3.000", "–", "1.000", "2024"]
+    # kommune 3.000, region 0 (an explicit row: a missing actor row is refused), stat 1.000 kr. pr. uge, 2024
+    assert list(df.loc["benefit", ["Kommune", "Region", "Stat", "Prisår"]]) == ["3.000", "0", "1.000", "2024"]
     assert list(df.loc["bedday", ["Region", "Prisår"]]) == ["5.000", "2020"]
     only = kt.price_table(kb_small, Filters(welfare_area="employment"))
     assert list(only["Ydelse"]) == ["Kontanthjælp"]
@@ -63,11 +63,11 @@ def test_effect_target_group_index_tables(kb_small):
 
 def test_sources_table_counts_rows(kb_small):
     src = kt.sources_table(kb_small, Filters())
-    # one source, "Testdata", behind every row: 1 target group + 2 outcomes + 4 services + 7 prices
-    # + 9 consequences + 1 effect study + 6 index years = 30 rows, all illustrative
+    # one source, "Testdata", behind every row: 1 target group + 2 outcomes + 4 services + 12 prices (4 services
+    # × 3 actors) + 9 consequences + 1 effect study + 6 index years = 35 rows, all illustrative
     assert len(src) == 1
     row = src.iloc[0]
-    assert (row["Kilde"], row["Rækker"], row["Status"]) == ("Testdata", "30", "illustrativ")
+    assert (row["Kilde"], row["Rækker"], row["Status"]) == ("Testdata", "35", "illustrativ")
 
 
 def test_filters_text_and_public_only_give_empty_tables_with_headers(kb_small):

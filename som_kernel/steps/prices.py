@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..knowledge import KnowledgeBase
+from ..knowledge import LOCAL_COLUMN, KnowledgeBase
 from ..names import ACTORS
 from ..rules import actor_shares, default_weeks_on_support, weeks_before_year
 from ..scenario import Scenario
@@ -100,6 +100,8 @@ def consequence_prices(
         raise ValueError("consequence_prices needs the rows' consequence years when the knowledge has rules")
     out = out.copy()
     overridden = {(o.service, o.actor) for o in scenario.price_overrides}
+    if LOCAL_COLUMN in kb.prices:  # a kommune's own price (its local layer) wins over the rule, as an override does
+        overridden |= kb._cached("local_prices", lambda: _local_price_keys(kb))
     weeks = weeks_on_benefits(scenario, kb)
     s = scenario.settings
     # the rules' prices depend only on these, so they are kept with the knowledge base across calculations
@@ -124,3 +126,8 @@ def consequence_prices(
                     values[p, :, a] = grid[services.tolist().index(service), a]
     out[linked] = values[row_pair]
     return out
+
+
+def _local_price_keys(kb: KnowledgeBase) -> frozenset[tuple[str, str]]:
+    own = kb.prices[kb.prices[LOCAL_COLUMN] != ""]
+    return frozenset(zip(own["service"], own["actor"], strict=True))

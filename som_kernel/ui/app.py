@@ -19,9 +19,9 @@ from ..compare import document_from_json, document_to_json, load_document
 from ..engine import calculate
 from ..errors import KnowledgeError, Problem, ScenarioError, SomError
 from ..export import safe_text
-from ..format import kr, problems_html
+from ..format import knowledge_notes_html, kr, problems_html
 from ..knowledge import KnowledgeBase, load_knowledge
-from ..scenario import Scenario, build_scenario, load_scenario
+from ..scenario import Scenario, build_scenario, load_scenario, local_layer_warning, with_local_layer
 from ..views import TOTAL, Result
 from .app_compare import CompareStep
 from .app_effect import EffectStep
@@ -177,7 +177,8 @@ class AppState:
             f"<div class='som-header'><h2>SØM-værkstedet · trin-for-trin-beregning</h2>"
             f"<div>Den Socialøkonomiske Investeringsmodel: hvad betyder indsatsen for de offentlige budgetter år for "
             f"år? Vidensdatabase {esc(kb.meta.version)}, prisniveau {kb.meta.default_price_year}. Gå trinene 1–5 "
-            f"igennem (start med »1 Basis«); resultaterne i trin 6 opdateres, så snart du ændrer noget.</div></div>"
+            f"igennem (start med »1 Basis«); resultaterne i trin 6 opdateres, så snart du ændrer noget.</div>"
+            f"{knowledge_notes_html(kb)}</div>"
         )
         guide = W.Accordion(children=[W.HTML(GUIDE_DA)], titles=("Sådan bruger du appen",), selected_index=None)
         self.widget = W.VBox(
@@ -256,7 +257,7 @@ class AppState:
         """The save link carries the last valid scenario and the pinned alternatives (step 8)."""
         if self.scenario is not None:
             self.save_link.value = download_link(
-                document_to_json(self.scenario, self.compare.pinned).encode("utf-8"),
+                document_to_json(with_local_layer(self.scenario, self.kb), self.compare.pinned).encode("utf-8"),
                 f"{slug(self.scenario.name)}.json",
                 "application/json",
                 "Gem beregning (.json)",
@@ -389,6 +390,9 @@ class AppState:
         self.file_msg.value = (
             f"<span style='color:#2e7d32'>✔ Beregningen '{esc(scenario.name)}' er indlæst fra {esc(filename)}.</span>"
         )
+        layer_warning = local_layer_warning(scenario, self.kb)
+        if layer_warning:
+            self.file_msg.value += f"<br>⚠ {esc(layer_warning)}"
         return True
 
     def _file_problems(self, filename: str, problems: list[Problem]) -> None:
@@ -471,7 +475,7 @@ def launch(scenario: str | os.PathLike | None = None, knowledge: str | os.PathLi
     except KnowledgeError as e:
         return W.HTML(
             f"<div class='som-outdated'>Vidensdatabasen kan ikke indlæses, så beregningen kan ikke vises:"
-            f"{problems_html(e.problems)}Ret filerne i vidensdatabasen (eller peg SOM_KNOWLEDGE på en anden) og "
+            f"{problems_html(e.problems)}Ret filerne i vidensdatabasen eller det lokale lag (eller peg SOM_KNOWLEDGE/SOM_LOCAL på andre) og "
             f"genindlæs siden.</div>"
         )
     return build_app(kb, scenario)

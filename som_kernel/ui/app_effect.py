@@ -43,7 +43,10 @@ class OutcomeRow:
         self.persist_msg = message_widget()
         options = (
             [("Intet studie valgt", "")]
-            + [(f"{r['name']} – {pct(r['success_rate'])}", sid) for sid, r in self.studies.iterrows()]
+            + [
+                (f"{r['name']} – {pct(r['success_rate'])}{' (lokal)' if r.get('local_layer') else ''}", sid)
+                for sid, r in self.studies.iterrows()
+            ]
             if len(studies)
             else [("Ingen effektstudier i vidensdatabasen", "")]
         )
@@ -101,7 +104,9 @@ class OutcomeRow:
         )
         n = f", n = {int(r['n'])}" if pd.notna(r["n"]) else ""
         self.study_info.value = (
-            f"<div style='margin-left:184px'><b>{esc(r['name'])}</b>: {esc(r['measure'])} {pct(r['success_rate'])}"
+            f"<div style='margin-left:184px'><b>{esc(r['name'])}</b>"
+            f"{' <span class=som-flag>lokal</span>' if r.get('local_layer') else ''}: {esc(r['measure'])} "
+            f"{pct(r['success_rate'])}"
             f"{ci}. Design: {esc(r['design'])}, evidensniveau {int(r['evidence_level'])}{n}, {esc(r['country'])}."
             f"<br>{source_html(r['source_title'], r['source_url'], bool(r['illustrative']))}"
             f"{'<br>' + esc(r['note']) if r['note'] else ''}</div>"

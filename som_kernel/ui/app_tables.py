@@ -66,6 +66,8 @@ def _service_label(info, unit: str, rows: pd.DataFrame, flags: list[str], no_sou
     (illustrative first); `no_source` where the knowledge base has no row (a local value)."""
     if len(rows) and rows["illustrative"].any():
         flags = ['<span class="som-flag">illustrativ</span>', *flags]
+    if len(rows) and "local_layer" in rows and (rows["local_layer"] != "").any():
+        flags = [f'<span class="som-flag" title="{attr(rows["local_layer"].max())}">lokal</span>', *flags]
     src = source_html(rows["source_title"].iloc[0], rows["source_url"].iloc[0], False) if len(rows) else no_source
     return W.HTML(
         f"<b>{esc(info['name'])}</b>{unit}<br><small>"

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import charts
 from ..charts.knowledge import profile_chart
 from ..errors import KnowledgeError
-from ..format import number, problems_html
+from ..format import knowledge_notes_html, number, problems_html
 from ..knowledge import CALIBRATION_PRICE_YEAR, WELFARE_AREA_NAMES_DA, KnowledgeBase, load_knowledge
 from ..knowledge_tables import (  # noqa: F401  (re-exported: the browser's public names before the split)
     ALL,
@@ -120,7 +120,7 @@ class KnowledgeBrowser(W.VBox):
             f"{kb.meta.default_price_year}. Hver række viser sin kilde og sin status: <b>offentlig kilde</b> "
             "(tallet står i kilden), <b>illustrativ</b> (vores skøn, ikke SØM's tal) eller <b>kalibreret</b> "
             "(rækkerne er tilpasset, så summen giver et offentliggjort tal; fordelingen er vores). "
-            "Dette er ikke SØM's egen vidensdatabase.</p>"
+            "Dette er ikke SØM's egen vidensdatabase.</p>" + knowledge_notes_html(kb)
         )
         super().__init__(
             [

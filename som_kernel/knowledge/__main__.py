@@ -1,0 +1,68 @@
+"""Command line for the knowledge base (Danish output; exit code 1 with the problems on a broken base).
+
+python -m som_kernel.knowledge check [DIR] [--local LAYER]   check and list warnings and the CSV dialects read
+python -m som_kernel.knowledge export-xlsx DIR FILE          every table to one workbook (one sheet per table)
+python -m som_kernel.knowledge import-xlsx FILE DIR          a (possibly edited) workbook back to CSV files
+python -m som_kernel.knowledge diff OLD_DIR NEW_DIR          rows added/removed/changed and what the example
+                                                             scenarios' key figures do
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import SomError
+from .diff import EXAMPLES_DIR, SCENARIO_DIR, report
+from .load import load_knowledge
+from .workbook import export_xlsx, import_xlsx
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m som_kernel.knowledge", description="Vidensdatabasen for SØM.")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="tjek vidensdatabasen (og et lokalt lag)")
+    c.add_argument("dir", nargs="?", default=None)
+    c.add_argument("--local", default=None, help="et lokalt lag (mappe eller .xlsx)")
+    e = sub.add_parser("export-xlsx", help="alle tabeller til én Excel-projektmappe")
+    e.add_argument("dir")
+    e.add_argument("file")
+    i = sub.add_parser("import-xlsx", help="en Excel-projektmappe tilbage til CSV-filer (tjekkes først)")
+    i.add_argument("file")
+    i.add_argument("dir")
+    d = sub.add_parser("diff", help="hvad en ny version ændrer")
+    d.add_argument("old")
+    d.add_argument("new")
+    d.add_argument("--scenarier", default=str(SCENARIO_DIR), help="mappe med scenariefiler (*.json)")
+    d.add_argument("--eksempler", default=str(EXAMPLES_DIR), help="mappe med eksempel-notebooks ('' = ingen)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            kb = load_knowledge(args.dir, local=args.local if args.local else (None if args.dir is None else False))
+            print(f"Vidensdatabasen {kb.meta.version} ({kb.path}) er i orden.")
+            if kb.local is not None:
+                print(f"Lokalt lag: {kb.local.label}; rækker: {kb.local.rows}")
+            for name, dialect in kb.dialects.items():
+                print(f"  {name}: læst som {dialect}")
+            for w in kb.warnings:
+                print(f"Advarsel: {w}")
+        elif args.command == "export-xlsx":
+            print(f"Skrev {export_xlsx(args.dir, args.file)}")
+        elif args.command == "import-xlsx":
+            print(f"Projektmappen er i orden; skrev tabellerne og meta.yaml i {import_xlsx(args.file, args.dir)}")
+        elif args.command == "diff":
+            old, new = load_knowledge(args.old, local=False), load_knowledge(args.new, local=False)
+            print(report(old, new, Path(args.scenarier), Path(args.eksempler) if args.eksempler else None))
+    except SomError as e:
+        print(f"Fejl:\n{e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

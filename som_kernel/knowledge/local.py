@@ -1,0 +1,151 @@
+"""A kommune's own numbers on top of the national knowledge base (et lokalt lag), without editing it.
+
+A layer is a folder (or an .xlsx workbook with the same sheets) holding `lokal.yaml` (name, kommune, description)
+and any of prices.csv, consequences.csv and effect_studies.csv, with the national tables' columns and sources:
+- a price row replaces the national row for the same service and actor (or adds one);
+- consequence rows replace the national *profile* of the same target group × outcome × service (all its years),
+  so a kommune's own estimate is never mixed year by year with the national one;
+- an effect study replaces the national study with the same id (or adds one).
+Rows from the layer carry its name in the column `local_layer`, which the app, the Excel export and the reports
+show as "lokal". The layer's content hash lets a scenario file record which layer it was computed with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pydantic import Field, ValidationError
+
+from ..errors import Problem
+from ..messages import pydantic_problems
+from .reading import decode, read_csv, validate_table
+from .schema import LOCAL_COLUMN, TABLES, _Row
+
+LAYER_TABLES = ("prices.csv", "consequences.csv", "effect_studies.csv")
+LAYER_META = "lokal.yaml"
+# the key a layer row replaces national rows on (consequences: the whole profile of the service)
+REPLACES = {
+    "prices.csv": ["service", "actor"],
+    "consequences.csv": ["target_group", "outcome", "service"],
+    "effect_studies.csv": ["id"],
+}
+
+
+class LayerMeta(_Row):
+    name: str = Field(min_length=2, max_length=80)
+    kommune: str = Field(min_length=2, max_length=80)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LocalLayer:
+    """A loaded local layer: its name, kommune, where it lies, a hash of its content, and rows per table."""
+
+    name: str
+    kommune: str
+    description: str
+    path: Path
+    hash: str
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """'Eksempel Kommune (eksempel_kommune, 1a2b3c4d5e6f)': for messages and the scenario file."""
+        return f"{self.kommune} ({self.name}, {self.hash})"
+
+
+def content_hash(path: Path) -> str:
+    """12 hex digits of SHA-256 over the layer's files (names and bytes; a workbook's bytes)."""
+    h = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.name in (LAYER_META, *LAYER_TABLES))
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
+def _meta(text: str, label: str, problems: list[Problem]) -> LayerMeta | None:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        problems.append(Problem(label, "Filen er ikke gyldig YAML."))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(label, "Filen skal have felterne name, kommune og description."))
+        return None
+    try:
+        return LayerMeta.model_validate(data)
+    except ValidationError as e:
+        problems.extend(pydantic_problems(e, prefix=f"{label}:felt "))
+        return None
+
+
+def read_layer(path: Path, problems: list[Problem]) -> tuple[LocalLayer, dict[str, pd.DataFrame]] | None:
+    """The layer in `path` (folder or .xlsx) and its validated tables; None with Danish problems."""
+    if not path.exists():
+        problems.append(Problem(str(path), "Det lokale lag findes ikke (SOM_LOCAL eller local=…)."))
+        return None
+    if path.is_file():
+        if path.suffix.lower() != ".xlsx":
+            problems.append(Problem(path.name, "Et lokalt lag er en mappe eller en Excel-projektmappe (.xlsx)."))
+            return None
+        from .workbook import read_workbook
+
+        book = read_workbook(path, problems, tables=LAYER_TABLES, meta_sheet="lokal")
+        if book is None:
+            return None
+        raws, meta_text = book
+        meta_label = f"{path.name}:lokal"
+    else:
+        unknown = sorted(p.name for p in path.glob("*.csv") if p.name not in LAYER_TABLES)
+        if unknown:
+            problems.append(
+                Problem(
+                    path.name,
+                    f"Ukendte tabeller i det lokale lag: {', '.join(unknown)}. Et lokalt lag kan have "
+                    f"{', '.join(LAYER_TABLES)}.",
+                )
+            )
+        raws = {}
+        for name in LAYER_TABLES:
+            if (path / name).exists():
+                raw = read_csv(path / name, problems, label=f"{path.name}/{name}")
+                if raw is not None:
+                    raws[name] = raw
+        meta_label = f"{path.name}/{LAYER_META}"
+        meta_text = None
+        if (path / LAYER_META).is_file():
+            decoded = decode((path / LAYER_META).read_bytes(), meta_label, problems)
+            meta_text = decoded[0] if decoded else None
+        else:
+            problems.append(Problem(meta_label, "Filen mangler (name, kommune og description for laget)."))
+    meta = _meta(meta_text, meta_label, problems) if meta_text is not None else None
+    tables = {name: validate_table(raw, TABLES[name], problems) for name, raw in raws.items()}
+    if not raws and not problems:
+        problems.append(Problem(path.name, f"Det lokale lag har ingen tabeller ({', '.join(LAYER_TABLES)})."))
+    if meta is None or problems:
+        return None
+    layer = LocalLayer(
+        name=meta.name,
+        kommune=meta.kommune,
+        description=meta.description,
+        path=path,
+        hash=content_hash(path),
+        rows={name: len(df) for name, df in tables.items()},
+    )
+    return layer, tables
+
+
+def overlay(tables: dict[str, pd.DataFrame], layer: LocalLayer | None, local: dict[str, pd.DataFrame]) -> None:
+    """Lay the layer's rows over the national `tables` (in place) and mark every row's origin in `local_layer`."""
+    for name in LAYER_TABLES:
+        base = tables[name].assign(**{LOCAL_COLUMN: ""})
+        if layer is not None and name in local and len(local[name]):
+            keys = REPLACES[name]
+            mine = local[name].assign(**{LOCAL_COLUMN: layer.name})
+            replaced = pd.MultiIndex.from_frame(base[keys]).isin(pd.MultiIndex.from_frame(mine[keys]))
+            base = pd.concat([base[~replaced], mine], ignore_index=True)
+        tables[name] = base

@@ -1,0 +1,229 @@
+"""The knowledge base as one Excel workbook: one sheet per table (sources are columns like any other), plus the
+text of meta.yaml, and back again.
+
+export_xlsx writes numbers as numbers and true/false as Excel booleans, but only where the text reads back to the
+same characters; anything else stays text, so export → import gives the same files byte for byte. import_xlsx
+validates the workbook with the loader's checks, naming sheet:række:kolonne, and writes nothing if it finds an
+error. Text cells are always text (a cell starting with '=' is never a formula).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..errors import KnowledgeError, Problem
+from ..export import FORMULA_START
+from .reading import COMMA, RawTable, decode, parse_meta, read_bytes, read_csv
+from .schema import TABLES
+
+META_SHEET = "meta"
+GUIDE_SHEET = "Vejledning"
+GUIDE = (
+    "Vidensdatabasen for SØM som projektmappe: ét ark pr. tabel (samme kolonner som CSV-filerne, kilder med).",
+    "Arket 'meta' er filen meta.yaml, én linje pr. række.",
+    "Ret tallene og læs projektmappen ind igen med: python -m som_kernel.knowledge import-xlsx FIL MAPPE",
+    "Indlæsningen tjekker alt og nævner ark:række:kolonne ved fejl; intet skrives, før alt er i orden.",
+    "Tal skrives som tal (decimalkomma i dansk Excel); true/false er SAND/FALSK.",
+)
+HEAD = PatternFill("solid", fgColor="DCE6F0")
+WHOLE_FLOAT = "0.0"
+
+
+def _cell_value(text: str):
+    """The Excel value for a CSV cell: a number or boolean only when it reads back to the same text."""
+    if text in ("true", "false"):
+        return text == "true"
+    try:
+        if str(int(text)) == text:
+            return int(text)
+    except ValueError:
+        pass
+    try:
+        x = float(text)
+        if math.isfinite(x) and repr(x) == text:
+            return x
+    except ValueError:
+        pass
+    return text
+
+
+def _cell_text(cell, label: str, column: str, problems: list[Problem]) -> str:
+    """A workbook cell as the CSV text it stands for."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)) and float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value)}.0" if cell.number_format == WHOLE_FLOAT else str(int(value))
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        problems.append(
+            Problem(
+                f"{label}:kolonne {column}",
+                f"Excel har lavet værdien om til en dato/tid ({value}). Skriv tallet igen med decimalkomma, eller "
+                "formatér cellen som tekst.",
+            )
+        )
+        return ""
+    return str(value)
+
+
+def _write_sheet(wb: Workbook, title: str, rows: list[list[str]]) -> None:
+    ws = wb.create_sheet(title)
+    for i, row in enumerate(rows, start=1):
+        for j, text in enumerate(row, start=1):
+            value = text if i == 1 else _cell_value(text)
+            cell = ws.cell(row=i, column=j, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text: '=…' is not a formula
+                if value.startswith(FORMULA_START):
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+            elif isinstance(value, float) and value.is_integer():
+                cell.number_format = WHOLE_FLOAT  # Excel stores 100.0 as 100; the format says it was "100.0"
+            if i == 1:
+                cell.font = Font(bold=True)
+                cell.fill = HEAD
+    ws.freeze_panes = "A2"
+    for j in range(1, (max(len(r) for r in rows) if rows else 0) + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 18
+
+
+def export_xlsx(folder: str | Path, file: str | Path) -> Path:
+    """Write every table of the knowledge base in `folder` to one workbook `file` (and meta.yaml as text).
+    The tables are not checked here (an export of a broken base is how one mends it in Excel); the bytes must
+    be readable text."""
+    folder, file = Path(folder), Path(file)
+    problems: list[Problem] = []
+    raws = {name: read_csv(folder / name, problems) for name in TABLES}
+    meta_bytes = read_bytes(folder / "meta.yaml", "meta.yaml", problems)
+    meta = decode(meta_bytes, "meta.yaml", problems) if meta_bytes is not None else None
+    if problems:
+        raise KnowledgeError(problems)
+    wb = Workbook()
+    guide = wb.active
+    guide.title = GUIDE_SHEET
+    for i, line in enumerate(GUIDE, start=1):
+        guide.cell(row=i, column=1, value=line).data_type = "s"
+    guide.column_dimensions["A"].width = 110
+    for name, raw in raws.items():
+        rows = [raw.header, *raw.row_list()]
+        if raw.dialect != COMMA:  # a Danish Excel CSV: numbers go in as the numbers they are
+            rows = [
+                raw.header,
+                *([c.replace(".", "").replace(",", ".") if _is_dk(c) else c for c in r] for r in raw.row_list()),
+            ]
+        _write_sheet(wb, name.removesuffix(".csv"), rows)
+    _write_sheet(wb, META_SHEET, [["meta.yaml"], *([line] for line in meta[0].split("\n"))])
+    file.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(file)
+    return file
+
+
+def _is_dk(text: str) -> bool:
+    from .reading import _DK_NUMBER
+
+    return bool(_DK_NUMBER.fullmatch(text)) and ("," in text or "." in text)
+
+
+def read_workbook(
+    file: Path, problems: list[Problem], tables=tuple(TABLES), meta_sheet: str = META_SHEET
+) -> tuple[dict[str, RawTable], str | None] | None:
+    """The tables (as RawTables labelled 'sheet:…') and the meta sheet's text of a workbook; missing table sheets
+    are simply absent (the caller decides whether that is an error)."""
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
+        problems.append(
+            Problem(file.name, "Filen kan ikke åbnes som Excel-projektmappe (.xlsx). Gem den fra Excel som .xlsx.")
+        )
+        return None
+    raws: dict[str, RawTable] = {}
+    meta_text = None
+    known = {n.removesuffix(".csv") for n in tables} | {meta_sheet, GUIDE_SHEET}
+    for ws in wb.worksheets:
+        if ws.title not in known:
+            problems.append(Problem(ws.title, f"Ukendt ark. Arkene hedder som tabellerne: {', '.join(sorted(known))}."))
+    for name in tables:
+        sheet = name.removesuffix(".csv")
+        if sheet not in wb.sheetnames:
+            continue
+        rows = list(wb[sheet].iter_rows())
+        header = [str(c.value).strip() if c.value is not None else "" for c in (rows[0] if rows else ())]
+        while header and header[-1] == "":
+            header.pop()
+        raw = RawTable(sheet, header, encoding="xlsx", dialect="Excel-ark")
+        for i, row in enumerate(rows[1:], start=2):
+            cells = [
+                _cell_text(v, f"{sheet}:række {i}", header[j] if j < len(header) else str(j + 1), problems)
+                for j, v in enumerate(row[: len(header)])
+            ]
+            cells += [""] * (len(header) - len(cells))
+            if any(c.value is not None for c in row[len(header) :]):
+                problems.append(Problem(f"{sheet}:række {i}", "Rækken har værdier uden for tabellens kolonner."))
+            if any(cells):
+                raw.rows.append(cells)
+                raw.lines.append(i)
+        raws[name] = raw
+    if meta_sheet in wb.sheetnames:
+        rows = list(wb[meta_sheet].iter_rows(values_only=True))
+        lines = ["" if not r or r[0] is None else str(r[0]) for r in rows[1:]]
+        meta_text = "\n".join(lines)
+        if meta_sheet == "lokal":  # a layer's 'lokal' sheet: key | value rows
+            meta_text = "\n".join(
+                f"{r[0]}: {_yaml_scalar(r[1] if len(r) > 1 else '')}" for r in rows[1:] if r and r[0] is not None
+            )
+    wb.close()
+    return raws, meta_text
+
+
+def _yaml_scalar(value) -> str:
+    import json
+
+    return json.dumps("" if value is None else str(value), ensure_ascii=False)
+
+
+def _csv_text(raw: RawTable) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(raw.header)
+    writer.writerows(raw.rows)
+    return out.getvalue()
+
+
+def import_xlsx(file: str | Path, folder: str | Path) -> Path:
+    """Read a knowledge workbook, check it like load_knowledge does (messages name sheet:række:kolonne), and only
+    then write its tables and meta.yaml to `folder` (created if missing; other files there are left alone)."""
+    from .load import assemble
+
+    file, folder = Path(file), Path(folder)
+    problems: list[Problem] = []
+    book = read_workbook(file, problems)
+    if book is None:
+        raise KnowledgeError(problems)
+    raws, meta_text = book
+    for name in TABLES:
+        if name not in raws:
+            problems.append(Problem(name.removesuffix(".csv"), "Arket mangler i projektmappen."))
+    if meta_text is None:
+        problems.append(Problem(META_SHEET, "Arket mangler i projektmappen (meta.yaml's tekst)."))
+    if problems:
+        raise KnowledgeError(problems)
+    meta = parse_meta(meta_text, problems, META_SHEET)
+    assemble(raws, meta, problems, path=None, layer=None)  # raises KnowledgeError naming sheet:række:kolonne
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, raw in raws.items():
+        (folder / name).write_text(_csv_text(raw), encoding="utf-8")
+    (folder / "meta.yaml").write_text(meta_text, encoding="utf-8")
+    return folder

@@ -1,0 +1,219 @@
+"""Excel in and out (issue 12 §3): Danish Excel CSV (semicolons, decimal comma, Windows-1252 or UTF-8 with BOM) is
+read and the dialect reported, or refused saying exactly why; the knowledge workbook round-trips byte for byte and
+an edited workbook is checked with sheet:række:kolonne messages before anything is written."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from som_kernel import KnowledgeError, load_knowledge
+from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR, TABLES
+from som_kernel.knowledge.__main__ import main
+from som_kernel.knowledge.workbook import export_xlsx, import_xlsx
+
+FIXTURE = Path(__file__).parent / "fixtures" / "kb_small"
+
+
+def copy_small(tmp_path: Path) -> Path:
+    dst = tmp_path / "kb"
+    shutil.copytree(FIXTURE, dst)
+    return dst
+
+
+def as_danish_excel(path: Path, encoding: str = "cp1252") -> None:
+    """Rewrite a CSV as Danish Excel saves it: semicolons, decimal commas in numbers, the given encoding."""
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+
+    def dk(cell: str) -> str:
+        try:
+            float(cell)
+        except ValueError:
+            return cell
+        return cell.replace(".", ",")
+
+    text_rows = [rows[0], *([dk(c) for c in r] for r in rows[1:])]
+    with path.open("w", newline="", encoding=encoding) as f:
+        csv.writer(f, delimiter=";", lineterminator="\r\n").writerows(text_rows)
+
+
+def test_danish_excel_csv_is_read_and_reported(tmp_path):
+    # consequences.csv has decimals (0.5 år i job on line 5); as Danish Excel they are "0,5" with semicolons
+    kb = copy_small(tmp_path)
+    as_danish_excel(kb / "consequences.csv")
+    as_danish_excel(kb / "prices.csv", encoding="utf-8-sig")
+    loaded = load_knowledge(kb)
+    assert loaded.dialects["consequences.csv"] == "semikolon, decimalkomma, Windows-1252"
+    assert loaded.dialects["prices.csv"] == "semikolon, decimalkomma, UTF-8 med BOM"
+    assert loaded.dialects["services.csv"] == "komma, UTF-8"
+    original = load_knowledge(FIXTURE)
+    pd.testing.assert_frame_equal(loaded.consequences, original.consequences)
+    pd.testing.assert_frame_equal(loaded.prices, original.prices)
+    assert loaded.consequences.loc[3, "delta_use"] == 0.5
+
+
+def test_danish_excel_thousands_dot_is_read(tmp_path):
+    # in a semicolon file the decimal sign is the comma, so "1.469,50" can only be 1469.5
+    kb = copy_small(tmp_path)
+    as_danish_excel(kb / "prices.csv")
+    path = kb / "prices.csv"
+    path.write_text(path.read_text(encoding="cp1252").replace(";3000;", ";1.469,50;"), encoding="cp1252")
+    assert load_knowledge(kb).prices.loc[0, "price"] == 1469.5
+
+
+def test_danish_excel_with_a_decimal_point_is_refused(tmp_path):
+    kb = copy_small(tmp_path)
+    as_danish_excel(kb / "consequences.csv")
+    path = kb / "consequences.csv"
+    path.write_text(path.read_text(encoding="cp1252").replace(";0,5;", ";0.5;"), encoding="cp1252")
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(kb)
+    assert [str(p) for p in e.value.problems] == [
+        "consequences.csv:række 5:kolonne delta_use: Filen er dansk Excel-CSV (semikolon), så decimaler skrives med "
+        "komma; '0.5' er tvetydigt. Skriv fx 0,5."
+    ]
+
+
+def test_decimal_comma_in_a_comma_file_says_why(tmp_path):
+    kb = copy_small(tmp_path)
+    path = kb / "consequences.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",0.5,", ',"0,5",'), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(kb)
+    assert [str(p) for p in e.value.problems] == [
+        "consequences.csv:række 5:kolonne delta_use: Skal være et tal med decimalpunktum (fik '0,5'); filen er "
+        "kommasepareret, så et decimalkomma kan ikke læses. Skriv punktum, eller gem fra Excel som 'CSV "
+        "(semikolonsepareret)'."
+    ]
+
+
+def test_danish_true_false_are_read(tmp_path):
+    # Danish Excel writes TRUE/FALSE as SAND/FALSK
+    kb = copy_small(tmp_path)
+    path = kb / "services.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",true\n", ",SAND\n"), encoding="utf-8")
+    assert load_knowledge(kb).services["illustrative"].all()
+
+
+@pytest.mark.parametrize("folder", [FIXTURE, DEFAULT_KNOWLEDGE_DIR], ids=["kb_small", "shipped"])
+def test_workbook_round_trip_is_identical(tmp_path, folder):
+    book = export_xlsx(folder, tmp_path / "viden.xlsx")
+    back = import_xlsx(book, tmp_path / "tilbage")
+    for name in [*TABLES, "meta.yaml"]:
+        assert (back / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_workbook_has_one_sheet_per_table_with_sources_and_numbers(tmp_path):
+    book = load_workbook(export_xlsx(FIXTURE, tmp_path / "viden.xlsx"))
+    assert book.sheetnames == ["Vejledning", *(n.removesuffix(".csv") for n in TABLES), "meta"]
+    prices = book["prices"]
+    header = [c.value for c in prices[1]]
+    assert header[:8] == [
+        "service",
+        "actor",
+        "price",
+        "unit",
+        "price_year",
+        "source_title",
+        "source_url",
+        "illustrative",
+    ]
+    # line 2: benefit, kommune, 3000 kr. pr. uge: a number and a boolean, not text
+    assert [c.value for c in prices[2]][:8] == ["benefit", "kommune", 3000, "kr. pr. uge", 2024, "Testdata", None, True]
+    # 2020's index written "100" stays a whole number; the shipped "100.0" keeps its decimal through number_format
+    assert book["net_price_index"]["B2"].value == 100
+
+
+def test_text_starting_with_equals_stays_text(tmp_path):
+    kb = copy_small(tmp_path)
+    path = kb / "services.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Kontanthjælp", "=HYPERLINK(1)"), encoding="utf-8")
+    book = export_xlsx(kb, tmp_path / "viden.xlsx")
+    cell = load_workbook(book)["services"]["B2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=HYPERLINK(1)", "s", True)
+    back = import_xlsx(book, tmp_path / "tilbage")
+    assert (back / "services.csv").read_bytes() == path.read_bytes()
+
+
+def _edit(book: Path, sheet: str, cell: str, value) -> None:
+    wb = load_workbook(book)
+    wb[sheet][cell] = value
+    wb.save(book)
+
+
+def test_edited_workbook_is_checked_with_sheet_row_column(tmp_path):
+    book = export_xlsx(FIXTURE, tmp_path / "viden.xlsx")
+    _edit(book, "prices", "C2", -5)  # benefit/kommune price
+    _edit(book, "consequences", "E3", "mange")  # job × benefit year 2, delta_use
+    target = tmp_path / "tilbage"
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(book, target)
+    assert [str(p) for p in e.value.problems] == [
+        "prices:række 2:kolonne price: Prisen må ikke være negativ eller uendelig (fik -5).",
+        "consequences:række 3:kolonne delta_use: Skal være et tal (fik 'mange').",
+    ]
+    assert not target.exists()  # nothing written
+
+
+def test_edited_workbook_cross_table_check_names_the_sheet(tmp_path):
+    book = export_xlsx(FIXTURE, tmp_path / "viden.xlsx")
+    _edit(book, "consequences", "C2", "findes_ikke")
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(book, tmp_path / "tilbage")
+    assert "consequences:række 2:kolonne service: Ukendt ydelse 'findes_ikke'." in [str(p) for p in e.value.problems]
+
+
+def test_edited_workbook_with_a_new_price_is_written(tmp_path):
+    book = export_xlsx(FIXTURE, tmp_path / "viden.xlsx")
+    _edit(book, "prices", "C2", 3250.5)
+    back = import_xlsx(book, tmp_path / "tilbage")
+    assert load_knowledge(back).prices.loc[0, "price"] == 3250.5
+    assert (back / "prices.csv").read_text(encoding="utf-8").splitlines()[1].startswith("benefit,kommune,3250.5,")
+
+
+def test_date_made_by_excel_is_refused(tmp_path):
+    import datetime as dt
+
+    book = export_xlsx(FIXTURE, tmp_path / "viden.xlsx")
+    _edit(book, "consequences", "E5", dt.datetime(2026, 5, 1))  # Danish Excel turns "1.5" into 1 May
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(book, tmp_path / "tilbage")
+    assert str(e.value.problems[0]).startswith(
+        "consequences:række 5:kolonne delta_use: Excel har lavet værdien om til en dato/tid (2026-05-01 00:00:00)."
+    )
+
+
+def test_missing_and_unknown_sheets(tmp_path):
+    book = export_xlsx(FIXTURE, tmp_path / "viden.xlsx")
+    wb = load_workbook(book)
+    del wb["units"]
+    wb.create_sheet("Ark1")
+    wb.save(book)
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(book, tmp_path / "tilbage")
+    found = [str(p) for p in e.value.problems]
+    assert "units: Arket mangler i projektmappen." in found
+    assert any(p.startswith("Ark1: Ukendt ark.") for p in found)
+
+
+def test_not_a_workbook(tmp_path):
+    path = tmp_path / "viden.xlsx"
+    path.write_text("ikke excel", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="kan ikke åbnes som Excel-projektmappe"):
+        import_xlsx(path, tmp_path / "tilbage")
+
+
+def test_command_line_round_trip_and_error(tmp_path, capsys):
+    book = tmp_path / "viden.xlsx"
+    assert main(["export-xlsx", str(FIXTURE), str(book)]) == 0
+    assert main(["import-xlsx", str(book), str(tmp_path / "tilbage")]) == 0
+    assert (tmp_path / "tilbage" / "prices.csv").read_bytes() == (FIXTURE / "prices.csv").read_bytes()
+    _edit(book, "prices", "C2", -5)
+    assert main(["import-xlsx", str(book), str(tmp_path / "igen")]) == 1
+    err = capsys.readouterr().err
+    assert "prices:række 2:kolonne price: Prisen må ikke være negativ" in err
+    assert "Traceback" not in err
