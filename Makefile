@@ -30,7 +30,7 @@ test: $(STAMP)
 	scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## Browse the knowledge base in Voilà (same port)
 vidensdatabase: $(STAMP)

@@ -3,6 +3,11 @@
 Scenario: 10-year horizon, ~40 services, 3 actors, 3 outcomes, 5 cohorts, on the shipped knowledge base.
 Target: a few milliseconds, so every widget change can recompute everything.
 Run: .venv/bin/python benchmarks/engine_speed.py
+
+Measured on the 2-core project machine, quiet, same libraries (pandas 3 with pyarrow strings), median:
+  before the kernel was organised by SØM's steps: 40-service scenario 16.5 ms, inmates scenario 13.9 ms;
+  after: 40-service 12.1 ms (10.0 ms with check=False, as the app calls it after checking once; it now also
+  prices the rule-linked services per calendar year), inmates 4.7 ms (2.9 ms with check=False).
 """
 
 from __future__ import annotations
@@ -77,6 +82,7 @@ def main() -> None:
     print(f"scenario: {n_services} services, 3 outcomes, 5 cohorts, 10 years; tidy table {len(result.table)} rows")
     print(f"check_scenario          median {median_ms(lambda: check_scenario(scenario, kb)):7.2f} ms")
     print(f"calculate               median {median_ms(lambda: calculate(scenario, kb)):7.2f} ms")
+    print(f"calculate, checked once median {median_ms(lambda: calculate(scenario, kb, check=False)):7.2f} ms")
 
     def with_views():
         r = calculate(scenario, kb)

@@ -65,7 +65,7 @@ def _text_column(blocks: list[dict], name: str, keep: np.ndarray) -> pd.Categori
     """A text column as a Categorical: each block's few distinct values are coded once and the integer codes,
     not the strings, are expanded to the table's length (the Result turns it into plain text on demand)."""
     small = [np.asarray(b[name], dtype=object) for b in blocks]
-    labels, inverse = np.unique(np.concatenate([x.ravel() for x in small]), return_inverse=True)
+    inverse, labels = pd.factorize(np.concatenate([x.ravel() for x in small]))  # hashing, no sorting
     bounds = np.cumsum([0, *(x.size for x in small)])
     codes = np.concatenate(
         [
@@ -73,7 +73,7 @@ def _text_column(blocks: list[dict], name: str, keep: np.ndarray) -> pd.Categori
             for i, (x, b) in enumerate(zip(small, blocks))
         ]
     )
-    return pd.Categorical.from_codes(codes[keep], categories=pd.Index(labels, dtype=object))
+    return pd.Categorical.from_codes(codes[keep], categories=pd.Index(np.asarray(labels, dtype=object), dtype=object))
 
 
 def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: cons.Rows, co: effect.Cohorts) -> dict:

@@ -269,8 +269,8 @@ class KnowledgeBase:
     def service_info(self, column: str, services) -> np.ndarray:
         """One column of services.csv (e.g. 'flow', 'welfare_area', 'name') for each service id in `services`."""
         ids = self._cached("service_positions", lambda: {v: i for i, v in enumerate(self.services["id"].tolist())})
-        distinct, inverse = np.unique(np.asarray(services, dtype=object), return_inverse=True)
-        at = np.array([ids.get(v, -1) for v in distinct.tolist()], dtype=int)[inverse.ravel()]
+        inverse, distinct = pd.factorize(np.asarray(services, dtype=object).ravel())
+        at = np.array([ids.get(v, -1) for v in list(distinct)], dtype=int)[inverse]
         values = self._cached(("service_column", column), lambda: self.services[column].to_numpy(dtype=object))[at]
         values[at < 0] = None  # an unknown id (checks.py names it) has no information
         return values

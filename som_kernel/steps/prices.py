@@ -86,9 +86,15 @@ def consequence_prices(
     scenario's price level; 0 where a service has no price for an actor). Rule-priced services follow the
     rules of each calendar year and the row's consequence year (`consequence_years`, (R,); needed when the
     knowledge base has rules); all other services have one price for every year."""
-    prices = _static_prices(scenario, kb)
-    at = prices.index.get_indexer(services)
-    grid = np.where((at >= 0)[:, None], prices.to_numpy()[at], 0.0)  # no price row: 0 kr. (checks.py warns)
+    if scenario.price_overrides:
+        prices = _static_prices(scenario, kb)
+        index, table = prices.index, prices.to_numpy()
+    else:  # prices.csv alone: the same for every scenario at this price level
+        index, table = kb.price_grid(scenario.settings.price_year)
+    position = {v: i for i, v in enumerate(index.tolist())}
+    codes, distinct = pd.factorize(np.asarray(services, dtype=object))
+    at = np.array([position.get(v, -1) for v in list(distinct)], dtype=int)[codes] if len(services) else codes
+    grid = np.where((at >= 0)[:, None], table[at], 0.0)  # no price row: 0 kr. (checks.py warns)
     out = np.broadcast_to(grid[:, None, :], (*years.shape, len(ACTORS)))
     if kb.rules is None or len(services) == 0:
         return out
