@@ -572,3 +572,10 @@ def test_tabs_enter_the_page_when_first_opened(app):
     shown = [child is widget for child, widget in zip(app.tabs.children, app.tab_widgets)]
     assert shown == [False, False, True, True, False, True, False, False]
     assert app.tabs.children[2] is app.effect.widget and app.tabs.selected_index == 3
+
+
+def test_results_show_the_inputs_and_where_each_formula_is(app):
+    html = app.results.inputs.value
+    # the inputs as som_kernel.describe words them, with the knowledge base's source text
+    assert "<td>Succesrate (netto ift. basisalternativ)</td>" in html
+    assert "docs/method.md#step-4-consequences" in html and "som_kernel/steps/consequences.py" in html

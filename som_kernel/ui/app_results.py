@@ -13,6 +13,7 @@ import ipywidgets as W
 from .. import charts
 from ..charts import results as result_charts
 from ..checklist import checklist, checklist_html
+from ..describe import describe_inputs
 from ..export import chart_png, chart_svg, workbook_bytes
 from ..format import kr, pct
 from ..knowledge import KnowledgeBase
@@ -113,6 +114,33 @@ CHART_MENU_DA = {
 }
 
 
+# SØM's steps and the section of docs/method.md that gives each one's formula (the second hop from a number)
+METHOD_SECTIONS = (
+    ("Omkostninger", "step-2-costs", "som_kernel/steps/costs.py"),
+    ("Effekt og succeser", "step-3-effect-and-successes", "som_kernel/steps/effect.py"),
+    ("Konsekvenser", "step-4-consequences", "som_kernel/steps/consequences.py"),
+    ("Priser pr. aktør", "step-5-prices", "som_kernel/steps/prices.py"),
+)
+
+
+def inputs_html(result: Result, kb: KnowledgeBase) -> str:
+    """The calculation's inputs in Danish with their sources (som_kernel.describe), and where each step's
+    formula is written (docs/method.md and the step's module)."""
+    rows = "".join(
+        f"<tr><td>{esc(r.label)}</td><td>{esc(r.text)}</td><td><small>{esc(r.source)}</small></td></tr>"
+        for r in describe_inputs(result.scenario, kb)
+        if r.text
+    )
+    steps = "".join(
+        f"<li>{esc(name)}: <code>docs/method.md#{anchor}</code>, beregnet i <code>{esc(module)}</code></li>"
+        for name, anchor, module in METHOD_SECTIONS
+    )
+    return (
+        "<table class='som-inputs'><tr><th>Forudsætning</th><th>Værdi</th><th>Kilde</th></tr>"
+        f"{rows}</table><p>Sådan regnes hvert trin (formlerne i projektets metodebeskrivelse):</p><ul>{steps}</ul>"
+    )
+
+
 class ResultsView:
     """The results tab; `update(result)` redraws, `mark_outdated(True)` flags the shown result as stale."""
 
@@ -134,9 +162,15 @@ class ResultsView:
         self.yearly = W.HTML()
         self.services = W.HTML()
         self.checklist = W.HTML()
+        self.inputs = W.HTML()
         self.yearly_box = W.Accordion(
-            children=[self.yearly, self.services, self.checklist],
-            titles=("Tal pr. år (tabel)", "Tal pr. ydelse, hele perioden", "Tjekliste: beregningens kvalitet"),
+            children=[self.yearly, self.services, self.checklist, self.inputs],
+            titles=(
+                "Tal pr. år (tabel)",
+                "Tal pr. ydelse, hele perioden",
+                "Tjekliste: beregningens kvalitet",
+                "Forudsætninger og formler",
+            ),
         )
         self.excel_button = W.Button(
             description="Lav Excel-fil", icon="file-excel-o", button_style="primary", layout=W.Layout(width="180px")
@@ -182,6 +216,7 @@ class ResultsView:
         self.summary.value = esc(summary(result))
         self.key.value = key_figures_html(result)
         self.checklist.value = checklist_html(checklist(result, self.kb))
+        self.inputs.value = inputs_html(result, self.kb)
         self.redraw()
 
     def redraw(self) -> None:
