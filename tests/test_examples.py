@@ -605,3 +605,21 @@ def test_unknown_parameter_under_plain_papermill_stops_with_a_danish_message(tmp
             kernel_name="python3",
         )
     assert e.value.ename == "ScenarioError" and "mente du success_rate?" in e.value.evalue
+
+
+def test_batch_figures_use_the_fast_runner_with_each_rows_scenario(tmp_path):
+    """`examples batch --tal`: no notebook run; each row's scenario is built by the notebook's own cells and all
+    are calculated by som_kernel.batch. Row 1 equals calculate() on the notebook's scenario with that rate;
+    row 2 has a cell that is not a number and fails alone."""
+    from som_kernel import calculate, load_knowledge
+
+    nb = Path("notebooks/examples/ips.ipynb")
+    table = pd.DataFrame({"success_rate": ["0.2", "tyve"], "starters_per_year": ["40", "40"]})
+    result = ex.batch_figures(nb, table, tmp_path, workers=1)
+    key = result.key_figures()
+    assert len(key) == 1  # the bad row is not run
+    expected = calculate(ex.notebook_scenario(nb, {"success_rate": 0.2, "starters_per_year": 40}), load_knowledge())
+    assert key["net_total"].iloc[0] == pytest.approx(expected.totals()["total"], abs=0.01)
+    rows = ex.read_table(tmp_path / "rows.csv")
+    assert rows["error"].isna().tolist() == [True, False]
+    assert "tyve" in rows["error"].iloc[1] and "success_rate" in rows["error"].iloc[1]

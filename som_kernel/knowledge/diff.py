@@ -80,18 +80,10 @@ def table_diff(old: KnowledgeBase, new: KnowledgeBase, table: str) -> TableDiff:
 
 
 def notebook_scenario(path: Path):
-    """The scenario an example notebook builds with its default parameters: its parameters cell, then its
-    first cell that calls example_scenario, up to the calculation (the knowledge base it loads is not used)."""
-    import json
+    """The scenario an example notebook builds with its default parameters (som_kernel.examples)."""
+    from ..examples import notebook_scenario as build
 
-    cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-    params = next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", []))
-    build = next(c for c in cells if "example_scenario(" in "".join(c["source"]))
-    code = "".join(build["source"])
-    namespace: dict = {}
-    exec("".join(params["source"]), namespace)  # noqa: S102 - the project's own example notebooks
-    exec(code[: code.index("result = ")] if "result = " in code else code, namespace)  # noqa: S102
-    return namespace["scenario"]
+    return build(path)
 
 
 def _scenarios(folder: Path, examples: Path | None):
