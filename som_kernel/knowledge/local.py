@@ -17,12 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from ..errors import Problem
-from ..messages import pydantic_problems
-from .reading import decode, read_csv, validate_table
+from .reading import decode, parse_yaml_model, read_csv, validate_table
 from .schema import LOCAL_COLUMN, TABLES, _Row
 
 LAYER_TABLES = ("prices.csv", "consequences.csv", "effect_studies.csv")
@@ -68,19 +66,7 @@ def content_hash(path: Path) -> str:
 
 
 def _meta(text: str, label: str, problems: list[Problem]) -> LayerMeta | None:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        problems.append(Problem(label, "Filen er ikke gyldig YAML."))
-        return None
-    if not isinstance(data, dict):
-        problems.append(Problem(label, "Filen skal have felterne name, kommune og description."))
-        return None
-    try:
-        return LayerMeta.model_validate(data)
-    except ValidationError as e:
-        problems.extend(pydantic_problems(e, prefix=f"{label}:felt "))
-        return None
+    return parse_yaml_model(text, LayerMeta, label, "name, kommune og description", problems)
 
 
 def read_layer(path: Path, problems: list[Problem]) -> tuple[LocalLayer, dict[str, pd.DataFrame]] | None:

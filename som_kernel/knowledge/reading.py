@@ -403,7 +403,10 @@ def read_meta(path: Path, problems: list[Problem], label: str = "meta.yaml") -> 
     return parse_meta(text, problems, label)
 
 
-def parse_meta(text: str, problems: list[Problem], label: str = "meta.yaml") -> Meta | None:
+def parse_yaml_model(text: str, model, label: str, fields: str, problems: list[Problem]):
+    """A YAML file of fields read into `model` (pydantic); None with Danish problems naming `label` (and the
+    line and column of a YAML error) if it is not valid YAML, not a set of fields (`fields` names them) or
+    not valid for the model."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
@@ -412,13 +415,17 @@ def parse_meta(text: str, problems: list[Problem], label: str = "meta.yaml") -> 
         problems.append(Problem(label, f"Filen er ikke gyldig YAML{at}."))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem(label, "Filen skal bestå af felter (version: …, default_price_year: …, limits: …)."))
+        problems.append(Problem(label, f"Filen skal bestå af felter ({fields})."))
         return None
     try:
-        return Meta.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as e:
         problems.extend(pydantic_problems(e, prefix=f"{label}:felt "))
         return None
+
+
+def parse_meta(text: str, problems: list[Problem], label: str = "meta.yaml") -> Meta | None:
+    return parse_yaml_model(text, Meta, label, "version: …, default_price_year: …, limits: …", problems)
 
 
 def read_table(path: Path, model: type[_Row], problems: list[Problem]) -> pd.DataFrame:

@@ -13,21 +13,9 @@ checked by hand); a few exercises use the shipped knowledge base for realistic c
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import ModuleType
 
-from . import (
-    lesson01,
-    lesson02,
-    lesson03,
-    lesson04,
-    lesson05,
-    lesson06,
-    lesson07,
-    lesson08,
-    lesson09,
-    lesson10,
-    lesson11,
-)
 from .base import (
     COURSE_DIR,
     COURSE_KNOWLEDGE_DIR,
@@ -58,19 +46,7 @@ from .grading import (
 from .grading import solution as _solution
 from .lesson11 import decision_paper
 
-LESSON_MODULES: tuple[ModuleType, ...] = (
-    lesson01,
-    lesson02,
-    lesson03,
-    lesson04,
-    lesson05,
-    lesson06,
-    lesson07,
-    lesson08,
-    lesson09,
-    lesson10,
-    lesson11,
-)
+LESSON_MODULES: tuple[ModuleType, ...] = tuple(import_module(f".lesson{i:02d}", __name__) for i in range(1, 12))
 LESSONS: dict[int, ModuleType] = {i: m for i, m in enumerate(LESSON_MODULES, start=1)}
 EXERCISES: dict[str, Exercise] = {e.id: e for m in LESSON_MODULES for e in m.exercises()}
 
