@@ -6,7 +6,8 @@ STAMP   := $(VENV)/.installed
 APP     ?= notebooks/app.ipynb
 PORT    ?= 8866
 HOST    ?= 127.0.0.1
-# preheated kernels: 2 for one person on a laptop; a course room or an intranet sets POOL=20 (docs/deploy.md)
+# preheated kernels: 2 for one person on a laptop (and voila.json, which Binder reads too); a course room or an
+# intranet sets POOL=20 (docs/deploy.md)
 POOL    ?= 2
 
 .PHONY: app test setup lint benchmark examples vidensdatabase kursus clean

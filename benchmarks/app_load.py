@@ -47,8 +47,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_voila(port: int, log) -> subprocess.Popen:
-    """Voilà as `make app` runs it: the app's Danish page template (share/jupyter) and voila.json."""
+ROOM_POOL = 20  # preheated kernels for a course room: `make app POOL=20`
+
+
+def start_voila(port: int, log, pool: int = ROOM_POOL) -> subprocess.Popen:
+    """Voilà as `make app POOL=20` runs it: the app's Danish page template (share/jupyter), voila.json and a
+    pool of `pool` preheated kernels."""
     voila = Path(sys.executable).with_name("voila")
     cmd = [
         str(voila),
@@ -57,6 +61,7 @@ def start_voila(port: int, log) -> subprocess.Popen:
         "--Voila.ip=127.0.0.1",
         "--no-browser",
         "--template=som",
+        f"--VoilaConfiguration.default_pool_size={pool}",
     ]
     env = {**os.environ, "JUPYTER_PATH": str(ROOT / "share" / "jupyter")}
     return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
@@ -236,10 +241,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", default="1,5,10,20", help="visitors per round, comma-separated")
     ap.add_argument("--limit", type=float, default=180, help="seconds after which a page counts as a failure")
-    ap.add_argument("--pool", type=int, default=None, help="pool size to wait for (default: from voila.json)")
+    ap.add_argument("--pool", type=int, default=ROOM_POOL, help="preheated kernels (default: a course room's 20)")
     a = ap.parse_args()
     config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
-    pool = a.pool if a.pool is not None else int(config["VoilaConfiguration"].get("default_pool_size", 1))
+    pool = a.pool
     fill_delay = float(config.get("VoilaKernelManager", {}).get("fill_delay", 1))
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
@@ -247,7 +252,7 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; pool size {pool}", flush=True)
     with log_path.open("w") as log:
         t0 = time.monotonic()
-        proc = start_voila(port, log)
+        proc = start_voila(port, log, pool)
         try:
             server = psutil.Process(proc.pid)
             wait_up(url)
