@@ -129,7 +129,7 @@ def consequence_prices(
         for (service, _), p in pairs.items():
             for a, actor in enumerate(ACTORS):
                 if (service, actor) in overridden:
-                    values[p, :, a] = grid[services.tolist().index(service), a]
+                    values[p, :, a] = grid[first_row[p], a]
     out[linked] = values[row_pair]
     return out
 
