@@ -7,14 +7,27 @@ round opens N pages at once in headless Debian chromium (one browser, one contex
     (median, p95, max; a page not usable within --limit seconds counts as a failure);
   - memory of the Voilà server and its kernels (PSS, MB): before, peak during the round, and after the pages
     are closed (Voilà shuts a closed page's kernel down and the pool is refilled);
-  - how long the pool took to be warm again.
-Loopback only. Never a test: run `.venv/bin/python benchmarks/app_load.py [--rounds 1,5,10,20]`.
+  - how long the pool took to be warm again;
+  - the CPU seconds each part used during the round: the Voilà server, its kernels, the headless browsers, and
+    this script's simulated visitors.
+
+Two kinds of round:
+  - `--rounds 1,5,10,20`: N headless Chromium pages at once, all on this machine. Each browser needs ~4 CPU
+    seconds to load Voilà's JavaScript (~5 MB) and draw the page, so N browsers on the server's 2 cores measure
+    the browsers as much as the server (`--empty-page` measures the same for a one-widget notebook).
+  - `--room 20`: a room where every visitor has their own computer. `--room-browsers` of them (default 2) are
+    real Chromium pages; the others are simulated visitors that ask the server for exactly what a browser asks
+    for (the page, its ~100 scripts, style sheets and fonts, the kernel's websocket, the widget state) without
+    drawing it. The simulated visitors' time is the server's part of time to usable; the real pages' time is
+    what a person in that room sees, their browser sharing the 2 cores with the server and everyone else.
+Loopback only. Never a test: run `.venv/bin/python benchmarks/app_load.py [--rounds 1,5,10,20] [--room 20]`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import json
 import math
 import os
@@ -28,10 +41,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
+import nbformat
 import psutil
+from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 from playwright.async_api import async_playwright
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -50,18 +68,20 @@ def free_port() -> int:
 ROOM_POOL = 20  # preheated kernels for a course room: `make app POOL=20`
 
 
-def start_voila(port: int, log, pool: int = ROOM_POOL) -> subprocess.Popen:
+def start_voila(port: int, log, pool: int = ROOM_POOL, notebook: str = "notebooks/app.ipynb",
+                extra: tuple[str, ...] = ()) -> subprocess.Popen:  # fmt: skip
     """Voilà as `make app POOL=20` runs it: the app's Danish page template (share/jupyter), voila.json and a
-    pool of `pool` preheated kernels."""
+    pool of `pool` preheated kernels; `extra` options after those."""
     voila = Path(sys.executable).with_name("voila")
     cmd = [
         str(voila),
-        "notebooks/app.ipynb",
+        notebook,
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--no-browser",
         "--template=som",
         f"--VoilaConfiguration.default_pool_size={pool}",
+        *extra,
     ]
     env = {**os.environ, "JUPYTER_PATH": str(ROOT / "share" / "jupyter")}
     return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
@@ -104,7 +124,9 @@ def rss_mb(procs: list[psutil.Process]) -> float:
     return total / 2**20
 
 
-def wait_warm(server: psutil.Process, pool: int, not_before: float = 0, timeout: float = 900) -> float:
+def wait_warm(
+    server: psutil.Process, pool: int, not_before: float = 0, timeout: float = 900, warm_rss: int = WARM_RSS
+) -> float:
     """Seconds until, `not_before` seconds from now at the earliest (Voilà waits `fill_delay` before refilling),
     `pool` kernels have run the notebook (they hold the app: RSS over WARM_RSS) and the server and all kernels
     together use < 10 % of a core for 3 s."""
@@ -127,7 +149,7 @@ def wait_warm(server: psutil.Process, pool: int, not_before: float = 0, timeout:
         warm = 0
         for k in ks:
             try:
-                warm += k.memory_info().rss > WARM_RSS
+                warm += k.memory_info().rss > warm_rss
             except psutil.Error:
                 continue
         if warm >= pool and cpu < 10:
@@ -158,10 +180,55 @@ class Sampler(threading.Thread):
             self.stop.wait(2.0)  # reading /proc/<pid>/smaps is not free: sparse, so it does not slow the run
 
 
-async def open_one(browser, url: str, limit: float) -> tuple[list[float] | None, object]:
-    """Open the app; seconds from the request to [page loaded, app shown, charts drawn], or None after `limit`."""
+class CpuMeter:
+    """CPU seconds (user + system) used from `start()` to `read()` by the Voilà server, its kernels, the headless
+    browsers (children of this process) and this process (the simulated visitors). A process that starts during
+    the round counts from zero; one that ends before `read()` is lost, so read before the pages are closed."""
+
+    def __init__(self, server: psutil.Process):
+        self.server = server
+        self.me = psutil.Process()
+
+    def _groups(self) -> dict[str, list[psutil.Process]]:
+        return {
+            "server": [self.server],
+            "kernels": kernels(self.server),
+            "browsers": self.me.children(recursive=True),
+            "visitors": [self.me],
+        }
+
+    @staticmethod
+    def _cpu(p: psutil.Process) -> float:
+        try:
+            t = p.cpu_times()
+            return t.user + t.system
+        except psutil.Error:
+            return 0.0
+
+    def start(self) -> None:
+        self.t0 = {p.pid: self._cpu(p) for group in self._groups().values() for p in group}
+
+    def read(self) -> dict[str, float]:
+        return {
+            name: sum(max(self._cpu(p) - self.t0.get(p.pid, 0.0), 0.0) for p in group)
+            for name, group in self._groups().items()
+        }
+
+
+async def open_one(browser, url: str, limit: float, assets: list[str] | None = None):
+    """Open the app; seconds from the request to [page loaded, app shown, charts drawn], or None after `limit`.
+    With `assets`, the paths of the scripts, style sheets and fonts the page loaded are added to it (what a
+    simulated visitor then asks for)."""
     context = await browser.new_context(viewport={"width": 1200, "height": 1000}, locale="da-DK")
     page = await context.new_page()
+    if assets is not None:
+        base = url.rstrip("/")
+
+        def keep(request) -> None:
+            if request.resource_type in ("script", "stylesheet", "font") and request.url.startswith(base):
+                assets.append(request.url[len(base) :])
+
+        page.on("request", keep)
     t0 = time.perf_counter()
     marks = []
     try:
@@ -185,49 +252,183 @@ async def close_like_a_visitor(page) -> None:
         await page.context.close()
 
 
+SUBPROTOCOL = "v1.kernel.websocket.jupyter.org"  # the kernel websocket protocol Voilà's page speaks
+WIDGET_CONTROL = "jupyter.widget.control"  # ipywidgets 8: one message with every widget's state
+
+
+class SimulatedVisitor:
+    """What a visitor's browser asks of the server, without a browser: the page (which hands the visitor a
+    pooled kernel), the scripts, style sheets and fonts a real page loaded, the kernel's model, the kernel's
+    websocket, `kernel_info`, and the widget state through ipywidgets' control comm (as Voilà's widget manager
+    does); leaving sends the page's unload request, which shuts the kernel down."""
+
+    def __init__(self, url: str, assets: list[str]):
+        self.url, self.assets = url, assets
+        self.http = AsyncHTTPClient(force_instance=True, max_clients=6)  # a browser's 6 connections per host
+        self.session = str(uuid.uuid4())
+        self.kernel = self.ws = None
+        self.marks: dict[str, float] = {}  # stage → seconds from the start of the visit
+
+    async def visit(self, limit: float) -> float | None:
+        """Seconds until the widget state is in hand, or None after `limit`."""
+        self.t0 = t0 = time.perf_counter()
+        try:
+            await asyncio.wait_for(self._visit(), limit)
+            return time.perf_counter() - t0
+        except Exception:  # noqa: BLE001 – a visitor that does not get the app in time is a failure
+            return None
+
+    async def _get(self, path: str) -> bytes:
+        return (await self.http.fetch(self.url.rstrip("/") + path, request_timeout=3600)).body
+
+    async def _visit(self) -> None:
+        page = (await self._get("/")).decode("utf-8")
+        self._mark("page")
+        self.kernel = json.loads(page.split('"kernelId":', 1)[1].split(",", 1)[0].split("}", 1)[0])
+        await asyncio.gather(*(self._get(a) for a in self.assets))
+        self._mark("scripts")
+        await self._get(f"/api/kernels/{self.kernel}")
+        ws_url = self.url.replace("http", "ws", 1) + f"api/kernels/{self.kernel}/channels?session_id={self.session}"
+        request = HTTPRequest(ws_url, request_timeout=3600)
+        self.ws = await websocket_connect(request, subprotocols=[SUBPROTOCOL], max_message_size=2**30)
+        self._mark("websocket")
+        await self._reply(await self._send("kernel_info_request", {}), "kernel_info_reply")
+        self._mark("kernel")
+        comm = uuid.uuid4().hex
+        meta = {"version": "1.0.0"}
+        await self._send("comm_open", {"comm_id": comm, "target_name": WIDGET_CONTROL, "data": {}}, meta)
+        states = await self._reply(
+            await self._send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, meta), "comm_msg"
+        )
+        if not states.get("data", {}).get("states"):
+            raise RuntimeError("no widget state")
+        await self._send("comm_close", {"comm_id": comm, "data": {}})
+
+    def _mark(self, stage: str) -> None:
+        self.marks[stage] = time.perf_counter() - self.t0
+
+    async def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
+        header = {
+            "msg_id": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "session": self.session,
+            "username": "",
+            "date": datetime.datetime.now(datetime.UTC).isoformat(),
+            "version": "5.2",
+        }
+        parts = [json.dumps(x).encode("utf-8") for x in (header, {}, metadata or {}, content)]
+        await self.ws.write_message(serialize_msg_to_ws_v1(parts, "shell"), binary=True)
+        return header["msg_id"]
+
+    async def _reply(self, msg_id: str, msg_type: str) -> dict:
+        while True:
+            raw = await self.ws.read_message()
+            if raw is None:
+                raise ConnectionError("the kernel's websocket closed")
+            _, parts = deserialize_msg_from_ws_v1(raw)
+            header, parent = json.loads(parts[0]), json.loads(parts[1])
+            if parent.get("msg_id") == msg_id and header["msg_type"] == msg_type:
+                return json.loads(parts[3])
+
+    async def leave(self) -> None:
+        if self.ws is not None:
+            self.ws.close()
+        if self.kernel:
+            try:
+                await self.http.fetch(self.url + f"voila/api/shutdown/{self.kernel}", method="POST", body="")
+            except Exception:  # noqa: BLE001 – the kernel may already be gone
+                pass
+        self.http.close()
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
 
 
-async def run_round(url: str, n: int, limit: float, server: psutil.Process) -> dict:
+async def run_round(url: str, browsers: int, simulated: int, limit: float, server: psutil.Process,
+                    assets: list[str]) -> dict:  # fmt: skip
+    """`browsers` Chromium pages and `simulated` visitors at the same moment."""
     sampler = Sampler(server)
+    meter = CpuMeter(server)
     before = (rss_mb([server]), rss_mb(kernels(server)), len(kernels(server)))
     sampler.start()
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        opened = await asyncio.gather(*[open_one(browser, url, limit) for _ in range(n)])
+        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS) if browsers else None
+        record = assets if not assets else None
+        visitors = [SimulatedVisitor(url, list(assets)) for _ in range(simulated)]
+        meter.start()
+        t0 = time.perf_counter()
+        pages = [open_one(browser, url, limit, record if i == 0 else None) for i in range(browsers)]
+        opened, sim_times = await asyncio.gather(
+            asyncio.gather(*pages), asyncio.gather(*(v.visit(limit) for v in visitors))
+        )
+        wall = time.perf_counter() - t0
+        cpu = meter.read()
         stages = [t for t, _ in opened if t is not None]
-        times = [t[-1] for t in stages]
         for _, page in opened:
             await close_like_a_visitor(page)
-        await browser.close()
+        await asyncio.gather(*(v.leave() for v in visitors))
+        if browser is not None:
+            await browser.close()
     sampler.stop.set()
     sampler.join()
     time.sleep(5)
     after = (rss_mb([server]), rss_mb(kernels(server)), len(kernels(server)))
+    sims = [t for t in sim_times if t is not None]
     return {
-        "n": n,
-        "times": times,
+        "browsers": browsers,
+        "simulated": simulated,
+        "times": [t[-1] for t in stages],
         "stages": stages,
-        "failures": n - len(times),
+        "sims": sims,
+        "sim_stages": [v.marks for v in visitors],
+        "failures": browsers - len(stages) + simulated - len(sims),
         "before": before,
         "sampler": sampler,
         "after": after,
+        "cpu": cpu,
+        "wall": wall,
     }
 
 
+def _spread(t: list[float]) -> str:
+    return f"median {statistics.median(t):.1f} s, p95 {p95(t):.1f} s, max {max(t):.1f} s"
+
+
 def report(r: dict) -> None:
-    t = r["times"]
+    t, sims = r["times"], r["sims"]
     s = r["sampler"]
-    line = f"{r['n']:>2} at once: "
-    if t:
-        line += f"usable median {statistics.median(t):.1f} s, p95 {p95(t):.1f} s, max {max(t):.1f} s"
-    line += f"; failures {r['failures']}"
-    print(line, flush=True)
+    n = r["browsers"] + r["simulated"]
+    if r["simulated"]:
+        print(
+            f"{n:>2} at once, a room ({r['browsers']} Chromium pages, {r['simulated']} simulated visitors):", flush=True
+        )
+        if sims:
+            print(f"    simulated visitors, the server's part of time to usable: {_spread(sims)}", flush=True)
+            stages = ("page", "scripts", "websocket", "kernel")
+            medians = [statistics.median(m[k] for m in r["sim_stages"] if k in m) for k in stages]
+            print(
+                "    median " + " → ".join(f"{k} {t:.1f} s" for k, t in zip(stages, medians)) + " → state", flush=True
+            )
+        if t:
+            print(f"    Chromium pages, time to usable: {_spread(t)} ({', '.join(f'{x:.1f}' for x in sorted(t))} s)",
+                  flush=True)  # fmt: skip
+        print(f"    failures {r['failures']}", flush=True)
+    else:
+        line = f"{n:>2} at once: "
+        if t:
+            line += f"usable {_spread(t)}"
+        print(line + f"; failures {r['failures']}", flush=True)
     if t:
         loaded, shown = (statistics.median(x[i] for x in r["stages"]) for i in (0, 1))
         print(f"    median page loaded {loaded:.1f} s → app shown {shown:.1f} s → charts drawn", flush=True)
+    c = r["cpu"]
+    print(
+        f"    CPU seconds in {r['wall']:.1f} s on {os.cpu_count()} cores: server {c['server']:.1f}, kernels "
+        f"{c['kernels']:.1f}, browsers {c['browsers']:.1f}, simulated visitors {c['visitors']:.1f}",
+        flush=True,
+    )
     b, a = r["before"], r["after"]
     print(
         f"    memory (PSS) MB: before server {b[0]:.0f} + {b[2]} kernels {b[1]:.0f}; peak server {s.peak_server:.0f} + "
@@ -237,37 +438,73 @@ def report(r: dict) -> None:
     )
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", default="1,5,10,20", help="visitors per round, comma-separated")
-    ap.add_argument("--limit", type=float, default=180, help="seconds after which a page counts as a failure")
-    ap.add_argument("--pool", type=int, default=ROOM_POOL, help="preheated kernels (default: a course room's 20)")
-    a = ap.parse_args()
-    config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
-    pool = a.pool
-    fill_delay = float(config.get("VoilaKernelManager", {}).get("fill_delay", 1))
+def empty_notebook() -> str:
+    """A one-cell notebook with what the rounds wait for and nothing else: what any Voilà page costs."""
+    folder = Path(tempfile.mkdtemp())
+    nb = nbformat.v4.new_notebook()
+    html = '<div class="som-net-total">0 kr.</div><div class="som-charts"><svg class="marks"></svg></div>'
+    nb.cells = [nbformat.v4.new_code_cell(f"import ipywidgets as W\nW.HTML({html!r})")]
+    path = folder / "tom.ipynb"
+    nbformat.write(nb, path)
+    return str(path)
+
+
+def serve(notebook: str, pool: int, rounds: list[tuple[int, int]], limit: float, fill_delay: float,
+          extra: tuple[str, ...] = (), warm_rss: int = WARM_RSS) -> None:  # fmt: skip
+    """Start Voilà on `notebook`, wait until warm, run the rounds (browsers, simulated), report each."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log_path = Path(tempfile.mkdtemp()) / "voila.log"
-    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; pool size {pool}", flush=True)
+    assets: list[str] = []
     with log_path.open("w") as log:
         t0 = time.monotonic()
-        proc = start_voila(port, log, pool)
+        proc = start_voila(port, log, pool, notebook, extra)
         try:
             server = psutil.Process(proc.pid)
             wait_up(url)
             up = time.monotonic() - t0
-            warm = wait_warm(server, pool)
-            print(f"server answers after {up:.1f} s; pool warm after {up + warm:.1f} s", flush=True)
-            for n in [int(x) for x in a.rounds.split(",")]:
-                r = asyncio.run(run_round(url, n, a.limit, server))
+            warm = wait_warm(server, pool, warm_rss=warm_rss)
+            print(f"{notebook}: server answers after {up:.1f} s; pool warm after {up + warm:.1f} s", flush=True)
+            for browsers, simulated in rounds:
+                if simulated and not assets:  # a simulated visitor asks for what a real page loaded: load one
+                    report(asyncio.run(run_round(url, 1, 0, limit, server, assets)))
+                    print(
+                        f"    pool warm again after {wait_warm(server, pool, fill_delay + 1, warm_rss=warm_rss):.1f} s",
+                        flush=True,
+                    )
+                r = asyncio.run(run_round(url, browsers, simulated, limit, server, assets))
                 report(r)
-                print(f"    pool warm again after {wait_warm(server, pool, fill_delay + 1):.1f} s", flush=True)
+                print(
+                    f"    pool warm again after {wait_warm(server, pool, fill_delay + 1, warm_rss=warm_rss):.1f} s",
+                    flush=True,
+                )
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=60)
+    print(f"Voilà's log: {log_path}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", default="1,5,10,20", help="Chromium pages per round, comma-separated ('' for none)")
+    ap.add_argument("--room", default="20", help="visitors per room round, comma-separated ('' for none)")
+    ap.add_argument("--room-browsers", type=int, default=2, help="real Chromium pages in a room round")
+    ap.add_argument("--empty-page", action="store_true", help="also: the Chromium rounds on a one-widget notebook")
+    ap.add_argument("--limit", type=float, default=180, help="seconds after which a page counts as a failure")
+    ap.add_argument("--pool", type=int, default=ROOM_POOL, help="preheated kernels (default: a course room's 20)")
+    a = ap.parse_args()
+    config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+    fill_delay = float(config.get("VoilaKernelManager", {}).get("fill_delay", 1))
+    numbers = lambda text: [int(x) for x in text.split(",") if x.strip()]  # noqa: E731
+    rounds = [(n, 0) for n in numbers(a.rounds)]
+    rounds += [(min(a.room_browsers, n), n - min(a.room_browsers, n)) for n in numbers(a.room)]
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; pool size {a.pool}", flush=True)
+    serve("notebooks/app.ipynb", a.pool, rounds, a.limit, fill_delay)
+    if a.empty_page:
+        # its kernels run one cell, so refilling the pool at once costs the next round nothing
+        fill = ("--VoilaKernelManager.fill_delay=1",)
+        serve(empty_notebook(), a.pool, [(n, 0) for n in numbers(a.rounds)], a.limit, 1, fill, warm_rss=0)
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
-    print(f"Voilà's log: {log_path}")
 
 
 if __name__ == "__main__":
