@@ -263,3 +263,23 @@ def test_a_page_that_ends_without_the_app_says_so_and_retries(browser, voila_url
     expect(banner).to_contain_text("Siden prøver selv igen om")
     expect(banner.get_by_role("button", name="Prøv igen nu")).to_be_visible()
     context.close()
+
+
+def test_a_page_whose_kernel_ends_says_so_in_danish(browser, voila_url):
+    # the kernel of an open page ends (culled after 30 minutes unused, or the server restarted): the page says so
+    # instead of widgets that silently ignore what is typed
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+    page.goto(voila_url, timeout=120_000)
+    page.wait_for_selector(".som-net-total", timeout=120_000)
+    expect(page.locator("#som-wait")).to_have_count(0)
+    kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    request = urllib.request.Request(f"{voila_url}api/kernels/{kernel}", method="DELETE")
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.status == 204
+    page.evaluate("window.dispatchEvent(new Event('focus'))")  # the visitor comes back to the tab
+    banner = page.locator("#som-wait")
+    expect(banner).to_contain_text("Din beregning er lukket", timeout=30_000)
+    expect(banner).to_contain_text("ikke har været brugt i 30 minutter")
+    expect(banner.get_by_role("button", name="Start en ny beregning")).to_be_visible()
+    context.close()
