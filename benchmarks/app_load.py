@@ -14,7 +14,7 @@ round opens N pages at once in headless Debian chromium (one browser, one contex
 Two kinds of round:
   - `--rounds 1,5,10,20`: N headless Chromium pages at once, all on this machine. Each browser needs ~4 CPU
     seconds to load Voilà's JavaScript (~5 MB) and draw the page, so N browsers on the server's 2 cores measure
-    the browsers as much as the server (`--empty-page` measures the same for a one-widget notebook).
+    the browsers as much as the server (`--empty-page 1,20` measures the same for a one-widget notebook).
   - `--room 20`: a room where every visitor has their own computer. `--room-browsers` of them (default 2) are
     real Chromium pages; the others are simulated visitors that ask the server for exactly what a browser asks
     for (the page, its ~100 scripts, style sheets and fonts, the kernel's websocket, the widget state) without
@@ -152,9 +152,12 @@ def wait_warm(
                 warm += k.memory_info().rss > warm_rss
             except psutil.Error:
                 continue
-        if warm >= pool and cpu < 10:
+        if cpu < 10:
             quiet_since = quiet_since or time.monotonic()
-            if time.monotonic() - quiet_since >= 3:
+            quiet = time.monotonic() - quiet_since
+            if (warm >= pool and quiet >= 3) or quiet >= 20:  # 20 s quiet: a kernel whose start failed is not coming
+                if warm < pool:
+                    print(f"    (only {warm} of {pool} pooled kernels are warm: Voilà's log says why)", flush=True)
                 return time.monotonic() - t0
         else:
             quiet_since = None
@@ -489,7 +492,7 @@ def main() -> None:
     ap.add_argument("--rounds", default="1,5,10,20", help="Chromium pages per round, comma-separated ('' for none)")
     ap.add_argument("--room", default="20", help="visitors per room round, comma-separated ('' for none)")
     ap.add_argument("--room-browsers", type=int, default=2, help="real Chromium pages in a room round")
-    ap.add_argument("--empty-page", action="store_true", help="also: the Chromium rounds on a one-widget notebook")
+    ap.add_argument("--empty-page", default="", help="Chromium pages per round on a one-widget notebook, e.g. 1,20")
     ap.add_argument("--limit", type=float, default=180, help="seconds after which a page counts as a failure")
     ap.add_argument("--pool", type=int, default=ROOM_POOL, help="preheated kernels (default: a course room's 20)")
     a = ap.parse_args()
@@ -500,10 +503,10 @@ def main() -> None:
     rounds += [(min(a.room_browsers, n), n - min(a.room_browsers, n)) for n in numbers(a.room)]
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; pool size {a.pool}", flush=True)
     serve("notebooks/app.ipynb", a.pool, rounds, a.limit, fill_delay)
-    if a.empty_page:
+    if numbers(a.empty_page):
         # its kernels run one cell, so refilling the pool at once costs the next round nothing
         fill = ("--VoilaKernelManager.fill_delay=1",)
-        serve(empty_notebook(), a.pool, [(n, 0) for n in numbers(a.rounds)], a.limit, 1, fill, warm_rss=0)
+        serve(empty_notebook(), a.pool, [(n, 0) for n in numbers(a.empty_page)], a.limit, 1, fill, warm_rss=0)
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
 
 
