@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from small_scenario import KB_SMALL, SMALL
 
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge, scenario_from_json, scenario_to_json
 from som_kernel.format import kr
@@ -33,16 +34,7 @@ from som_kernel.ui.app import (
 )
 from som_kernel.ui.app_results import OUTDATED
 
-KB_SMALL = Path(__file__).parent / "fixtures" / "kb_small"
-BASE = {
-    "name": "Testindsats",
-    "target_group": "tg_a",
-    "participants": [10],
-    "duration_years": 1,
-    "costs": {"running_per_participant": {"kommune": 20000}},
-    "outcomes": [{"outcome": "job", "success_rate": 0.1}],
-    "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
-}
+BASE = SMALL
 
 
 @pytest.fixture(scope="module")

@@ -4,25 +4,16 @@ and never costs the app's user their other input. Each test says what happened b
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from small_scenario import KB_SMALL, SMALL
 
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge, scenario_from_json, scenario_to_json
 from som_kernel.export import safe_frame, safe_text, workbook_bytes
 from som_kernel.ui.app import build_app
 
-KB_SMALL = Path(__file__).parent / "fixtures" / "kb_small"
-BASE = {
-    "name": "Testindsats",
-    "target_group": "tg_a",
-    "participants": [10],
-    "duration_years": 1,
-    "costs": {"running_per_participant": {"kommune": 20000}},
-    "outcomes": [{"outcome": "job", "success_rate": 0.1}],
-    "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
-}
+BASE = SMALL
 # words of pydantic's (and Python's) English messages that must never reach a user
 ENGLISH = re.compile(
     r"\b(input|should|valid|field required|extra inputs|value error|dictionary|instance|string|integer|"

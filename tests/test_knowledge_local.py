@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from small_scenario import small
 
 from som_kernel import KnowledgeError, build_scenario, calculate, load_knowledge, load_scenario, reporting
 from som_kernel.export import workbook
@@ -253,16 +254,7 @@ def test_app_shows_the_layer_marks_it_and_stamps_saved_files(tmp_path):
     from som_kernel.ui.app import TAB_CONSEQUENCES, build_app
 
     kb = load_knowledge(FIXTURE, local=make_layer(tmp_path / "lag"))
-    base = {
-        "name": "Testindsats",
-        "target_group": "tg_a",
-        "participants": [10],
-        "duration_years": 1,
-        "costs": {"running_per_participant": {"kommune": 20000}},
-        "outcomes": [{"outcome": "job", "success_rate": 0.1}],
-        "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
-    }
-    app = build_app(kb, build_scenario(base))
+    app = build_app(kb, build_scenario(small()))
     assert any("Lokalt lag:</b> Testkommune (testlag" in t for t in _html_texts(app.widget))
     # 1 success; kommune 64.600 + 122.600 + 50.000 = 237.200, stat 27.000 + 52.000 + 30.000 = 109.000 (see
     # test_layer_changes_the_result_by_hand); minus 10 · 20.000 = 200.000 in costs → 146.200 kr. (national: 200.000)
@@ -273,7 +265,7 @@ def test_app_shows_the_layer_marks_it_and_stamps_saved_files(tmp_path):
     saved = json.loads(base64.b64decode(link[link.index("base64,") + 7 : link.index('"', link.index("base64,"))]))
     assert saved["local_layer"] == {"name": "testlag", "kommune": "Testkommune", "hash": kb.local.hash}
     # a file saved without a layer says so when opened here
-    assert app.load_file(scenario_to_json(build_scenario(base)).encode("utf-8"), "national.json")
+    assert app.load_file(scenario_to_json(build_scenario(small())).encode("utf-8"), "national.json")
     assert "⚠ Beregningen blev gemt med den nationale vidensdatabase uden lokalt lag" in app.file_msg.value
 
 
