@@ -1,5 +1,5 @@
 """The small test scenario on tests/fixtures/kb_small, defined once for the tests that build apps and files
-from it (test_app_state, test_hostile_input, test_knowledge_local).
+from it (test_app_state, test_hostile_input, test_knowledge_local, test_checklist, test_export).
 
 10 starters in one cohort, 20.000 kr. each to the kommune, success rate 10 % on the outcome "job", prices of
 2024, years 2025–2027. Never change SMALL in a test: copy it (`{**SMALL, ...}` or `small(...)`).

@@ -8,14 +8,12 @@ Every consequence estimate and price in kb_small is illustrative.
 """
 
 import dataclasses
-from pathlib import Path
 
 import pytest
+from small_scenario import KB_SMALL, SMALL, small
 
 from som_kernel import build_scenario, calculate, load_knowledge
 from som_kernel.checklist import GREEN, RED, YELLOW, checklist, checklist_html, checklist_table, illustrative_share
-
-KB_SMALL = Path(__file__).parent / "fixtures" / "kb_small"
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +22,7 @@ def kb():
 
 
 def run(kb, **changes):
-    data = {
-        "name": "Test",
-        "target_group": "tg_a",
-        "participants": [10],
-        "duration_years": 1,
-        "costs": {"running_per_participant": {"kommune": 20000}},
-        "outcomes": [{"outcome": "job", "success_rate": 0.1}],
-        "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3, "discount_rate": 0.0},
-    }
+    data = small(name="Test", settings={**SMALL["settings"], "discount_rate": 0.0})
     for key, value in changes.items():
         if key in data["settings"]:
             data["settings"][key] = value

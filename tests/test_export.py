@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from small_scenario import SMALL, small
 
 from som_kernel import build_scenario, calculate, load_knowledge
 from som_kernel.charts.results import CHART_TITLES_DA
@@ -29,16 +30,10 @@ def kb():
 @pytest.fixture(scope="module")
 def result(kb):
     s = build_scenario(
-        {
-            "name": "Testindsats",
-            "target_group": "tg_a",
-            "participants": [10],
-            "duration_years": 1,
-            "costs": {"running_per_participant": {"kommune": 20000}},
-            "outcomes": [{"outcome": "job", "success_rate": 0.1}],
-            "consequence_overrides": [{"outcome": "job", "service": "tax", "year": 3, "delta_use": 1.0}],
-            "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3, "discount_rate": 0.1},
-        }
+        small(
+            consequence_overrides=[{"outcome": "job", "service": "tax", "year": 3, "delta_use": 1.0}],
+            settings={**SMALL["settings"], "discount_rate": 0.1},
+        )
     )
     return calculate(s, kb)
 
