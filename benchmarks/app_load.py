@@ -468,15 +468,10 @@ def serve(notebook: str, pool: int, rounds: list[tuple[int, int]], limit: float,
             up = time.monotonic() - t0
             warm = wait_warm(server, pool, warm_rss=warm_rss)
             print(f"{notebook}: server answers after {up:.1f} s; pool warm after {up + warm:.1f} s", flush=True)
+            if rounds and rounds[0][1]:  # a simulated visitor asks for what a real page loaded: load one first
+                rounds = [(1, 0), *rounds]
             for browsers, simulated in rounds:
-                if simulated and not assets:  # a simulated visitor asks for what a real page loaded: load one
-                    report(asyncio.run(run_round(url, 1, 0, limit, server, assets)))
-                    print(
-                        f"    pool warm again after {wait_warm(server, pool, fill_delay + 1, warm_rss=warm_rss):.1f} s",
-                        flush=True,
-                    )
-                r = asyncio.run(run_round(url, browsers, simulated, limit, server, assets))
-                report(r)
+                report(asyncio.run(run_round(url, browsers, simulated, limit, server, assets)))
                 print(
                     f"    pool warm again after {wait_warm(server, pool, fill_delay + 1, warm_rss=warm_rss):.1f} s",
                     flush=True,
