@@ -286,3 +286,34 @@ def test_message_text_lists_location(tmp_path):
     with pytest.raises(KnowledgeError) as e:
         load_knowledge(kb)
     assert str(e.value) == "prices.csv:række 2:kolonne price: Prisen må ikke være negativ eller uendelig (fik -1)."
+
+
+def test_status_public_on_an_illustrative_row(tmp_path):
+    # line 2 of consequences.csv is an illustrative herberg row: calling it public would relabel a guess
+    kb = copy_kb(tmp_path)
+    set_cell(kb, "consequences.csv", 2, "status", "public")
+    assert_problem(kb, "consequences.csv:række 2:kolonne status", "Status 'public' passer ikke med illustrative=true")
+
+
+def test_status_of_a_calibrated_row_stays_calibrated(tmp_path):
+    # a row fitted to a published total is calibrated whatever it is called (never derived)
+    kb = copy_kb(tmp_path)
+    rows = read(kb / "consequences.csv")
+    line = next(i + 1 for i, r in enumerate(rows) if i and r[rows[0].index("calibrated_to")])
+    set_cell(kb, "consequences.csv", line, "illustrative", "false")
+    set_cell(kb, "consequences.csv", line, "status", "derived")
+    set_cell(kb, "consequences.csv", line, "source_url", "https://example.org/kilde")
+    assert_problem(kb, f"consequences.csv:række {line}:kolonne status", "calibrated_to har status calibrated")
+
+
+def test_status_read_from_illustrative_where_the_column_is_missing(tmp_path):
+    # prices.csv has no status column: an illustrative row reads as illustrative, a public one as public, and a
+    # kommune's own row in a local layer as local
+    kb = copy_kb(tmp_path)
+    base = load_knowledge(kb)
+    p = base.prices
+    assert set(p.loc[p["illustrative"], "status"]) == {"illustrative"}
+    assert set(p.loc[~p["illustrative"], "status"]) == {"public"}
+    local = load_knowledge(kb, local=DEFAULT_KNOWLEDGE_DIR / "lokale" / "eksempel_kommune")
+    mine = local.prices[local.prices["local_layer"] != ""]
+    assert len(mine) >= 1 and set(mine["status"]) == {"local"}

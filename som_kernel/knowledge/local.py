@@ -132,6 +132,8 @@ def overlay(tables: dict[str, pd.DataFrame], layer: LocalLayer | None, local: di
         if layer is not None and name in local and len(local[name]):
             keys = REPLACES[name]
             mine = local[name].assign(**{LOCAL_COLUMN: layer.name})
+            # a kommune's own row is local (or local_estimated, from its own register data) whatever it was
+            mine["status"] = mine["status"].where(mine["status"] == "local_estimated", "local")
             replaced = pd.MultiIndex.from_frame(base[keys]).isin(pd.MultiIndex.from_frame(mine[keys]))
             base = pd.concat([base[~replaced], mine], ignore_index=True)
         tables[name] = base

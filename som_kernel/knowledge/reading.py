@@ -349,9 +349,35 @@ def validate_table(raw: RawTable, model: type[_Row], problems: list[Problem]) ->
                 )
             )
         frame = frame[~no_url]
+        frame = _with_status(frame, name, problems)
     if frame.empty and not any(p.where.startswith(name) for p in problems):
         problems.append(Problem(name, "Tabellen har ingen rækker."))
     return frame.reset_index(drop=True)
+
+
+def _with_status(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
+    """`frame` with every row's status: a blank one read from `calibrated_to` (calibrated) and `illustrative`
+    (illustrative or public); a status that contradicts them is a problem and its row is dropped."""
+    illustrative = frame["illustrative"].astype(bool)
+    calibrated = frame["calibrated_to"].fillna("").astype(str) != "" if "calibrated_to" in frame else False
+    default = np.where(calibrated, "calibrated", np.where(illustrative, "illustrative", "public"))
+    status = frame["status"].where(frame["status"].notna(), pd.Series(default, index=frame.index)).astype(str)
+    wrong = (
+        (status.isin(["public", "derived"]) & illustrative)
+        | (status.isin(["calibrated", "illustrative"]) & ~illustrative)
+        | (calibrated & (status != "calibrated"))
+    )
+    for line, st, ill in zip(frame.loc[wrong, "at_line"], status[wrong], illustrative[wrong], strict=True):
+        problems.append(
+            Problem(
+                where(name, line, "status"),
+                f"Status '{st}' passer ikke med illustrative={str(bool(ill)).lower()}"
+                + (" og calibrated_to" if "calibrated_to" in frame else "")
+                + ": public og derived kræver illustrative=false; calibrated og illustrative kræver "
+                "illustrative=true; en række med calibrated_to har status calibrated.",
+            )
+        )
+    return frame.assign(status=status)[~wrong]
 
 
 def _validate_columns(model, data: dict[str, list], raw: RawTable, bad: dict[int, Problem], problems) -> dict:

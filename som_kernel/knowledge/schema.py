@@ -68,10 +68,22 @@ class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+# What a sourced row is (column `status`): the source's own figure, plain documented arithmetic on public figures,
+# fitted to a published total (the split stays ours), our guess, a kommune's own number, or estimated from a
+# kommune's own data. knowledge/README.md, "Honest status".
+Status = Literal["public", "derived", "calibrated", "illustrative", "local", "local_estimated"]
+STATUSES: tuple[str, ...] = ("public", "derived", "calibrated", "illustrative", "local", "local_estimated")
+# statuses that may stand on a row with illustrative=false (the others need illustrative=true, except the local ones)
+NOT_ILLUSTRATIVE_STATUSES = frozenset({"public", "derived", "local", "local_estimated"})
+LOCAL_STATUSES = frozenset({"local", "local_estimated"})
+
+
 class _Sourced(_Row):
     source_title: str = Field(min_length=3)
     source_url: Url = ""
     illustrative: bool
+    # optional column; a blank or missing status is read from `illustrative` and `calibrated_to` (reading.py)
+    status: Annotated[Status | None, Blank] = None
 
 
 _ID = r"^[a-z0-9_]+$"
