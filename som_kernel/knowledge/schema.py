@@ -7,7 +7,8 @@ and plausibility, local.py lays a kommune's own rows on top.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -310,6 +311,19 @@ class KnowledgeBase:
         )
         sub = groups.get(target_group, self.consequences.iloc[:0])
         return sub[sub["outcome"].isin(outcomes)]
+
+    def with_price_factors(self, factors: Mapping[str, float]) -> KnowledgeBase:
+        """A what-if copy with each service's unit prices (every actor) and, for a service the rules price, its
+        gross rate × `factors[service]` (services not named keep theirs): the knowledge base that one Monte Carlo
+        draw of prices describes. The files and this knowledge base are left as they are."""
+        f = self.prices["service"].map(factors).fillna(1.0).astype(float)
+        prices = self.prices.assign(price=self.prices["price"] * f)
+        rules = self.rules
+        if rules is not None:
+            links = rules.links
+            g = links["service"].map(factors).fillna(1.0).astype(float)
+            rules = replace(rules, links=links.assign(gross_price=links["gross_price"] * g), _rows={}, _shares={})
+        return replace(self, prices=prices, rules=rules, _index={})
 
     @property
     def local_name(self) -> str:
