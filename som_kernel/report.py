@@ -9,88 +9,39 @@ assumptions with full sources and the checklist. With more than one scenario (or
 alternatives) the first is the base and a comparison follows page 1.
 
 `paper(...)` builds the paper as a list of blocks (headings, paragraphs, tables, images, page breaks);
-`to_docx` and `to_html` render the same blocks, so the two formats never say different things.
+`to_docx` and `to_html` (som_kernel.report_render) render the same blocks, so the two formats never say
+different things. The tables and sentences the example notebooks show too (key table, comparison table,
+results per actor and area, break-even sentences, assumptions) come from som_kernel.presentation; the rest of
+the paper's content is written here.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import html
-import io
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from .checklist import checklist, checklist_table, illustrative_share, matching_study
-from .compare import Comparison, compare, load_document
+from .compare import compare, load_document
 from .engine import calculate
 from .errors import ScenarioError, SomError
 from .export import chart_png, consequence_sources
-from .format import kr, mio_kr, number, pct
+from .format import number, pct
 from .knowledge import ACTORS, KnowledgeBase, load_knowledge
 from .names import ACTOR_NAMES_DA
-from .reporting import results_by_actor, results_by_area
+from .presentation.tables import assumptions, comparison_table, key_table, results_by_actor, results_by_area
+from .presentation.text import break_even_sentences, gains_only
+from .report_render import Block, to_docx, to_html
 from .scenario import Scenario
 from .summary import ACTOR_DEFINITE_DA, amount_text, summary
 from .views import TOTAL, Result
 
 # ---- the paper as blocks ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Block:
-    """One piece of the paper: kind is h1 | h2 | p | bullets | table | image | pagebreak | note."""
-
-    kind: str
-    text: str = ""
-    items: list[str] = field(default_factory=list)
-    table: pd.DataFrame | None = None
-    image: bytes | None = None
-    numeric: list[str] = field(default_factory=list)  # table columns to right-align
-    widths: list[float] = field(default_factory=list)  # table column widths in cm (17 cm fit the page)
-
-
-def _year_text(result: Result, year: int | None) -> str:
-    if year is None:
-        return "ikke inden for perioden"
-    return f"år {year - result.scenario.settings.first_year + 1} ({year})"
-
-
-def _gains_only(result: Result, actor: str) -> bool:
-    kinds = result.totals_by_kind()
-    return kinds.at["cost", actor] == 0 and kinds.at["consequence", actor] >= 0
-
-
-def break_even_sentences(result: Result) -> list[str]:
-    """One Danish sentence per actor touched by the calculation and one for the total. An actor with no costs
-    and only gains gets a sentence about its gains, never a break-even sentence."""
-    kinds = result.totals_by_kind()
-    be = result.break_even_years()
-    out = []
-    for a in ACTORS:
-        if kinds.at["cost", a] == 0 and kinds.at["consequence", a] == 0:
-            continue
-        name = ACTOR_DEFINITE_DA[a].capitalize()
-        if _gains_only(result, a):
-            gains = amount_text(kinds.at["consequence", a])  # ends in "kr."
-            out.append(f"{name} har ingen udgifter til indsatsen og får gevinster for {gains}")
-        elif be[a] is not None:
-            out.append(f"{name} tjener indsatsen hjem i {_year_text(result, be[a])}.")
-        else:
-            out.append(f"{name} tjener ikke indsatsen hjem inden for perioden.")
-    total = be[TOTAL]
-    out.append(
-        f"For det offentlige samlet tjener indsatsen sig hjem i {_year_text(result, total)}."
-        if total is not None
-        else "For det offentlige samlet tjener indsatsen sig ikke hjem inden for perioden."
-    )
-    return out
 
 
 def switching_sentences(result: Result, kb: KnowledgeBase) -> list[str]:
@@ -102,7 +53,7 @@ def switching_sentences(result: Result, kb: KnowledgeBase) -> list[str]:
     base = result.scenario.outcomes[0].success_rate
     out = []
     for a in (TOTAL, *ACTORS):
-        if a != TOTAL and (_gains_only(result, a) or result.totals_by_kind().at["cost", a] == 0):
+        if a != TOTAL and (gains_only(result, a) or result.totals_by_kind().at["cost", a] == 0):
             continue
         row = sv[(sv["actor"] == a) & (sv["kind"] == kind)].iloc[0]
         who = "det offentlige samlet" if a == TOTAL else ACTOR_DEFINITE_DA[a]
@@ -192,35 +143,6 @@ def intervention_text(result: Result, kb: KnowledgeBase) -> str:
     return (s.description.strip() + " " if s.description.strip() else "") + text
 
 
-def key_table(result: Result) -> pd.DataFrame:
-    """Page 1's table: costs, consequences, net result (and discounted), break-even year per actor and in total."""
-    kinds = result.totals_by_kind()
-    totals = result.totals()
-    be = result.break_even_years()
-    cols = [*ACTORS, TOTAL]
-    rows = [
-        ("Omkostninger", [kr(kinds.at["cost", a]) for a in cols]),
-        ("Gevinster (konsekvenser)", [kr(kinds.at["consequence", a]) for a in cols]),
-        ("Nettoresultat", [kr(totals[a]) for a in cols]),
-    ]
-    rate = result.scenario.settings.discount_rate
-    if rate > 0:
-        npv = result.npv()
-        rows.append((f"Nutidsværdi ({pct(rate)})", [kr(npv[a]) for a in cols]))
-    rows.append(
-        (
-            "Tjent hjem",
-            ["ingen udgifter" if a != TOTAL and _gains_only(result, a) else _year_text(result, be[a]) for a in cols],
-        )
-    )
-    years = result.years
-    out = pd.DataFrame(
-        [[label, *values] for label, values in rows],
-        columns=[f"{years[0]}–{years[-1]}", *[ACTOR_NAMES_DA[a] for a in cols]],
-    )
-    return out
-
-
 def _money_table(frame: pd.DataFrame, index_name: str) -> pd.DataFrame:
     out = frame.map(lambda x: number(x))
     out.insert(0, index_name, [str(i) for i in frame.index])
@@ -262,33 +184,11 @@ def sources_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
 
 
 def assumptions_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
-    """The scenario's assumptions with sources (reporting.assumptions), the success rate's study found by rate."""
-    from .reporting import assumptions
-
+    """The scenario's assumptions with sources (presentation.tables.assumptions), the success rate's study found by
+    rate."""
     o = result.scenario.outcomes[0]
     study = matching_study(kb, o.outcome, o.success_rate)
     return assumptions(result.scenario, kb, effect_study=study["id"] if study is not None else None)
-
-
-def comparison_table(cmp: Comparison) -> pd.DataFrame:
-    """Alternatives side by side: net per actor and in total (mio. kr.), per participant, discounted, break-even in
-    total, and the difference in total from the base."""
-    net, per, npv, be = cmp.net(), cmp.per_participant(), cmp.npv(), cmp.break_even()
-    diff = cmp.differences("net")
-    rows = []
-    for n, r in zip(cmp.names, cmp.results):
-        rows.append(
-            {
-                "Alternativ": n,
-                **{ACTOR_NAMES_DA[a]: mio_kr(net.at[n, a]) for a in ACTORS},
-                "I alt": mio_kr(net.at[n, TOTAL]),
-                "Pr. deltager": kr(per.at[n, TOTAL]),
-                "Nutidsværdi": mio_kr(npv.at[n, TOTAL]),
-                "Tjent hjem (samlet)": _year_text(r, be.at[n, TOTAL]),
-                "Forskel i alt": "basis" if n == cmp.base else mio_kr(diff.at[n, TOTAL]),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 COMPARISON_NUMERIC = ["Kommune", "Region", "Stat", "I alt", "Pr. deltager", "Nutidsværdi", "Forskel i alt"]
@@ -388,150 +288,6 @@ def _png(chart) -> bytes:
     import vl_convert as vlc
 
     return vlc.vegalite_to_png(chart.to_json(), scale=2)
-
-
-# ---- renderers ---------------------------------------------------------------------------------------------
-
-
-def to_docx(blocks: list[Block]) -> bytes:
-    """The paper as a Word document (A4, narrow margins, tables in the document's grid style)."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2.0))
-    section.top_margin, section.bottom_margin = Cm(1.8), Cm(1.8)
-    doc.styles["Normal"].font.name = "Calibri"
-    doc.styles["Normal"].font.size = Pt(10.5)
-    width = section.page_width - section.left_margin - section.right_margin
-    for b in blocks:
-        if b.kind == "h1":
-            doc.add_heading(b.text, level=1)
-        elif b.kind == "h2":
-            doc.add_heading(b.text, level=2)
-        elif b.kind == "p":
-            doc.add_paragraph(b.text)
-        elif b.kind == "note":
-            p = doc.add_paragraph()
-            run = p.add_run(b.text)
-            run.italic = True
-            run.font.size = Pt(9)
-        elif b.kind == "bullets":
-            for item in b.items:
-                doc.add_paragraph(item, style="List Bullet")
-        elif b.kind == "pagebreak":
-            doc.add_page_break()
-        elif b.kind == "image":
-            doc.add_picture(io.BytesIO(b.image), width=width)
-            cap = doc.add_paragraph(b.text)
-            cap.runs[0].italic = True
-        elif b.kind == "table":
-            t = b.table
-            table = doc.add_table(rows=1, cols=len(t.columns))
-            table.style = "Light Grid Accent 1"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            small = Pt(8.5) if len(t.columns) > 5 else Pt(9.5)
-            for cell, name in zip(table.rows[0].cells, t.columns):
-                cell.text = str(name)
-            for values in t.itertuples(index=False):
-                cells = table.add_row().cells
-                for cell, v in zip(cells, values):
-                    cell.text = "" if v is None else str(v)
-            if b.widths:
-                table.autofit = False
-                for column, w in zip(table.columns, b.widths):
-                    column.width = Cm(w)  # the grid LibreOffice and Word lay out by
-            for row in table.rows:
-                for i, (cell, name) in enumerate(zip(row.cells, t.columns)):
-                    if b.widths:
-                        cell.width = Cm(b.widths[i])
-                    for p in cell.paragraphs:
-                        if name in b.numeric and row is not table.rows[0]:
-                            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                        for run in p.runs:
-                            run.font.size = small
-            doc.add_paragraph()
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
-
-
-CSS = """
-@page { size: A4; margin: 18mm 16mm; }
-body { font-family: Calibri, 'Segoe UI', Arial, sans-serif; font-size: 10.5pt; line-height: 1.4; color: #222;
-       max-width: 178mm; margin: 0 auto; }
-h1 { font-size: 17pt; color: #1f5f8b; margin: 0 0 6pt; }
-h2 { font-size: 12.5pt; color: #1f5f8b; margin: 12pt 0 4pt; }
-.note { font-style: italic; font-size: 9pt; color: #555; }
-table { border-collapse: collapse; width: 100%; margin: 4pt 0 10pt; font-size: 9pt; table-layout: auto;
-        page-break-inside: auto; }
-tr { page-break-inside: avoid; }
-th, td { border: 1px solid #c8d3df; padding: 2pt 4pt; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #dce6f0; text-align: left; }
-td.num { text-align: right; white-space: nowrap; }
-img { max-width: 100%; }
-.figure { page-break-inside: avoid; margin: 6pt 0; }
-.caption { font-style: italic; font-size: 9pt; }
-.pagebreak { page-break-after: always; break-after: page; }
-"""
-
-
-def to_html(blocks: list[Block], title: str = "Beslutningsoplæg") -> str:
-    """The paper as one self-contained HTML page (images embedded) that prints on A4 with a page per section."""
-    e = html.escape
-    parts = []
-    for b in blocks:
-        if b.kind in ("h1", "h2"):
-            parts.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
-        elif b.kind == "p":
-            parts.append(f"<p>{e(b.text)}</p>")
-        elif b.kind == "note":
-            parts.append(f"<p class='note'>{e(b.text)}</p>")
-        elif b.kind == "bullets":
-            parts.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>")
-        elif b.kind == "pagebreak":
-            parts.append("<div class='pagebreak'></div>")
-        elif b.kind == "image":
-            data = base64.b64encode(b.image).decode("ascii")
-            parts.append(
-                f"<div class='figure'><img src='data:image/png;base64,{data}' alt='{e(b.text)}'>"
-                f"<div class='caption'>{e(b.text)}</div></div>"
-            )
-        elif b.kind == "table":
-            t = b.table
-            head = "".join(f"<th>{e(str(c))}</th>" for c in t.columns)
-            body = "".join(
-                "<tr>"
-                + "".join(f"<td{NUM if c in b.numeric else ''}>{_cell(v)}</td>" for c, v in zip(t.columns, row))
-                + "</tr>"
-                for row in t.itertuples(index=False)
-            )
-            cols = ""
-            if b.widths:
-                total = sum(b.widths)
-                cols = "<colgroup>" + "".join(f"<col style='width:{w / total:.0%}'>" for w in b.widths) + "</colgroup>"
-            parts.append(f"<table>{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    return (
-        f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>{e(title)}</title>"
-        f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>"
-    )
-
-
-NUM = ' class="num"'
-
-
-def _cell(v) -> str:
-    text = "" if v is None else str(v)
-    if text.startswith(("http://", "https://")):
-        return f"<a href='{html.escape(text, quote=True)}'>{html.escape(text)}</a>"
-    return html.escape(text)
 
 
 # ---- files and the command line --------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ def build_scenario_from(path):
 
 
 def format_kr(x):
-    from som_kernel.report import kr
+    from som_kernel.format import kr
 
     return kr(x)
 

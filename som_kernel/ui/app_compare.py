@@ -18,7 +18,8 @@ from ..compare import Comparison, chart_cumulative, chart_differences, compare, 
 from ..engine import calculate
 from ..errors import SomError
 from ..knowledge import KnowledgeBase
-from ..report import comparison_table, report_bytes
+from ..presentation.tables import comparison_table
+from ..report import report_bytes
 from ..scenario import Scenario
 from .app_results import XLSX_MIME, download_link
 from .app_steps import slug

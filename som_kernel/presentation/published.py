@@ -1,0 +1,76 @@
+"""A result beside published figures, each saying what the published figure is to the calculation (an input, a
+calibration target or an independent check); only an independent figure can show agreement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import Problem, ScenarioError
+from ..format import number, pct
+from .key_figures import figure_text
+
+# what a published figure is to our calculation: only an independent figure can show agreement
+COMPARISON_KINDS = {
+    "input": "input: det offentliggjorte tal er skrevet ind i beregningen",
+    "calibreret": "kalibreret: vidensdatabasen er tilpasset, så den rammer tallet",
+    "uafhængig": "uafhængig: et reelt tjek",
+}
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published figure to compare with: label, our value, the published value, its unit (kr | pct | n) and its
+    kind: 'input' (we typed the published number), 'calibreret' (the knowledge base was fitted to it) or
+    'uafhængig' (an independent check; the only kind that can show agreement)."""
+
+    label: str
+    ours: float
+    published: float
+    unit: str = "kr"
+    kind: str = ""
+
+    def __post_init__(self):
+        if self.kind not in COMPARISON_KINDS:
+            raise ScenarioError(
+                [
+                    Problem(
+                        "kind",
+                        f"Sammenligningen '{self.label}' skal have en art: {', '.join(COMPARISON_KINDS)} "
+                        f"(fik '{self.kind}').",
+                    )
+                ]
+            )
+
+
+def _signed(text: str, x: float) -> str:
+    return ("+" if x > 0 else "") + text
+
+
+def published_comparison(items: Sequence[Published | tuple]) -> str:
+    """Deterministic Danish text: each figure computed vs. published with its kind (input / kalibreret / uafhængig)
+    and the difference, in per cent for amounts and counts and in percentage points (with sign) for shares. Items
+    are Published or tuples (label, ours, published, unit, kind). A last line counts the independent checks."""
+    lines = []
+    checks = []
+    for it in items:
+        it = it if isinstance(it, Published) else Published(*it)
+        if it.unit == "pct":
+            points = round((it.ours - it.published) * 100, 1) + 0.0  # no −0
+            diff = f"forskel {_signed(number(points, 1), points)} procentpoint"
+        else:
+            rel = round((it.ours - it.published) / it.published, 3) + 0.0 if it.published else float("nan")
+            diff = f"afvigelse {_signed(pct(rel), rel if rel > 0.0005 else 0)}"
+        lines.append(
+            f"{it.label} [{it.kind}]: beregnet {figure_text(it.ours, it.unit)}, publiceret ca. {figure_text(it.published, it.unit)} "
+            f"({diff})"
+        )
+        checks.append(it.kind == "uafhængig")
+    n = sum(checks)
+    lines.append(
+        f"Uafhængige tjek: {n} af {len(checks)}. Input og kalibrerede tal rammer af konstruktion og viser ikke, at "
+        "beregningen er rigtig."
+        if n < len(checks)
+        else f"Uafhængige tjek: {n} af {len(checks)}."
+    )
+    return "\n".join(lines)
