@@ -20,6 +20,7 @@ import pytest
 from som_kernel import build_scenario, calculate
 from som_kernel import examples as ex
 from som_kernel import reporting as rp
+from som_kernel.examples import parameter_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_NB = ROOT / "tests" / "notebooks_fixture" / "fixture.ipynb"
@@ -227,15 +228,15 @@ def test_unknown_papermill_parameter_is_an_error_before_running(tmp_path):
 
 def test_cells_are_read_one_by_one(tmp_path):
     defaults = {"success_rate": "0.5", "starters_per_year": "10", "knowledge_path": '"../x"', "model": "None"}
-    assert ex._cell_value("0,25", defaults["success_rate"], "p.csv:2:success_rate", danish=True) == 0.25
-    assert ex._cell_value("1.000", defaults["starters_per_year"], "p.csv:2:x", danish=True) == 1000  # thousands
-    assert ex._cell_value("0.25", defaults["success_rate"], "p.csv:2:x", danish=False) == 0.25
-    assert ex._cell_value("12", defaults["starters_per_year"], "p.csv:2:x", danish=False) == 12
-    assert ex._cell_value("kb_lokal", defaults["knowledge_path"], "p.csv:2:x", danish=True) == "kb_lokal"
+    assert ex.cell_value("0,25", defaults["success_rate"], "p.csv:2:success_rate", danish=True) == 0.25
+    assert ex.cell_value("1.000", defaults["starters_per_year"], "p.csv:2:x", danish=True) == 1000  # thousands
+    assert ex.cell_value("0.25", defaults["success_rate"], "p.csv:2:x", danish=False) == 0.25
+    assert ex.cell_value("12", defaults["starters_per_year"], "p.csv:2:x", danish=False) == 12
+    assert ex.cell_value("kb_lokal", defaults["knowledge_path"], "p.csv:2:x", danish=True) == "kb_lokal"
     from som_kernel import ScenarioError
 
     with pytest.raises(ScenarioError, match=r"p.csv:3:success_rate: 'høj' er ikke et tal \(standardværdien er 0,5\)"):
-        ex._cell_value("høj", defaults["success_rate"], "p.csv:3:success_rate", danish=True)
+        ex.cell_value("høj", defaults["success_rate"], "p.csv:3:success_rate", danish=True)
 
 
 class FakeRuns:
@@ -257,7 +258,7 @@ class FakeRuns:
 
 def test_batch_one_bad_cell_fails_only_its_row_and_blanks_show_the_default(tmp_path, monkeypatch):
     fake = FakeRuns()
-    monkeypatch.setattr(ex, "run_notebook", fake)
+    monkeypatch.setattr(parameter_runs, "run_notebook", fake)
     (tmp_path / "dk.csv").write_text("success_rate;starters_per_year\n0,1;10\nhøj;20\n0,3;\n", encoding="utf-8-sig")
     table = ex.run_batch(FIXTURE_NB, tmp_path / "dk.csv", tmp_path / "out")
     # row 2 (file line 3) is not run; rows 1 and 3 are: 10 · (40.000 − 100.000) = −600.000; the blank uses 10:
@@ -273,7 +274,7 @@ def test_batch_one_bad_cell_fails_only_its_row_and_blanks_show_the_default(tmp_p
 
 
 def test_ctrl_c_keeps_the_runs_already_done(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(ex, "run_notebook", FakeRuns(stop_at=3))
+    monkeypatch.setattr(parameter_runs, "run_notebook", FakeRuns(stop_at=3))
     pd.DataFrame({"success_rate": [0.1, 0.3, 0.5, 0.7]}).to_csv(tmp_path / "p.csv", index=False)
     code = ex.main(["batch", str(FIXTURE_NB), str(tmp_path / "p.csv"), "--out", str(tmp_path / "out")])
     assert code == 130

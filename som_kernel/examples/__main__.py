@@ -1,0 +1,7 @@
+"""python -m som_kernel.examples …"""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
