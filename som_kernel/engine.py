@@ -21,7 +21,7 @@ from .steps.consequences import consequence_rows
 from .steps.costs import cost_lines
 from .steps.discount import discount_factor
 from .steps.prices import consequence_prices, unit_prices
-from .views import Result
+from .views import Coded, Result
 
 # the one tidy table: consequence_year is k (1 = first consequence year; 0 on cost rows), successes the number
 # of successful persons behind a consequence row (completers × success rate × persistence; 0 on cost rows)
@@ -40,6 +40,7 @@ TABLE_COLUMNS = [
 ]
 _TEXT = ("actor", "welfare_area", "service", "outcome", "kind")
 _ACTORS = np.array(ACTORS, dtype=object)
+_SMALL = 200  # text values per column below which they are coded with a dict
 
 __all__ = ["TABLE_COLUMNS", "calculate", "consequence_rows", "unit_prices"]
 
@@ -61,11 +62,17 @@ def _block(year, cohort, area, service, outcome, kind, k, successes, amount) -> 
     }
 
 
-def _text_column(blocks: list[dict], name: str, keep: np.ndarray) -> pd.Categorical:
-    """A text column as a Categorical: each block's few distinct values are coded once and the integer codes,
-    not the strings, are expanded to the table's length (the Result turns it into plain text on demand)."""
+def _text_column(blocks: list[dict], name: str, keep: np.ndarray) -> Coded:
+    """A text column as codes into its labels: each block's few distinct values are coded once and the integer
+    codes, not the strings, are expanded to the table's length (the Result turns it into plain text on demand)."""
     small = [np.asarray(b[name], dtype=object) for b in blocks]
-    inverse, labels = pd.factorize(np.concatenate([x.ravel() for x in small]))  # hashing, no sorting
+    values = np.concatenate([x.ravel() for x in small])
+    if len(values) <= _SMALL:  # a dict is quicker than pandas for a few dozen values
+        at: dict = {}
+        inverse = np.fromiter((at.setdefault(v, len(at)) for v in values.tolist()), dtype=np.intp, count=len(values))
+        labels = list(at)
+    else:
+        inverse, labels = pd.factorize(values)  # hashing, no sorting
     bounds = np.cumsum([0, *(x.size for x in small)])
     codes = np.concatenate(
         [
@@ -73,7 +80,7 @@ def _text_column(blocks: list[dict], name: str, keep: np.ndarray) -> pd.Categori
             for i, (x, b) in enumerate(zip(small, blocks))
         ]
     )
-    return pd.Categorical.from_codes(codes[keep], categories=pd.Index(np.asarray(labels, dtype=object), dtype=object))
+    return Coded(codes[keep], np.asarray(labels, dtype=object))
 
 
 def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: cons.Rows, co: effect.Cohorts) -> dict:

@@ -20,6 +20,27 @@ if TYPE_CHECKING:
     from .scenario import Scenario
 
 
+@dataclass(frozen=True, eq=False)
+class Coded:
+    """A text column of the tidy table as integer codes into its few distinct labels (a light Categorical:
+    building pandas' own costs more than a small calculation). `column == value` gives a row mask; numpy and
+    pandas see the plain labels."""
+
+    codes: np.ndarray  # (N,) position of each row's label in `labels`
+    labels: np.ndarray  # (L,) the distinct labels, object dtype
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __eq__(self, value) -> np.ndarray:  # type: ignore[override]
+        hit = [i for i, label in enumerate(self.labels.tolist()) if label == value]
+        return self.codes == hit[0] if hit else np.zeros(len(self.codes), dtype=bool)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        out = self.labels[self.codes]
+        return out if dtype is None else out.astype(dtype)
+
+
 @dataclass(frozen=True)
 class Result:
     """A calculation's result: the tidy table (year, cohort, actor, welfare_area, service, outcome, kind,
@@ -49,7 +70,7 @@ class Result:
         if "table" not in self._cache:
             self._cache["table"] = pd.DataFrame(
                 {
-                    k: np.asarray(v, dtype=object) if isinstance(v, pd.Categorical) else v
+                    k: np.asarray(v, dtype=object) if isinstance(v, Coded | pd.Categorical) else v
                     for k, v in self.columns.items()
                 }
             )
@@ -69,26 +90,31 @@ class Result:
         """Sum of amounts into a rows × columns grid: `rows` are labels matched against `row_values`
         (default: the year field), `columns` against the table field `by`; only table rows whose fields
         equal the non-None `where` values count. A fast pivot_table."""
+        grid = self._grid(rows, by, columns, discounted, row_values, **where)
+        return pd.DataFrame(grid, index=rows, columns=pd.Index(columns, name=by))
+
+    def _grid(self, rows: pd.Index, by: str, columns, discounted: bool, row_values=None, **where) -> np.ndarray:
+        """_sum's numbers as a (len(rows), len(columns)) array."""
         t = self.columns
-        row_values = t["year"] if row_values is None else row_values
-        keep = np.ones(len(t["amount"]), dtype=bool)
+        if row_values is None:  # the year field against self.years: a position is the year minus the first
+            first = self._frame[0]
+            r = np.asarray(t["year"]) - first if rows.equals(self.years) else _positions(t["year"], rows)
+        else:
+            r = _positions(row_values, rows)
+        c = _positions(t[by], columns)
+        ok = (r >= 0) & (r < len(rows)) & (c >= 0)
         for name, value in where.items():
             if value is not None:
-                keep &= t[name] == value
-        r = _positions(row_values, rows)[keep]
-        c = _positions(t[by], columns)[keep]
-        ok = (r >= 0) & (c >= 0)
+                ok &= t[name] == value
         n_cols = len(columns)
-        flat = np.bincount(
-            r[ok] * n_cols + c[ok], weights=t[self._col(discounted)][keep][ok], minlength=len(rows) * n_cols
-        )
-        return pd.DataFrame(flat.reshape(len(rows), n_cols), index=rows, columns=pd.Index(columns, name=by))
+        flat = np.bincount(r[ok] * n_cols + c[ok], weights=t[self._col(discounted)][ok], minlength=len(rows) * n_cols)
+        return flat.reshape(len(rows), n_cols)
 
     def by_year_actor(self, discounted: bool = False, kind: str | None = None) -> pd.DataFrame:
         """Net result per year (rows) and actor (columns kommune, region, stat, total)."""
-        out = self._sum(self.years, "actor", list(ACTORS), discounted, kind=kind)
-        out[TOTAL] = out.sum(axis=1)
-        return out
+        grid = self._grid(self.years, "actor", ACTORS, discounted, kind=kind)
+        both = np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
+        return pd.DataFrame(both, index=self.years, columns=_ACTOR_COLUMNS)
 
     def cumulative(self, discounted: bool = False) -> pd.DataFrame:
         """Cumulative (akkumuleret) net result per year and actor."""
@@ -147,8 +173,14 @@ class Result:
         return {a: (None if np.isnan(y) else int(y)) for a, y in zip(yearly.columns, first)}
 
 
+_ACTOR_COLUMNS = pd.Index([*ACTORS, TOTAL], name="actor")
+
+
 def _positions(values, labels) -> np.ndarray:
-    """Position of each value in `labels` (−1 if absent); for a Categorical only its categories are looked up."""
+    """Position of each value in `labels` (−1 if absent); for a coded column only its few labels are looked up."""
+    if isinstance(values, Coded):
+        at = {v: i for i, v in enumerate(labels.tolist() if isinstance(labels, pd.Index) else labels)}
+        return np.array([at.get(v, -1) for v in values.labels.tolist()], dtype=np.intp)[values.codes]
     labels = labels if isinstance(labels, pd.Index) else pd.Index(labels)
     if isinstance(values, pd.Categorical):
         return labels.get_indexer(values.categories)[values.codes]

@@ -19,21 +19,31 @@ from ..rules import actor_shares, default_weeks_on_support, weeks_before_year
 from ..scenario import Scenario
 
 
-def _static_prices(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
-    """prices.csv at the scenario's price level with the local overrides (no rules)."""
+def _static_grid(scenario: Scenario, kb: KnowledgeBase) -> tuple[list[str], np.ndarray]:
+    """prices.csv at the scenario's price level with the local overrides (no rules): the services and their
+    prices per actor (S, A)."""
     target = scenario.settings.price_year
-    services, base = kb.price_grid(target)
-    if scenario.price_overrides:
-        extra = [o.service for o in scenario.price_overrides if o.service not in services]
-        services = services.append(pd.Index(list(dict.fromkeys(extra)))) if extra else services
-        grid = np.zeros((len(services), len(ACTORS)))
-        grid[: len(base)] = base
-        for o in scenario.price_overrides:
-            year = o.price_year if o.price_year is not None else target
-            grid[services.get_loc(o.service), ACTORS.index(o.actor)] = o.price * kb.price_factor(year, target)
-    else:
-        grid = np.array(base)
-    return pd.DataFrame(grid, index=pd.Index(services, name="service"), columns=pd.Index(ACTORS, name="actor"))
+    index, base = kb.price_grid(target)
+    services = index.tolist()
+    if not scenario.price_overrides:
+        return services, base
+    at = {v: i for i, v in enumerate(services)}
+    for o in scenario.price_overrides:
+        at.setdefault(o.service, len(at))
+    grid = np.zeros((len(at), len(ACTORS)))
+    grid[: len(base)] = base
+    for o in scenario.price_overrides:
+        year = o.price_year if o.price_year is not None else target
+        grid[at[o.service], ACTORS.index(o.actor)] = o.price * kb.price_factor(year, target)
+    return list(at), grid
+
+
+def _static_prices(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
+    """_static_grid as a table: service × actor."""
+    services, grid = _static_grid(scenario, kb)
+    return pd.DataFrame(
+        np.array(grid), index=pd.Index(services, name="service"), columns=pd.Index(ACTORS, name="actor")
+    )
 
 
 def first_consequence_year(scenario: Scenario) -> int:
@@ -86,12 +96,8 @@ def consequence_prices(
     scenario's price level; 0 where a service has no price for an actor). Rule-priced services follow the
     rules of each calendar year and the row's consequence year (`consequence_years`, (R,); needed when the
     knowledge base has rules); all other services have one price for every year."""
-    if scenario.price_overrides:
-        prices = _static_prices(scenario, kb)
-        index, table = prices.index, prices.to_numpy()
-    else:  # prices.csv alone: the same for every scenario at this price level
-        index, table = kb.price_grid(scenario.settings.price_year)
-    position = {v: i for i, v in enumerate(index.tolist())}
+    index, table = _static_grid(scenario, kb)
+    position = {v: i for i, v in enumerate(index)}
     codes, distinct = pd.factorize(np.asarray(services, dtype=object))
     at = np.array([position.get(v, -1) for v in list(distinct)], dtype=int)[codes] if len(services) else codes
     grid = np.where((at >= 0)[:, None], table[at], 0.0)  # no price row: 0 kr. (checks.py warns)
