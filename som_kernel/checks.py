@@ -14,7 +14,7 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
     problems: list[Problem] = []
     services = kb.service_ids()
     if scenario.target_group is not None:
-        if scenario.target_group not in set(kb.target_groups["id"].tolist()):
+        if scenario.target_group not in kb._cached("target_group_ids", lambda: set(kb.target_groups["id"].tolist())):
             problems.append(Problem("target_group", f"Ukendt målgruppe '{scenario.target_group}' i vidensdatabasen."))
             raise ScenarioError(problems)
         valid_outcomes = set(kb.outcomes_for(scenario.target_group)["id"])
@@ -41,7 +41,7 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
     for i, s in enumerate(scenario.excluded_services):
         if s not in services:
             problems.append(Problem(f"excluded_services[{i}]", f"Ukendt ydelse '{s}'."))
-    index_years = set(kb.net_price_index["year"])
+    index_years = kb.index_years()
     for where, year in (
         ("settings.price_year", scenario.settings.price_year),
         ("costs.price_year", scenario.costs.price_year),
@@ -60,7 +60,7 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
 
 def check_prices(used_services: set[str], scenario: Scenario, kb: KnowledgeBase) -> None:
     """Every service with a consequence needs a price (knowledge base or local); ScenarioError if not."""
-    priced = set(kb.prices["service"].unique()) | {p.service for p in scenario.price_overrides}
+    priced = kb.priced_services() | {p.service for p in scenario.price_overrides}
     problems = [
         Problem("price_overrides", f"Ydelsen '{s}' har en konsekvens, men ingen pris. Angiv en pris.")
         for s in sorted(used_services - priced)

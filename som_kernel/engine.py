@@ -9,8 +9,8 @@ Signs: a positive amount is a gain to the actor (less spending, more tax); costs
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
+from .arrays import factorize
 from .checks import check_ids, check_prices
 from .knowledge import KnowledgeBase
 from .names import ACTORS
@@ -40,7 +40,6 @@ TABLE_COLUMNS = [
 ]
 _TEXT = ("actor", "welfare_area", "service", "outcome", "kind")
 _ACTORS = np.array(ACTORS, dtype=object)
-_SMALL = 200  # text values per column below which they are coded with a dict
 
 __all__ = ["TABLE_COLUMNS", "calculate", "consequence_rows", "unit_prices"]
 
@@ -62,25 +61,32 @@ def _block(year, cohort, area, service, outcome, kind, k, successes, amount) -> 
     }
 
 
-def _text_column(blocks: list[dict], name: str, keep: np.ndarray) -> Coded:
-    """A text column as codes into its labels: each block's few distinct values are coded once and the integer
-    codes, not the strings, are expanded to the table's length (the Result turns it into plain text on demand)."""
-    small = [np.asarray(b[name], dtype=object) for b in blocks]
-    values = np.concatenate([x.ravel() for x in small])
-    if len(values) <= _SMALL:  # a dict is quicker than pandas for a few dozen values
-        at: dict = {}
-        inverse = np.fromiter((at.setdefault(v, len(at)) for v in values.tolist()), dtype=np.intp, count=len(values))
-        labels = list(at)
-    else:
-        inverse, labels = pd.factorize(values)  # hashing, no sorting
-    bounds = np.cumsum([0, *(x.size for x in small)])
-    codes = np.concatenate(
-        [
-            np.broadcast_to(inverse[bounds[i] : bounds[i + 1]].reshape(x.shape), b["amount"].shape).ravel()
-            for i, (x, b) in enumerate(zip(small, blocks))
-        ]
-    )
-    return Coded(codes[keep], np.asarray(labels, dtype=object))
+def _take(x, at: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The values of `x` (a shape that broadcasts to its block's amounts, (X, Y, A)) at the block's non-zero
+    positions `at`: fancy indexing on the axes `x` varies along, without expanding `x` to the block's size."""
+    x = np.asarray(x)
+    x = x.reshape((1,) * (3 - x.ndim) + x.shape)
+    if x.size == 1:
+        return np.full(len(at[0]), x.item())
+    return x[tuple(i if n > 1 else 0 for i, n in zip(at, x.shape, strict=True))]
+
+
+def _text_column(blocks: list[dict], name: str, at: list[tuple[np.ndarray, ...]]) -> Coded:
+    """A text column as codes into its labels: each block's few distinct values are coded once, and the integer
+    codes, not the strings, are taken at the table's rows (the Result turns them into plain text on demand)."""
+    seen: dict = {}
+    parts = []
+    for b, w in zip(blocks, at, strict=True):
+        x = np.asarray(b[name], dtype=object)
+        if x.size == 1:  # one value for the whole block (a cost row's kind, an outcome left blank)
+            parts.append(np.full(len(w[0]), seen.setdefault(x.item(), len(seen)), dtype=np.intp))
+            continue
+        codes, labels = factorize(x)
+        overall = np.array([seen.setdefault(v, len(seen)) for v in labels], dtype=np.intp)
+        parts.append(_take(overall[codes].reshape(x.shape), w))
+    labels = np.empty(len(seen), dtype=object)
+    labels[:] = list(seen)
+    return Coded(np.concatenate(parts), labels)
 
 
 def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: cons.Rows, co: effect.Cohorts) -> dict:
@@ -108,10 +114,17 @@ def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: cons.Rows, c
 
 
 def _cost_blocks(scenario: Scenario, kb: KnowledgeBase, co: effect.Cohorts) -> list[dict]:
+    """The cost lines as one block: their (Y, C, A) amounts stacked year after year, line after line (a few
+    large array operations instead of a few per line)."""
+    lines = cost_lines(scenario, kb, co)
+    if not lines:
+        return []
+    years = np.concatenate([c.years for c in lines])
+    line = np.concatenate([np.full(len(c.years), c.line, dtype=object) for c in lines])
+    amount = np.concatenate([c.amount for c in lines])
     area = scenario.costs.welfare_area
     return [
-        _block(c.years[:, None, None], co.start[None, :, None], area, c.line, "", "cost", 0, 0.0, c.amount)
-        for c in cost_lines(scenario, kb, co)
+        _block(years[:, None, None], co.start[None, :, None], area, line[:, None, None], "", "cost", 0, 0.0, amount)
     ]
 
 
@@ -129,16 +142,14 @@ def calculate(scenario: Scenario, kb: KnowledgeBase, check: bool = True) -> Resu
     if len(rows):
         blocks.append(_consequence_block(scenario, kb, rows, co))
     columns: dict = {}
-    amount = np.concatenate([b["amount"].ravel() for b in blocks]) if blocks else np.zeros(0)
-    keep = amount != 0
+    at = [np.nonzero(b["amount"]) for b in blocks]  # the table's rows: each block's non-zero amounts, in order
     for name in TABLE_COLUMNS[:-1]:
         if not blocks:
             columns[name] = np.zeros(0, dtype=object if name in _TEXT else float)
         elif name in _TEXT:
-            columns[name] = _text_column(blocks, name, keep)
+            columns[name] = _text_column(blocks, name, at)
         else:
-            parts = [np.broadcast_to(b[name], b["amount"].shape).ravel() for b in blocks]
-            columns[name] = np.concatenate(parts)[keep]
+            columns[name] = np.concatenate([_take(b[name], w) for b, w in zip(blocks, at, strict=True)])
     for name in ("year", "cohort", "consequence_year"):
         columns[name] = columns[name].astype(int)
     columns["successes"] = columns["successes"].astype(float)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from ..arrays import factorize
 from ..errors import KnowledgeError, Problem
 
 if TYPE_CHECKING:
@@ -271,8 +272,16 @@ class KnowledgeBase:
         c = self.consequences
         return c[(c["target_group"] == target_group) & (c["outcome"] == outcome)]
 
-    def service_ids(self) -> set[str]:
-        return set(self.services["id"].tolist())
+    def service_ids(self) -> frozenset[str]:
+        return self._cached("service_ids", lambda: frozenset(self.services["id"].tolist()))
+
+    def priced_services(self) -> frozenset[str]:
+        """Services with at least one row in prices.csv (or the local layer)."""
+        return self._cached("priced_services", lambda: frozenset(self.prices["service"].tolist()))
+
+    def index_years(self) -> frozenset[int]:
+        """The years the net price index covers."""
+        return self._cached("index_years", lambda: frozenset(int(y) for y in self.net_price_index["year"]))
 
     def _cached(self, key, make):
         if key not in self._derived:
@@ -282,8 +291,8 @@ class KnowledgeBase:
     def service_info(self, column: str, services) -> np.ndarray:
         """One column of services.csv (e.g. 'flow', 'welfare_area', 'name') for each service id in `services`."""
         ids = self._cached("service_positions", lambda: {v: i for i, v in enumerate(self.services["id"].tolist())})
-        inverse, distinct = pd.factorize(np.asarray(services, dtype=object).ravel())
-        at = np.array([ids.get(v, -1) for v in list(distinct)], dtype=int)[inverse]
+        inverse, distinct = factorize(services)
+        at = np.array([ids.get(v, -1) for v in distinct], dtype=int)[inverse]
         values = self._cached(("service_column", column), lambda: self.services[column].to_numpy(dtype=object))[at]
         values[at < 0] = None  # an unknown id (checks.py names it) has no information
         return values

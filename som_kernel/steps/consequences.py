@@ -36,40 +36,38 @@ def consequence_arrays(scenario: Scenario, kb: KnowledgeBase) -> Rows:
     """Consequence estimates used: knowledge + local overrides. A local value replaces the knowledge-base value
     with the same outcome, service and year; rows past the horizon and excluded services are left out."""
     horizon, excluded = scenario.settings.horizon_years, set(scenario.excluded_services)
-    keys: list[tuple[str, str, int]] = []
-    values: list[float] = []
+    used: dict[tuple[str, str, int], float] = {}
     if scenario.target_group is not None:
         chosen = tuple(o.outcome for o in scenario.outcomes)
-        keys, values = kb._cached(("consequence_lists", scenario.target_group, chosen), lambda: _kb_lists(kb, scenario))
-    overridden = [False] * len(keys)
-    if scenario.consequence_overrides:
-        at = {k: i for i, k in enumerate(keys)}
-        keys, values = list(keys), list(values)
-        for o in scenario.consequence_overrides:
-            key = (o.outcome, o.service, o.year)
-            if key in at:
-                values[at[key]], overridden[at[key]] = o.delta_use, True
-            else:
-                at[key] = len(keys)
-                keys.append(key)
-                values.append(o.delta_use)
-                overridden.append(True)
-    keep = [i for i, k in enumerate(keys) if k[2] <= horizon and k[1] not in excluded]
+        used = kb._cached(("consequence_lists", scenario.target_group, chosen), lambda: _kb_lists(kb, scenario))
+    local = {(o.outcome, o.service, o.year): o.delta_use for o in scenario.consequence_overrides}
+    if local:  # a local value replaces the knowledge-base value in its place; a new key comes after them
+        used = {**used, **local}
+    keys = (
+        [k for k in used if k[2] <= horizon and k[1] not in excluded]
+        if excluded or horizon < _longest(used)
+        else list(used)
+    )
+    if not keys:
+        return Rows(*(np.array([], dtype=t) for t in (object, object, int, float, bool)))
+    outcome, service, year = zip(*keys)
     return Rows(
-        np.array([keys[i][0] for i in keep], dtype=object),
-        np.array([keys[i][1] for i in keep], dtype=object),
-        np.array([keys[i][2] for i in keep], dtype=int),
-        np.array([values[i] for i in keep], dtype=float),
-        np.array([overridden[i] for i in keep], dtype=bool),
+        np.array(outcome, dtype=object),
+        np.array(service, dtype=object),
+        np.array(year, dtype=int),
+        np.fromiter((used[k] for k in keys), dtype=float, count=len(keys)),
+        np.fromiter((k in local for k in keys), dtype=bool, count=len(keys)),
     )
 
 
-def _kb_lists(kb: KnowledgeBase, scenario: Scenario) -> tuple[list, list]:
+def _longest(used: dict) -> int:
+    return max((k[2] for k in used), default=0)
+
+
+def _kb_lists(kb: KnowledgeBase, scenario: Scenario) -> dict[tuple[str, str, int], float]:
+    """The knowledge base's estimates of the scenario's outcomes: (outcome, service, year) → Δ use."""
     sub = kb.consequences_for_outcomes(scenario.target_group, [o.outcome for o in scenario.outcomes])
-    used: dict[tuple[str, str, int], float] = {}
-    for o, v, y, d in zip(*(sub[c].tolist() for c in ("outcome", "service", "year", "delta_use"))):
-        used[(o, v, y)] = d
-    return list(used), list(used.values())
+    return dict(zip(zip(*(sub[c].tolist() for c in ("outcome", "service", "year"))), sub["delta_use"].tolist()))
 
 
 def consequence_rows(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..arrays import factorize
 from ..knowledge import LOCAL_COLUMN, KnowledgeBase
 from ..names import ACTORS
 from ..rules import actor_shares, default_weeks_on_support, weeks_before_year
@@ -98,15 +99,15 @@ def consequence_prices(
     knowledge base has rules); all other services have one price for every year."""
     index, table = _static_grid(scenario, kb)
     position = {v: i for i, v in enumerate(index)}
-    codes, distinct = pd.factorize(np.asarray(services, dtype=object))
-    at = np.array([position.get(v, -1) for v in list(distinct)], dtype=int)[codes] if len(services) else codes
+    codes, distinct = factorize(services)
+    at = np.array([position.get(v, -1) for v in distinct], dtype=int)[codes] if len(services) else codes
     grid = np.where((at >= 0)[:, None], table[at], 0.0)  # no price row: 0 kr. (checks.py warns)
     out = np.broadcast_to(grid[:, None, :], (*years.shape, len(ACTORS)))
     if kb.rules is None or len(services) == 0:
         return out
     linked_ids = kb._cached("rule_linked", lambda: frozenset(map(str, kb.rules.links.index)))
-    linked = [r for r, v in enumerate(services) if v in linked_ids]
-    if not linked:
+    linked = np.flatnonzero(np.array([v in linked_ids for v in distinct], dtype=bool)[codes])
+    if not len(linked):
         return out
     if consequence_years is None:
         raise ValueError("consequence_prices needs the rows' consequence years when the knowledge has rules")
@@ -121,23 +122,29 @@ def consequence_prices(
         ("rule_prices", weeks, scenario.duration_years, s.consequence_offset, s.benefits_net_of_tax, s.price_year), dict
     )
     # one price row per (service, consequence year): every row with the same pair has the same calendar years
-    pairs: dict[tuple[str, int], int] = {}
-    row_pair = [pairs.setdefault((services[r], int(consequence_years[r])), len(pairs)) for r in linked]
-    first_row = {p: r for r, p in zip(reversed(linked), reversed(row_pair))}
-    values = np.empty((len(pairs), years.shape[1], len(ACTORS)))
-    for (service, k), p in pairs.items():
-        for c, year in enumerate(years[first_row[p]].tolist()):
-            key = (service, year, k)
-            if key not in memo:
-                memo[key] = rule_prices(scenario, kb, service, year, k, weeks)
-            values[p, c] = memo[key]
-    if overridden:  # a local price wins for its actor
-        for (service, _), p in pairs.items():
-            for a, actor in enumerate(ACTORS):
-                if (service, actor) in overridden:
-                    values[p, :, a] = grid[first_row[p], a]
-    out[linked] = values[row_pair]
+    k = np.asarray(consequence_years, dtype=np.int64)[linked]
+    pair_key = codes[linked].astype(np.int64) * (int(k.max()) + 1) + k
+    _, first, row_pair = np.unique(pair_key, return_index=True, return_inverse=True)
+    values = np.empty((len(first), years.shape[1], len(ACTORS)))
+    for p, r in enumerate(linked[first].tolist()):
+        service, kr, calendar = distinct[codes[r]], int(consequence_years[r]), tuple(years[r].tolist())
+        key = (service, kr, calendar)
+        if key not in memo:
+            memo[key] = np.array([_rule_price(memo, scenario, kb, service, year, kr, weeks) for year in calendar])
+        values[p] = memo[key]
+        for a, actor in enumerate(ACTORS):  # a local price wins for its actor
+            if (service, actor) in overridden:
+                values[p, :, a] = grid[r, a]
+    out[linked] = values[row_pair.ravel()]
     return out
+
+
+def _rule_price(memo: dict, scenario: Scenario, kb: KnowledgeBase, service: str, year: int, k: int, weeks: int):
+    """rule_prices for one calendar year, remembered in `memo` under (service, year, k)."""
+    key = (service, year, k)
+    if key not in memo:
+        memo[key] = rule_prices(scenario, kb, service, year, k, weeks)
+    return memo[key]
 
 
 def _local_price_keys(kb: KnowledgeBase) -> frozenset[tuple[str, str]]:
