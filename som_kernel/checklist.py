@@ -18,6 +18,7 @@ import pandas as pd
 
 from .format import pct
 from .knowledge import ACTORS, KnowledgeBase
+from .names import STATUS_NAMES_DA
 from .summary import ACTOR_DEFINITE_DA, _join
 from .views import Result
 
@@ -171,37 +172,63 @@ def _persistence(result: Result) -> CheckItem:
     )
 
 
-def illustrative_share(result: Result, kb: KnowledgeBase) -> float:
-    """Share (0–1) of the consequences' value (absolute kroner, all actors and years) that rests on a consequence
-    estimate or a unit price marked illustrative in the knowledge base. Local values count as not illustrative.
-    NaN when there are no consequences."""
+# provenance from strongest to weakest: a result row resting on two rows takes the weaker status of the two
+STATUS_ORDER: tuple[str, ...] = tuple(STATUS_NAMES_DA)
+# statuses that are not our own guess or split: what the decision may rest on
+SOURCED_STATUSES = frozenset({"public", "derived", "local", "local_estimated"})
+
+
+def status_kroner(result: Result, kb: KnowledgeBase, prices: bool = True) -> dict[str, float]:
+    """The consequences' value (absolute kroner, all actors and years) by provenance status (knowledge/schema.py
+    STATUSES), strongest first. A result row takes the status of its consequence estimate; with `prices`, the
+    weaker of that and the status of its unit price. The scenario's own values (overrides, a custom target
+    group) count as `local`. Statuses with no rows are left out."""
     s = result.scenario
     t = result.table[result.table["kind"] == "consequence"]
-    if t.empty:
-        return float("nan")
     weight = t["amount"].abs().to_numpy()
-    if weight.sum() == 0:
-        return float("nan")
     k = (t["year"] - (t["cohort"] + s.duration_years - 1) + 1 - s.settings.consequence_offset).to_numpy()
     c = kb.consequences
     c = c[c["target_group"] == s.target_group] if s.target_group is not None else c.iloc[0:0]
-    illus_c = {
-        (o, sv, int(y)): bool(f) for o, sv, y, f in zip(c["outcome"], c["service"], c["year"], c["illustrative"])
-    }
-    local_c = {(o.outcome, o.service, o.year) for o in s.consequence_overrides}
-    illus_p = {
-        (sv, a): bool(f) for sv, a, f in zip(kb.prices["service"], kb.prices["actor"], kb.prices["illustrative"])
-    }
-    local_p = {(p.service, p.actor) for p in s.price_overrides}
-    flag = np.array(
+    rank = {st: i for i, st in enumerate(STATUS_ORDER)}
+    status_c = {(o, sv, int(y)): rank[st] for o, sv, y, st in zip(c["outcome"], c["service"], c["year"], c["status"])}
+    status_c |= {(o.outcome, o.service, o.year): rank["local"] for o in s.consequence_overrides}
+    status_p = {(sv, a): rank[st] for sv, a, st in zip(kb.prices["service"], kb.prices["actor"], kb.prices["status"])}
+    status_p |= {(p.service, p.actor): rank["local"] for p in s.price_overrides}
+    codes = np.array(
         [
-            ((o, sv, int(y)) not in local_c and illus_c.get((o, sv, int(y)), False))
-            or ((sv, a) not in local_p and illus_p.get((sv, a), False))
+            max(status_c.get((o, sv, int(y)), rank["local"]), status_p.get((sv, a), 0) if prices else 0)
             for o, sv, y, a in zip(t["outcome"], t["service"], k, t["actor"])
         ],
-        dtype=bool,
+        dtype=int,
     )
-    return float(weight[flag].sum() / weight.sum())
+    return {st: float(weight[codes == i].sum()) for i, st in enumerate(STATUS_ORDER) if (codes == i).any()}
+
+
+def as_shares(amounts: dict[str, float]) -> dict[str, float]:
+    """Amounts by status as shares (0–1) of their sum; empty when the sum is 0."""
+    total = sum(amounts.values())
+    return {st: v / total for st, v in amounts.items()} if total else {}
+
+
+def status_shares(result: Result, kb: KnowledgeBase, prices: bool = True) -> dict[str, float]:
+    """Share (0–1) of the consequences' value by provenance status (`status_kroner`); empty when there are no
+    consequences."""
+    return as_shares(status_kroner(result, kb, prices))
+
+
+def illustrative_share(result: Result, kb: KnowledgeBase) -> float:
+    """Share (0–1) of the consequences' value that rests on a consequence estimate or a unit price that is our
+    own (status illustrative or calibrated: a calibrated split is ours, only its total is published). NaN when
+    there are no consequences."""
+    shares = status_shares(result, kb)
+    if not shares:
+        return float("nan")
+    return sum(v for st, v in shares.items() if st not in SOURCED_STATUSES)
+
+
+def status_share_text(shares: dict[str, float]) -> str:
+    """'12 % offentlig, 88 % illustrativ': shares by status in Danish, strongest first."""
+    return ", ".join(f"{pct(v, 0)} {STATUS_NAMES_DA[st]}" for st, v in shares.items())
 
 
 def _illustrative(result: Result, kb: KnowledgeBase) -> CheckItem:
@@ -212,8 +239,9 @@ def _illustrative(result: Result, kb: KnowledgeBase) -> CheckItem:
     low, high = ILLUSTRATIVE_LIMITS
     status = GREEN if share < low else YELLOW if share < high else RED
     text = (
-        f"{pct(share, 0)} af konsekvensernes værdi bygger på konsekvensestimater eller priser, der er markeret "
-        "illustrative i vidensdatabasen"
+        f"{pct(share, 0)} af konsekvensernes værdi bygger på konsekvensestimater eller priser, der er illustrative "
+        f"skøn eller kalibrerede i vidensdatabasen (efter status, det svageste led: "
+        f"{status_share_text(status_shares(result, kb))})"
     )
     text += (
         "." if status == GREEN else "; erstat dem med lokale tal eller kilder, før resultatet bruges til en beslutning."

@@ -128,18 +128,19 @@ def consequence_sources(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
     """The consequence rows in use, with the source of each knowledge-base row (local values marked)."""
     s = result.scenario
     rows = consequence_rows(s, kb)
-    meta_cols = ["outcome", "service", "year", "source_title", "source_url", "illustrative", LOCAL_COLUMN]
+    meta_cols = ["outcome", "service", "year", "source_title", "source_url", "illustrative", "status", LOCAL_COLUMN]
     if s.target_group is not None:
         c = kb.consequences[kb.consequences["target_group"] == s.target_group][meta_cols]
         rows = rows.merge(c, on=["outcome", "service", "year"], how="left")
     else:
-        rows = rows.assign(source_title="", source_url="", illustrative=False, **{LOCAL_COLUMN: ""})
+        rows = rows.assign(source_title="", source_url="", illustrative=False, status="local", **{LOCAL_COLUMN: ""})
     # a knowledge-base row from the kommune's local layer: "lokal (layer name)"; a scenario override wins
     rows[LOCAL_COLUMN] = rows[LOCAL_COLUMN].fillna("").where(~rows["overridden"].astype(bool), "")
     local = rows["overridden"].astype(bool)
     rows.loc[local, "source_title"] = "Lokal værdi"
     rows.loc[local, "source_url"] = ""
     rows["illustrative"] = rows["illustrative"].astype("boolean").fillna(False).astype(bool) & ~local
+    rows["status"] = rows["status"].where(~local & rows["status"].notna(), "local")
     return rows.fillna({"source_title": "Lokal værdi", "source_url": ""})
 
 

@@ -1,8 +1,8 @@
 """The knowledge base as tables for reading (the browser's tabs): pure builders of (kb, Filters) → DataFrame.
 
 Each builder returns one tab of notebooks/vidensdatabase.ipynb as a DataFrame with Danish column headers and
-Danish-formatted numbers, with the source (an HTML link) and the status (offentlig kilde / illustrativ /
-kalibreret) next to every number. No widgets here: som_kernel/ui/knowledge_browser.py shows these tables.
+Danish-formatted numbers, with the source (an HTML link) and the status (offentlig, afledt, kalibreret, illustrativ, lokal,
+lokal estimeret) next to every number. No widgets here: som_kernel/ui/knowledge_browser.py shows these tables.
 The value of a consequence profile in kroner is computed by the kernel (`calculate` on one successful
 person), never by a formula of its own (docs/method.md#step-4-consequences).
 """
@@ -17,7 +17,7 @@ import pandas as pd
 from .engine import calculate
 from .format import number, pct
 from .knowledge import TARGET_GROUP_AREAS, KnowledgeBase
-from .names import ACTOR_NAMES_DA, ACTORS, WELFARE_AREA_NAMES_DA
+from .names import ACTOR_NAMES_DA, ACTORS, STATUS_NAMES_DA, WELFARE_AREA_NAMES_DA
 from .scenario import build_scenario
 
 ALL = ""  # the "Alle" choice of a dropdown
@@ -57,11 +57,17 @@ class Filters:
 # ---- provenance ------------------------------------------------------------------------------------------
 
 
-def status_text(illustrative: bool, calibrated_to: str = "") -> str:
-    """'offentlig', 'illustrativ' or 'kalibreret (…), illustrativ fordeling' for a row."""
-    if calibrated_to:
+def weakest_status(statuses) -> str:
+    """The weakest of some rows' statuses (names.STATUS_NAMES_DA is ordered strongest first)."""
+    order = list(STATUS_NAMES_DA)
+    return max(statuses, key=order.index)
+
+
+def status_text(status: str, calibrated_to: str = "") -> str:
+    """A row's status in Danish (names.STATUS_NAMES_DA); a calibrated row names its published total."""
+    if status == "calibrated" and calibrated_to:
         return f"kalibreret til {calibrated_to}; fordelingen er illustrativ"
-    return "illustrativ" if illustrative else "offentlig kilde"
+    return STATUS_NAMES_DA[status]
 
 
 def source_cell(title: str, url: str) -> str:
@@ -110,7 +116,7 @@ def target_group_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
             "Definition af målgruppen": df["tg_definition"],
             "Effektmål": df["name"],
             "Definition af effektmålet": df["definition"],
-            "Status": df["illustrative"].map(status_text),
+            "Status": df["status"].map(status_text),
             "Kilde": [source_cell(t, u) for t, u in zip(df["source_title"], df["source_url"], strict=True)],
             "id": df["id"],
         }
@@ -145,7 +151,7 @@ def effect_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
             "Interval": [interval(lo, hi) for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)],
             "Med indsats mod uden": [rates(t, c) for t, c in zip(e["rate_treatment"], e["rate_control"], strict=True)],
             # the flag and the source right after the numbers they belong to
-            "Status": e["illustrative"].map(status_text),
+            "Status": e["status"].map(status_text),
             "Kilde": [source_cell(t, u) for t, u in zip(e["source_title"], e["source_url"], strict=True)],
             "Effektmål i studiet": e["measure"],
             "Design": e["design"],
@@ -175,7 +181,7 @@ def consequence_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
     keys = ["target_group", "outcome", "service"]
     wide = c.pivot_table(index=keys, columns="year", values="delta_use", aggfunc="sum", fill_value=0.0)
     wide = wide.reindex(columns=range(1, max(10, int(c["year"].max())) + 1), fill_value=0.0)
-    first = c.groupby(keys, sort=False)[["unit", "source_title", "source_url", "illustrative", "calibrated_to"]].first()
+    first = c.groupby(keys, sort=False)[["unit", "source_title", "source_url", "status", "calibrated_to"]].first()
     wide = wide.join(first).reset_index()
     names = dict(zip(kb.outcomes["id"], kb.outcomes["name"], strict=True))
     groups = dict(zip(kb.target_groups["id"], kb.target_groups["name"], strict=True))
@@ -193,7 +199,7 @@ def consequence_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
     )
     for y in range(1, 11):
         out[str(y)] = wide[y].map(lambda v: number(v, 2) if v else "0")
-    out["Status"] = [status_text(i, cal) for i, cal in zip(wide["illustrative"], wide["calibrated_to"], strict=True)]
+    out["Status"] = [status_text(st, cal) for st, cal in zip(wide["status"], wide["calibrated_to"], strict=True)]
     out["Kilde"] = [source_cell(t, u) for t, u in zip(wide["source_title"], wide["source_url"], strict=True)]
     out["service"] = wide["service"]
     return out.reset_index(drop=True)
@@ -224,7 +230,7 @@ def price_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
         {
             "unit": p.groupby("service")["unit"].first(),
             "years": p.groupby("service")["price_year"].agg(lambda y: "/".join(map(str, sorted(set(y))))),
-            "illustrative": p.groupby("service")["illustrative"].any(),
+            "status": p.groupby("service")["status"].agg(weakest_status),
             "sources": p.groupby("service").apply(_sources_html, include_groups=False),
             "note": paid.groupby("service")["note"].agg(lambda n: " ".join(dict.fromkeys(x for x in n if x))),
         }
@@ -245,7 +251,7 @@ def price_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
         label = ACTOR_NAMES_DA[a]
         out[label] = wide[a].map(lambda v: number(v) if pd.notna(v) else "–")
     out["Prisår"] = wide["years"]
-    out["Status"] = wide["illustrative"].map(status_text)
+    out["Status"] = wide["status"].map(status_text)
     out["Kilde"] = wide["sources"]
     out["Note"] = wide["note"]
     out["service"] = wide["service"]
@@ -260,7 +266,7 @@ def index_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
         {
             "År": n["year"].astype(str),
             "Nettoprisindeks (2015 = 100)": n["index"].map(lambda v: number(v, 1)),
-            "Status": n["illustrative"].map(status_text),
+            "Status": n["status"].map(status_text),
             "Kilde": [source_cell(t, u) for t, u in zip(n["source_title"], n["source_url"], strict=True)],
             "Note": n["note"],
         }
@@ -270,7 +276,7 @@ def index_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
 def sources_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
     """Every source the knowledge base cites, with how many rows of each table use it and whether they are public."""
     parts = [
-        getattr(kb, t)[["source_title", "source_url", "illustrative"]].assign(table=name)
+        getattr(kb, t)[["source_title", "source_url", "illustrative", "status"]].assign(table=name)
         for t, name in TABLE_NAMES_DA.items()
     ]
     rows = pd.concat(parts, ignore_index=True)
@@ -281,9 +287,9 @@ def sources_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
     used = rows.groupby(keys, sort=False)["table"].agg(
         lambda t: ", ".join(f"{n} {name}" for name, n in t.value_counts(sort=False).items())
     )
-    out = rows.groupby(keys, sort=False).agg(n=("table", "size"), ill=("illustrative", "mean")).join(used)
+    out = rows.groupby(keys, sort=False).agg(n=("table", "size"), st=("status", lambda x: set(x))).join(used)
     out = out.reset_index().sort_values("n", ascending=False)
-    status = out["ill"].map(lambda x: "illustrativ" if x == 1 else "offentlig kilde" if x == 0 else "blandet")
+    status = out["st"].map(lambda x: status_text(next(iter(x))) if len(x) == 1 else "blandet")
     return pd.DataFrame(
         {
             "Kilde": [source_cell(t, u) for t, u in zip(out["source_title"], out["source_url"], strict=True)],

@@ -17,6 +17,15 @@ WELFARE_AREA_NAMES_DA: dict[str, str] = {
     "tax": "Skat",
 }
 KIND_NAMES_DA: dict[str, str] = {"cost": "Omkostning", "consequence": "Konsekvens"}
+# a knowledge-base row's provenance status (knowledge/schema.py STATUSES), strongest first
+STATUS_NAMES_DA: dict[str, str] = {
+    "public": "offentlig",
+    "derived": "afledt",
+    "local": "lokal",
+    "local_estimated": "lokal estimeret",
+    "calibrated": "kalibreret",
+    "illustrative": "illustrativ",
+}
 
 # The intervention's cost lines: the scenario field (Costs), the id of its rows in the result table, the row's
 # Danish name in results, and the Danish label of the input with a short help text.

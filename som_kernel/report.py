@@ -26,14 +26,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checklist import checklist, checklist_table, illustrative_share, matching_study
+from .checklist import (
+    SOURCED_STATUSES,
+    STATUS_ORDER,
+    checklist,
+    checklist_table,
+    illustrative_share,
+    matching_study,
+)
 from .compare import compare, load_document
 from .engine import calculate
 from .errors import ScenarioError, SomError
 from .export import chart_png, consequence_sources
 from .format import number, pct
 from .knowledge import ACTORS, KnowledgeBase, load_knowledge
-from .names import ACTOR_NAMES_DA
+from .names import ACTOR_NAMES_DA, STATUS_NAMES_DA
 from .presentation.tables import assumptions, comparison_table, key_table, results_by_actor, results_by_area
 from .presentation.text import break_even_sentences, gains_only
 from .report_render import Block, to_docx, to_html
@@ -97,7 +104,9 @@ def caveats(result: Result, kb: KnowledgeBase) -> list[str]:
     s = result.scenario
     out = []
     src = consequence_sources(result, kb)
-    n_illus = int(src["illustrative"].sum())
+    own = ~src["status"].isin(SOURCED_STATUSES)
+    by_status = src.loc[own, "status"].value_counts()
+    kinds = ", ".join(f"{STATUS_NAMES_DA[st]}: {by_status[st]}" for st in STATUS_ORDER if st in by_status)
     services = set(src["service"])
     local_prices = {(p.service, p.actor) for p in s.price_overrides}
     prices = kb.prices[kb.prices["service"].isin(services)]
@@ -106,8 +115,9 @@ def caveats(result: Result, kb: KnowledgeBase) -> list[str]:
     share = illustrative_share(result, kb)
     weight = f", og de bærer {pct(share, 0)} af konsekvensernes værdi" if share == share else ""
     out.append(
-        f"{n_illus} af {len(src)} konsekvensestimater og {int(prices['illustrative'].sum())} af {len(prices)} priser "
-        f"fra vidensdatabasen er illustrative skøn, ikke offentliggjorte tal{weight}."
+        f"{int(own.sum())} af {len(src)} konsekvensestimater{f' ({kinds})' if kinds else ''} og "
+        f"{int((~prices['status'].isin(SOURCED_STATUSES)).sum())} af {len(prices)} priser fra vidensdatabasen er "
+        f"illustrative skøn eller kalibrerede, ikke offentliggjorte tal{weight}."
     )
     if s.price_overrides:
         out.append(f"{len(s.price_overrides)} priser er kommunens egne; resten er landsgennemsnit.")

@@ -13,7 +13,17 @@ import pytest
 from small_scenario import KB_SMALL, SMALL, small
 
 from som_kernel import build_scenario, calculate, load_knowledge
-from som_kernel.checklist import GREEN, RED, YELLOW, checklist, checklist_html, checklist_table, illustrative_share
+from som_kernel.checklist import (
+    GREEN,
+    RED,
+    YELLOW,
+    checklist,
+    checklist_html,
+    checklist_table,
+    illustrative_share,
+    status_kroner,
+    status_shares,
+)
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +123,38 @@ def test_illustrative_share_by_weight(kb):
         kb,
     )
     assert illustrative_share(result, kb) == pytest.approx(200_000 / 680_000)
+
+
+def with_statuses(kb, consequences: dict[str, str], prices: dict[tuple[str, str], str]):
+    """kb with the status of every consequence row of some services and of some prices changed."""
+    c, p = kb.consequences.copy(), kb.prices.copy()
+    for service, status in consequences.items():
+        rows = c["service"] == service
+        c.loc[rows, "status"] = status
+        c.loc[rows, "illustrative"] = status not in ("public", "derived")
+    for (service, actor), status in prices.items():
+        p.loc[(p["service"] == service) & (p["actor"] == actor), "status"] = status
+    return dataclasses.replace(kb, consequences=c, prices=p)
+
+
+def test_status_kroner_by_estimate_and_weakest_link(kb):
+    # tax estimates derived, benefit estimates calibrated; only the tax kommune price is public
+    kb2 = with_statuses(kb, {"tax": "derived", "benefit": "calibrated"}, {("tax", "kommune"): "public"})
+    result = calculate(build_scenario(small(settings={**SMALL["settings"], "discount_rate": 0.0})), kb2)
+    # by the estimate: tax 125.000 + 75.000 = 200.000 derived, benefit 150.000 + 50.000 = 200.000 calibrated
+    assert status_kroner(result, kb2, prices=False) == pytest.approx({"derived": 200_000, "calibrated": 200_000})
+    # weakest link: tax kommune 125.000 (derived estimate, public price) stays derived; tax stat 75.000 has an
+    # illustrative price; benefit 200.000 (calibrated estimate, illustrative prices) → illustrative 275.000
+    assert status_kroner(result, kb2) == pytest.approx({"derived": 125_000, "illustrative": 275_000})
+    assert status_shares(result, kb2) == pytest.approx({"derived": 125 / 400, "illustrative": 275 / 400})
+    assert illustrative_share(result, kb2) == pytest.approx(275 / 400)
+    # every price public: a calibrated estimate is still ours, so it counts in the illustrative share (200 / 400)
+    public = {(sv, a): "public" for sv, a in zip(kb.prices["service"], kb.prices["actor"], strict=True)}
+    kb3 = with_statuses(kb, {"tax": "derived", "benefit": "calibrated"}, public)
+    assert status_shares(result, kb3) == pytest.approx({"derived": 0.5, "calibrated": 0.5})
+    assert illustrative_share(result, kb3) == pytest.approx(0.5)
+    item = {i.id: i for i in checklist(result, kb3)}["illustrative"]
+    assert item.status == RED and item.reason.startswith("50 %") and "50 % afledt, 50 % kalibreret" in item.reason
 
 
 def test_local_or_national_prices(kb):

@@ -222,7 +222,7 @@ def test_sources_tab_counts_every_sourced_row(kb):
     assert src["Rækker"].map(lambda x: int(x.replace(".", ""))).sum() == n_rows
     # the Kriminalforsorgen 2015 page backs 4 services × 3 actors (prison, remand, pension, tag), all public
     krim = src[src["Kilde"].str.contains("Kriminalforsorgen: Økonomi")].iloc[0]
-    assert (krim["Bruges i"], krim["Status"]) == ("4 ydelser, 12 priser", "offentlig kilde")
+    assert (krim["Bruges i"], krim["Status"]) == ("4 ydelser, 12 priser", "offentlig")
 
 
 def test_profile_in_kroner_is_the_kernels_calibrated_value(kb):

@@ -289,10 +289,10 @@ def test_message_text_lists_location(tmp_path):
 
 
 def test_status_public_on_an_illustrative_row(tmp_path):
-    # line 2 of consequences.csv is an illustrative herberg row: calling it public would relabel a guess
+    # line 3 of consequences.csv is an illustrative herberg row (year 2): calling it public would relabel a guess
     kb = copy_kb(tmp_path)
-    set_cell(kb, "consequences.csv", 2, "status", "public")
-    assert_problem(kb, "consequences.csv:række 2:kolonne status", "Status 'public' passer ikke med illustrative=true")
+    set_cell(kb, "consequences.csv", 3, "status", "public")
+    assert_problem(kb, "consequences.csv:række 3:kolonne status", "Status 'public' passer ikke med illustrative=true")
 
 
 def test_status_of_a_calibrated_row_stays_calibrated(tmp_path):

@@ -79,9 +79,13 @@ def test_filters_text_and_public_only_give_empty_tables_with_headers(kb_small):
 
 
 def test_provenance_helpers():
-    assert kt.status_text(True) == "illustrativ"
-    assert kt.status_text(False) == "offentlig kilde"
-    assert kt.status_text(True, "JM 2021") == "kalibreret til JM 2021; fordelingen er illustrativ"
+    assert kt.status_text("illustrative") == "illustrativ"
+    assert kt.status_text("public") == "offentlig"
+    assert kt.status_text("derived") == "afledt"
+    assert kt.status_text("local_estimated") == "lokal estimeret"
+    assert kt.status_text("calibrated", "JM 2021") == "kalibreret til JM 2021; fordelingen er illustrativ"
+    assert kt.weakest_status(["public", "calibrated", "derived"]) == "calibrated"
+    assert kt.weakest_status(["public", "illustrative", "calibrated"]) == "illustrative"
     assert kt.source_cell("A & B", "") == "A &amp; B"
     assert kt.source_cell("Kilde", "https://x.dk/?a=1&b=2") == (
         '<a href="https://x.dk/?a=1&amp;b=2" target="_blank" rel="noopener">Kilde</a>'

@@ -5,6 +5,8 @@ python -m som_kernel.knowledge export-xlsx DIR FILE          every table to one 
 python -m som_kernel.knowledge import-xlsx FILE DIR          a (possibly edited) workbook back to CSV files
 python -m som_kernel.knowledge diff OLD_DIR NEW_DIR          rows added/removed/changed and what the example
                                                              scenarios' key figures do
+python -m som_kernel.knowledge status [DIR]                  share of consequence rows and of the examples'
+                                                             consequence kroner by status (public, derived, …)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from ..errors import SomError
 from .diff import EXAMPLES_DIR, SCENARIO_DIR, report
 from .load import load_knowledge
+from .status import report as status_report
 from .workbook import export_xlsx, import_xlsx
 
 
@@ -36,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("new")
     d.add_argument("--scenarier", default=str(SCENARIO_DIR), help="mappe med scenariefiler (*.json)")
     d.add_argument("--eksempler", default=str(EXAMPLES_DIR), help="mappe med eksempel-notebooks ('' = ingen)")
+    st = sub.add_parser("status", help="andel af konsekvensrækker og eksemplernes kroner efter status")
+    st.add_argument("dir", nargs="?", default=None)
+    st.add_argument("--scenarier", default=str(SCENARIO_DIR), help="mappe med scenariefiler (*.json)")
+    st.add_argument("--eksempler", default=str(EXAMPLES_DIR), help="mappe med eksempel-notebooks ('' = ingen)")
     return p
 
 
@@ -58,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "diff":
             old, new = load_knowledge(args.old, local=False), load_knowledge(args.new, local=False)
             print(report(old, new, Path(args.scenarier), Path(args.eksempler) if args.eksempler else None))
+        elif args.command == "status":
+            kb = load_knowledge(args.dir, local=False)
+            examples = Path(args.eksempler) if args.eksempler else None
+            print(status_report(kb, Path(args.scenarier), examples))
     except SomError as e:
         print(f"Fejl:\n{e}", file=sys.stderr)
         return 1

@@ -357,12 +357,14 @@ def validate_table(raw: RawTable, model: type[_Row], problems: list[Problem]) ->
 
 def _with_status(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
     """`frame` with every row's status: a blank one read from `calibrated_to` (calibrated) and `illustrative`
-    (illustrative or public); a status that contradicts them is a problem and its row is dropped."""
+    (illustrative or public); a given status that contradicts them is a problem and its row is dropped."""
     illustrative = frame["illustrative"].astype(bool)
     calibrated = frame["calibrated_to"].fillna("").astype(str) != "" if "calibrated_to" in frame else False
     default = np.where(calibrated, "calibrated", np.where(illustrative, "illustrative", "public"))
     status = frame["status"].where(frame["status"].notna(), pd.Series(default, index=frame.index)).astype(str)
-    wrong = (
+    # a blank status is read from the columns; where those contradict each other (calibrated_to on a public row)
+    # the column checks say so in their own words
+    wrong = frame["status"].notna() & (
         (status.isin(["public", "derived"]) & illustrative)
         | (status.isin(["calibrated", "illustrative"]) & ~illustrative)
         | (calibrated & (status != "calibrated"))

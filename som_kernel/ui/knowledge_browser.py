@@ -32,11 +32,14 @@ from ..knowledge_tables import (  # noqa: F401  (re-exported: the browser's publ
     sources_table,
     status_text,
     target_group_table,
+    weakest_status,
 )
 
 
 def _status_html(text: str) -> str:
-    colour = {"offentlig kilde": "#2e7d32", "illustrativ": "#b26a00", "blandet": "#6a1b9a"}.get(text, "#1565c0")
+    colour = {"offentlig": "#2e7d32", "afledt": "#2e7d32", "illustrativ": "#b26a00", "blandet": "#6a1b9a"}.get(
+        text, "#1565c0"
+    )
     return f'<span style="color:{colour};font-weight:600">{html.escape(text)}</span>'
 
 
@@ -117,8 +120,9 @@ class KnowledgeBrowser(W.VBox):
         self._busy = False
         intro = W.HTML(
             f"<h2>Vidensdatabasen</h2><p>Version {html.escape(kb.meta.version)}, standard-prisniveau "
-            f"{kb.meta.default_price_year}. Hver række viser sin kilde og sin status: <b>offentlig kilde</b> "
-            "(tallet står i kilden), <b>illustrativ</b> (vores skøn, ikke SØM's tal) eller <b>kalibreret</b> "
+            f"{kb.meta.default_price_year}. Hver række viser sin kilde og sin status: <b>offentlig</b> "
+            "(tallet står i kilden), <b>afledt</b> (regnet ud af offentlige tal med en formel, der står i rækkens "
+            "note), <b>illustrativ</b> (vores skøn, ikke SØM's tal) eller <b>kalibreret</b> "
             "(rækkerne er tilpasset, så summen giver et offentliggjort tal; fordelingen er vores). "
             "Dette er ikke SØM's egen vidensdatabase.</p>" + knowledge_notes_html(kb)
         )
@@ -192,7 +196,7 @@ class KnowledgeBrowser(W.VBox):
                 "det offentliggjorte tal er i)"
             )
         else:
-            flag = "illustrativ" if c["illustrative"].any() else "offentlig kilde"
+            flag = status_text(weakest_status(c["status"]))
             extra = ""
         note = W.HTML(
             f"<p>Gevinst for det offentlige pr. person, der når effektmålet <b>{html.escape(name)}</b>, "
