@@ -10,6 +10,7 @@ from fnmatch import fnmatchcase
 
 import pandas as pd
 
+from .fields import FIELD as F
 from .format import kr, number, pct
 from .knowledge import LOCAL_COLUMN, KnowledgeBase
 from .names import ACTOR_NAMES_DA
@@ -28,6 +29,16 @@ class InputRow:
     text: str
     source: str = ""
     unit: str = ""
+
+
+PERSISTENCE = "outcomes[{i}].persistence"
+STARTERS = "participants[{i}]"
+
+
+def row(path: str, value: object, text: str, source: str = "") -> InputRow:
+    """The described input at `path`, labelled and given its number format by its field (som_kernel.fields)."""
+    field = F[path]
+    return InputRow(path, field.title, value, text, source, field.describe_unit)
 
 
 def source_text(row: Mapping, url: bool = True) -> str:
@@ -70,14 +81,14 @@ def describe_inputs(
     src = dict(sources or {})
     s, c = scenario.settings, scenario.costs
     rows = [
-        InputRow("name", "Indsatsens navn", scenario.name, scenario.name),
-        InputRow("description", "Beskrivelse", scenario.description, scenario.description),
+        InputRow("name", F["name"].title, scenario.name, scenario.name),
+        InputRow("description", F["description"].title, scenario.description, scenario.description),
     ]
     group_source = ""
     if scenario.target_group is not None and scenario.target_group in set(kb.target_groups["id"]):
         group_source = source_text(kb.target_groups.set_index("id").loc[scenario.target_group])
     group = target_group_name(scenario, kb)
-    rows.append(InputRow("target_group", "Målgruppe", group, group, group_source))
+    rows.append(InputRow("target_group", F["target_group"].title, group, group, group_source))
 
     names = outcome_names(scenario, kb)
     outcomes = kb.outcomes.set_index("id")
@@ -91,34 +102,17 @@ def describe_inputs(
             study_src = f"{st['name']}: {pct(st['success_rate'])} ({st['design']}); {source_text(st)}"
         elif effect_study is not None:
             study_src = f"{study_src} (effektstudiet '{effect_study}' findes ikke i vidensdatabasen {kb.meta.version})"
-        label = "Succesrate (netto ift. basisalternativ)"
-        rows.append(
-            InputRow(f"outcomes[{i}].success_rate", label, o.success_rate, pct(o.success_rate), study_src, "pct")
-        )
+        rate = F["outcomes[{i}].success_rate"].at(i=i)
+        rows.append(InputRow(rate.path, rate.title, o.success_rate, pct(o.success_rate), study_src, rate.describe_unit))
         persistence = "; ".join(pct(p, 0) for p in o.persistence) or "100 % alle år"
-        rows.append(
-            InputRow(
-                f"outcomes[{i}].persistence", "Varighed af effekten (andel pr. konsekvensår)", persistence, persistence
-            )
-        )
+        rows.append(InputRow(f"outcomes[{i}].persistence", F[PERSISTENCE].title, persistence, persistence))
 
     n = scenario.participants
     starters = ", ".join(number(x) for x in n)
+    total = f"{starters} ({number(sum(n))} i alt)"
+    rows.append(InputRow("participants", F[STARTERS].title, sum(n), total, src.get("participants", ""), "n"))
     rows.append(
-        InputRow(
-            "participants", "Deltagere (startende pr. år)", sum(n), f"{starters} ({number(sum(n))} i alt)",
-            src.get("participants", ""), "n",
-        )
-    )  # fmt: skip
-    rows.append(
-        InputRow(
-            "duration_years",
-            "Forløbslængde",
-            scenario.duration_years,
-            f"{scenario.duration_years} år",
-            src.get("duration", ""),
-            "n",
-        )
+        row("duration_years", scenario.duration_years, f"{scenario.duration_years} år", src.get("duration", ""))
     )
     per_year = c.running_per_participant.as_dict()
     base = c.baseline_per_participant.as_dict()
@@ -138,21 +132,15 @@ def describe_inputs(
         rows.append(InputRow("costs.fixed", "Faste omkostninger", startup + fixed, text, src.get("costs", ""), "kr"))
 
     rows += [
-        InputRow("settings.first_year", "Første år", s.first_year, str(s.first_year), "", "year"),
-        InputRow(
-            "settings.horizon_years", "Tidshorisont", s.horizon_years, f"{s.horizon_years} år fra afslutningsåret",
-            src.get("horizon", ""), "n",
+        row("settings.first_year", s.first_year, str(s.first_year)),
+        row(
+            "settings.horizon_years", s.horizon_years, f"{s.horizon_years} år fra afslutningsåret",
+            src.get("horizon", ""),
         ),
-        InputRow(
-            "settings.price_year", "Prisniveau", s.price_year, str(s.price_year),
-            f"Nettoprisindeks, vidensdatabase {kb.meta.version}", "year",
-        ),
-        InputRow(
-            "settings.discount_rate", "Diskonteringsrente", s.discount_rate, pct(s.discount_rate),
-            src.get("discount_rate", ""), "pct",
-        ),
-        InputRow(
-            "settings.consequence_offset", "Konsekvensår 1", s.consequence_offset,
+        row("settings.price_year", s.price_year, str(s.price_year), f"Nettoprisindeks, vidensdatabase {kb.meta.version}"),
+        row("settings.discount_rate", s.discount_rate, pct(s.discount_rate), src.get("discount_rate", "")),
+        row(
+            "settings.consequence_offset", s.consequence_offset,
             "året efter forløbet" if s.consequence_offset else "forløbets sidste år",
         ),
     ]  # fmt: skip
@@ -162,11 +150,8 @@ def describe_inputs(
         default = " (vidensdatabasens standard)" if s.weeks_on_benefits is None else ""
         net = "efter skat" if s.benefits_net_of_tax else "brutto (før skat)"
         rows += [
-            InputRow(
-                "settings.weeks_on_benefits", "Uger på offentlig forsørgelse før indsatsen", weeks,
-                f"{weeks} uger{default}", rules_src, "n",
-            ),
-            InputRow("settings.benefits_net_of_tax", "Sparede ydelser regnes", net, net, rules_src),
+            row("settings.weeks_on_benefits", weeks, f"{weeks} uger{default}", rules_src),
+            row("settings.benefits_net_of_tax", net, net, rules_src),
         ]  # fmt: skip
     cons = consequence_rows(scenario, kb)
     if len(cons):

@@ -21,10 +21,11 @@ from openpyxl.utils import get_column_letter
 
 from .describe import describe_inputs, outcome_names
 from .engine import consequence_rows, unit_prices
+from .fields import FIELD, fields_on, value_at
 from .format import pct
 from .knowledge import LOCAL_COLUMN, KnowledgeBase
 from .names import ACTOR_NAMES_DA as ACTOR_DA
-from .names import ACTORS, COST_FIELD_NAMES_DA, COST_NAMES_DA, KIND_NAMES_DA, TOTAL, WELFARE_AREA_NAMES_DA
+from .names import ACTORS, COST_NAMES_DA, KIND_NAMES_DA, TOTAL, WELFARE_AREA_NAMES_DA
 from .summary import summary
 from .views import Result
 
@@ -223,7 +224,7 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
             c.number_format = fmt
         row += 1
     row += 1
-    _header(ws, row, ["Nye deltagere pr. år", "År", "Antal"])
+    _header(ws, row, [FIELD["participants[{i}]"].label, "År", "Antal"])
     for i, (y, n) in enumerate(zip(s.cohort_years, s.participants), start=row + 1):
         _put(ws, i, 2, y)
         _put(ws, i, 3, n)
@@ -231,13 +232,14 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
     _header(
         ws, row, [f"Omkostninger (prisniveau {s.costs.price_year or st.price_year})", *[ACTOR_DA[a] for a in ACTORS]]
     )
-    cost_lines = list(COST_FIELD_NAMES_DA.items())
-    for i, (key, text) in enumerate(cost_lines, start=row + 1):
-        _put(ws, i, 1, text)
+    cost_lines = fields_on(2, "amount")
+    for i, field in enumerate(cost_lines, start=row + 1):
+        _put(ws, i, 1, field.title)
         for j, a in enumerate(ACTORS, start=2):
-            _put(ws, i, j, getattr(getattr(s.costs, key), a)).number_format = KR
+            _put(ws, i, j, value_at(s, field.at(actor=a).path)).number_format = KR
     row += len(cost_lines) + 2
-    _header(ws, row, ["Effektmål", "Succesrate", "Varighed af effekten (andel pr. konsekvensår)"])
+    rate, persistence = (FIELD[f"outcomes[{{i}}].{name}"] for name in ("success_rate", "persistence"))
+    _header(ws, row, ["Effektmål", rate.label, persistence.title])
     names = outcome_names(s, kb)
     for i, o in enumerate(s.outcomes, start=row + 1):
         _put(ws, i, 1, names.get(o.outcome, o.outcome))

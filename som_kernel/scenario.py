@@ -182,27 +182,9 @@ class Settings(_Model):
     # 0: consequence year 1 is the completion year (SØM's framing); 1: the year after
     consequence_offset: Literal[0, 1] = 0
     # Used only for services priced by a rule (knowledge/rule_links.csv); None = the knowledge base's default.
-    weeks_on_benefits: int | None = Field(
-        default=None,
-        ge=0,
-        le=1040,
-        title="Uger på offentlig forsørgelse før indsatsen",
-        description=(
-            "Hvor mange uger deltagerne typisk har været på offentlig forsørgelse, før indsatsen begynder. "
-            "Refusionstrappen afgør med den, hvor stor en del af en sparet ydelse kommunen og staten hver får: "
-            "staten refunderer 80 % de første 4 uger, 40 % i uge 5–26, 30 % i uge 27–52 og 20 % derefter. "
-            "Tom: vidensdatabasens standardværdi."
-        ),
-    )
-    benefits_net_of_tax: bool = Field(
-        default=True,
-        title="Sparede ydelser regnes efter skat",
-        description=(
-            "En sparet ydelse er mindre værd for det offentlige end bruttobeløbet, fordi ydelsen er "
-            "skattepligtig: kommunen mister kommuneskatten og staten bundskatten. Til (standard): efter skat, "
-            "den reelle budgeteffekt. Fra: bruttobeløb, til sammenligning med beregninger på bruttobeløb."
-        ),
-    )
+    # Their Danish labels and help texts: som_kernel/fields.py.
+    weeks_on_benefits: int | None = Field(default=None, ge=0, le=1040)
+    benefits_net_of_tax: bool = True
 
 
 class LocalLayerRef(_Model):

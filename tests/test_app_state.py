@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from small_scenario import KB_SMALL, SMALL
 
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge, scenario_from_json, scenario_to_json
+from som_kernel.fields import FIELD, field_for
 from som_kernel.format import kr
 from som_kernel.names import ACTORS
 from som_kernel.ui.app import (
@@ -125,9 +126,20 @@ def test_text_in_a_number_field_gets_a_danish_message(app):
 
 
 def test_zero_duration_is_refused_next_to_its_field(app):
-    app.basis.duration.value = 0
-    assert "Skal være mindst 1" in app.basis.duration_msg.value
+    # the limits are the scenario model's (1–10 years), said in the field's unit and naming the field
+    app.basis.duration.value = "0"
+    assert "Forløbslængden skal ligge mellem 1 og 10 år (fik 0 år)." in app.basis.duration.msg.value
+    assert "som-invalid" in app.basis.duration.input._dom_classes
     assert app.outdated
+
+
+def test_every_input_the_app_checks_is_a_field_of_the_table(app):
+    # each input with a message line of its own is built from som_kernel.fields: its path has a row there
+    paths = [prefixes[0] for _, prefixes, _, target in app._fields() if target is not None]
+    assert len(paths) >= 8 + 12 + 2  # step 1's eight inputs, the twelve cost cells, one outcome's two
+    assert [p for p in paths if field_for(p) is None] == []
+    assert app.basis.discount.field is FIELD["settings.discount_rate"]
+    assert FIELD["settings.discount_rate"].label in app.basis.discount.row.children[0].value
 
 
 def test_broken_file_keeps_the_inputs(app):
@@ -256,12 +268,12 @@ def test_shipped_example_is_the_ips_case_and_the_examples_are_offered():
 
 def test_per_cent_fields_are_checked_in_per_cent(app):
     app.basis.discount.input.value = "60"
-    assert "Diskonteringsrenten skal ligge mellem 0 og 50 % (fik 60,0 %)" in app.basis.discount.msg.value
+    assert "Diskonteringsrenten skal ligge mellem 0 og 50 % (fik 60 %)" in app.basis.discount.msg.value
     assert app.outdated
     app.basis.discount.input.value = "0"
     row = app.outcome_row("job")
     row.persistence.value = "100; 120"
-    assert "Varigheden i år 2 skal ligge mellem 0 og 100 % (fik 120,0 %)" in row.persist_msg.value
+    assert "Varigheden i år 2 skal ligge mellem 0 og 100 % (fik 120 %)" in row.persistence.msg.value
     assert app.outdated
     # 100 % in year 1, 50 % from year 2: one person's gains 55k + ½·(110k + 110k) kommune, 25k + ½·100k stat
     # → kommune −200.000 + 165.000 = −35.000, stat 75.000 → 40.000 kr.

@@ -210,7 +210,8 @@ def test_hostile_upload_gives_a_danish_message_and_keeps_the_inputs(app, filenam
 def test_hostile_name_typed_in_the_app_is_refused_next_to_the_field(kb):
     app = build_app(kb, build_scenario(BASE))
     app.basis.name.value = "Mentor\x1b[31m"
-    assert "usynligt styretegn" in app.basis.general_msg.value
+    assert "usynligt styretegn" in app.basis.name.msg.value
+    assert "som-invalid" in app.basis.name.input._dom_classes
     assert app.outdated and app.basis.name.value == "Mentor\x1b[31m"
     assert app.save_link.value  # the last valid scenario can still be saved
 

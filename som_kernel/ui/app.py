@@ -239,7 +239,9 @@ class AppState:
             if not problems:
                 result = calculate(scenario, self.kb, check=False)  # checked just above
         except SomError as e:
-            problems = problems + [p for p in e.problems if p not in problems]
+            # an input that could not be read is None in `data`: its own message is enough
+            unread = {p.where for p in problems}
+            problems = problems + [p for p in e.problems if p not in problems and p.where not in unread]
         self.problems = problems
         self._show_problems(problems)
         if result is not None:

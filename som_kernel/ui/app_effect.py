@@ -12,11 +12,12 @@ import ipywidgets as W
 import pandas as pd
 
 from ..errors import Problem
+from ..fields import FIELD
 from ..format import pct
 from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 from .app_steps import CUSTOM, BasisStep, read_field, source_html
-from .app_widgets import NumberField, canonical, esc, exact_number, help_html, label, message_widget, parse_field
+from .app_widgets import FieldInput, canonical, esc, help_html, label, message_widget
 
 
 class OutcomeRow:
@@ -28,19 +29,9 @@ class OutcomeRow:
         self.index: int | None = None  # position in the scenario's outcomes list (None: not chosen)
         self.studies = studies.set_index("id") if len(studies) else studies
         self.check = W.Checkbox(value=False, description=name, indent=False, layout=W.Layout(width="420px"))
-        self.rate = NumberField(
-            "Succesrate",
-            "%",
-            None,
-            scale=100,
-            decimals=2,
-            label_width="180px",
-            tip="Andelen af deltagerne, der når effektmålet PGA. indsatsen – ud over dem, der "
-            "ville nå det alligevel (fx 12 % mod 2 % uden indsatsen = 10 %).",
-        )
+        self.rate = FieldInput(FIELD["outcomes[{i}].success_rate"], label_width="180px")
         self.rate.input.add_class(f"som-rate-{outcome_id}")  # a stable handle for browser tests
-        self.persistence = W.Text(continuous_update=False, placeholder="100", layout=W.Layout(width="200px"))
-        self.persist_msg = message_widget()
+        self.persistence = FieldInput(FIELD["outcomes[{i}].persistence"], label_width="180px")
         options = (
             [("Intet studie valgt", "")]
             + [
@@ -54,29 +45,12 @@ class OutcomeRow:
         self.study_info = help_html("")
         self.check.observe(lambda _: self._toggle() or self.changed(), "value")
         self.rate.observe(lambda _: self.changed())
-        self.persistence.observe(lambda _: self.changed(), "value")
+        self.persistence.observe(lambda _: self.changed())
         self.study.observe(self._study_chosen, "value")
         self.details = W.VBox(
             [
                 self.rate.box,
-                W.VBox(
-                    [
-                        W.HBox(
-                            [
-                                label(
-                                    "Varighed af effekten",
-                                    "180px",
-                                    tip="Andel af effekten tilbage i konsekvensår "
-                                    "1, 2, 3 … i %, adskilt af semikolon, fx 100; 80; 60. Sidste værdi gælder resten "
-                                    "af perioden. Tom = 100 % alle år (SØM's standard).",
-                                ),
-                                self.persistence,
-                                W.HTML("% pr. år, adskilt af ;"),
-                            ]
-                        ),
-                        self.persist_msg,
-                    ]
-                ),
+                self.persistence.box,
                 W.HBox([label("Udfyld fra effektstudie", "180px"), self.study]),
                 self.study_info,
             ],
@@ -114,16 +88,13 @@ class OutcomeRow:
         self.rate.set(float(r["success_rate"]))  # the rate field's observer recomputes
 
     def persistence_values(self) -> list[float]:
-        """The persistence profile as shares; ValueError in Danish (per cent) if a value is not 0–100."""
-        parts = [p for p in re.split(r"[;\s]+", self.persistence.value.strip()) if p]
-        values = [parse_field(p, unit="%") / 100 for p in parts]
+        """The persistence profile as shares; FieldValueError in Danish (per cent) if a value is not 0–100."""
+        text = self.persistence.value
+        parts = [p for p in re.split(r"[;\s]+", text.strip()) if p]
         shown = "; ".join(canonical(p, "%") for p in parts)
-        if any(canonical(p, "%") != p for p in parts) and shown != self.persistence.value:
+        if any(canonical(p, "%") != p for p in parts) and shown != text:
             self.persistence.value = shown  # '100; 80.5' → '100; 80,5': the field shows what is used
-        for year, v in enumerate(values, start=1):
-            if not 0 <= v <= 1:
-                raise ValueError(f"Varigheden i år {year} skal ligge mellem 0 og 100 % (fik {pct(v)})")
-        return values
+        return self.persistence.get()
 
     def load(self, rate: float | None, persistence: list[float] | None, chosen: bool) -> None:
         self.check.value = chosen
@@ -133,7 +104,7 @@ class OutcomeRow:
             if match and not self.study.value:
                 self.study.value = match[0]  # shows the study's source; the rate is the same
         if persistence is not None:
-            self.persistence.value = "; ".join(exact_number(p * 100, "%") for p in persistence)
+            self.persistence.set(persistence)
 
 
 class EffectStep:
@@ -198,9 +169,7 @@ class EffectStep:
             row.index = i = len(outcomes)
             rate = read_field(problems, f"outcomes[{i}].success_rate", row.rate.get)
             persistence = read_field(problems, f"outcomes[{i}].persistence", row.persistence_values)
-            outcomes.append(
-                {"outcome": row.id, "success_rate": rate if rate is not None else 0.0, "persistence": persistence or []}
-            )
+            outcomes.append({"outcome": row.id, "success_rate": rate, "persistence": persistence})
         data["outcomes"] = outcomes
 
     def load(self, s: Scenario) -> None:
@@ -216,5 +185,5 @@ class EffectStep:
         for row in self.current_rows():
             if row.index is not None:
                 out.append(([f"outcomes[{row.index}].success_rate"], row.rate.msg, row.rate.input))
-                out.append(([f"outcomes[{row.index}].persistence"], row.persist_msg, row.persistence))
+                out.append(([f"outcomes[{row.index}].persistence"], row.persistence.msg, row.persistence.input))
         return out

@@ -13,11 +13,12 @@ import unicodedata
 import ipywidgets as W
 
 from ..errors import Problem
-from ..format import kr, pct
+from ..fields import FIELD, FieldValueError, fields_on, price_years, put, value_at
+from ..format import kr
 from ..knowledge import KnowledgeBase
-from ..names import ACTOR_NAMES_DA, ACTORS, COST_FIELD_HELP_DA, COST_FIELD_NAMES_DA, WELFARE_AREA_NAMES_DA
-from ..scenario import MAX_HORIZON, Scenario
-from .app_widgets import NumberField, attr, esc, fmt_number, help_html, label, message_widget, parse_field
+from ..names import ACTOR_NAMES_DA, ACTORS
+from ..scenario import Scenario
+from .app_widgets import FieldInput, attr, esc, help_html, label, message_widget, show_messages
 
 CUSTOM = "__egen__"
 ACTOR_LABELS = ACTOR_NAMES_DA
@@ -45,179 +46,102 @@ def source_html(title: str, url: str, illustrative: bool) -> str:
     return f"Kilde: {src}{flag}"
 
 
+F = FIELD
+
+
 class BasisStep:
-    """Step 1: name, target group, participants, duration, years, price level, discount rate."""
+    """Step 1: name, target group, participants, duration, years, price level, discount rate (som_kernel.fields)."""
 
     def __init__(self, kb: KnowledgeBase, changed):
         self.kb = kb
         self.changed = changed
-        self.name = W.Text(continuous_update=False, layout=W.Layout(width="420px"))
-        self.description = W.Textarea(continuous_update=False, layout=W.Layout(width="420px", height="50px"))
+        self.name = FieldInput(F["name"])
+        self.description = FieldInput(F["description"])
         groups = [(r.name, r.id) for r in kb.target_groups.itertuples()]
-        self.group = W.Dropdown(
-            options=[*groups, ("Egen målgruppe (uden for vidensdatabasen) …", CUSTOM)], layout=W.Layout(width="420px")
+        self.group = FieldInput(
+            F["target_group"], options=[*groups, ("Egen målgruppe (uden for vidensdatabasen) …", CUSTOM)]
         )
         self.group_info = help_html("")
-        self.custom_name = W.Text(
-            continuous_update=False, placeholder="fx Unge med angst", layout=W.Layout(width="300px")
-        )
-        self.custom_outcomes = W.Textarea(
-            continuous_update=False,
-            placeholder="Ét effektmål pr. linje, fx I job",
-            layout=W.Layout(width="300px", height="60px"),
-        )
+        self.custom_name = FieldInput(F["custom_target_group.name"], width="300px")
+        self.custom_outcomes = FieldInput(F["custom_target_group.outcomes"], width="300px", height="60px")
         self.custom_ids: list[tuple[str, str]] = []  # (id, name) of the loaded file's own outcomes
         self.custom_msg = message_widget()
         self.custom_box = W.VBox(
             [
-                W.HBox([label("Navn på egen målgruppe"), self.custom_name]),
-                W.HBox([label("Effektmål (ét pr. linje)"), self.custom_outcomes]),
+                self.custom_name.row,
+                self.custom_outcomes.row,
                 help_html(
                     "En egen målgruppe har ingen konsekvensestimater i vidensdatabasen: angiv dem selv i trin 4."
                 ),
                 self.custom_msg,
             ]
         )
-        self.n_years = W.BoundedIntText(min=1, max=MAX_HORIZON, layout=W.Layout(width="80px"))
-        # Text, not IntText: the browser's number box once read a typed "1.500" as 1 without a word
+        self.n_years = FieldInput(F["len(participants)"])
+        # one text input per year, not a number box: the browser's number box once read a typed "1.500" as 1
+        self.participants_field = F["participants[{i}]"]
         self.participant_inputs: list[W.Text] = []
         self.participants_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
         self.participants_msg = message_widget()
-        self.duration = W.IntText(layout=W.Layout(width="80px"))
-        self.duration_msg = message_widget()
-        self.first_year = W.IntText(layout=W.Layout(width="80px"))
-        self.first_year_msg = message_widget()
-        self.horizon = W.IntText(layout=W.Layout(width="80px"))
-        self.horizon_msg = message_widget()
-        years = sorted(int(y) for y in kb.net_price_index["year"])
-        self.price_year = W.Dropdown(options=years, layout=W.Layout(width="100px"))
-        self.price_msg = message_widget()
-        self.discount = NumberField(
-            "Diskonteringsrente",
-            "% om året",
-            0.0,
-            scale=100,
-            decimals=2,
-            tip="0 % viser budgettal år for år; 3,5 % er Finansministeriets "
-            "samfundsøkonomiske kalkulationsrente (fra 2021).",
-        )
+        self.duration = FieldInput(F["duration_years"])
+        self.first_year = FieldInput(F["settings.first_year"])
+        self.horizon = FieldInput(F["settings.horizon_years"])
+        self.price_year = FieldInput(F["settings.price_year"], options=price_years(kb), width="100px")
+        self.discount = FieldInput(F["settings.discount_rate"])
         self.fm_button = W.Button(description="3,5 % (Finansministeriet)", layout=W.Layout(width="200px"))
         self.zero_button = W.Button(description="0 % (ingen)", layout=W.Layout(width="110px"))
         self.fm_button.on_click(lambda _: self.discount.set(FINANCE_MINISTRY_RATE) or self.changed())
         self.zero_button.on_click(lambda _: self.discount.set(0.0) or self.changed())
-        self.offset = W.Dropdown(
-            options=[("Samme år som forløbet afsluttes (som SØM)", 0), ("Året efter", 1)],
-            layout=W.Layout(width="320px"),
-        )
-        self.general_msg = message_widget()
-
-        for w in (
+        self.offset = FieldInput(F["settings.consequence_offset"], width="320px")
+        # the inputs that are one value at one scenario path: read, checked and written back alike
+        self.simple = [
             self.name,
             self.description,
-            self.custom_name,
             self.duration,
             self.first_year,
             self.horizon,
             self.price_year,
+            self.discount,
             self.offset,
-        ):
-            w.observe(lambda _: self.changed(), "value")
-        self.discount.observe(lambda _: self.changed())
-        self.group.observe(self._group_changed, "value")
-        self.custom_outcomes.observe(lambda _: self.changed(group_changed=True), "value")  # new outcome rows
-        self.n_years.observe(self._n_years_changed, "value")
-        self.first_year.observe(lambda _: self._relabel(), "value")
+        ]
+        for w in (*self.simple, self.custom_name):
+            w.observe(lambda _: self.changed())
+        self.group.observe(self._group_changed)
+        self.custom_outcomes.observe(lambda _: self.changed(group_changed=True))  # new outcome rows
+        self.n_years.observe(self._n_years_changed)
+        self.first_year.observe(lambda _: self._relabel())
 
+        participants = self.participants_field
         self.widget = W.VBox(
             [
                 W.HTML("<h3>Trin 1 · Basis</h3>"),
                 help_html("Beskriv indsatsen, hvem den er for, hvor mange der starter, og beregningens indstillinger."),
-                W.HBox([label("Indsatsens navn"), self.name]),
-                W.HBox([label("Kort beskrivelse"), self.description]),
-                W.HBox(
-                    [
-                        label(
-                            "Målgruppe",
-                            tip="Vælg en målgruppe fra vidensdatabasen – den bestemmer effektmål "
-                            "og konsekvensestimater.",
-                        ),
-                        self.group,
-                    ]
-                ),
+                self.name.box,
+                self.description.box,
+                self.group.row,
                 self.group_info,
                 self.custom_box,
-                self.general_msg,
-                W.HBox(
-                    [
-                        label("Antal år med nye deltagere", tip="Hvor mange år indsatsen optager nye deltagere."),
-                        self.n_years,
-                        W.HTML("år"),
-                    ]
-                ),
-                W.HBox(
-                    [
-                        label("Nye deltagere pr. år", tip="Antal personer, der starter i indsatsen hvert år."),
-                        self.participants_box,
-                    ]
-                ),
+                self.n_years.box,
+                W.HBox([label(participants.label, tip=participants.help), self.participants_box]),
                 self.participants_msg,
-                W.HBox(
-                    [
-                        label(
-                            "Forløbslængde",
-                            tip="Hvor mange år den enkelte deltager er i indsatsen. Effekten "
-                            "indtræder i det år, forløbet afsluttes.",
-                        ),
-                        self.duration,
-                        W.HTML("år"),
-                    ]
-                ),
-                self.duration_msg,
-                W.HBox([label("Første år (år 1)"), self.first_year]),
-                self.first_year_msg,
-                W.HBox(
-                    [
-                        label(
-                            "Tidshorisont",
-                            tip="Antal år med konsekvenser efter forløbets afslutning (SØM: op til 10 år).",
-                        ),
-                        self.horizon,
-                        W.HTML("år efter forløbet"),
-                    ]
-                ),
-                self.horizon_msg,
-                W.HBox(
-                    [label("Prisniveau", tip="Alle beløb vises i dette års priser (nettoprisindeks)."), self.price_year]
-                ),
-                self.price_msg,
+                self.duration.box,
+                self.first_year.box,
+                self.horizon.box,
+                self.price_year.box,
                 W.HBox([self.discount.box, self.fm_button, self.zero_button]),
-                W.HBox(
-                    [
-                        label(
-                            "Konsekvenser starter",
-                            tip="Om konsekvensår 1 er afslutningsåret (SØM's standard) eller året efter.",
-                        ),
-                        self.offset,
-                    ]
-                ),
+                self.offset.box,
             ],
             layout=W.Layout(padding="6px"),
         )
         self.fields = [
-            (["name"], self.general_msg, self.name),
+            *[([w.field.path], w.msg, w.input) for w in self.simple],
             (["target_group", "custom_target_group"], self.custom_msg, None),
             (["participants"], self.participants_msg, None),
-            (["duration_years"], self.duration_msg, self.duration),
-            (["settings.first_year"], self.first_year_msg, self.first_year),
-            (["settings.horizon_years"], self.horizon_msg, self.horizon),
-            (["settings.price_year"], self.price_msg, self.price_year),
-            (["settings.discount_rate"], self.discount.msg, self.discount.input),
         ]
 
     # --- participants per year --------------------------------------------------------------------
     def _set_participant_count(self, n: int, values: list[int] | None = None) -> None:
         old = [w.value for w in self.participant_inputs]
-        texts = [fmt_number(v, 0) for v in values] if values is not None else old
+        texts = [self.participants_field.shown(v) for v in values] if values is not None else old
         self.participant_inputs = []
         for i in range(n):
             w = W.Text(
@@ -230,14 +154,29 @@ class BasisStep:
             self.participant_inputs.append(w)
         self._relabel()
 
+    def _year_one(self) -> int | None:
+        """The first year as typed, if it can be read (the year headings over the starters follow it)."""
+        try:
+            return int(self.first_year.get())
+        except ValueError:
+            return None
+
     def _relabel(self) -> None:
-        first = self.first_year.value
+        first = self._year_one()
         self.participants_box.children = [
-            W.VBox([W.HTML(f"<small>{first + i}</small>"), w]) for i, w in enumerate(self.participant_inputs)
+            W.VBox([W.HTML(f"<small>{first + i if first is not None else f'år {i + 1}'}</small>"), w])
+            for i, w in enumerate(self.participant_inputs)
         ]
 
     def _n_years_changed(self, change) -> None:
-        self._set_participant_count(change["new"])
+        try:
+            n = int(self.n_years.get())
+        except ValueError as e:
+            show_messages(self.n_years.msg, [str(e)], self.n_years.input)
+            self.changed()
+            return
+        show_messages(self.n_years.msg, [], self.n_years.input)
+        self._set_participant_count(n)
         self.changed()
 
     def _group_changed(self, change) -> None:
@@ -279,8 +218,10 @@ class BasisStep:
 
     # --- read / load --------------------------------------------------------------------------------
     def read(self, data: dict, problems: list[Problem]) -> None:
-        data["name"] = self.name.value
-        data["description"] = self.description.value
+        """The step's inputs into `data`; an input that cannot be used adds a Problem at its path and puts None
+        there (the app then shows the input's own message, not the kernel's about None)."""
+        for w in self.simple:
+            put(data, w.field.path, read_field(problems, w.field.path, w.get))
         if self.group.value == CUSTOM:
             data["custom_target_group"] = {
                 "name": self.custom_name.value.strip(),
@@ -289,36 +230,21 @@ class BasisStep:
         else:
             data["target_group"] = self.group.value
         data["participants"] = []
+        first = self._year_one()
         for i, w in enumerate(self.participant_inputs):
-            year = self.first_year.value + i
+            year = f"{first + i}" if first is not None else f"år {i + 1}"
 
-            def starters(text: str = w.value, year: int = year) -> int:
+            def starters(text: str = w.value, year: str = year) -> int:
                 try:
-                    return int(parse_field(text, integer=True))
+                    return int(self.participants_field.read(text))
                 except ValueError as e:
-                    raise ValueError(f"Nye deltagere i {year}: {e}") from None
+                    raise FieldValueError(f"Nye deltagere i {year}: {e}") from None
 
-            n = read_field(problems, f"participants[{i}]", starters)
-            data["participants"].append(n if n is not None else 0)
-        data["duration_years"] = self.duration.value
-        rate = read_field(problems, "settings.discount_rate", self.discount.get)
-        if rate is not None and not 0 <= rate <= 0.5:
-            # said in per cent, as the user typed it (the kernel would say it as a share)
-            problems.append(
-                Problem("settings.discount_rate", f"Diskonteringsrenten skal ligge mellem 0 og 50 % (fik {pct(rate)}).")
-            )
-            rate = None
-        data["settings"] = {
-            "price_year": self.price_year.value,
-            "first_year": self.first_year.value,
-            "horizon_years": self.horizon.value,
-            "discount_rate": rate if rate is not None else 0.0,
-            "consequence_offset": self.offset.value,
-        }
+            data["participants"].append(read_field(problems, f"participants[{i}]", starters))
 
     def load(self, s: Scenario) -> None:
-        self.name.value = s.name
-        self.description.value = s.description
+        for w in self.simple:
+            w.set(value_at(s, w.field.path))
         if s.custom_target_group is not None:
             self.custom_name.value = s.custom_target_group.name
             self.custom_ids = list(s.custom_target_group.outcomes.items())
@@ -327,50 +253,41 @@ class BasisStep:
         else:
             self.group.value = s.target_group
         self._show_group_info()
-        self.first_year.value = s.settings.first_year
-        self.n_years.value = len(s.participants)
+        self.n_years.set(len(s.participants))
         self._set_participant_count(len(s.participants), list(s.participants))
-        self.duration.value = s.duration_years
-        self.horizon.value = s.settings.horizon_years
-        if s.settings.price_year in self.price_year.options:
-            self.price_year.value = s.settings.price_year
-        self.discount.set(s.settings.discount_rate)
-        self.offset.value = s.settings.consequence_offset
-
-
-COST_LINES = [(field, COST_FIELD_NAMES_DA[field], COST_FIELD_HELP_DA[field]) for field in COST_FIELD_NAMES_DA]
 
 
 class CostsStep:
-    """Step 2: the intervention's costs per actor (kroner), their price level and welfare area."""
+    """Step 2: the intervention's costs per actor (kroner), their price level and welfare area (som_kernel.fields)."""
 
     def __init__(self, kb: KnowledgeBase, changed):
         self.changed = changed
-        self.cells: dict[tuple[str, str], NumberField] = {}
+        self.cells: dict[tuple[str, str], FieldInput] = {}
         rows = [W.HBox([label("", "380px"), *[label(ACTOR_LABELS[a], "180px") for a in ACTORS]])]
         self.fields = []
-        for key, text, tip in COST_LINES:
+        self.lines = [f.path.split(".")[1] for f in fields_on(2, "amount")]
+        for field in fields_on(2, "amount"):
             cells = []
             for a in ACTORS:
-                f = NumberField("", "kr.", 0.0, width="120px")
+                f = FieldInput(field.at(actor=a), width="120px", show_label=False)
+                f.set(0.0)
                 f.observe(lambda _: self.changed())
-                self.cells[(key, a)] = f
+                self.cells[(field.path.split(".")[1], a)] = f
                 f.box.layout.width = "180px"
                 cells.append(f.box)
-                self.fields.append(([f"costs.{key}.{a}"], f.msg, f.input))
-            rows.append(W.HBox([label(text, "380px", tip), *cells]))
-        years = sorted(int(y) for y in kb.net_price_index["year"])
-        self.price_year = W.Dropdown(
+                self.fields.append(([f.field.path], f.msg, f.input))
+            rows.append(W.HBox([label(field.label, "380px", field.help), *cells]))
+        years = price_years(kb)
+        self.price_year = FieldInput(
+            F["costs.price_year"],
             options=[("Samme som beregningens prisniveau", None), *[(str(y), y) for y in years]],
-            layout=W.Layout(width="300px"),
+            width="300px",
+            label_width="380px",
         )
-        self.area = W.Dropdown(
-            options=[(v, k) for k, v in WELFARE_AREA_NAMES_DA.items()], layout=W.Layout(width="300px")
-        )
-        self.price_msg = message_widget()
+        self.area = FieldInput(F["costs.welfare_area"], width="300px", label_width="380px")
         for w in (self.price_year, self.area):
-            w.observe(lambda _: self.changed(), "value")
-        self.fields.append((["costs.price_year"], self.price_msg, self.price_year))
+            w.observe(lambda _: self.changed())
+        self.fields.append((["costs.price_year"], self.price_year.msg, self.price_year.input))
         self.total = W.HTML()
         self.widget = W.VBox(
             [
@@ -380,9 +297,8 @@ class CostsStep:
                     "Hold musen over ? for en forklaring."
                 ),
                 *rows,
-                W.HBox([label("Beløbene er i prisniveau", "380px"), self.price_year]),
-                self.price_msg,
-                W.HBox([label("Omkostningerne hører til velfærdsområde", "380px"), self.area]),
+                self.price_year.box,
+                self.area.box,
                 self.total,
             ],
             layout=W.Layout(padding="6px"),
@@ -399,27 +315,9 @@ class CostsStep:
         )
 
     def read(self, data: dict, problems: list[Problem]) -> None:
-        costs: dict = {"price_year": self.price_year.value, "welfare_area": self.area.value}
-        for key, *_ in COST_LINES:
-            costs[key] = {}
-            for a in ACTORS:
-                v = read_field(problems, f"costs.{key}.{a}", self.cells[(key, a)].get)
-                if v is not None and v < 0:
-                    problems.append(
-                        Problem(
-                            f"costs.{key}.{a}",
-                            f"Beløbet kan ikke være negativt (fik {kr(v)}); besparelser hører til i linjen "
-                            "»Sparede omkostninger«.",
-                        )
-                    )
-                    v = None
-                costs[key][a] = v if v is not None else 0.0
-        data["costs"] = costs
+        for w in (*self.cells.values(), self.price_year, self.area):
+            put(data, w.field.path, read_field(problems, w.field.path, w.get))
 
     def load(self, s: Scenario) -> None:
-        for key, *_ in COST_LINES:
-            amounts = getattr(s.costs, key)
-            for a in ACTORS:
-                self.cells[(key, a)].set(getattr(amounts, a))
-        self.price_year.value = s.costs.price_year
-        self.area.value = s.costs.welfare_area
+        for w in (*self.cells.values(), self.price_year, self.area):
+            w.set(value_at(s, w.field.path))

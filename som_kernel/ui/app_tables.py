@@ -12,21 +12,21 @@ import ipywidgets as W
 import pandas as pd
 
 from ..engine import consequence_rows, unit_prices
-from ..errors import Problem
+from ..errors import KnowledgeError, Problem
+from ..fields import FIELD, fmt_number, parse_typed
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from ..rules import FAMILY_NAMES_DA, default_weeks_on_support
 from ..scenario import Scenario
 from ..steps.prices import first_consequence_year, weeks_on_benefits
-from .app_steps import ACTOR_LABELS, source_html
+from .app_steps import ACTOR_LABELS, read_field, source_html
 from .app_widgets import (
+    FieldInput,
     attr,
     canonical,
     esc,
-    fmt_number,
     help_html,
     label,
     message_widget,
-    parse_field,
     show_messages,
 )
 
@@ -213,7 +213,7 @@ class ConsequencesStep:
             cell.value = fmt_number(base, 4)  # show the knowledge-base value again; this re-enters _edit
             return
         try:
-            value = parse_field(text, allow_blank=base if base is not None else 0.0)
+            value = parse_typed(text, allow_blank=base if base is not None else 0.0)
         except ValueError as e:
             self.errors[key] = str(e)
             cell.add_class("som-invalid")
@@ -259,29 +259,20 @@ class PricesStep:
         self.box = W.VBox()
         self.msg = message_widget()
         # the two settings the public-finance rules need (knowledge/rules/); shown only when the knowledge has rules
-        self.weeks = W.BoundedIntText(
-            min=0,
-            max=1040,
-            description="Uger på offentlig forsørgelse før indsatsen:",
-            style={"description_width": "initial"},
-        )
-        self.net_of_tax = W.Checkbox(
-            value=True,
-            indent=False,
-            description="Sparede ydelser regnes efter skat (kommuneskat og bundskat fratrukket)",
-        )
+        self.weeks = FieldInput(FIELD["settings.weeks_on_benefits"], label_width="320px")
+        self.net_of_tax = FieldInput(FIELD["settings.benefits_net_of_tax"], label_width="320px")
         for w in (self.weeks, self.net_of_tax):
-            w.observe(lambda _: self.changed(force_tables=True), "value")
+            w.observe(lambda _: self.changed(force_tables=True))
         self.rules_box = W.VBox(
             [
-                self.weeks,
+                self.weeks.box,
                 help_html(
                     "Refusionstrappen: staten refunderer 80 % af en forsørgelsesydelse de første 4 uger, 40 % i "
                     "uge 5–26, 30 % i uge 27–52 og 20 % derefter (for a-dagpenge betaler kommunen spejlbilledet "
                     "20/60/70/80 %). Jo længere deltagerne har været på ydelse, jo større del af en sparet ydelse "
                     "er kommunens. Tællingen fortsætter under indsatsen og i konsekvensårene."
                 ),
-                self.net_of_tax,
+                self.net_of_tax.box,
                 help_html(
                     "Ydelser er skattepligtige, så en sparet ydelse er mindre værd end bruttobeløbet: kommunen "
                     "mister kommuneskatten, staten bundskatten. Fjern fluebenet for at regne på bruttobeløb, fx for "
@@ -306,7 +297,10 @@ class PricesStep:
             ],
             layout=W.Layout(padding="6px"),
         )
-        self.fields = [(["price_overrides", "excluded_services"], self.msg, None)]
+        self.fields = [
+            (["price_overrides", "excluded_services"], self.msg, None),
+            *[([w.field.path], w.msg, w.input) for w in (self.weeks, self.net_of_tax)],
+        ]
 
     def read(self, data: dict, problems: list[Problem]) -> None:
         data["price_overrides"] = [
@@ -315,9 +309,9 @@ class PricesStep:
         data["excluded_services"] = sorted(self.excluded)
         if self.kb.rules is not None:
             settings = data.setdefault("settings", {})
-            settings["benefits_net_of_tax"] = bool(self.net_of_tax.value)
-            default = self._default_weeks(settings.get("first_year"))
-            settings["weeks_on_benefits"] = None if self.weeks.value == default else int(self.weeks.value)
+            settings["benefits_net_of_tax"] = self.net_of_tax.get()
+            weeks = read_field(problems, self.weeks.field.path, self.weeks.get)
+            settings["weeks_on_benefits"] = None if weeks == self._default_weeks(settings.get("first_year")) else weeks
         names = dict(zip(self.kb.services["id"], self.kb.services["name"]))
         for (s, a), text in sorted(self.errors.items()):
             problems.append(Problem("price_overrides", f"{names.get(s, s)}, {ACTOR_LABELS[a].lower()}: {text}."))
@@ -328,11 +322,15 @@ class PricesStep:
         self.errors.clear()
         self.signature = None
         if self.kb.rules is not None:
-            self.weeks.value = weeks_on_benefits(s, self.kb)
-            self.net_of_tax.value = s.settings.benefits_net_of_tax
+            self.weeks.set(weeks_on_benefits(s, self.kb))
+            self.net_of_tax.set(s.settings.benefits_net_of_tax)
 
-    def _default_weeks(self, first_year) -> int | None:
-        return default_weeks_on_support(self.kb.rules, int(first_year)) if first_year else None
+    def _default_weeks(self, first_year: int | None) -> int | None:
+        """The knowledge base's default weeks for a first year (None: no year, or one the rules do not reach)."""
+        try:
+            return default_weeks_on_support(self.kb.rules, int(first_year)) if first_year else None
+        except KnowledgeError:
+            return None
 
     def render(self, scenario: Scenario, force: bool = False) -> None:
         included = scenario.model_copy(update={"excluded_services": []})
@@ -406,7 +404,7 @@ class PricesStep:
             cell.value = fmt_number(base, 2)  # show the knowledge-base price again; this re-enters _edit
             return
         try:
-            value = parse_field(change["new"], allow_blank=base, unit="kr")
+            value = parse_typed(change["new"], allow_blank=base, unit="kr")
             if value < 0:
                 raise ValueError("En pris kan ikke være negativ")
         except ValueError as e:

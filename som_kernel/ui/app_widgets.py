@@ -7,12 +7,11 @@ A field keeps exactly what the user typed (a Text widget); reading it parses Dan
 from __future__ import annotations
 
 import html
-import math
 import re
 
 import ipywidgets as W
 
-from ..format import number
+from ..fields import InputField, exact_number
 from ..numbers import UNIT_NAMES_DA, Reading, Unit, read_number
 
 LABEL_WIDTH = "250px"
@@ -96,62 +95,9 @@ def show_messages(msg: W.HTML, messages: list[str], target: W.Widget | None = No
             target.remove_class("som-invalid")
 
 
-def fmt_number(x: float | None, decimals: int = 2) -> str:
-    """Up to `decimals` decimals, trailing zeros dropped: 12.5 → '12,5', 50000 → '50.000', None → ''."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    text = number(x, decimals)
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text
-
-
-def exact_number(x: float, unit: Unit | None = None) -> str:
-    """Every significant digit a typed number can have (12), Danish, trailing zeros dropped: 0.13 × 100 →
-    '13', 1234567.891 → '1.234.567,891', 2e-9 → '0,000000002'. For a value set from a file or a button,
-    so that reading the field back gives the same number (to 12 digits), however small."""
-    if x == 0 or not math.isfinite(x):
-        return fmt_number(x, 0)
-    decimals = max(0, 11 - math.floor(math.log10(abs(x))))
-    text = fmt_number(float(f"{x:.12g}"), decimals)
-    if read_number(text, unit).ambiguous:  # the app must read its own text one way only
-        # '4,567' (4,567 or 4567?) → '4,5670'; '1.500' outside kroner (1500 or 1,5?) → '1500'
-        text = text + "0" if "," in text else text.replace(".", "")
-    return text
-
-
-def _unit(unit_text: str) -> Unit | None:
-    """The numbers reader's unit for a field's unit label ('kr.', '% om året' …)."""
-    t = unit_text.strip()
-    return "kr" if t.startswith("kr") else "%" if t.startswith("%") else None
-
-
 def read_text(text: str, unit: Unit | None = None) -> Reading:
     """What a field's text says as a number (som_kernel.numbers: the project's one reader)."""
     return read_number(text, unit)
-
-
-def parse_field(
-    text: str, *, integer: bool = False, allow_blank: float | None = None, unit: Unit | None = None
-) -> float:
-    """Read a number typed in a field; ValueError with a Danish message if it is not one or can be read in
-    two ways ("1.500" in a per-cent field: 1.500 or 1,5?), so the app asks instead of guessing."""
-    if not text.strip():
-        if allow_blank is not None:
-            return allow_blank
-        raise ValueError("Skal udfyldes")
-    reading = read_text(text, unit)
-    whole = [v for v in reading.alternatives if float(v).is_integer()]
-    if integer and reading.ambiguous and len(whole) == 1:
-        return int(whole[0])  # "1.500" starters: 1,5 cannot be a count, so it is 1500
-    if not reading.ok:
-        raise ValueError(reading.message.rstrip("."))
-    value = reading.value
-    if integer:
-        if value != int(value):
-            raise ValueError(f"Skal være et helt tal (fik {text.strip()})")
-        return int(value)
-    return value
 
 
 def _naive_danish(text: str) -> float | None:
@@ -181,55 +127,101 @@ def canonical(text: str, unit: Unit | None = None) -> str:
     return exact_number(read_text(text, unit).value, unit) if understood(text, unit) else text
 
 
-class NumberField:
-    """A labelled Text input for a Danish number with a unit and a message line underneath.
+# an input's width by the kind of field (som_kernel.fields); a step may ask for another
+WIDTHS = {
+    "text": "420px",
+    "lines": "420px",
+    "choice": "420px",
+    "integer": "80px",
+    "year": "80px",
+    "percent": "130px",
+    "amount": "130px",
+    "percent_list": "200px",
+}
 
-    `scale` converts between shown and stored values (100 for per cent: shown 13 ↔ stored 0.13)."""
+
+class FieldInput:
+    """A field of som_kernel.fields as a widget: its label (with the help text as a tooltip), the input, its
+    unit, how a typed number was read (when not the Danish way) and a message line underneath.
+
+    A field with options (its own, or `options` from the knowledge base) is a dropdown. `get()` reads and checks
+    the input through the field (FieldValueError, a ValueError, with a Danish message); `set(value)` shows a
+    stored value (a share as per cent). `value` is the input's own value."""
 
     def __init__(
         self,
-        text: str,
-        unit: str,
-        value: float | None = 0.0,
+        field: InputField,
         *,
-        tip: str = "",
-        scale: float = 1.0,
-        integer: bool = False,
-        blank: float | None = None,
-        width: str = "130px",
+        width: str = "",
         label_width: str = LABEL_WIDTH,
-        decimals: int = 2,
+        show_label: bool = True,
+        options: list | None = None,
+        height: str = "50px",
     ):
-        self.scale = scale
-        self.integer = integer
-        self.blank = blank
-        self.decimals = decimals
-        self.input = W.Text(continuous_update=False, layout=W.Layout(width=width))
-        self.input.add_class("som-number")
-        self.unit = _unit(unit)
-        self.set(value)
+        self.field = field
+        kind = field.kind
+        layout = W.Layout(width=width or WIDTHS.get(kind, "auto"))
+        options = options if options is not None else list(field.options)
+        if kind == "choice" or options:
+            self.input = W.Dropdown(options=options, layout=layout)
+        elif kind == "flag":
+            self.input = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
+        elif kind == "lines":
+            layout.height = height
+            self.input = W.Textarea(continuous_update=False, placeholder=field.placeholder, layout=layout)
+        else:
+            self.input = W.Text(continuous_update=False, placeholder=field.placeholder, layout=layout)
+            if kind != "text":
+                self.input.add_class("som-number")
         self.msg = message_widget()
-        parts = [label(text, label_width, tip)] if text else []
-        unit_w = W.HTML(esc(unit))
+        unit_w = W.HTML(esc(field.unit))
         unit_w.add_class("som-unit")
         # how the typed text was read, when it was not typed the Danish way ("2079.26" → 2.079,26 kr.)
         self.understood = W.HTML("")
         self.understood.add_class("som-understood")
-        self.input.observe(self._show_understood, "value")
-        self.box = W.VBox([W.HBox([*parts, self.input, unit_w, self.understood]), self.msg])
+        if isinstance(self.input, W.Text) and kind not in ("text", "percent_list"):
+            self.input.observe(self._show_understood, "value")
+        parts = [label(field.label, label_width, field.help)] if show_label else []
+        self.row = W.HBox([*parts, self.input, *([unit_w] if field.unit else []), self.understood])
+        self.box = W.VBox([self.row, self.msg])
+
+    @property
+    def value(self):
+        return self.input.value
+
+    @value.setter
+    def value(self, value) -> None:
+        self.input.value = value
 
     def _show_understood(self, _=None) -> None:
-        note = understood(self.input.value, self.unit)
+        note = understood(self.input.value, self.field.number_unit)
         self.understood.value = f"= {esc(note)} <small>(sådan er det læst)</small>" if note else ""
 
-    def set(self, value: float | None) -> None:
-        # every decimal that matters (a loaded file's 3,4567 % stays 3,4567 %, not 3,46 %)
-        self.input.value = "" if value is None else exact_number(value * self.scale, self.unit)
+    def set(self, value) -> None:
+        """Show a stored value: every decimal that matters (a loaded file's 3,4567 % stays 3,4567 %)."""
+        kind = self.field.kind
+        if isinstance(self.input, W.Dropdown):
+            if value in [o[1] if isinstance(o, tuple) else o for o in self.input.options]:
+                self.input.value = value
+        elif kind == "flag":
+            self.input.value = bool(value)
+        elif kind in ("text", "lines"):
+            self.input.value = value
+        elif kind == "percent_list":
+            self.input.value = self.field.shown_list(value)
+        else:
+            self.input.value = self.field.shown(value)
 
-    def get(self) -> float:
-        """The stored value (raises ValueError with a Danish message)."""
-        v = parse_field(self.input.value, integer=self.integer, allow_blank=self.blank, unit=self.unit)
-        return v if self.scale == 1 else v / self.scale
+    def get(self):
+        """The stored value (raises FieldValueError with a Danish message)."""
+        kind = self.field.kind
+        if kind in ("text", "lines") or isinstance(self.input, W.Dropdown):
+            return self.input.value
+        if kind == "flag":
+            return bool(self.input.value)
+        if kind == "percent_list":
+            return self.field.read_list(self.input.value)
+        return self.field.read(self.input.value)
 
-    def observe(self, fn) -> None:
-        self.input.observe(fn, "value")
+    def observe(self, fn, name: str = "value") -> None:
+        self.input.observe(fn, name)
