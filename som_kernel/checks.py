@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .errors import Problem, ScenarioError
 from .knowledge import KnowledgeBase
+from .rules import first_year
 from .scenario import Scenario
 from .steps.consequences import consequence_arrays
 
@@ -54,8 +55,26 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
                     f"Prisniveauet {year} findes ikke i nettoprisindekset ({min(index_years)}–{max(index_years)}).",
                 )
             )
+    problems += check_first_year(scenario, kb)
     if problems:
         raise ScenarioError(problems)
+
+
+def check_first_year(scenario: Scenario, kb: KnowledgeBase) -> list[Problem]:
+    """A problem at settings.first_year when the knowledge base's rules do not reach back to it (rules.first_year)."""
+    if kb.rules is None:
+        return []
+    year, families = first_year(kb.rules)
+    got = scenario.settings.first_year
+    if got >= year:
+        return []
+    return [
+        Problem(
+            "settings.first_year",
+            f"Første år skal være {year} eller senere: vidensdatabasens regler ({'; '.join(families)}) har ingen "
+            f"værdier før {year} (fik {got}).",
+        )
+    ]
 
 
 def check_prices(used_services: set[str], scenario: Scenario, kb: KnowledgeBase) -> None:

@@ -145,7 +145,7 @@ def describe_inputs(
         ),
     ]  # fmt: skip
     if kb.rules is not None:  # the two settings of the public-finance rules (knowledge/rules/)
-        rules_src = f"Regler i vidensdatabasen {kb.meta.version} (knowledge/rules/)"
+        rules_src = f"Reglerne for refusion og skat i vidensdatabasen {kb.meta.version}"
         weeks = weeks_on_benefits(scenario, kb)
         default = " (vidensdatabasens standard)" if s.weeks_on_benefits is None else ""
         net = "efter skat" if s.benefits_net_of_tax else "brutto (før skat)"

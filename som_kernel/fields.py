@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from .format import number
 from .names import COST_LINES, WELFARE_AREA_NAMES_DA
 from .numbers import Unit, read_number
+from .rules import first_year
 from .scenario import (
     MAX_AMOUNT,
     MAX_HORIZON,
@@ -161,6 +162,8 @@ class InputField:
     @property
     def number_unit(self) -> Unit | None:
         """The unit the number reader is told (enables its kroner rule, refuses '12 %' for kroner)."""
+        if self.kind == "year":
+            return "år"
         return "kr" if self.kind == "amount" else "%" if self.kind in ("percent", "percent_list") else None
 
     @property
@@ -181,7 +184,7 @@ class InputField:
         """A value in the field's own unit for a message: 0.6 → '60 %', 5 → '5 år', −5000 → '−5.000 kr.'."""
         shown = value * self.scale
         text = str(int(shown)) if self.kind == "year" and float(shown).is_integer() else fmt_number(shown, 6)
-        unit = "%" if self.scale != 1 else self.unit.split(" ")[0]
+        unit = "%" if self.scale != 1 else "" if self.kind == "year" else self.unit.split(" ")[0]
         return f"{text} {unit}" if unit else text
 
     def limit_message(self, value: float, subject: str = "") -> str:
@@ -497,3 +500,13 @@ def put(data: dict, path: str, value: object) -> None:
 def price_years(kb: KnowledgeBase) -> list[int]:
     """The price levels a scenario on `kb` can be computed in: the years of its net price index."""
     return sorted(int(y) for y in kb.net_price_index["year"])
+
+
+def first_year_field(kb: KnowledgeBase) -> InputField:
+    """The first-year field on `kb`: from the first year its rules reach (rules.first_year), and saying so."""
+    field = FIELD["settings.first_year"]
+    if kb.rules is None:
+        return replace(field, unit=f"{field.minimum}–{field.maximum}")
+    year, families = first_year(kb.rules, int(field.minimum))
+    reason = f" Vidensdatabasens regler ({'; '.join(families)}) går tilbage til {year}." if families else ""
+    return replace(field, minimum=max(field.minimum, year), unit=f"{year}–{field.maximum}", help=field.help + reason)

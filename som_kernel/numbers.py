@@ -54,6 +54,12 @@ Unit = Literal["kr", "%", "år"]
 UNIT_NAMES_DA = {"kr": "kr.", "%": "%", "år": "år"}
 
 EXAMPLE = "Skriv fx 1.500.000 eller 10,5 (punktum mellem tusinder, komma før decimaler)."
+# what to type instead, by the unit the field asks for (a per-cent or a year field gets an example of its own)
+EXAMPLES = {
+    "kr": EXAMPLE,
+    "%": "Skriv fx 12,5 (komma før decimaler).",
+    "år": "Skriv årstallet med fire cifre, fx 2026.",
+}
 
 
 class NumberError(SomError):
@@ -203,14 +209,15 @@ def read_number(text: str | float | int | None, unit: Unit | None = None) -> Rea
     """Read a number typed by a person (see the module's rules). `unit` is the unit the field or question
     asks for: 'kr' (enables the øre rule), '%' or 'år'; a different unit written in the text is refused.
     Never raises: check `ok`, `empty` and `ambiguous`, and show `message`."""
+    example = EXAMPLES.get(unit or "", EXAMPLE)
     if text is None:
         return Reading("", None, message="Skriv et tal.")
     if isinstance(text, bool):
-        return Reading(str(text), None, message=f"»{text}« er ikke et tal. {EXAMPLE}")
+        return Reading(str(text), None, message=f"»{text}« er ikke et tal. {example}")
     if isinstance(text, int | float):
         x = float(text)
         if math.isnan(x) or math.isinf(x):
-            return Reading(str(text), None, message=f"»{text}« er ikke et tal. {EXAMPLE}")
+            return Reading(str(text), None, message=f"»{text}« er ikke et tal. {example}")
         return Reading(str(text), x, understood_as=format_danish(x, unit), unit=unit)
     raw = str(text)
     if not raw.strip():
@@ -218,12 +225,12 @@ def read_number(text: str | float | int | None, unit: Unit | None = None) -> Rea
     t = _SPACES.sub(" ", raw.translate(_MINUS)).strip().lower()
     m = _PATTERN.match(t)
     if not m or (m["sign1"] and m["sign2"]):
-        return Reading(raw, None, message=f"»{raw.strip()}« kan ikke læses som et tal. {EXAMPLE}")
+        return Reading(raw, None, message=f"»{raw.strip()}« kan ikke læses som et tal. {example}")
     written = {_PRE_UNITS.get(m["pre"] or ""), _POST_UNITS.get(m["post"] or "")} - {None}
     if m["mult"] in _KR_MULTIPLIERS:
         written.add("kr")
     if len(written) > 1:
-        return Reading(raw, None, message=f"»{raw.strip()}« har to forskellige enheder. {EXAMPLE}")
+        return Reading(raw, None, message=f"»{raw.strip()}« har to forskellige enheder. {example}")
     typed_unit: Unit | None = next(iter(written), None)
     if unit and typed_unit and typed_unit != unit:
         return Reading(
@@ -237,11 +244,11 @@ def read_number(text: str | float | int | None, unit: Unit | None = None) -> Rea
     body = m["body"].strip()
     if m["no_ore"]:  # "1.500,-": whole kroner, so the body has no decimals
         if not re.fullmatch(r"[0-9]+|[0-9]{1,3}(?:[. _][0-9]{3})+", body):
-            return Reading(raw, None, message=f"»{raw.strip()}« kan ikke læses som et tal. {EXAMPLE}")
+            return Reading(raw, None, message=f"»{raw.strip()}« kan ikke læses som et tal. {example}")
         body = re.sub("[. _]", "", body)
     values = _read_body(body, amount_in_kr=shown_unit == "kr" and not m["mult"])
     if isinstance(values, str):
-        return Reading(raw, None, message=f"»{raw.strip()}« kan ikke læses som et tal: {values}. {EXAMPLE}")
+        return Reading(raw, None, message=f"»{raw.strip()}« kan ikke læses som et tal: {values}. {example}")
     sign = -1.0 if "-" in (m["sign1"] or "", m["sign2"] or "") else 1.0
     values = tuple(sign * v * multiplier + 0.0 for v in values)
     if len(values) == 2:

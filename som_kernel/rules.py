@@ -137,6 +137,7 @@ class Rules:
     links: pd.DataFrame
     _rows: dict = field(default_factory=dict, repr=False, compare=False)  # service → link row as a dict
     _shares: dict = field(default_factory=dict, repr=False, compare=False)  # memo of actor_shares
+    _reach: list = field(default_factory=list, repr=False, compare=False)  # memo of first_year
 
     def linked(self, service: str) -> bool:
         return service in self.links.index
@@ -426,6 +427,35 @@ def _actor_shares(rules: Rules, service: str, year: int, k: int, weeks_before: f
             shares = shares - np.array([r for r in tax_rates(rules, when).values()])
         out += weight * shares
     return out
+
+
+def first_year(rules: Rules, earliest: int = 1990) -> tuple[int, list[str]]:
+    """The first calendar year the rules can price every rule-priced service in, and the Danish names of the rule
+    families that have no value the year before ([] when they reach `earliest`). Found by asking, year by year back
+    from STATIC_CALENDAR_YEAR, what a calculation starting that year asks: the default weeks on public support
+    and each linked service's shares, gross and net of tax (the rules' values hold forward, so later years work)."""
+    if not rules._reach:
+        rules._reach.append(_first_year(rules, earliest))
+    return rules._reach[0]
+
+
+def _first_year(rules: Rules, earliest: int) -> tuple[int, list[str]]:
+    for year in range(STATIC_CALENDAR_YEAR, earliest - 1, -1):
+        missing = []
+        try:
+            default_weeks_on_support(rules, year)
+        except KnowledgeError:
+            missing.append("refusion_forsoergelse")
+        for service, link in rules.links.iterrows():
+            for net, family in ((False, link["rule"]), (True, TAX_FAMILY)):
+                try:
+                    _actor_shares(rules, str(service), year, 1, 0.0, net)
+                except KnowledgeError:
+                    missing.append(family)
+                    break
+        if missing:
+            return year + 1, [FAMILY_NAMES_DA[f] for f in dict.fromkeys(missing)]
+    return earliest, []
 
 
 def weeks_before_year(weeks_on_benefits: float, duration_years: int, offset: int, consequence_year: int) -> float:

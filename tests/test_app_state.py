@@ -582,4 +582,73 @@ def test_results_show_the_inputs_and_where_each_formula_is(app):
     html = app.results.inputs.value
     # the inputs as som_kernel.describe words them, with the knowledge base's source text
     assert "<td>Succesrate (netto ift. basisalternativ)</td>" in html
-    assert "docs/method.md#step-4-consequences" in html and "som_kernel/steps/consequences.py" in html
+    # a stakeholder reads each step's formula in words; the file paths are folded away for analysts
+    shown, _, analyst = html.partition("<details class='som-analyst'>")
+    assert "<b>Konsekvenser</b>: succeser × ændringen i brug af hver ydelse" in shown
+    assert "docs/method.md" not in shown and "som_kernel/" not in shown and ".py" not in shown
+    assert "docs/method.md#step-4-consequences" in analyst and "som_kernel/steps/consequences.py" in analyst
+
+
+# ---- issue 24: the probes' holes in the app -------------------------------------------------------------------
+
+
+def test_a_first_year_the_rules_do_not_reach_turns_its_field_red_not_the_page():
+    kb = load_knowledge()
+    folder = Path(__file__).resolve().parent.parent / "notebooks" / "scenarier"
+    app = build_app(kb, folder / "eksempel.json")
+    shown = shown_total(app)
+    app.basis.first_year.value = "2015"
+    assert "Første år skal ligge mellem 2016 og 2100 (fik 2015)." in app.basis.first_year.msg.value
+    assert "som-invalid" in app.basis.first_year.input._dom_classes
+    assert app.outdated and OUTDATED in app.status.value and shown_total(app) == shown
+    assert app.general_msg.value == ""  # no "Der skete en uventet fejl (KnowledgeError …)"
+    assert "2016–2100" in app.basis.first_year.row.children[2].value  # the field says which years it takes
+    app.basis.first_year.value = "2016"
+    assert not app.outdated
+
+
+def test_an_implausible_local_price_gets_the_knowledge_loaders_verdict(app):
+    app.tabs.selected_index = TAB_PRICES
+    cell = app.prices.cells[("benefit", "kommune")]
+    cell.value = "1,5 mio."  # 1.500.000 kr. per week: over units.csv's 40.000 kr. → refused, as the loader does
+    assert "Prisen 1.500.000 kr. pr. uge er over grænsen 40.000 kr. i vidensdatabasen" in app.prices.msg.value
+    assert app.outdated and "benefit" not in {s for s, _ in app.prices.overrides}
+    cell = app.prices.cells[("benefit", "kommune")]
+    cell.value = "15.000"  # over price_high 10.000 kr.: used, with the loader's warning
+    assert not app.outdated and app.prices.overrides[("benefit", "kommune")][0] == 15_000
+    assert "usædvanligt høj (over 10.000 kr. i vidensdatabasen)" in app.prices.notes.value
+
+
+def test_comparison_and_paper_say_what_they_hold(app):
+    step = app.compare
+    step.excel()
+    assert "En sammenligning kræver to beregninger" in step.excel_link.value
+    step.pin_button.click()  # A = the current calculation
+    step.excel()
+    assert "Der er kun ét alternativ (»A«), og det er den aktuelle beregning" in step.excel_link.value
+    assert "Gem mindst ét alternativ" not in step.excel_link.value
+    assert "Oplægget beskriver alternativ »A«, som er den aktuelle beregning." in step.paper_note.value
+    app.outcome_row("job").rate.input.value = "20"  # the status line now shows 600.000 kr., A still 200.000 kr.
+    assert (
+        "Oplægget beskriver alternativ »A« på side 1, ikke den aktuelle beregning i statuslinjen (den kommer med i "
+        "sammenligningen) og sammenligner med »Aktuel beregning«." in step.paper_note.value
+    )
+
+
+def test_step_7_heading_names_its_step():
+    from som_kernel.ui.uncertainty_tab import UncertaintyTab
+
+    assert "<h3>Trin 7 · Usikkerhed</h3>" in UncertaintyTab().widget.children[0].value
+
+
+def test_an_outcome_id_with_a_space_gives_valid_class_names(kb):
+    # a file's own outcome "i job": its rate input once got the class "som-rate-i job", which the browser
+    # refuses (DOMTokenList error)
+    data = {
+        **{k: v for k, v in BASE.items() if k not in ("target_group", "outcomes")},
+        "custom_target_group": {"name": "Egen", "outcomes": {"i job": "I job"}},
+        "outcomes": [{"outcome": "i job", "success_rate": 0.1}],
+    }
+    app = build_app(kb, build_scenario(data))
+    classes = app.outcome_row("i job").rate.input._dom_classes
+    assert "som-rate-i-job" in classes and all(re.fullmatch(r"[\w-]+", c) for c in classes)

@@ -2,14 +2,28 @@
 the scenario model's limits said in the field's own unit."""
 
 import json
+from pathlib import Path
 
 import pytest
 from small_scenario import KB_SMALL, SMALL
 
-from som_kernel import ScenarioError, build_scenario, load_knowledge
+from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge, load_scenario
 from som_kernel.describe import describe_inputs
-from som_kernel.fields import FIELD, FIELDS, FieldValueError, field_for, fields_on, put, value_at
+from som_kernel.fields import (
+    FIELD,
+    FIELDS,
+    FieldValueError,
+    field_for,
+    fields_on,
+    first_year_field,
+    price_years,
+    put,
+    value_at,
+)
+from som_kernel.knowledge.checks import price_limit
 from som_kernel.names import COST_LINES
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "notebooks" / "scenarier" / "eksempel.json"
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +130,70 @@ def test_described_inputs_take_label_and_number_format_from_their_field(kb):
     labels = {r.key: r.label for r in rows}
     assert labels["participants"] == FIELD["participants[{i}]"].title == "Deltagere (startende pr. år)"
     assert labels["outcomes[0].success_rate"] == "Succesrate (netto ift. basisalternativ)"
+
+
+# ---- issue 24: years that work, examples that fit the field ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_knowledge()
+
+
+def example(**settings) -> dict:
+    data = json.loads(load_scenario(EXAMPLE).model_dump_json())
+    data["settings"].update(settings)
+    return data
+
+
+def test_a_first_year_before_the_rules_is_refused_at_check_time_naming_the_field(shipped):
+    # the shipped rules' default weeks on support and the tax on transfers start on 1 January 2016 (before: a
+    # KnowledgeError from deep in the price step, shown in the app as "Der skete en uventet fejl")
+    with pytest.raises(ScenarioError) as e:
+        calculate(build_scenario(example(first_year=2015)), shipped)
+    assert [(p.where, p.message) for p in e.value.problems] == [
+        (
+            "settings.first_year",
+            "Første år skal være 2016 eller senere: vidensdatabasens regler (Refusionstrappen for "
+            "forsørgelsesydelser; Indkomstskat af overførselsindkomst) har ingen værdier før 2016 (fik 2015).",
+        )
+    ]
+    calculate(build_scenario(example(first_year=2016)), shipped)
+    field = first_year_field(shipped)
+    assert (field.minimum, field.unit) == (2016, "2016–2100")  # the field says which years it takes
+    with pytest.raises(FieldValueError, match=r"^Første år skal ligge mellem 2016 og 2100 \(fik 2015\)$"):
+        field.read("2015")
+
+
+def test_every_offered_price_year_computes(shipped):
+    years = price_years(shipped)
+    assert years == list(range(2015, 2027))  # the net price index's years
+    for year in years:
+        data = example(price_year=year)
+        data["costs"]["price_year"] = year
+        assert calculate(build_scenario(data), shipped).scenario.settings.price_year == year
+
+
+def test_per_cent_and_year_fields_suggest_their_own_kind_of_number():
+    with pytest.raises(FieldValueError) as e:
+        FIELD["settings.discount_rate"].read("abc")
+    assert "Skriv fx 12,5 (komma før decimaler)" in str(e.value) and "1.500.000" not in str(e.value)
+    with pytest.raises(FieldValueError) as e:
+        FIELD["settings.first_year"].read("tyve")
+    assert "fx 2026" in str(e.value) and "1.500.000" not in str(e.value)
+    with pytest.raises(FieldValueError) as e:
+        FIELD["costs.startup.{actor}"].read("abc")
+    assert "Skriv fx 1.500.000 eller 10,5" in str(e.value)  # kroner keep the thousands example
+    # the persistence field says what its numbers are, not only how they are separated
+    assert FIELD["outcomes[{i}].persistence"].unit == "% af effekten i konsekvensår 1; 2; 3 …"
+
+
+def test_a_typed_price_is_judged_by_the_knowledge_loaders_limits_for_its_unit(kb):
+    limits = kb.units.set_index("unit").loc["uge"]  # price_high 10.000, price_max 40.000 kr. per week
+    refused, message = price_limit(1_500_000, "uge", limits)
+    assert refused and message.startswith("Prisen 1.500.000 kr. pr. uge er over grænsen 40.000 kr. i units.csv (")
+    assert price_limit(15_000, "uge", limits) == (
+        False,
+        "Prisen 15.000 kr. pr. uge er usædvanligt høj (over 10.000 kr. i units.csv). Tjek enheden.",
+    )
+    assert price_limit(4_000, "uge", limits) is None

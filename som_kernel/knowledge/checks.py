@@ -7,6 +7,8 @@ are vectorised (pandas), so 100,000 consequence rows check in a fraction of a se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from ..errors import Problem
@@ -148,6 +150,24 @@ def check_tables(t: dict[str, pd.DataFrame], meta: Meta, errors: list[Problem], 
     )
 
 
+def price_limit(price: float, unit: str, limits: Mapping, source: str = "units.csv") -> tuple[bool, str] | None:
+    """(refused, Danish message) for one actor's price per `unit` above the unit's limits (a row of units.csv:
+    price_high, price_max, why), or None when it is plausible: over price_max it is refused (a price for another
+    unit), over price_high it is unusually high (a warning). Used for prices.csv and for a price typed in the app;
+    `source` names where the limits stand for the reader."""
+    if price > limits["price_max"]:
+        return True, (
+            f"Prisen {_kr(price)} pr. {unit} er over grænsen {_kr(limits['price_max'])} i {source} "
+            f"({limits['why']}). Er det en pris for en anden enhed (fx år i stedet for døgn)?"
+        )
+    if price > limits["price_high"]:
+        return False, (
+            f"Prisen {_kr(price)} pr. {unit} er usædvanligt høj (over {_kr(limits['price_high'])} i {source}). "
+            "Tjek enheden."
+        )
+    return None
+
+
 def _check_prices(f: _Found, prices, svc_ids, unit_of, units, years, span) -> None:
     f.rows(prices, ~prices["service"].isin(svc_ids), "service", lambda r: f"Ukendt ydelse '{r.service}'.")
     want = "kr. pr. " + prices["service"].map(unit_of).fillna("?")
@@ -196,27 +216,9 @@ def _check_prices(f: _Found, prices, svc_ids, unit_of, units, years, span) -> No
             "beløbet uden punktum (fx 1469), eller gem filen som dansk Excel-CSV (semikolon, decimalkomma)."
         ),
     )
-    too_high = lim["price"] > lim["price_max"]
-    f.rows(
-        lim,
-        too_high,
-        "price",
-        lambda r: (
-            f"Prisen {_kr(r.price)} pr. {r.x_u} er over grænsen {_kr(r.price_max)} "
-            f"i units.csv ({r.why}). Er det en pris for en anden enhed (fx år i stedet for døgn)?"
-        ),
-    )
-    high = ~too_high & (lim["price"] > lim["price_high"])
-    f.rows(
-        lim,
-        high,
-        "price",
-        lambda r: (
-            f"Prisen {_kr(r.price)} pr. {r.x_u} er usædvanligt høj (over "
-            f"{_kr(r.price_high)} i units.csv). Tjek enheden."
-        ),
-        warn=True,
-    )
+    for r in lim[lim["price"] > lim["price_high"]].itertuples(index=False):
+        refused, message = price_limit(r.price, r.x_u, r._asdict())
+        (f.errors if refused else f.warnings).append(Problem(where(r.at_file, r.at_line, "price"), message))
     # too low is judged on the service's total over the actors (one actor's share may rightly be small)
     total = lim.groupby("service", sort=False).agg(
         price=("price", "sum"),

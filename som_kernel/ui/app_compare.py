@@ -73,6 +73,7 @@ class CompareStep:
         )
         self.report_button.on_click(lambda _: self.report())
         self.report_link = W.HTML()
+        self.paper_note = W.HTML()  # which calculation the paper describes (it need not be the one on screen)
         self.widget = W.VBox(
             [
                 W.HTML("<h3>Trin 8 · Sammenlign alternativer</h3>"),
@@ -89,6 +90,7 @@ class CompareStep:
                 W.HTML("<h4>Eksport</h4>"),
                 W.HBox([self.excel_button, self.excel_link], layout=W.Layout(align_items="center")),
                 W.HBox([self.report_button, self.report_link], layout=W.Layout(align_items="center")),
+                self.paper_note,
                 help_html(
                     "Beslutningsoplægget er et Word-dokument til et udvalg eller byrådet: side 1 med resultatet, "
                     "hvornår indsatsen tjener sig hjem, usikkerhed og forbehold; derefter deltagerforløbet, tal pr. år "
@@ -184,6 +186,7 @@ class CompareStep:
         self.rows.children = rows
 
     def refresh(self) -> None:
+        self.paper_note.value = f"<div class='som-help som-paper-subject'>{esc(self.paper_subject())}</div>"
         try:
             cmp = self.comparison()
         except SomError as e:
@@ -198,10 +201,40 @@ class CompareStep:
         self.notes.value = "".join(f"<div class='som-help'>⚠ {esc(n)}</div>" for n in cmp.notes())
         self.chart_box.children = [charts.show(chart_differences(cmp)), charts.show(chart_cumulative(cmp))]
 
+    def too_few(self) -> str:
+        """Why there is nothing to compare yet, and what to do (Danish)."""
+        if not self.pinned:
+            return (
+                "En sammenligning kræver to beregninger: gem den aktuelle beregning som alternativ, ret noget i "
+                "trinene, og gem igen."
+            )
+        names = ", ".join(f"»{n}«" for n, _ in self.pinned)
+        return (
+            f"Der er kun ét alternativ ({names}), og det er den aktuelle beregning. Ret noget i trinene, eller gem "
+            "et alternativ mere, for at sammenligne."
+        )
+
+    def paper_subject(self) -> str:
+        """Which calculation the decision paper describes on page 1, and what it compares with (Danish)."""
+        alts = self.alternatives()
+        if not alts:
+            return ""
+        (name, first), others = alts[0], [n for n, _ in alts[1:]]
+        if name == CURRENT:
+            text = "Oplægget beskriver den aktuelle beregning"
+        elif first == self.current:
+            text = f"Oplægget beskriver alternativ »{name}«, som er den aktuelle beregning"
+        else:
+            text = f"Oplægget beskriver alternativ »{name}« på side 1, ikke den aktuelle beregning i statuslinjen" + (
+                " (den kommer med i sammenligningen)" if CURRENT in others else ""
+            )
+        compared = ", ".join(f"»{n}«" for n in others)
+        return text + (f" og sammenligner med {compared}." if others else ".")
+
     def excel(self) -> None:
         cmp = self.comparison()
         if cmp is None:
-            self.excel_link.value = esc("Gem mindst ét alternativ for at sammenligne.")
+            self.excel_link.value = esc(self.too_few())
             return
         name = f"sammenligning_{date.today().isoformat()}.xlsx"
         self.excel_link.value = download_link(

@@ -17,7 +17,7 @@ from ..format import pct
 from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 from .app_steps import CUSTOM, BasisStep, read_field, source_html
-from .app_widgets import FieldInput, canonical, esc, help_html, label, message_widget
+from .app_widgets import FieldInput, canonical, css_name, esc, help_html, label, message_widget
 
 
 class OutcomeRow:
@@ -30,7 +30,7 @@ class OutcomeRow:
         self.studies = studies.set_index("id") if len(studies) else studies
         self.check = W.Checkbox(value=False, description=name, indent=False, layout=W.Layout(width="420px"))
         self.rate = FieldInput(FIELD["outcomes[{i}].success_rate"], label_width="180px")
-        self.rate.input.add_class(f"som-rate-{outcome_id}")  # a stable handle for browser tests
+        self.rate.input.add_class(f"som-rate-{css_name(outcome_id)}")  # a stable handle for browser tests
         self.persistence = FieldInput(FIELD["outcomes[{i}].persistence"], label_width="180px")
         options = (
             [("Intet studie valgt", "")]

@@ -114,30 +114,55 @@ CHART_MENU_DA = {
 }
 
 
-# SØM's steps and the section of docs/method.md that gives each one's formula (the second hop from a number)
+# SØM's steps: what each one computes, in words, and for analysts the section of docs/method.md that gives its
+# formula and the module that computes it (the second hop from a number)
 METHOD_SECTIONS = (
-    ("Omkostninger", "step-2-costs", "som_kernel/steps/costs.py"),
-    ("Effekt og succeser", "step-3-effect-and-successes", "som_kernel/steps/effect.py"),
-    ("Konsekvenser", "step-4-consequences", "som_kernel/steps/consequences.py"),
-    ("Priser pr. aktør", "step-5-prices", "som_kernel/steps/prices.py"),
+    (
+        "Omkostninger",
+        "opstart + drift pr. deltager for hvert år i forløbet + faste driftsudgifter − sparede omkostninger "
+        "(basisalternativet), fordelt på de aktører, der betaler",
+        "step-2-costs",
+        "som_kernel/steps/costs.py",
+    ),
+    (
+        "Effekt og succeser",
+        "deltagere, der afslutter forløbet × succesrate × den andel af effekten, der er tilbage i konsekvensåret",
+        "step-3-effect-and-successes",
+        "som_kernel/steps/effect.py",
+    ),
+    (
+        "Konsekvenser",
+        "succeser × ændringen i brug af hver ydelse pr. person i konsekvensår 1, 2, 3 …",
+        "step-4-consequences",
+        "som_kernel/steps/consequences.py",
+    ),
+    (
+        "Priser pr. aktør",
+        "ændring i brug × prisen pr. enhed for kommune, region og stat efter refusion, omregnet til prisniveauet",
+        "step-5-prices",
+        "som_kernel/steps/prices.py",
+    ),
 )
 
 
 def inputs_html(result: Result, kb: KnowledgeBase) -> str:
-    """The calculation's inputs in Danish with their sources (som_kernel.describe), and where each step's
-    formula is written (docs/method.md and the step's module)."""
+    """The calculation's inputs in Danish with their sources (som_kernel.describe), each step's formula in words,
+    and, folded away for analysts, where each formula is written (docs/method.md and the step's module)."""
     rows = "".join(
         f"<tr><td>{esc(r.label)}</td><td>{esc(r.text)}</td><td><small>{esc(r.source)}</small></td></tr>"
         for r in describe_inputs(result.scenario, kb)
         if r.text
     )
-    steps = "".join(
+    words = "".join(f"<li><b>{esc(name)}</b>: {esc(text)}</li>" for name, text, _, _ in METHOD_SECTIONS)
+    code = "".join(
         f"<li>{esc(name)}: <code>docs/method.md#{anchor}</code>, beregnet i <code>{esc(module)}</code></li>"
-        for name, anchor, module in METHOD_SECTIONS
+        for name, _, anchor, module in METHOD_SECTIONS
     )
     return (
         "<table class='som-inputs'><tr><th>Forudsætning</th><th>Værdi</th><th>Kilde</th></tr>"
-        f"{rows}</table><p>Sådan regnes hvert trin (formlerne i projektets metodebeskrivelse):</p><ul>{steps}</ul>"
+        f"{rows}</table><p>Sådan regnes hvert trin:</p><ul class='som-formulas'>{words}</ul>"
+        "<details class='som-analyst'><summary>For analytikere: hvor formlerne står i metodebeskrivelsen og koden"
+        f"</summary><ul>{code}</ul></details>"
     )
 
 

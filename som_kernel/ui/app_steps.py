@@ -13,7 +13,7 @@ import unicodedata
 import ipywidgets as W
 
 from ..errors import Problem
-from ..fields import FIELD, FieldValueError, fields_on, price_years, put, value_at
+from ..fields import FIELD, FieldValueError, fields_on, first_year_field, price_years, put, value_at
 from ..format import kr
 from ..knowledge import KnowledgeBase
 from ..names import ACTOR_NAMES_DA, ACTORS
@@ -83,7 +83,7 @@ class BasisStep:
         self.participants_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
         self.participants_msg = message_widget()
         self.duration = FieldInput(F["duration_years"])
-        self.first_year = FieldInput(F["settings.first_year"])
+        self.first_year = FieldInput(first_year_field(kb))
         self.horizon = FieldInput(F["settings.horizon_years"])
         self.price_year = FieldInput(F["settings.price_year"], options=price_years(kb), width="100px")
         self.discount = FieldInput(F["settings.discount_rate"])

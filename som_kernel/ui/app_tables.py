@@ -15,6 +15,7 @@ from ..engine import consequence_rows, unit_prices
 from ..errors import KnowledgeError, Problem
 from ..fields import FIELD, fmt_number, parse_typed
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from ..knowledge.checks import price_limit
 from ..rules import FAMILY_NAMES_DA, default_weeks_on_support
 from ..scenario import Scenario
 from ..steps.prices import first_consequence_year, weeks_on_benefits
@@ -248,6 +249,8 @@ class PricesStep:
         self.changed = changed
         self.overrides: dict[tuple[str, str], tuple[float, int | None]] = {}  # (service, actor) → (price, year)
         self.errors: dict[tuple[str, str], str] = {}
+        self.warnings: dict[tuple[str, str], str] = {}  # plausible but unusual local prices (units.csv)
+        self.notes = W.HTML()
         self.excluded: set[str] = set()
         self.signature = None
         self.cells: dict[tuple[str, str], W.Text] = {}  # the shown inputs, by (service, actor)
@@ -292,6 +295,7 @@ class PricesStep:
                 self.rules_box,
                 self.level,
                 self.msg,
+                self.notes,
                 self.show_all,
                 self.box,
             ],
@@ -314,12 +318,15 @@ class PricesStep:
             settings["weeks_on_benefits"] = None if weeks == self._default_weeks(settings.get("first_year")) else weeks
         names = dict(zip(self.kb.services["id"], self.kb.services["name"]))
         for (s, a), text in sorted(self.errors.items()):
-            problems.append(Problem("price_overrides", f"{names.get(s, s)}, {ACTOR_LABELS[a].lower()}: {text}."))
+            end = "" if text.endswith(("?", ".")) else "."
+            problems.append(Problem("price_overrides", f"{names.get(s, s)}, {ACTOR_LABELS[a].lower()}: {text}{end}"))
 
     def load(self, s: Scenario) -> None:
         self.overrides = {(p.service, p.actor): (p.price, p.price_year) for p in s.price_overrides}
         self.excluded = set(s.excluded_services)
         self.errors.clear()
+        self.warnings.clear()
+        self._show_warnings()
         self.signature = None
         if self.kb.rules is not None:
             self.weeks.set(weeks_on_benefits(s, self.kb))
@@ -403,11 +410,16 @@ class PricesStep:
         if not change["new"].strip() and base:
             cell.value = fmt_number(base, 2)  # show the knowledge-base price again; this re-enters _edit
             return
+        self.warnings.pop(key, None)
         try:
             value = parse_typed(change["new"], allow_blank=base, unit="kr")
             if value < 0:
                 raise ValueError("En pris kan ikke være negativ")
+            verdict = self._plausibility(key[0], value) if abs(value - base) >= 0.005 else None
+            if verdict is not None and verdict[0]:
+                raise ValueError(verdict[1])
         except ValueError as e:
+            self._show_warnings()
             self.errors[key] = str(e)
             cell.add_class("som-invalid")
             self.changed()
@@ -422,8 +434,23 @@ class PricesStep:
         else:
             self.overrides[key] = (value, scenario.settings.price_year)
             cell.add_class("som-overridden")
+            if verdict is not None:  # unusually high for its unit: kept, with the knowledge loader's warning
+                name = self.kb.services.set_index("id").at[key[0], "name"]
+                self.warnings[key] = f"{name}, {ACTOR_LABELS[key[1]].lower()}: {verdict[1]}"
+        self._show_warnings()
         self._mark(key[0])
         self.changed()
+
+    def _plausibility(self, service: str, price: float) -> tuple[bool, str] | None:
+        """The knowledge loader's verdict on a typed price for its unit (units.csv limits), or None."""
+        unit = self.kb.services.set_index("id").at[service, "unit"]
+        limits = self.kb.units.set_index("unit")
+        if unit not in limits.index:
+            return None
+        return price_limit(price, unit, limits.loc[unit], source="vidensdatabasen")
+
+    def _show_warnings(self) -> None:
+        self.notes.value = "".join(f"<div class='som-warning'>⚠ {esc(w)}</div>" for w in self.warnings.values())
 
     def show(self, problems: list[Problem]) -> None:
         show_messages(

@@ -25,6 +25,7 @@ CSS = """
 .som-app .som-help { color: #666; font-size: 12px; line-height: 1.3; }
 .som-app .som-unit { color: #444; padding-left: 4px; }
 .som-app .som-understood { color: #1f5f8b; padding-left: 8px; font-size: 13px; }
+.som-app .som-warning { color: #7a4b00; font-size: 13px; }
 .som-app .som-msg { color: #b00020; font-weight: 600; font-size: 13px; }
 .som-app .som-invalid input, .som-app .som-invalid textarea { border: 2px solid #b00020 !important;
   background: #fff3f3 !important; }
@@ -44,6 +45,9 @@ CSS = """
 .som-app .som-upload { font-size: 0 !important; }
 .som-app .som-upload::after { content: "Indlæs beregning …"; font-size: 13px; }
 .som-app .som-grid > * { flex: 0 0 auto !important; }
+/* a grid row never scrolls on its own (ipywidgets' boxes do by default): the table around it scrolls as one,
+   so a row scrolled sideways cannot slide away from the header's columns */
+.som-app .som-grid { overflow: visible !important; }
 .som-app .som-header { background: #1f5f8b; color: white; padding: 8px 14px; }
 .som-app .som-header h2 { margin: 0; color: white; }
 .som-app .som-status { font-size: 15px; padding: 6px 0; }
@@ -61,6 +65,12 @@ def esc(text: object) -> str:
 def attr(text: object) -> str:
     """Text for an HTML attribute value in double quotes."""
     return html.escape(str(text))
+
+
+def css_name(text: str) -> str:
+    """A CSS class name made from an id: anything but letters, digits, '-' and '_' becomes '-' (a class with a
+    space is two classes, and the browser refuses to add it: a DOMTokenList error on the page)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", text)
 
 
 def help_html(text: str) -> W.HTML:

@@ -192,7 +192,9 @@ class UncertaintyTab:
         self.tabs = W.Tab(
             children=[sensitivity, switching, mc], titles=("Følsomhed (tornado)", "Nulpunktsværdier", "Monte Carlo")
         )
-        self.widget = W.VBox([W.HTML("<h3>Usikkerhed</h3>"), self.message, self.tabs], layout=W.Layout(padding="6px"))
+        self.widget = W.VBox(
+            [W.HTML("<h3>Trin 7 · Usikkerhed</h3>"), self.message, self.tabs], layout=W.Layout(padding="6px")
+        )
         self.rel_range.observe(lambda _: self._refresh(), names="value")
         self.actor.observe(self._actor_changed, names="value")
         self.discounted.observe(self._discounted_changed, names="value")
