@@ -183,6 +183,7 @@ class FieldInput:
             self.input = W.Text(continuous_update=False, placeholder=field.placeholder, layout=layout)
             if kind != "text":
                 self.input.add_class("som-number")
+        self.input.add_class(f"som-field-{css_name(field.path)}")  # a stable handle (browser tests)
         self.msg = message_widget()
         unit_w = W.HTML(esc(field.unit))
         unit_w.add_class("som-unit")

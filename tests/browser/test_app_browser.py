@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from som_kernel import build_scenario, calculate, load_knowledge, load_scenario
 from som_kernel.format import kr
+from som_kernel.steps.prices import weeks_on_benefits
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -183,6 +184,45 @@ def test_step5_actor_headers_sit_over_their_columns(offline_page):
     assert max(abs(h - c) for h, c in zip(heads, cells)) <= 2
 
 
+def test_step4_rows_scroll_together_with_their_headers(offline_page):
+    page = offline_page
+    open_tab(page, "4 Konsekvenser")
+    page.locator(".som-year-head").first.wait_for(timeout=60_000)
+    # before: every row was a box of its own that scrolled sideways (1.118 px in 1.052), so a scrolled row slid
+    # 60 px away from the year headers; now the rows overflow into the table, which scrolls as one
+    shown = page.evaluate(
+        """() => {
+        const header = document.querySelector('.som-year-head').parentElement;
+        const table = header.parentElement;
+        const scrolling = [...document.querySelectorAll('.som-grid')].filter(r => getComputedStyle(r).overflowX !== 'visible');
+        table.scrollLeft = 150;
+        const x = el => el.getBoundingClientRect().left;
+        const row = header.nextElementSibling;
+        return [scrolling.length, table.scrollLeft,
+                [...header.querySelectorAll('.som-year-head')].map(x), [...row.querySelectorAll('.som-year-cell')].map(x)];
+    }"""
+    )
+    scrolling, scrolled, heads, cells = shown
+    assert scrolling == 0
+    assert scrolled > 0  # the example's ten years are wider than the page: the table itself scrolls
+    assert max(abs(h - c) for h, c in zip(heads, cells)) <= 2
+
+
+def test_step5_rule_settings_show_their_value_and_whole_label(offline_page, kb):
+    page = offline_page
+    open_tab(page, "5 Priser")
+    weeks = page.locator(".som-field-settings-weeks_on_benefits input")
+    weeks.wait_for(timeout=60_000)
+    assert weeks.bounding_box()["width"] >= 60  # once 11 px wide: its value could not be seen
+    expect(weeks).to_have_value(str(weeks_on_benefits(load_scenario(EXAMPLE), kb)))
+    label = page.locator(".som-label", has_text="Sparede ydelser regnes efter skat")
+    cut = label.evaluate(
+        "el => { const c = el.querySelector('.widget-html-content') || el;"
+        " return [c.scrollWidth > c.clientWidth + 1, c.scrollHeight > c.clientHeight + 1]; }"
+    )
+    assert cut == [False, False]  # the tax checkbox's label was cut off
+
+
 def test_chart_menu_offers_only_danish_exports(offline_page):
     page = offline_page
     open_tab(page, "6 Resultater")
@@ -194,6 +234,29 @@ def test_chart_menu_offers_only_danish_exports(offline_page):
     expect(items.first).to_be_visible()
     assert items.all_inner_texts() == ["Gem som SVG", "Gem som PNG"]  # no source view, no online Vega editor
     menu.click()
+
+
+def test_an_outcome_id_with_a_space_gives_no_page_error(offline_page, tmp_path):
+    # a scenario file whose own outcome is "i job": its rate input's class once held a space (DOMTokenList error)
+    page = offline_page
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    del data["target_group"]
+    data["custom_target_group"] = {"name": "Egen", "outcomes": {"i job": "I job"}}
+    data["outcomes"] = [{"outcome": "i job", "success_rate": 0.1}]
+    data.pop("alternatives", None)
+    own = tmp_path / "egen.json"
+    own.write_text(json.dumps(data), encoding="utf-8")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".som-upload").click()
+    chooser.value.set_files(str(own))
+    expect(page.get_by_text("er indlæst fra egen.json", exact=False)).to_be_visible(timeout=30_000)
+    open_tab(page, "3 Effekt")
+    field = page.locator(".som-rate-i-job input")
+    expect(field).to_have_value("10")
+    assert field.bounding_box()["width"] <= 140  # not a 300 px field
+    assert errors == []
 
 
 def test_closing_the_page_shuts_its_kernel_down(browser, voila_url):
