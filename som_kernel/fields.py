@@ -42,9 +42,9 @@ from .scenario import (
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
 
-Kind = Literal["text", "lines", "integer", "year", "percent", "percent_list", "amount", "choice", "flag"]
+Kind = Literal["text", "lines", "integer", "number", "year", "percent", "percent_list", "amount", "choice", "flag"]
 # describe.py's number formats by kind (InputRow.unit)
-DESCRIBE_UNITS = {"percent": "pct", "integer": "n", "year": "year", "amount": "kr"}
+DESCRIBE_UNITS = {"percent": "pct", "integer": "n", "number": "n", "year": "year", "amount": "kr"}
 SIGNIFICANT_DIGITS = 12  # a number shown in a field keeps this many, so reading it back gives the same number
 
 
@@ -123,7 +123,8 @@ class InputField:
 
     path: the scenario path it writes ('settings.discount_rate'; placeholders {line}, {actor}, {i})
     label: the Danish label beside the input; `long_label` the one a paper or workbook uses ('' = label)
-    kind: text, lines, integer, year, percent (a share shown ×100), percent_list, amount (kroner), choice, flag;
+    kind: text, lines, integer, number (any decimal), year, percent (a share shown ×100), percent_list, amount
+      (kroner), choice, flag;
       a field with options (here or from the knowledge base, as the price years) is chosen, not typed
     unit: the unit shown after the input ('år', '% om året', 'kr.'); help: the tooltip (Danish)
     minimum, maximum: the limits in stored units (a share for per cent); None = none

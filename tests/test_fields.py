@@ -13,6 +13,7 @@ from som_kernel.fields import (
     FIELD,
     FIELDS,
     FieldValueError,
+    InputField,
     field_for,
     fields_on,
     first_year_field,
@@ -80,6 +81,11 @@ def test_a_shown_value_reads_back_as_the_same_value():
         assert field.shown(value) == text
         assert field.read(text) == pytest.approx(value)
     assert FIELD["outcomes[{i}].persistence"].shown_list([1.0, 0.805]) == "100; 80,5"
+    # a new field of a kind no shipped field has yet (a decimal, e.g. hours per participant in a cost model)
+    hours = InputField("costs.hours", "Timer pr. deltager", "number", 2, unit="timer", minimum=0, subject="Timetallet")
+    assert (hours.read("7,5"), hours.shown(7.5), hours.describe_unit) == (7.5, "7,5", "n")
+    with pytest.raises(FieldValueError, match=r"^Timetallet kan ikke være negativt \(fik −1 timer\)$"):
+        hours.read("-1")
 
 
 def numeric_fields():

@@ -143,6 +143,7 @@ WIDTHS = {
     "lines": "420px",
     "choice": "420px",
     "integer": "80px",
+    "number": "100px",
     "year": "80px",
     "percent": "130px",
     "amount": "130px",
