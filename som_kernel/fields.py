@@ -34,7 +34,9 @@ from .scenario import (
     MAX_HORIZON,
     MAX_PARTICIPANTS_PER_YEAR,
     ActorAmounts,
+    ConsequenceOverride,
     Costs,
+    PriceOverride,
     Scenario,
     Settings,
 )
@@ -196,8 +198,8 @@ class InputField:
             return ""
         who = subject or self.subject or self.label
         got = self._shown_number(value)
-        if low == 0 and value < 0:  # 'Beløbet … negativt', 'Succesraten … negativ' (neuter nouns end in -et)
-            text = f"{who} kan ikke være negativ{'t' if who.endswith('et') else ''}"
+        if low == 0 and value < 0:  # 'Beløbet … negativt', 'Succesraten … negativ': a neuter noun ends in -et
+            text = f"{who} kan ikke være negativ{'t' if who.split()[0].endswith('et') else ''}"
         elif low is not None and high is not None:
             text = _one_unit(f"{who} skal ligge mellem {self._shown_number(low)} og {self._shown_number(high)}")
         elif low is not None:
@@ -256,6 +258,8 @@ _discount = bounds(Settings, "discount_rate")
 _weeks = bounds(Settings, "weeks_on_benefits")
 _amount_low = bounds(ActorAmounts, "kommune")[0]
 _cost_year = bounds(Costs, "price_year")
+_delta = bounds(ConsequenceOverride, "delta_use")
+_price_low = bounds(PriceOverride, "price")[0]
 
 FIELDS: tuple[InputField, ...] = (
     # step 1 · Basis
@@ -425,7 +429,30 @@ FIELDS: tuple[InputField, ...] = (
         subject="Varigheden i år {k}",
         placeholder="100",
     ),
-    # step 5 · Priser: the two settings of the public-finance rules
+    # step 4 · Konsekvenser: a local change in use, one cell per outcome, service and year (empty: the knowledge
+    # base's value, given as `blank` by the table)
+    InputField(
+        "consequence_overrides[{i}].delta_use",
+        "Ændring i brug pr. person",
+        "number",
+        4,
+        help="Ændring i brug af ydelsen pr. person, der når effektmålet, i konsekvensåret (negativ = mindre brug).",
+        minimum=_delta[0],
+        maximum=_delta[1],
+        subject="Ændringen",
+    ),
+    # step 5 · Priser: a local unit price, one cell per service and actor, and the two settings of the rules
+    InputField(
+        "price_overrides[{i}].price",
+        "Pris pr. enhed",
+        "amount",
+        5,
+        unit="kr.",
+        help="Hvad en enhed af ydelsen koster aktøren efter refusion, i beregningens prisniveau.",
+        minimum=_price_low,
+        maximum=MAX_AMOUNT,
+        subject="Prisen",
+    ),
     InputField(
         "settings.weeks_on_benefits",
         "Uger på offentlig forsørgelse før indsatsen",

@@ -38,9 +38,11 @@ def concrete(path: str) -> str:
 
 def with_value(path: str, value) -> dict:
     """SMALL with `value` at `path` (a list position as [0]); participants get a second year of 10 starters, so
-    that 0 starters in year 1 is a valid scenario."""
+    that 0 starters in year 1 is a valid scenario, and one local consequence and price to put a value in."""
     data = json.loads(json.dumps(SMALL))
     data["participants"] = [*data["participants"], 10]
+    data["consequence_overrides"] = [{"outcome": "job", "service": "benefit", "year": 1, "delta_use": -1}]
+    data["price_overrides"] = [{"service": "benefit", "actor": "kommune", "price": 3000}]
     put(data, path, value)
     return data
 
@@ -59,6 +61,8 @@ def test_messages_name_the_field_and_say_the_limit_in_its_unit():
     assert str(e.value) == (
         "Beløbet kan ikke være negativt (fik −5.000 kr.); besparelser hører til i linjen »Sparede omkostninger«"
     )
+    with pytest.raises(FieldValueError, match=r"^Antallet af uger kan ikke være negativt \(fik −3 uger\)$"):
+        FIELD["settings.weeks_on_benefits"].read("-3")
     with pytest.raises(FieldValueError, match=r"^Skal være et helt tal \(fik 2,5\)$"):
         FIELD["settings.horizon_years"].read("2,5")
     persistence = FIELD["outcomes[{i}].persistence"]
@@ -111,14 +115,14 @@ def test_the_field_refuses_exactly_what_the_scenario_model_refuses(field):
 
 
 def test_every_field_path_is_a_path_of_the_scenario():
-    scenario = build_scenario(SMALL)
+    scenario = build_scenario(with_value("name", "Testindsats"))  # SMALL with a local consequence and price
     for field in FIELDS:
         if field.path.startswith("custom_target_group"):
             continue  # SMALL has a knowledge-base target group
         value_at(scenario, concrete(field.path))
     assert value_at(scenario, "costs.running_per_participant.kommune") == 20_000
     assert value_at(scenario, "participants[0]") == 10
-    assert value_at(scenario, "len(participants)") == 1
+    assert value_at(scenario, "len(participants)") == 2  # with_value adds a second year
 
 
 def test_cost_fields_follow_the_cost_lines_in_their_order():

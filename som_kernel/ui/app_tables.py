@@ -8,12 +8,14 @@ tab is shown (they hold many inputs), and rebuilt when the target group, outcome
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import ipywidgets as W
 import pandas as pd
 
 from ..engine import consequence_rows, unit_prices
 from ..errors import KnowledgeError, Problem
-from ..fields import FIELD, fmt_number, parse_typed
+from ..fields import FIELD, fmt_number
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from ..knowledge.checks import price_limit
 from ..rules import FAMILY_NAMES_DA, default_weeks_on_support
@@ -30,6 +32,9 @@ from .app_widgets import (
     message_widget,
     show_messages,
 )
+
+DELTA_USE = FIELD["consequence_overrides[{i}].delta_use"]
+PRICE = FIELD["price_overrides[{i}].price"]
 
 
 def _cell(value: float | None, local: bool, width: str = "68px", decimals: int = 4) -> W.Text:
@@ -214,7 +219,7 @@ class ConsequencesStep:
             cell.value = fmt_number(base, 4)  # show the knowledge-base value again; this re-enters _edit
             return
         try:
-            value = parse_typed(text, allow_blank=base if base is not None else 0.0)
+            value = replace(DELTA_USE, blank=base if base is not None else 0.0).read(text)
         except ValueError as e:
             self.errors[key] = str(e)
             cell.add_class("som-invalid")
@@ -412,9 +417,7 @@ class PricesStep:
             return
         self.warnings.pop(key, None)
         try:
-            value = parse_typed(change["new"], allow_blank=base, unit="kr")
-            if value < 0:
-                raise ValueError("En pris kan ikke være negativ")
+            value = replace(PRICE, blank=base).read(change["new"])
             verdict = self._plausibility(key[0], value) if abs(value - base) >= 0.005 else None
             if verdict is not None and verdict[0]:
                 raise ValueError(verdict[1])
