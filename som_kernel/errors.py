@@ -36,3 +36,7 @@ class ScenarioError(SomError):
 
 class KnowledgeError(SomError):
     """A knowledge-base table is invalid or a reference does not resolve."""
+
+
+class PanelError(SomError):
+    """A kommune's panel for estimating consequences is invalid (file:række:kolonne)."""

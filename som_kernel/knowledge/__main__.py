@@ -7,6 +7,9 @@ python -m som_kernel.knowledge diff OLD_DIR NEW_DIR          rows added/removed/
                                                              scenarios' key figures do
 python -m som_kernel.knowledge status [DIR]                  share of consequence rows and of the examples'
                                                              consequence kroner by status (public, derived, …)
+python -m som_kernel.knowledge estimate PANEL -o LAYER_DIR --target-group ID --outcome ID [--kommune NAVN]
+    [--alle] [--vidensdatabase DIR]                          consequence estimates from a kommune's own panel
+                                                             as a local layer with a Danish report (estimate.py)
 """
 
 from __future__ import annotations
@@ -43,7 +46,29 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("dir", nargs="?", default=None)
     st.add_argument("--scenarier", default=str(SCENARIO_DIR), help="mappe med scenariefiler (*.json)")
     st.add_argument("--eksempler", default=str(EXAMPLES_DIR), help="mappe med eksempel-notebooks ('' = ingen)")
+    m = sub.add_parser("estimate", help="konsekvensestimater fra kommunens eget panel, som et lokalt lag")
+    m.add_argument("panel", help="panelet: CSV (også dansk Excel-CSV) eller Parquet, én række pr. person og år")
+    m.add_argument("-o", "--out", required=True, help="mappen til det lokale lag, fx knowledge/lokale/min_kommune")
+    m.add_argument("--target-group", required=True, help="målgruppens id (target_groups.csv)")
+    m.add_argument("--outcome", required=True, help="effektmålets id (outcomes.csv)")
+    m.add_argument("--kommune", default=None, help="kommunens navn i lokal.yaml (standard: mappens navn)")
+    m.add_argument("--alle", action="store_true", help="skriv også estimater, der ikke er signifikante på 5 %%-niveau")
+    m.add_argument("--vidensdatabase", default=None, help="vidensdatabasen (standard: den medfølgende)")
     return p
+
+
+def _estimate(args) -> None:
+    from .estimate import REPORT_NAME, estimate, write_layer
+
+    kb = load_knowledge(args.vidensdatabase, local=False)
+    est = estimate(args.panel, args.target_group, args.outcome, kb, only_significant=not args.alle)
+    out = write_layer(est, args.out, kommune=args.kommune)
+    print(
+        f"Skrev {len(est.written)} af {len(est.table)} estimater i {out / 'consequences.csv'}; rapport: {out / REPORT_NAME}"
+    )
+    for r in est.left_out.itertuples(index=False):
+        print(f"  udeladt: {r.service} år {r.year}: {r.outcome}")
+    print(f"Brug laget: SOM_LOCAL={out} make app")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             kb = load_knowledge(args.dir, local=False)
             examples = Path(args.eksempler) if args.eksempler else None
             print(status_report(kb, Path(args.scenarier), examples))
+        elif args.command == "estimate":
+            _estimate(args)
     except SomError as e:
         print(f"Fejl:\n{e}", file=sys.stderr)
         return 1

@@ -303,6 +303,10 @@ def _check_consequences(f: _Found, cons, svc, unit_of, units, priced, max_year) 
             f"succes giver flere år i job (fik {_num(r.delta_use)}). Et tab af skat skrives ikke som negativ skat."
         ),
     )
+    lo, hi = cons["ci_low"], cons["ci_high"]
+    f.rows(cons, lo.isna() != hi.isna(), "ci_low", "Udfyld både ci_low og ci_high, eller ingen af dem.")
+    outside = lo.notna() & hi.notna() & ~((lo <= cons["delta_use"]) & (cons["delta_use"] <= hi))
+    f.rows(cons, outside, "delta_use", "Ændringen skal ligge i sit interval (mellem ci_low og ci_high).")
     calibrated_public = (cons["calibrated_to"] != "") & ~cons["illustrative"].astype(bool)
     f.rows(
         cons,

@@ -133,6 +133,13 @@ class Consequence(_Sourced):
     unit: str
     calibrated_to: str = ""
     note: str = ""
+    # optional, filled only by an estimate from a kommune's own panel (estimate.py; blank in the national base):
+    # the 95 % interval, the number of persons, the panel file's name and the first 12 hex digits of its SHA-256
+    ci_low: Annotated[float | None, Blank] = None
+    ci_high: Annotated[float | None, Blank] = None
+    n: Annotated[int | None, Blank] = Field(default=None, ge=1)
+    panel: str = ""
+    panel_hash: str = ""
 
 
 class EffectStudy(_Sourced):

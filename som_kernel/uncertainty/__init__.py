@@ -15,7 +15,7 @@ from ..views import break_even
 from .model import COLUMNS, Inputs, LinearModel, base_net, build_model, evaluate
 from .monte_carlo import MonteCarloResult, draw_inputs, monte_carlo
 from .sensitivity import input_ranges, one_way, scenario_sets
-from .spec import EVIDENCE_WIDENING, UncertaintySpec, effect_uncertainty
+from .spec import EVIDENCE_WIDENING, UncertaintySpec, consequence_uncertainty, effect_uncertainty
 from .switching import break_even_by_success, switching_success_rate, switching_values
 
 _CHARTS = ("break_even_chart", "fan_chart", "tornado_chart")
@@ -42,6 +42,7 @@ __all__ = [
     "break_even_chart",
     "break_even",
     "build_model",
+    "consequence_uncertainty",
     "draw_inputs",
     "effect_uncertainty",
     "evaluate",

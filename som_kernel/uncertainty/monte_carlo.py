@@ -7,7 +7,9 @@ Distributions (all independent; one seed fully determines a run, whatever the ch
 - persistence per outcome: each share below 1 beta-distributed around it (relative sd `persistence_sd`),
   one rank per draw and outcome for all its years; a profile of 1 (SØM's default) is not drawn.
 - each consequence estimate (outcome × service), each service's prices: log-normal multipliers with mean
-  exactly 1 and the given relative sd (never negative, so a saving never flips into a cost).
+  exactly 1 and the given relative sd (never negative, so a saving never flips into a cost); an estimate from a
+  kommune's own panel instead a normal multiplier with mean 1 and the sd of its interval (spec.py), drawn after
+  everything else so a knowledge base without such estimates draws exactly as before.
 - costs: one log-normal overrun multiplier for the intervention's own cost lines, with mean
   `cost_overrun`; an independent one (mean 1) for the baseline savings.
 The method: docs/method.md#step-10-uncertainty.
@@ -26,7 +28,7 @@ from ..knowledge import KnowledgeBase
 from ..scenario import Scenario
 from ..views import TOTAL, break_even
 from .model import COLUMNS, Inputs, LinearModel, build_model, evaluate, weights
-from .spec import UncertaintySpec, beta_parameters, check_draws, effect_uncertainty
+from .spec import UncertaintySpec, beta_parameters, check_draws, consequence_uncertainty, effect_uncertainty
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 GROUP_NAMES_DA = {
@@ -98,6 +100,11 @@ def draw_inputs(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec, n:
     baseline = _lognormal_mean1(rng, (n, 1), spec.cost_sd)
     cost = np.where(model.overrun_lines()[None, :], overrun, baseline)
     persistence = _draw_persistence(rng, model, spec, n)
+    own = consequence_uncertainty(model, kb, spec)
+    estimated = (own["source"] == "estimat").to_numpy()
+    if estimated.any():
+        z = rng.standard_normal((n, int(estimated.sum())))
+        consequence[:, estimated] = 1 + z * own["sd"].to_numpy()[estimated]
     return Inputs(success=success, consequence=consequence, price=price, cost=cost, persistence=persistence)
 
 

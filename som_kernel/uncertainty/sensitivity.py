@@ -5,7 +5,8 @@ result at the horizon (the sum over all years) is reported overall and per actor
 - success rate per outcome: the effect study's interval where there is one, else ± rel_range;
 - persistence per outcome: the profile × (1 ± rel_range), capped at 1 (so a profile of 1 only falls; the
   high multiplier reported is the one that reaches the cap);
-- each consequence estimate (outcome × service, all years) and each service's prices: × (1 ± rel_range);
+- each consequence estimate (outcome × service, all years) and each service's prices: × (1 ± rel_range); an
+  estimate from a kommune's own panel × (1 ∓ 1.96 · its relative sd) (spec.py, consequence_uncertainty);
 - each cost line (start-up, running, fixed, baseline savings): × (1 ± rel_range).
 The method: docs/method.md#step-10-uncertainty.
 """
@@ -22,7 +23,7 @@ from ..names import SCENARIO_SET_NAMES_DA
 from ..scenario import Scenario
 from ..views import break_even
 from .model import COLUMNS, Inputs, LinearModel, build_model, evaluate
-from .spec import UncertaintySpec, effect_uncertainty
+from .spec import Z95, UncertaintySpec, consequence_uncertainty, effect_uncertainty
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,11 @@ def input_ranges(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec) -
         top = model.persistence[i].max(initial=0)
         high = min(1 + x, 1 / top) if top > 0 else 1 + x  # the profile is capped at 1
         out.append(_Range("persistence", o, f"Varighed: {model.outcome_names[o]}", i, 1.0, 1 - x, high))
+    own = consequence_uncertainty(model, kb, spec)
     for g, (o, s) in enumerate(zip(model.groups["outcome"], model.groups["service"])):
         label = f"Konsekvens: {model.outcome_names[o]} – {model.service_names[s]}"
-        out.append(_Range("consequence", f"{o}|{s}", label, g, 1.0, 1 - x, 1 + x))
+        r = Z95 * own["sd"].iat[g] if own["source"].iat[g] == "estimat" else x
+        out.append(_Range("consequence", f"{o}|{s}", label, g, 1.0, 1 - r, 1 + r))
     for i, s in enumerate(model.services):
         out.append(_Range("price", s, f"Pris: {model.service_names[s]}", i, 1.0, 1 - x, 1 + x))
     for i, c in enumerate(model.cost_lines):

@@ -16,6 +16,15 @@ so the density has no spikes at 0 and 1), and `sd_drawn` says what was used. Per
 the same way, with relative sd `persistence_sd`, one draw per outcome for all its years (a profile that
 is high in one year is high in the others); a persistence of exactly 1 (SØM's default) or 0 is not drawn.
 
+Consequences. An estimate from a kommune's own panel (status local_estimated with ci_low/ci_high, knowledge/
+estimate.py) carries its own uncertainty: each year's standard error is (ci_high − ci_low) / (2 · 1.96), and the
+estimate's relative sd (one multiplier for all its years, as for every consequence estimate) is Σ_k se_k / Σ_k
+|Δ_k| over its years in use: the years move together (the same persons are followed), and a profile whose every
+year has the same relative interval gets exactly that. Monte Carlo draws it from a normal distribution with mean
+1 (so each year's 95 % interval is its estimated interval, and an estimate whose interval crosses 0 may change
+sign, as its interval says); one-way uses 1 ∓ 1.96 · sd. Every other estimate, and an estimated one that the
+scenario overrides, gets the caller's `consequence_sd` / `rel_range`.
+
 Evidence grade widening (EVIDENCE_WIDENING): the standard error is multiplied by 1.0 for evidence level 1
 (randomised trials, meta-analyses: the interval is taken at face value), 1.5 for level 2 (quasi-
 experimental, matched comparison: unmeasured selection makes the stated interval too narrow) and 2.0
@@ -33,6 +42,7 @@ import pandas as pd
 from ..errors import Problem, ScenarioError
 from ..knowledge import KnowledgeBase
 from ..messages import danish_number
+from ..steps import consequences as cons
 from .model import LinearModel
 
 MAX_DRAWS = 1_000_000  # more than a million draws adds nothing but waiting (and memory)
@@ -54,6 +64,7 @@ class UncertaintySpec:
     cost_overrun: float = 1.0  # expected multiplier of the intervention's own costs (1.1 = 10 % overrun)
     persistence_sd: float = 0.2  # relative sd of each persistence share below 1 (1 and 0 are not drawn)
     use_studies: bool = True  # use effect studies' intervals for success rates where there is one
+    use_estimates: bool = True  # use the intervals of consequences estimated from a kommune's panel
     evidence_widening: dict[int, float] = field(default_factory=lambda: dict(EVIDENCE_WIDENING))
     studies: dict[str, str] = field(default_factory=dict)  # outcome → effect study id (else the best one)
 
@@ -188,3 +199,27 @@ def effect_uncertainty(model: LinearModel, kb: KnowledgeBase, spec: UncertaintyS
             }
         )
     return pd.DataFrame(rows)
+
+
+def consequence_uncertainty(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec) -> pd.DataFrame:
+    """Per consequence estimate (the model's groups, outcome × service): its relative sd and where it comes from
+    ('estimat' for a kommune's estimated profile with intervals, as the module says; 'antaget' otherwise)."""
+    sd = np.full(len(model.groups), float(spec.consequence_sd))
+    source = np.array(["antaget"] * len(model.groups), dtype=object)
+    c = kb.consequences
+    if spec.use_estimates and len(model.groups) and "ci_low" in c and (c["status"] == "local_estimated").any():
+        scenario = model.scenario
+        est = c[(c["status"] == "local_estimated") & c["ci_low"].notna() & (c["target_group"] == scenario.target_group)]
+        se = dict(zip(zip(est["outcome"], est["service"], est["year"]), (est["ci_high"] - est["ci_low"]) / (2 * Z95)))
+        rows = cons.consequence_arrays(scenario, kb)
+        for g, (o, s) in enumerate(zip(model.groups["outcome"], model.groups["service"])):
+            mine = (rows.outcome == o) & (rows.service == s)
+            keys = list(zip(rows.outcome[mine], rows.service[mine], rows.year[mine].tolist()))
+            size = np.abs(rows.delta_use[mine]).sum()
+            if rows.overridden[mine].any() or not all(k in se for k in keys) or size == 0:
+                continue
+            sd[g] = sum(se[k] for k in keys) / size
+            source[g] = "estimat"
+    return pd.DataFrame(
+        {"outcome": model.groups["outcome"], "service": model.groups["service"], "sd": sd, "source": source}
+    )
