@@ -17,10 +17,12 @@ from som_kernel.knowledge.estimate import (
     MIN_CELL,
     WRITTEN,
     _year_fit,
+    baseline_use,
     covariates,
     estimate,
     independent_columns,
     ols_success,
+    regression,
     write_layer,
 )
 from som_kernel.knowledge.panel import Panel, read_panel
@@ -128,10 +130,9 @@ def test_two_persons_per_group_by_hand(tmp_path, kb):
 
 def _fit_year_1(frame: pd.DataFrame):
     """estimate()'s own fit of year 1 (estimate._year_fit) on a synthetic frame, without the file round trip."""
-    f = frame.assign(female=(frame["sex"] == "K").astype(float))
+    f = frame.assign(female=(frame["sex"] == "K").astype(float), person=pd.factorize(frame["person_id"])[0])
     panel = Panel("syntetisk.csv", "0" * 12, f, ("kontanthjaelp",), {"kontanthjaelp": "uge"})
-    baseline = f[f["year"] == 0].set_index("person_id")[["kontanthjaelp"]] if panel.has_baseline else None
-    adjusted, raw, *_ = _year_fit(panel, 1, baseline)
+    adjusted, raw, *_ = _year_fit(panel, 1, baseline_use(panel))
     return adjusted, raw
 
 
@@ -381,3 +382,24 @@ def test_command_line_writes_the_layer_and_refuses_bad_input(tmp_path, capsys):
     assert main(args) == 1
     assert "kommunens egne rækker" in capsys.readouterr().err
     assert WRITTEN == "skrevet"
+
+
+def test_the_full_regression_of_one_cell_agrees_with_the_table(template_layer, kb):
+    """regression() (statsmodels, for the notebook) gives the same success coefficient and interval as the table."""
+    est, folder = template_layer
+    panel = read_panel(folder.parent / "panel.csv", kb)
+    fit = regression(panel, "kontanthjaelp", 3)
+    row = est.table[(est.table["service"] == "kontanthjaelp") & (est.table["year"] == 3)].iloc[0]
+    assert fit.params["succes"] == pytest.approx(row["delta_use"], rel=1e-9)
+    assert tuple(fit.conf_int().loc["succes"]) == pytest.approx((row["ci_low"], row["ci_high"]), rel=1e-9)
+    assert list(fit.params.index) == [
+        "konstant",
+        "alder",
+        "alder²",
+        "køn",
+        "basisår 2016",
+        "succes",
+        "brug i basisåret",
+    ]
+    with pytest.raises(PanelError, match="færre end 5"):
+        regression(panel, "su", 3)

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from ..errors import PanelError, Problem
 from ..messages import danish_number
@@ -192,18 +193,27 @@ def _p(p: float) -> str:
     return "< 0,001" if p < 0.001 else danish_number(float(p), 3)
 
 
-def _year_fit(
-    panel: Panel, k: int, baseline: pd.DataFrame | None
-) -> tuple[Ols, Ols, list[str], list[str], pd.DataFrame]:
-    """The adjusted and the unadjusted fit of every service in consequence year k (`baseline`: the year-0 use
-    per person, or None), the covariates used and dropped, and the year's rows."""
+def baseline_use(panel: Panel) -> np.ndarray | None:
+    """(persons × services) each person's use in the base year (year 0), or None without year-0 rows."""
+    if not panel.has_baseline:
+        return None
+    f = panel.frame
+    base = f[f["year"] == 0]
+    out = np.full((int(f["person"].max()) + 1, len(panel.services)), np.nan)
+    out[base["person"].to_numpy()] = base[list(panel.services)].to_numpy(dtype=float)
+    return out
+
+
+def _year_fit(panel: Panel, k: int, baseline: np.ndarray | None) -> tuple[Ols, Ols, list[str], list[str], pd.DataFrame]:
+    """The adjusted and the unadjusted fit of every service in consequence year k (`baseline`: baseline_use),
+    the covariates used and dropped, and the year's rows."""
     f = panel.frame
     rows = f[f["year"] == k]
     Y = rows[list(panel.services)].to_numpy(dtype=float)
     d = rows["success"].to_numpy(dtype=float)
     W, names = covariates(rows)
     W, used, dropped = independent_columns(W, names)
-    B = None if baseline is None else baseline.loc[rows["person_id"]].to_numpy(dtype=float)
+    B = None if baseline is None else baseline[rows["person"].to_numpy()]
     adjusted = ols_success(d, W, Y, B)
     raw = ols_success(d, np.ones((len(d), 1)), Y)
     return adjusted, raw, used, dropped, rows
@@ -231,10 +241,11 @@ def estimate(
     limits = dict(zip(kb.units["unit"], kb.units["use_max"]))
     flows = dict(zip(kb.services["id"], kb.services["flow"]))
     parts, adjusted_for, dropped_for = [], {}, {}
-    f = panel.frame
-    baseline = f[f["year"] == 0].set_index("person_id")[list(panel.services)] if panel.has_baseline else None
+    baseline = baseline_use(panel)
     for k in panel.years:
-        adj, raw, used, dropped, rows = _year_fit(panel, k, baseline)
+        # one BLAS thread: the products are thin (n × ≤ 10), and threads competing for 2 cores made them 20× slower
+        with threadpool_limits(1):
+            adj, raw, used, dropped, rows = _year_fit(panel, k, baseline)
         adjusted_for[k], dropped_for[k] = used, dropped
         lo, hi = adj.interval()
         success = rows["success"].to_numpy() == 1
@@ -326,7 +337,7 @@ def group_characteristics(panel: Panel, min_cell: int = MIN_CELL) -> pd.DataFram
     women and mean use in the base year per service. A value resting on fewer than `min_cell` persons (or a
     share whose complement does) is NaN; `persons` below `min_cell` is −1 (shown as "< 5")."""
     f = panel.frame
-    persons = f.drop_duplicates("person_id")
+    persons = f.drop_duplicates("person")
     rows: dict[str, list] = {"characteristic": [], "success_group": [], "non_success_group": []}
 
     def add(name, values):
@@ -394,3 +405,25 @@ def write_layer(est: Estimates, path: str | Path, kommune: str | None = None, de
 
 def _yaml(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def regression(panel: Panel, service: str, year: int, min_cell: int = MIN_CELL):
+    """statsmodels' whole OLS fit (HC1, t distribution) of one service and year, with Danish regressor names,
+    for an analyst who wants every coefficient; the success coefficient equals estimate()'s. Refused
+    (PanelError) where either group has fewer than `min_cell` persons."""
+    import statsmodels.api as sm
+
+    f = panel.frame
+    rows = f[f["year"] == year]
+    n_success = int((rows["success"] == 1).sum())
+    if min(n_success, len(rows) - n_success) < max(min_cell, MIN_CELL) or service not in panel.services:
+        raise PanelError([Problem(f"{service}, år {year}", "Findes ikke, eller en gruppe har færre end 5 personer.")])
+    W, names = covariates(rows)
+    W, used, _ = independent_columns(W, names)
+    X = pd.DataFrame(W, columns=used).assign(succes=rows["success"].to_numpy(dtype=float))
+    baseline = baseline_use(panel)
+    if baseline is not None:
+        b = baseline[rows["person"].to_numpy(), panel.services.index(service)]
+        if np.ptp(b) > 0:
+            X["brug i basisåret"] = b
+    return sm.OLS(rows[service].to_numpy(dtype=float), X).fit(cov_type="HC1", use_t=True)

@@ -41,8 +41,8 @@ _HEADER_UNIT = re.compile(r"^\s*([^\[\]]+?)\s*\[\s*([^\[\]]+?)\s*\]\s*$")
 
 @dataclass(frozen=True)
 class Panel:
-    """A checked panel: `frame` has person_id, base_year, year, success (0/1), age, female (0/1) and one float
-    column per service id (in the service's unit); `line` gives each row's row number in the file."""
+    """A checked panel: `frame` has person (a number per person id, 0, 1, …), base_year, year, success (0/1), age,
+    female (0/1) and one float column per service id (in the service's unit); `line` is each row's row number."""
 
     name: str
     hash: str
@@ -105,12 +105,14 @@ def _read_frame(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, str,
     decoded = decode(data, label, problems)
     if decoded is None:
         return None
-    text = decoded[0]
+    text, encoding = decoded
     first = text[: text.find("\n")] if "\n" in text else text
     danish = first.count(";") > first.count(",")
+    bom = encoding == "UTF-8 med BOM"
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data[3:] if bom else data),  # the bytes, not the decoded text: no second copy to parse
+            encoding="cp1252" if encoding == "Windows-1252" else "utf-8",
             sep=";" if danish else ",",
             decimal="," if danish else ".",
             dtype={"person_id": str, "sex": str},
@@ -216,8 +218,8 @@ def read_panel(path: str | Path, kb: KnowledgeBase) -> Panel:
     p.rows(np.isnan(female), "sex", lambda i: f"Køn skal være K eller M (fik '{raw['sex'].iloc[i]}').")
 
     frame = pd.DataFrame(
-        {"person_id": pid, "base_year": base_year, "year": year, "success": success, "age": age, "female": female}
-    )
+        {"person": pd.factorize(pid)[0], "base_year": base_year, "year": year, "success": success, "age": age}
+    ).assign(female=female)  # person: a number 0, 1, … per person id (the ids themselves stay in the file)
     unit_limits = dict(zip(kb.units["unit"], kb.units["use_max"]))
     for column, service in services.items():
         use = _numbers(raw, column, p, danish)
@@ -274,7 +276,7 @@ def _service_columns(columns: list[str], kb: KnowledgeBase, p: _Problems) -> tup
 def _person_checks(frame: pd.DataFrame, p: _Problems) -> None:
     """Duplicate person-years, a person whose base year, success, age or sex differ between rows, a person
     without a year-0 row when the panel has baselines, and groups without persons."""
-    dup = frame.duplicated(["person_id", "year"], keep="first").to_numpy()
+    dup = frame.duplicated(["person", "year"], keep="first").to_numpy()
     p.rows(
         dup,
         "year",
@@ -282,7 +284,7 @@ def _person_checks(frame: pd.DataFrame, p: _Problems) -> None:
     )
     for column, what in zip(PERSON_COLUMNS, ("basisår", "succes", "alder", "køn"), strict=True):
         col = "female" if column == "sex" else column
-        first = frame.groupby("person_id", sort=False)[col].transform("first")
+        first = frame.groupby("person", sort=False)[col].transform("first")
         differs = (frame[col] != first) & frame[col].notna() & first.notna()
         p.rows(
             differs.to_numpy(),
@@ -291,9 +293,10 @@ def _person_checks(frame: pd.DataFrame, p: _Problems) -> None:
         )
     baseline = frame["year"] == 0
     if baseline.any():
-        has = frame.loc[baseline, "person_id"].unique()
+        has = np.zeros(int(frame["person"].max()) + 1, dtype=bool)
+        has[frame.loc[baseline, "person"].to_numpy()] = True
         p.rows(
-            (~frame["person_id"].isin(has)).to_numpy() & ~baseline.to_numpy(),
+            ~has[frame["person"].to_numpy()] & ~baseline.to_numpy(),
             "year",
             "Personen har ingen række med year 0 (brugen i basisåret), men panelet har det for andre personer.",
         )
