@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import PanelError, Problem
 from ..messages import danish_number
-from .reading import COMMA, EXCEL_DK, decode, read_bytes, where
+from .reading import COMMA, EXCEL_DK, read_csv_file, where
 from .schema import KnowledgeBase
 
 REQUIRED = ("person_id", "base_year", "year", "success", "age", "sex")
@@ -99,20 +99,14 @@ def _read_frame(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, str,
         except (OSError, ValueError, ImportError) as e:
             problems.append(Problem(label, f"Parquet-filen kan ikke læses ({type(e).__name__})."))
             return None
-    data = read_bytes(path, label, problems)
-    if data is None:
+    file = read_csv_file(path, label, problems)
+    if file is None:
         return None
-    decoded = decode(data, label, problems)
-    if decoded is None:
-        return None
-    text, encoding = decoded
-    first = text[: text.find("\n")] if "\n" in text else text
-    danish = first.count(";") > first.count(",")
-    bom = encoding == "UTF-8 med BOM"
+    danish = file.semicolon
     try:
         frame = pd.read_csv(
-            io.BytesIO(data[3:] if bom else data),  # the bytes, not the decoded text: no second copy to parse
-            encoding="cp1252" if encoding == "Windows-1252" else "utf-8",
+            io.BytesIO(file.body),  # the bytes, not the decoded text: no second copy to parse
+            encoding=file.codec,
             sep=";" if danish else ",",
             decimal="," if danish else ".",
             dtype={"person_id": str, "sex": str},

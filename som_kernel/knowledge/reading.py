@@ -105,10 +105,22 @@ def read_bytes(path: Path, label: str, problems: list[Problem]) -> bytes | None:
         return None
 
 
-def read_csv(path: Path, problems: list[Problem], label: str | None = None) -> RawTable | None:
-    """A CSV file as a RawTable: comma-separated (the house format) or Danish Excel's semicolons with decimal
-    commas, told apart by the header line; UTF-8, UTF-8 with BOM or Windows-1252."""
-    label = label or path.name
+@dataclass(frozen=True)
+class CsvFile:
+    """A CSV file's text and bytes: `body` is the bytes without a BOM in `codec` (for pandas' parser), `first` the
+    header line, `semicolon` whether it is Danish Excel's dialect (semicolons, decimal comma)."""
+
+    text: str
+    encoding: str
+    body: bytes
+    codec: str
+    first: str
+    semicolon: bool
+
+
+def read_csv_file(path: Path, label: str, problems: list[Problem]) -> CsvFile | None:
+    """The file decoded (UTF-8, UTF-8 with BOM or Windows-1252) and its dialect told apart by the header line;
+    None with a Danish problem."""
     data = read_bytes(path, label, problems)
     if data is None:
         return None
@@ -118,14 +130,24 @@ def read_csv(path: Path, problems: list[Problem], label: str | None = None) -> R
     text, encoding = decoded
     end = text.find("\n")
     first = text if end < 0 else text[:end]
-    semicolon = first.count(";") > first.count(",")
-    delimiter = ";" if semicolon else ","
-    table = RawTable(label, [], dialect=EXCEL_DK if semicolon else COMMA, encoding=encoding)
-    header = next(csv.reader([first.rstrip("\r")], delimiter=delimiter), [])
     body, codec = (
         (data[3:], "utf-8") if encoding == "UTF-8 med BOM" else (data, "utf-8" if encoding == "UTF-8" else "cp1252")
     )
-    columns = _fast_columns(text, body, codec, delimiter, len(header)) if header else None
+    return CsvFile(text, encoding, body, codec, first, first.count(";") > first.count(","))
+
+
+def read_csv(path: Path, problems: list[Problem], label: str | None = None) -> RawTable | None:
+    """A CSV file as a RawTable: comma-separated (the house format) or Danish Excel's semicolons with decimal
+    commas, told apart by the header line; UTF-8, UTF-8 with BOM or Windows-1252."""
+    label = label or path.name
+    file = read_csv_file(path, label, problems)
+    if file is None:
+        return None
+    text, first, semicolon = file.text, file.first, file.semicolon
+    delimiter = ";" if semicolon else ","
+    table = RawTable(label, [], dialect=EXCEL_DK if semicolon else COMMA, encoding=file.encoding)
+    header = next(csv.reader([first.rstrip("\r")], delimiter=delimiter), [])
+    columns = _fast_columns(text, file.body, file.codec, delimiter, len(header)) if header else None
     if columns is not None:
         table.header = [c.strip() for c in header]
         table.columns = columns
