@@ -403,3 +403,29 @@ def test_the_full_regression_of_one_cell_agrees_with_the_table(template_layer, k
     ]
     with pytest.raises(PanelError, match="færre end 5"):
         regression(panel, "su", 3)
+
+
+def test_the_app_marks_estimated_rows_and_shows_their_uncertainty(template_layer):
+    """Step 4 flags the layer's profiles 'lokal estimeret' (with the panel in its title); the uncertainty tab's
+    table names the kommune's own interval as the source of their sd."""
+    from som_kernel.ui.app import TAB_CONSEQUENCES, build_app
+    from som_kernel.ui.uncertainty_tab import UncertaintyTab
+
+    _, folder = template_layer
+    kb = load_knowledge(local=folder)
+    scenario = load_scenario(IPS)
+    app = build_app(kb, scenario)
+    app.tabs.selected_index = TAB_CONSEQUENCES
+    texts = [t for t in _html_texts(app.consequences.box) if "Kontanthjælp" in t]
+    assert any(">lokal estimeret</span>" in t and "estimeret fra panelet panel.csv" in t for t in texts)
+    model = build_model(scenario, kb)
+    shown = UncertaintyTab.consequences_display(consequence_uncertainty(model, kb, UncertaintySpec()), model)
+    assert shown.loc["Kontanthjælp", "Kilde"] == "lokal estimeret: eget 95 %-interval"
+    assert shown.loc["Førtidspension", ["Kilde", "Sd i Monte Carlo"]].tolist() == ["antaget", "20,0 %"]
+
+
+def _html_texts(widget) -> list[str]:
+    out = [widget.value] if hasattr(widget, "value") and isinstance(widget.value, str) else []
+    for child in getattr(widget, "children", ()):
+        out += _html_texts(child)
+    return out

@@ -18,6 +18,7 @@ from ..errors import KnowledgeError, Problem
 from ..fields import FIELD, fmt_number
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from ..knowledge.checks import price_limit
+from ..names import STATUS_NAMES_DA
 from ..rules import FAMILY_NAMES_DA, default_weeks_on_support
 from ..scenario import Scenario
 from ..steps.prices import first_consequence_year, weeks_on_benefits
@@ -73,7 +74,15 @@ def _service_label(info, unit: str, rows: pd.DataFrame, flags: list[str], no_sou
     if len(rows) and rows["illustrative"].any():
         flags = ['<span class="som-flag">illustrativ</span>', *flags]
     if len(rows) and "local_layer" in rows and (rows["local_layer"] != "").any():
-        flags = [f'<span class="som-flag" title="{attr(rows["local_layer"].max())}">lokal</span>', *flags]
+        # a kommune's estimate from its own panel says so, with its panel and that its intervals are its uncertainty
+        estimated = "status" in rows and (rows["status"] == "local_estimated").all()
+        title = rows["local_layer"].max() + (
+            f": estimeret fra panelet {rows['panel'].iloc[0]}; intervallerne er usikkerheden i Monte Carlo"
+            if estimated and "panel" in rows
+            else ""
+        )
+        label = STATUS_NAMES_DA["local_estimated"] if estimated else STATUS_NAMES_DA["local"]
+        flags = [f'<span class="som-flag" title="{attr(title)}">{label}</span>', *flags]
     src = source_html(rows["source_title"].iloc[0], rows["source_url"].iloc[0], False) if len(rows) else no_source
     return W.HTML(
         f"<b>{esc(info['name'])}</b>{unit}<br><small>"

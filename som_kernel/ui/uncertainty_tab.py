@@ -29,6 +29,7 @@ from ..uncertainty import (
     break_even_by_success,
     break_even_chart,
     build_model,
+    consequence_uncertainty,
     effect_uncertainty,
     fan_chart,
     monte_carlo,
@@ -266,8 +267,13 @@ class UncertaintyTab:
             "<small>Søjlerne viser nettoresultatet ved horisonten, når inputtet står på sin lave (orange) og høje "
             "(grøn) værdi; den sorte streg er basis.</small>"
         )
+        own = consequence_uncertainty(model, kb, spec)
         self.effects_html.value = _table_html(
             self.effects_display(effect_uncertainty(model, kb, spec)), "Succesraternes usikkerhed"
+        ) + (
+            _table_html(self.consequences_display(own, model), "Konsekvensernes usikkerhed")
+            if (own["source"] == "estimat").any()
+            else ""
         )
         sets = scenario_sets(sc, kb, spec, discounted=disc, model=model)
         wide = sets.pivot(index="label", columns="actor", values="net").reindex(
@@ -307,6 +313,19 @@ class UncertaintyTab:
             index=pd.Index(eff["name"], name="Effektmål"),
         )
         return out
+
+    @staticmethod
+    def consequences_display(own: pd.DataFrame, model) -> pd.DataFrame:
+        """Per consequence estimate: where its Monte Carlo sd comes from (a kommune's own interval or assumed)."""
+        return pd.DataFrame(
+            {
+                "Kilde": [
+                    "lokal estimeret: eget 95 %-interval" if s == "estimat" else "antaget" for s in own["source"]
+                ],
+                "Sd i Monte Carlo": [pct(v) for v in own["sd"]],
+            },
+            index=pd.Index([model.service_names[s] for s in own["service"]], name="Konsekvens (ydelse)"),
+        )
 
     @staticmethod
     def switching_display(sv: pd.DataFrame) -> pd.DataFrame:
