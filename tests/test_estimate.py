@@ -429,3 +429,14 @@ def _html_texts(widget) -> list[str]:
     for child in getattr(widget, "children", ()):
         out += _html_texts(child)
     return out
+
+
+def test_the_layer_has_every_consequence_column_in_the_national_order(template_layer):
+    from som_kernel.knowledge import Consequence
+    from som_kernel.knowledge.estimate import LAYER_COLUMNS
+
+    _, folder = template_layer
+    header = (folder / "consequences.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header == LAYER_COLUMNS and set(header) == set(Consequence.model_fields)
+    national = (ROOT / "knowledge" / "consequences.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[: len(national)] == national

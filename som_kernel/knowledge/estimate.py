@@ -33,8 +33,13 @@ from ..messages import danish_number
 from .load import load_knowledge
 from .local import LAYER_META
 from .panel import Panel, read_panel
-from .schema import Consequence, KnowledgeBase
+from .schema import KnowledgeBase
 
+# consequences.csv's columns in the national file's order, then the estimate's own
+LAYER_COLUMNS = [
+    *("target_group", "outcome", "service", "year", "delta_use", "unit", "source_title", "source_url"),
+    *("illustrative", "status", "calibrated_to", "note", "ci_low", "ci_high", "n", "panel", "panel_hash"),
+]
 MIN_CELL = 5  # fewer persons than this in a cell: suppressed (knowledge/README.md, "Egne konsekvensestimater")
 LEVEL = 0.05  # SØM keeps estimates significant at the 5 % level
 REPORT_NAME = "rapport.md"
@@ -171,7 +176,7 @@ class Estimates:
                 "note": (
                     f"Forskel mellem succes- og ikke-succesgruppen år {int(r.year)} efter basisåret, justeret med OLS "
                     f"for {adjusted[int(r.year)]}{' og brug i basisåret' if r.baseline else ''}; HC1-standardfejl; "
-                    f"{int(r.n_success)} + {int(r.n_non_success)} personer; p = {_p(r.p_value)}. "
+                    f"{int(r.n_success)} + {int(r.n_non_success)} personer; {p_text(r.p_value)}. "
                     "En sammenhæng, ikke en kausal effekt."
                 ),
                 "ci_low": _g(r.ci_low),
@@ -182,7 +187,7 @@ class Estimates:
             }
             for r in w.itertuples(index=False)
         ]
-        return pd.DataFrame(rows, columns=list(Consequence.model_fields))
+        return pd.DataFrame(rows, columns=LAYER_COLUMNS)
 
 
 def _g(x: float) -> str:
@@ -190,8 +195,12 @@ def _g(x: float) -> str:
     return f"{x:.6g}"
 
 
-def _p(p: float) -> str:
-    return "< 0,001" if p < 0.001 else danish_number(float(p), 3)
+def p_text(p: float, label: bool = True) -> str:
+    """'p < 0,001' or 'p = 0,029' (without `label`: '< 0,001', '0,029'; '–' for no value)."""
+    if math.isnan(p):
+        return "–"
+    text = "< 0,001" if p < 0.001 else danish_number(float(p), 3)
+    return text if not label else f"p {text}" if p < 0.001 else f"p = {text}"
 
 
 def baseline_use(panel: Panel) -> np.ndarray | None:
@@ -323,7 +332,7 @@ def _reasons(table: pd.DataFrame, units, limits, flows, only_significant: bool, 
         elif not np.isfinite(r.se) or r.se == 0:
             out.append("kan ikke estimeres: ingen variation i brugen, eller succes følger kovariaterne")
         elif only_significant and not r.p_value < LEVEL:
-            out.append(f"ikke signifikant på 5 %-niveau (p = {_p(r.p_value)})")
+            out.append(f"ikke signifikant på 5 %-niveau ({p_text(r.p_value)})")
         elif flows.get(r.service) == "revenue" and r.delta_use < 0:
             out.append("negativ forskel i en indtægt (skat): vidensdatabasen tager kun positive skatteændringer")
         elif abs(r.delta_use) > limit:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from ..messages import danish_number
-from .estimate import LEVEL, WRITTEN, Estimates
+from .estimate import LEVEL, WRITTEN, Estimates, p_text
 
 ASSOCIATION_NOTE = (
     "> **Sammenhænge, ikke kausale effekter.** Tallene viser, hvor meget mere eller mindre personer i "
@@ -32,12 +32,6 @@ def _num(x: float) -> str:
 
 def _count(n: float, min_cell: int) -> str:
     return f"< {min_cell}" if n < 0 else danish_number(int(n))
-
-
-def _p(p: float) -> str:
-    if math.isnan(p):
-        return "–"
-    return "< 0,001" if p < 0.001 else danish_number(float(p), 3)
 
 
 def report_markdown(est: Estimates) -> str:
@@ -104,7 +98,7 @@ def report_markdown(est: Estimates) -> str:
             lines.append(
                 f"| {r.year} | {_count(r.n_success, est.min_cell)} / {_count(r.n_non_success, est.min_cell)} "
                 f"| {_num(r.mean_success)} | {_num(r.mean_non_success)} | {_num(r.raw_difference)} "
-                f"| {_num(r.delta_use)} | {ci} | {_p(r.p_value)} | {mark} |"
+                f"| {_num(r.delta_use)} | {ci} | {p_text(r.p_value, label=False)} | {mark} |"
             )
     lines += ["", "## Udeladt, og hvorfor", ""]
     left = t[t["outcome"] != WRITTEN]
