@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .errors import Problem, ScenarioError
 from .knowledge import KnowledgeBase
-from .rules import first_year
+from .knowledge.rules import first_year
 from .scenario import Scenario
 from .steps.consequences import consequence_arrays
 

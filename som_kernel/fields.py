@@ -26,9 +26,9 @@ import annotated_types
 from pydantic import BaseModel
 
 from .format import number
+from .knowledge.rules import first_year
 from .names import COST_LINES, WELFARE_AREA_NAMES_DA
 from .numbers import Unit, read_number
-from .rules import first_year
 from .scenario import (
     MAX_AMOUNT,
     MAX_HORIZON,

@@ -172,7 +172,7 @@ class CustomTargetGroup(_Model):
 
 class Settings(_Model):
     """Indstillinger: price level, first calendar year, horizon, discount rate, consequence offset, and the two
-    settings the public-finance rules need (weeks on public support, benefits net of tax; som_kernel/rules.py).
+    settings the public-finance rules need (weeks on public support, benefits net of tax; som_kernel/knowledge/rules.py).
     Defaults and why: docs/method.md#where-the-original-is-silent-our-defaults-and-why"""
 
     price_year: int = Field(ge=1990, le=2100)

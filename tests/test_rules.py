@@ -1,4 +1,4 @@
-"""The public-finance rules (knowledge/rules/*.yaml, som_kernel/rules.py): one test per rule with a
+"""The public-finance rules (knowledge/rules/*.yaml, som_kernel/knowledge/rules.py): one test per rule with a
 hand-computed example, the derivation of per-actor prices, validation messages, and the engine hook."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from som_kernel import build_scenario, calculate, load_knowledge
 from som_kernel.errors import KnowledgeError
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
-from som_kernel.rules import (
+from som_kernel.knowledge.rules import (
     actor_shares,
     average_bracket,
     default_weeks_on_support,
@@ -331,3 +331,21 @@ def test_health_saving_moves_from_kommune_to_region_in_2027(kb):
     assert t.loc[2026, "region"] == pytest.approx(55_000 - 3025)
     assert t.loc[2027, "kommune"] == 0
     assert t.loc[2027, "region"] == pytest.approx(55_000)
+
+
+# ---- where the rules live -------------------------------------------------------------------------------------
+
+
+def test_rules_import_only_the_knowledge_package_and_leaf_modules():
+    # Rules belong with the knowledge they read: som_kernel/knowledge/rules.py may import from knowledge/ itself
+    # and from the leaf modules errors/messages/names, never from engine, steps, scenario or ui (no import circle).
+    import ast
+    from pathlib import Path
+
+    import som_kernel.knowledge.rules as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    relative = {(n.level, n.module) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level > 0}
+    assert relative == {(2, "errors"), (2, "messages"), (1, "reading"), (1, "schema")}
+    absolute = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0}
+    assert not any(m.startswith("som_kernel") for m in absolute)

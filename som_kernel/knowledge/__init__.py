@@ -9,8 +9,6 @@ Command line: `python -m som_kernel.knowledge check|export-xlsx|import-xlsx|diff
 
 from .load import LOCAL_ENV, load_knowledge
 from .local import LocalLayer
-from .reading import read_table as _read_table  # noqa: F401  (rules.py reads rule_links.csv with it)
-from .reading import where as _where  # noqa: F401
 from .schema import (
     ACTORS,
     CALIBRATION_PRICE_YEAR,
@@ -33,7 +31,6 @@ from .schema import (
     TargetGroup,
     Unit,
     WelfareArea,
-    _Sourced,  # noqa: F401  (rules.py's row models)
 )
 
 __all__ = [

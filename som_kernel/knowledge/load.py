@@ -12,6 +12,7 @@ from ..errors import KnowledgeError, Problem
 from .checks import check_tables
 from .local import LocalLayer, overlay, read_layer
 from .reading import FILE_COLUMNS, RawTable, read_csv, read_meta, validate_table
+from .rules import load_rules
 from .schema import DEFAULT_KNOWLEDGE_DIR, TABLES, KnowledgeBase, Meta
 
 LOCAL_ENV = "SOM_LOCAL"
@@ -38,8 +39,6 @@ def assemble(
         check_tables(tables, meta, problems, warnings)
     rules = None
     if not problems and meta is not None and path is not None:
-        from ..rules import load_rules  # rules.py imports this package
-
         rules = load_rules(path, tables, problems)
     if problems or meta is None:
         raise KnowledgeError(problems)

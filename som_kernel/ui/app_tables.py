@@ -18,8 +18,8 @@ from ..errors import KnowledgeError, Problem
 from ..fields import FIELD, fmt_number
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
 from ..knowledge.checks import price_limit
+from ..knowledge.rules import FAMILY_NAMES_DA, default_weeks_on_support
 from ..names import STATUS_NAMES_DA
-from ..rules import FAMILY_NAMES_DA, default_weeks_on_support
 from ..scenario import Scenario
 from ..steps.prices import first_consequence_year, weeks_on_benefits
 from .app_steps import ACTOR_LABELS, read_field, source_html

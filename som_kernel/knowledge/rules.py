@@ -33,9 +33,11 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import KnowledgeError, Problem
-from .knowledge import ACTORS, _read_table, _Sourced, _where
-from .messages import pydantic_problems
+from ..errors import KnowledgeError, Problem
+from ..messages import pydantic_problems  # a leaf module: it imports only errors.py
+from .reading import read_table as _read_table
+from .reading import where as _where
+from .schema import ACTORS, _Sourced
 
 RULES_DIR = "rules"
 LINKS_FILE = "rule_links.csv"
