@@ -89,6 +89,7 @@ def check_prices(used_services: set[str], scenario: Scenario, kb: KnowledgeBase)
 
 
 def check_scenario(scenario: Scenario, kb: KnowledgeBase) -> None:
-    """All checks `calculate` makes before computing: ids, price years, and a price for every consequence."""
+    """All checks `calculate` makes before computing: ids, price years (and a first year the rules reach), and
+    a price for every consequence."""
     check_ids(scenario, kb)
     check_prices(set(consequence_arrays(scenario, kb).service), scenario, kb)

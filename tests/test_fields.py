@@ -157,15 +157,16 @@ def example(**settings) -> dict:
 
 
 def test_a_first_year_before_the_rules_is_refused_at_check_time_naming_the_field(shipped):
-    # the shipped rules' default weeks on support and the tax on transfers start on 1 January 2016 (before: a
+    # the shipped rules' tax on transfers and wages and the særligt dyre enkeltsager rule start on 1 January 2016
+    # (knowledge 2026.3; the default weeks on support now reach 2000) (before: a
     # KnowledgeError from deep in the price step, shown in the app as "Der skete en uventet fejl")
     with pytest.raises(ScenarioError) as e:
         calculate(build_scenario(example(first_year=2015)), shipped)
     assert [(p.where, p.message) for p in e.value.problems] == [
         (
             "settings.first_year",
-            "Første år skal være 2016 eller senere: vidensdatabasens regler (Refusionstrappen for "
-            "forsørgelsesydelser; Indkomstskat af overførselsindkomst) har ingen værdier før 2016 (fik 2015).",
+            "Første år skal være 2016 eller senere: vidensdatabasens regler (Indkomstskat af overførselsindkomst "
+            "og løn; Statsrefusion for særligt dyre enkeltsager) har ingen værdier før 2016 (fik 2015).",
         )
     ]
     calculate(build_scenario(example(first_year=2016)), shipped)

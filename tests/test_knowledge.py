@@ -136,13 +136,17 @@ def test_public_prices_are_the_published_figures(kb):
     p = kb.prices.set_index(["service", "actor"])
     # Kriminalforsorgen 2015: 1.469 kr. per inmate per day (prisons and arresthuse on average), paid by the state
     assert (p.loc[("faengselsdoegn", "stat"), "price"], p.loc[("faengselsdoegn", "stat"), "price_year"]) == (1469, 2015)
-    # kontanthjælp 2023: 11.944 kr./month · 12 / 52 = 2.756 kr./week, split by the rules (knowledge 2026.2):
-    # 2025, 52 weeks on support → state refund 20 %, minus the tax lost (kommuneskat 25,068 %, bundskat 12,01 %):
-    # kommune 2.756 · (0,8 − 0,25068) = 1.513,9 → 1.514; stat 2.756 · (0,2 − 0,1201) = 220,2 → 220
-    assert p.loc[("kontanthjaelp", "kommune"), "price"] == 1514
-    assert p.loc[("kontanthjaelp", "stat"), "price"] == 220
-    # placements 2019: foster family ≈ 470.000 kr., institution ≈ 1.160.000 kr. a year
-    assert p.loc[("anbringelse_institution", "kommune"), "price"] == 1_160_000
+    # kontanthjælp 2023: 11.944 kr./month · 12 / 52 = 2.756 kr./week, split by the rules before tax (the
+    # calculation subtracts the tax): 2025, 52 weeks on support → state refund 20 %:
+    # kommune 2.756 · 0,8 = 2.204,8 → 2.205; stat 2.756 · 0,2 = 551,2 → 551
+    assert p.loc[("kontanthjaelp", "kommune"), "price"] == 2205
+    assert p.loc[("kontanthjaelp", "stat"), "price"] == 551
+    # placements 2019: institution ≈ 1.160.000 kr. a year, of which the state refunds 8,1 % as a costly case
+    # (serviceloven § 176 / barnets lov § 198; see tests/test_rules.py): kommune 1.066.057, stat 93.943
+    assert (
+        p.loc[("anbringelse_institution", "kommune"), "price"] + p.loc[("anbringelse_institution", "stat"), "price"]
+        == 1_160_000
+    )
 
 
 def test_fixture_knowledge_base_still_loads(kb_small):

@@ -307,9 +307,12 @@ def test_status_of_a_calibrated_row_stays_calibrated(tmp_path):
 
 
 def test_status_read_from_illustrative_where_the_column_is_missing(tmp_path):
-    # prices.csv has no status column: an illustrative row reads as illustrative, a public one as public, and a
-    # kommune's own row in a local layer as local
+    # prices.csv without its status column: an illustrative row reads as illustrative, a public one as public,
+    # and a kommune's own row in a local layer as local
     kb = copy_kb(tmp_path)
+    rows = read(kb / "prices.csv")
+    drop = rows[0].index("status")
+    write(kb / "prices.csv", [r[:drop] + r[drop + 1 :] for r in rows])
     base = load_knowledge(kb)
     p = base.prices
     assert set(p.loc[p["illustrative"], "status"]) == {"illustrative"}

@@ -9,22 +9,26 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from som_kernel import build_scenario, calculate, load_knowledge
-from som_kernel.errors import KnowledgeError
+from som_kernel import build_scenario, calculate, check_scenario, load_knowledge
+from som_kernel.errors import KnowledgeError, ScenarioError
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
 from som_kernel.knowledge.rules import (
     actor_shares,
     average_bracket,
+    costly_case_state_share,
     default_weeks_on_support,
     entry_at,
     health_kommune_share,
     housing_first_state_share,
     kommune_dagpenge_share,
+    link_is_illustrative,
+    pension_award_date,
     shelter_state_share,
     state_refusion_share,
     static_price_rows,
     tax_on_transfer,
     value_at,
+    wage_tax_shares,
 )
 
 
@@ -92,18 +96,112 @@ def test_tax_on_10000_kr_of_kontanthjaelp(rules):
 # ---- kommunal medfinansiering of health ------------------------------------------------------------------------
 
 
-def test_health_cofinancing_2026_versus_2027(rules):
-    # 2026: the frozen scheme, the kommune's share of a psychiatric bed day 5,5 % (illustrative);
-    # 2027: abolished by the health reform → 0, the region carries it all
-    assert health_kommune_share(rules, 2026, "kommune_share_psykiatri_sengedag") == pytest.approx(0.055)
+def test_health_cofinancing_frozen_since_2019_saves_the_kommune_nothing_at_the_margin(rules):
+    # 2018: activity-based, the kommune's share of a psychiatric bed day 5,5 % (illustrative);
+    # 2019–2026: a fixed monthly a-conto payment, not activity-based (Sundhedsdatastyrelsen) → 0, public;
+    # 2027: abolished by the health reform → 0
+    assert health_kommune_share(rules, 2018, "kommune_share_psykiatri_sengedag") == pytest.approx(0.055)
+    assert health_kommune_share(rules, 2019, "kommune_share_psykiatri_sengedag") == 0.0
+    assert health_kommune_share(rules, 2026, "kommune_share_psykiatri_sengedag") == 0.0
     assert health_kommune_share(rules, 2027, "kommune_share_psykiatri_sengedag") == 0.0
-    # a bed day of 5.500 kr.: 2026 kommune 302,50 / region 5.197,50; 2027 kommune 0 / region 5.500
-    assert 5500 * actor_shares(rules, "psykiatri_sengedag", 2026, 1, 0) == pytest.approx([302.5, 5197.5, 0.0])
+    # a bed day of 5.500 kr.: 2018 kommune 302,50 / region 5.197,50; 2026 and 2027 kommune 0 / region 5.500
+    assert 5500 * actor_shares(rules, "psykiatri_sengedag", 2018, 1, 0) == pytest.approx([302.5, 5197.5, 0.0])
+    assert 5500 * actor_shares(rules, "psykiatri_sengedag", 2026, 1, 0) == pytest.approx([0.0, 5500.0, 0.0])
     assert 5500 * actor_shares(rules, "psykiatri_sengedag", 2027, 1, 0) == pytest.approx([0.0, 5500.0, 0.0])
-    assert entry_at(rules.parameter("medfinansiering_sundhed", "kommune_share_somatik_sengedag"), 2026).illustrative
-    # a GP contact: 7 % kommune (BEK 1881/2020, as REFUD uses it) until 2026 → fee 161 kr.: kommune 11,27, region 149,73
-    assert 161 * actor_shares(rules, "almen_praksis", 2026, 1, 0) == pytest.approx([11.27, 149.73, 0.0])
-    assert 161 * actor_shares(rules, "almen_praksis", 2027, 1, 0) == pytest.approx([0.0, 161.0, 0.0])
+    frozen = entry_at(rules.parameter("medfinansiering_sundhed", "kommune_share_somatik_sengedag"), 2026)
+    assert not frozen.illustrative and "sundhedsdatastyrelsen.dk" in frozen.reference.url
+    # a GP contact (fee 161 kr.) in 2026: the kommune saves nothing either, the region 161 kr.
+    assert 161 * actor_shares(rules, "almen_praksis", 2026, 1, 0) == pytest.approx([0.0, 161.0, 0.0])
+
+
+# ---- one tax base for wages and benefits; SU; fleksjob ---------------------------------------------------------
+
+
+def test_wage_tax_has_the_benefits_tax_base_no_personfradrag(rules):
+    # 2025, a wage of 330.000 kr.: AM-bidrag 8 % = 26.400 and bundskat 12,01 % of 303.600 = 36.462,36 → stat
+    # 62.862,36; beskæftigelsesfradrag 12,30 % · 330.000 = 40.590 (under the cap 55.600), kommuneskat 25,068 % of
+    # 330.000 − 26.400 − 40.590 = 263.010 → 65.931,35. No personfradrag, as for a saved benefit.
+    shares = wage_tax_shares(rules, 2025, 330_000)
+    assert 330_000 * shares["stat"] == pytest.approx(26_400 + 0.1201 * 303_600)
+    assert 330_000 * shares["stat"] == pytest.approx(62_862.36)
+    assert 330_000 * shares["kommune"] == pytest.approx(0.25068 * 263_010)
+    assert 330_000 * shares["kommune"] == pytest.approx(65_931.35, abs=0.01)
+    # the cap binds for 600.000 kr. in 2024: fradrag 45.100 (not 10,65 % · 600.000 = 63.900);
+    # kommune 0,25018 · (600.000 − 48.000 − 45.100) = 126.816,24; stat 48.000 + 0,1206 · 552.000 = 114.571,20
+    capped = wage_tax_shares(rules, 2024, 600_000)
+    assert 600_000 * capped["kommune"] == pytest.approx(126_816.24)
+    assert 600_000 * capped["stat"] == pytest.approx(114_571.20)
+    # the engine's price for a year in job equals it (calendar year 2025, the wage's 2024 level)
+    assert 330_000 * actor_shares(rules, "skat_loenindkomst", 2025, 1, 0) == pytest.approx(
+        [0.25068 * 263_010, 0.0, 62_862.36]
+    )
+
+
+def test_a_job_gains_the_personfradrag_gap_no_longer(rules):
+    # Before: the wage's tax deducted the personfradrag (2024: 49.700 kr.) while a saved benefit was taxed at the
+    # marginal rate: the job's gain was short by 49.700 · (0,25018 + 0,1206) = 18.427,8 kr. a year, split kommune
+    # 12.434 / stat 5.994 (two to one). Now neither deducts it: the tax on a wage of W minus that on a benefit of
+    # B is the marginal tax on the difference (plus AM-bidrag and minus the fradrag's value on the wage).
+    w, b = 330_000, 52 * 2756
+    job = wage_tax_shares(rules, 2024, w)
+    benefit = tax_on_transfer(rules, 2024, b)
+    kommune = w * job["kommune"] - benefit["kommune"]
+    # 0,25018 · (330.000 · (1 − 0,08 − 0,1065) − 143.312) = 0,25018 · 125.143 = 31.308,3
+    assert kommune == pytest.approx(0.25018 * (330_000 * 0.8135 - 143_312))
+
+
+def test_su_is_taxable_and_netted_like_the_other_benefits(rules):
+    # a saved SU month of 6.820 kr. in 2025: the state saves 6.820 · (1 − 0,1201) = 6.000,92 kr., the kommune
+    # loses its kommuneskat 6.820 · 0,25068 = 1.709,64 kr.; gross the state saves all 6.820 kr.
+    assert 6820 * actor_shares(rules, "su", 2025, 1, 0) == pytest.approx([-1709.6376, 0.0, 6000.918])
+    assert 6820 * actor_shares(rules, "su", 2025, 1, 0, net_of_tax=False) == pytest.approx([0.0, 0.0, 6820.0])
+
+
+def test_fleksjob_tax_is_counted_once(rules):
+    # skat_fleksjob taxes the wage only (148.200 kr.); the tax on fleksløntilskud (231.996 kr., taxable) is
+    # subtracted where the tilskud is saved. 2025: tilskud tax 231.996 · (0,25068 + 0,1201) = 86.019,9;
+    # wage tax 148.200 · (0,08 + 0,1201 · 0,92 + 0,25068 · (1 − 0,08 − 0,123)) = 148.200 · 0,390284... = 57.840,1
+    link = rules.link("skat_fleksjob")
+    assert link["gross_price"] == 148_200
+    tilskud_tax = 231_996 * (
+        actor_shares(rules, "fleksloentilskud", 2025, 1, 52, net_of_tax=False)
+        - actor_shares(rules, "fleksloentilskud", 2025, 1, 52)
+    )
+    assert tilskud_tax.sum() == pytest.approx(231_996 * (0.25068 + 0.1201))
+    wage_tax = 148_200 * actor_shares(rules, "skat_fleksjob", 2025, 1, 0)
+    assert wage_tax.sum() == pytest.approx(148_200 * (0.08 + 0.1201 * 0.92 + 0.25068 * 0.797))
+    assert wage_tax.sum() == pytest.approx(57_840.1, abs=0.1)
+
+
+# ---- særligt dyre enkeltsager, førtidspension by award date --------------------------------------------------
+
+
+def test_costly_cases_refund_25_50_75_percent_above_the_thresholds(rules):
+    # 2025 (2022-level thresholds 860.000 / 1.680.000 / 2.120.000): a case of 2.500.000 kr. a year →
+    # 0,25 · 820.000 + 0,5 · 440.000 + 0,75 · 380.000 = 205.000 + 220.000 + 285.000 = 710.000 → 28,4 %
+    assert costly_case_state_share(rules, 2025, 2_500_000) == pytest.approx(0.284)
+    # 2020 (two steps: 25 % from 1.090.000, 50 % from 2.050.000): 0,25 · 960.000 + 0,5 · 450.000 = 465.000
+    assert 2_500_000 * costly_case_state_share(rules, 2020, 2_500_000) == pytest.approx(465_000)
+    # under the first threshold: nothing
+    assert costly_case_state_share(rules, 2025, 800_000) == 0.0
+
+
+def test_an_institution_placement_gives_the_state_its_refund(rules):
+    # 1.160.000 kr. (2019) = 1.160.000 · 113,5 / 103,5 = 1.272.077,29 kr. at the thresholds' 2022 level; refund
+    # 0,25 · (1.272.077,29 − 860.000) = 103.019,32 → 8,0985 % → stat 93.942,73 kr., kommune 1.066.057,27 kr. (2019)
+    shares = actor_shares(rules, "anbringelse_institution", 2025, 1, 0)
+    assert 1_160_000 * shares == pytest.approx([1_066_057.27, 0.0, 93_942.73], abs=0.01)
+    # a foster family (470.000 kr.) stays under the threshold: the kommune pays all
+    assert actor_shares(rules, "anbringelse_plejefamilie", 2025, 1, 0) == pytest.approx([1.0, 0.0, 0.0])
+
+
+def test_foertidspension_refusion_follows_the_award_date(rules):
+    # awarded before 1 July 2014 (pensionsloven § 52): 35 % to the state whatever the weeks; a pension saved in
+    # 2016 in consequence year 3 was awarded in 2014 (1 January) → 35 %, gross
+    assert actor_shares(rules, "foertidspension", 2016, 3, 104, net_of_tax=False) == pytest.approx([0.65, 0, 0.35])
+    # awarded from 1 July 2014: the staircase, 20 % after week 52
+    assert actor_shares(rules, "foertidspension", 2025, 1, 52, net_of_tax=False) == pytest.approx([0.8, 0, 0.2])
+    assert pension_award_date(2016, 3) == date(2014, 1, 1)
 
 
 # ---- § 110 and Housing First (bostøtte) ------------------------------------------------------------------------
@@ -163,12 +261,14 @@ def test_every_public_value_has_a_reference_and_every_illustrative_one_says_why(
 
 def test_prices_csv_rows_of_linked_services_equal_the_derivation(kb):
     # knowledge/tools/derive_prices.py writes these rows; they must not drift from the rules
-    derived = static_price_rows(kb).set_index(["service", "actor"])["price"]
+    derived = static_price_rows(kb.rules).set_index(["service", "actor"])["price"]
     shipped = kb.prices.set_index(["service", "actor"])["price"].reindex(derived.index)
     pd.testing.assert_series_equal(shipped.astype(float), derived.astype(float), check_names=False)
-    # kontanthjælp 2025, 52 weeks before: kommune 2.756 · (0,8 − 0,25068) = 1.513,9 → 1.514; stat 2.756 · 0,0799 = 220
-    assert derived[("kontanthjaelp", "kommune")] == 1514
-    assert derived[("kontanthjaelp", "stat")] == 220
+    # kontanthjælp 2025, 52 weeks before, split before tax: kommune 2.756 · 0,8 = 2.204,8 → 2.205; stat 2.756 · 0,2
+    # = 551,2 → 551 (the calculation subtracts the tax; a row before tax is never negative, SU's kommune row is 0)
+    assert derived[("kontanthjaelp", "kommune")] == 2205
+    assert derived[("kontanthjaelp", "stat")] == 551
+    assert (derived[("su", "kommune")], derived[("su", "stat")]) == (0, 6820)
 
 
 def test_at_least_half_of_the_nonzero_prices_are_public(kb):
@@ -236,6 +336,54 @@ def test_links_without_the_rules_folder_are_refused(kb_copy):
         load_knowledge(kb_copy)
 
 
+def test_a_derived_price_is_public_only_if_every_year_of_the_horizon_is(kb_copy):
+    # kontanthjælp is public in 2025; an illustrative kommuneskat from 2030 makes it illustrative over the
+    # horizon 2025–2034, though the 2025 value alone is still public
+    p = kb_copy / "rules" / "skat_overfoersler.yaml"
+    text = p.read_text(encoding="utf-8")
+    later = (
+        "      2030-01-01:\n        value: 0.26\n        illustrative: true\n        why: En antaget fremtidig sats.\n"
+    )
+    p.write_text(text.replace("  state_rate:\n", later + "  state_rate:\n", 1), encoding="utf-8")
+    rules = load_knowledge(kb_copy, local=False, check_derived=False).rules
+    assert link_is_illustrative(rules, "kontanthjaelp")
+    assert not link_is_illustrative(rules, "kontanthjaelp", [2025])
+
+
+def test_an_edit_of_a_rule_derived_price_is_refused_naming_where_it_comes_from(kb_copy):
+    # doubling kontanthjælp's kommune row (2.205 → 4.410) used to load and change nothing
+    p = kb_copy / "prices.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("kontanthjaelp,kommune,2205,", "kontanthjaelp,kommune,4410,"))
+    line = next(i for i, row in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if "kommune,4410" in row)
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(kb_copy, local=False)
+    [problem] = e.value.problems
+    assert problem.where == f"prices.csv:række {line}:kolonne price"
+    assert problem.message.startswith("Prisen for 'kontanthjaelp' (kommune) er afledt af regel: bruttoprisen i")
+    assert "rules/refusion_forsoergelse.yaml giver 2.205 kr. (2023), ikke 4.410 kr. (2023)" in problem.message
+
+
+def test_a_first_year_before_a_rules_first_date_is_refused_naming_the_setting(kb):
+    # first_year 2015: the tax rule and the særligt dyre enkeltsager rule start on 2016-01-01 (the default weeks and
+    # the staircase reach 2000) → refused at check time (checks.check_first_year), not inside calculate
+    scenario = _one_week_of_kontanthjaelp(2015)
+    with pytest.raises(ScenarioError) as e:
+        check_scenario(scenario, kb)
+    [problem] = e.value.problems
+    assert problem.where == "settings.first_year"
+    assert problem.message == (
+        "Første år skal være 2016 eller senere: vidensdatabasens regler (Indkomstskat af overførselsindkomst og "
+        "løn; Statsrefusion for særligt dyre enkeltsager) har ingen værdier før 2016 (fik 2015)."
+    )
+    with pytest.raises(ScenarioError):
+        calculate(scenario, kb)
+    # 2016 is fine: 52 saved weeks at 2.756 kr., weeks 53–104 → 20 % refund; net of 2016's (carried) tax rates
+    # kommune 1 − 0,2 − 0,24982 = 0,55018, stat 0,2 − 0,1206 = 0,0794
+    by_actor = _kontanthjaelp_by_actor(kb, _one_week_of_kontanthjaelp(2016))
+    assert by_actor["kommune"] == pytest.approx(52 * 2756 * 0.55018, abs=0.5)
+    assert by_actor["stat"] == pytest.approx(52 * 2756 * 0.0794, abs=0.5)
+
+
 # ---- the engine ----------------------------------------------------------------------------------------------
 
 
@@ -297,11 +445,11 @@ def test_a_knowledge_base_without_rules_prices_from_prices_csv(kb_copy):
     kb = load_knowledge(kb_copy)
     assert kb.rules is None
     by_actor = _kontanthjaelp_by_actor(kb, _one_week_of_kontanthjaelp(2026))
-    # prices.csv: kommune 1.514, stat 220 kr. a week (2023 level) → 52 weeks: 78.728 and 11.440 kr.
-    assert (by_actor["kommune"], by_actor["stat"]) == pytest.approx((52 * 1514, 52 * 220))
+    # prices.csv: kommune 2.205, stat 551 kr. a week (2023 level, before tax) → 52 weeks: 114.660 and 28.652 kr.
+    assert (by_actor["kommune"], by_actor["stat"]) == pytest.approx((52 * 2205, 52 * 551))
 
 
-def test_health_saving_moves_from_kommune_to_region_in_2027(kb):
+def test_health_saving_is_the_regions_from_2019(kb):
     def bed_days(first_year):
         s = build_scenario(
             {
@@ -325,12 +473,13 @@ def test_health_saving_moves_from_kommune_to_region_in_2027(kb):
         rows = t[t["service"] == "psykiatri_sengedag"]
         return rows.pivot_table(index="year", columns="actor", values="amount", aggfunc="sum", fill_value=0.0)
 
-    # 10 bed days at 5.500 kr. (2024 level): 2026 kommune 10 · 302,50 = 3.025 kr.; 2027 kommune 0, region 55.000
-    t = bed_days(2026)
-    assert t.loc[2026, "kommune"] == pytest.approx(3025)
-    assert t.loc[2026, "region"] == pytest.approx(55_000 - 3025)
-    assert t.loc[2027, "kommune"] == 0
-    assert t.loc[2027, "region"] == pytest.approx(55_000)
+    # 10 bed days at 5.500 kr. (2024 level): 2018 (activity-based) kommune 10 · 302,50 = 3.025 kr.;
+    # 2019 (frozen) kommune 0, region 55.000 kr.
+    t = bed_days(2018)
+    assert t.loc[2018, "kommune"] == pytest.approx(3025)
+    assert t.loc[2018, "region"] == pytest.approx(55_000 - 3025)
+    assert t.loc[2019].get("kommune", 0.0) == 0
+    assert t.loc[2019, "region"] == pytest.approx(55_000)
 
 
 # ---- where the rules live -------------------------------------------------------------------------------------

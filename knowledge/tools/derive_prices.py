@@ -3,7 +3,8 @@
 A calculation never reads these rows: it derives every service in rule_links.csv from its gross rate and the
 rules in force in each calendar year. The rows are what the knowledge browser shows, and they keep
 prices.csv complete (three actors per service). They are computed for som_kernel.knowledge.rules.STATIC_CALENDAR_YEAR,
-consequence year 1 of a one-year intervention, the default weeks on public support, net of tax.
+consequence year 1 of a one-year intervention, the default weeks on public support, before tax (a calculation
+subtracts the tax when the setting »sparede ydelser efter skat« is on).
 tests/test_rules.py checks that the rows equal the derivation, so run this after changing a rule or a rate:
 
     .venv/bin/python knowledge/tools/derive_prices.py           # show rows that differ, change nothing
@@ -30,7 +31,19 @@ from som_kernel.knowledge.rules import (
 def note_for(kb, service: str) -> str:
     link = kb.rules.link(service)
     weeks = default_weeks_on_support(kb.rules, STATIC_CALENDAR_YEAR)
-    tax = ", efter skat" if link["taxable"] else ""
+    if link["rule"] == "skat_overfoersler":
+        gross = f"{link['gross_price']:,.0f}".replace(",", ".")
+        return (
+            f"Afledt: skat af en løn på {gross} kr. ({link['price_year']}) efter »{FAMILY_NAMES_DA[link['rule']]}« "
+            f"(knowledge/rules/{link['rule']}.yaml) for kalenderåret {STATIC_CALENDAR_YEAR}: AM-bidrag og bundskat "
+            f"til staten, kommuneskat efter AM-bidrag og beskæftigelsesfradrag til kommunen, intet personfradrag. "
+            f"Beregningen bruger reglerne for hvert kalenderår (se rule_links.csv)."
+        )
+    tax = (
+        " før skat (med »sparede ydelser efter skat« trækker beregningen kommuneskat og bundskat fra)"
+        if link["taxable"]
+        else ""
+    )
     by_week = link["rule"] in ("refusion_forsoergelse", "medfinansiering_dagpenge")
     weeks_text = f", {weeks} uger på offentlig forsørgelse" if by_week else ""
     gross = f"{link['gross_price']:,.0f}".replace(",", ".")
@@ -47,10 +60,10 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="rewrite knowledge/prices.csv")
     parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR)
     args = parser.parse_args()
-    kb = load_knowledge(args.knowledge)
+    kb = load_knowledge(args.knowledge, local=False, check_derived=False)
     if kb.rules is None:
         raise SystemExit("Vidensdatabasen har ingen regler (knowledge/rules/ og rule_links.csv).")
-    derived = {(r.service, r.actor): r.price for r in static_price_rows(kb).itertuples()}
+    derived = {(r.service, r.actor): r.price for r in static_price_rows(kb.rules).itertuples()}
     path = args.knowledge / "prices.csv"
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
@@ -61,14 +74,21 @@ def main() -> None:
         if key not in derived:
             continue
         link = kb.rules.link(row["service"])
+        illustrative = link_is_illustrative(kb.rules, row["service"])
         new = {
             "price": str(int(derived[key])),
             "price_year": str(int(link["price_year"])),
             "source_title": link["source_title"],
             "source_url": link["source_url"],
-            "illustrative": "true" if link_is_illustrative(kb.rules, row["service"]) else "false",
+            "illustrative": "true" if illustrative else "false",
+            # derived: public figures (gross rate and every rule value of the horizon) by the rule's formula
+            "status": "illustrative" if illustrative else "derived",
             "note": note_for(kb, row["service"]) if derived[key] else "Aktøren har ingen udgift.",
         }
+        if "status" not in row:
+            fields.append("status")
+            for r in rows:
+                r.setdefault("status", "")
         if any(row[k] != v for k, v in new.items()):
             changed += 1
             print(f"{key[0]:28} {key[1]:8} {row['price']:>8} → {new['price']:>8}  illustrativ={new['illustrative']}")

@@ -25,6 +25,7 @@ def assemble(
     problems: list[Problem],
     path: Path | None,
     layer: tuple[LocalLayer, dict[str, pd.DataFrame]] | None,
+    check_derived: bool = True,
 ) -> KnowledgeBase:
     """Validate the raw tables, lay `layer` on top, check across tables; KnowledgeError listing every problem."""
     tables = {
@@ -39,7 +40,7 @@ def assemble(
         check_tables(tables, meta, problems, warnings)
     rules = None
     if not problems and meta is not None and path is not None:
-        rules = load_rules(path, tables, problems)
+        rules = load_rules(path, tables, problems, check_derived)
     if problems or meta is None:
         raise KnowledgeError(problems)
     frames = {name: df.drop(columns=FILE_COLUMNS).reset_index(drop=True) for name, df in tables.items()}
@@ -64,14 +65,18 @@ def assemble(
 
 
 def load_knowledge(
-    path: str | os.PathLike | None = None, local: str | os.PathLike | bool | None = None
+    path: str | os.PathLike | None = None,
+    local: str | os.PathLike | bool | None = None,
+    *,
+    check_derived: bool = True,
 ) -> KnowledgeBase:
     """Load and check the knowledge base in `path` (default: $SOM_KNOWLEDGE, else the shipped knowledge/ folder),
     with the local layer `local` (a folder or .xlsx) laid on top. `local=None` takes $SOM_LOCAL when `path` is
     None too (the app's case); `local=False` never uses a layer.
 
     Refuses (KnowledgeError, every problem with file:række:kolonne) or loads with `kb.warnings` for values that
-    are plausible but odd."""
+    are plausible but odd. `check_derived=False` skips the check that prices.csv's rule-derived rows equal
+    the rules (only knowledge/tools/derive_prices.py, which rewrites those rows, needs it)."""
     folder = Path(path) if path is not None else Path(os.environ.get(KNOWLEDGE_ENV, DEFAULT_KNOWLEDGE_DIR))
     if local is None and path is None:
         local = os.environ.get(LOCAL_ENV) or None
@@ -85,4 +90,4 @@ def load_knowledge(
             raws[name] = raw
     meta = read_meta(folder / "meta.yaml", problems)
     layer = read_layer(Path(local), problems) if local not in (None, False, "") else None
-    return assemble(raws, meta, problems, folder, layer)
+    return assemble(raws, meta, problems, folder, layer, check_derived)

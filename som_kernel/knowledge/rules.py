@@ -13,7 +13,15 @@ The derivation (`actor_shares`) turns a gross rate into shares per actor for one
     sygehus/læge        kommune = medfinansiering(år) · brutto,  region = brutto − kommune
     § 110-herberg       stat = 50 % · min(1, refusionsdage / nætter pr. år) · brutto
     § 85 a-bostøtte     stat = 50 % · brutto i de første 2 år efter udskrivning
+    dyre enkeltsager    stat = Σ sats_i · (årsudgift − grænse_i)⁺ / årsudgift  (serviceloven § 176, barnets lov § 198)
+    statslig ydelse     stat = brutto (SU)
     skat (valgfrit)     kommune −= kommuneskat · brutto, stat −= bundskat · brutto
+    skat af løn         kommune = kommuneskat · (løn − AM − beskæftigelsesfradrag), stat = AM + bundskat · (løn − AM)
+
+One tax base: a saved benefit and a gained wage are both taxed at the marginal rates, without the personfradrag.
+A person on a benefit all year has more income than the personfradrag, so it is used with and without the
+intervention and drops out of the difference. Førtidspension awarded before 1 July 2014 is refunded at a fixed
+share (pensionsloven § 52); the award year of a saved pension is the calendar year of consequence year 1.
 
 A value that changes during a calendar year (e.g. the 90-day § 110 limit from 1 April 2026) is weighted by
 the days it was in force. Weeks on public support are counted as in the law's staircase: the saved weeks of
@@ -37,11 +45,14 @@ from ..errors import KnowledgeError, Problem
 from ..messages import pydantic_problems  # a leaf module: it imports only errors.py
 from .reading import read_table as _read_table
 from .reading import where as _where
-from .schema import ACTORS, _Sourced
+from .schema import ACTORS, LOCAL_COLUMN, _Sourced
 
 RULES_DIR = "rules"
 LINKS_FILE = "rule_links.csv"
 TAX_FAMILY = "skat_overfoersler"
+COSTLY_FAMILY = "refusion_dyre_enkeltsager"
+# the units a costly-case service may have, and how many of them make a year of the case
+UNITS_PER_YEAR = {"kr. pr. år": 1, "kr. pr. døgn": 365}
 # rule family → the parameters its derivation reads
 FAMILIES: dict[str, tuple[str, ...]] = {
     "refusion_forsoergelse": ("state_share", "default_weeks_on_support"),
@@ -49,7 +60,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "medfinansiering_sundhed": (),  # one share per kind of service, named in rule_links.csv's `parameter`
     "refusion_110": ("state_rate", "refusion_days", "nights_per_year"),
     "refusion_bostoette": ("state_rate", "refusion_years"),
-    TAX_FAMILY: ("kommune_rate", "state_rate"),
+    COSTLY_FAMILY: ("threshold_1", "threshold_2", "threshold_3", "threshold_price_year", "rate_1", "rate_2", "rate_3"),
+    "statslig_ydelse": ("state_share",),
+    TAX_FAMILY: ("kommune_rate", "state_rate", "am_rate", "employment_deduction_rate", "employment_deduction_cap"),
 }
 FAMILY_NAMES_DA: dict[str, str] = {
     "refusion_forsoergelse": "Refusionstrappen for forsørgelsesydelser",
@@ -57,7 +70,9 @@ FAMILY_NAMES_DA: dict[str, str] = {
     "medfinansiering_sundhed": "Kommunal medfinansiering af sundhedsvæsenet",
     "refusion_110": "Statsrefusion for ophold efter servicelovens § 110",
     "refusion_bostoette": "Statsrefusion for Housing First-bostøtte (§ 85 a)",
-    TAX_FAMILY: "Indkomstskat af overførselsindkomst",
+    COSTLY_FAMILY: "Statsrefusion for særligt dyre enkeltsager",
+    "statslig_ydelse": "Ydelser, som staten betaler",
+    TAX_FAMILY: "Indkomstskat af overførselsindkomst og løn",
 }
 # The calendar year the rule-derived rows in prices.csv are computed for (they are shown in the knowledge
 # browser and used where no calendar year is known; a calculation always uses the rules of each year).
@@ -137,6 +152,7 @@ class Rules:
 
     families: dict[str, RuleFamily]
     links: pd.DataFrame
+    price_index: dict[int, float] = field(default_factory=dict)  # net price index by year (dyre enkeltsager)
     _rows: dict = field(default_factory=dict, repr=False, compare=False)  # service → link row as a dict
     _shares: dict = field(default_factory=dict, repr=False, compare=False)  # memo of actor_shares
     _reach: list = field(default_factory=list, repr=False, compare=False)  # memo of first_year
@@ -186,9 +202,12 @@ def _load_family(path: Path, problems: list[Problem]) -> RuleFamily | None:
     return family
 
 
-def load_rules(folder: Path, tables: dict[str, pd.DataFrame], problems: list[Problem]) -> Rules | None:
+def load_rules(
+    folder: Path, tables: dict[str, pd.DataFrame], problems: list[Problem], check_derived: bool = True
+) -> Rules | None:
     """Load knowledge/rules/*.yaml and rule_links.csv (both or neither); problems are appended, not raised.
-    `tables` are the loader's validated tables, indexed by file line number."""
+    `tables` are the loader's validated tables, indexed by file line number. With `check_derived`, a prices.csv
+    row of a rule-priced service that differs from the rule is refused (see _check_derived_rows)."""
     rules_dir, links_path = folder / RULES_DIR, folder / LINKS_FILE
     if not rules_dir.exists() and not links_path.exists():
         return None
@@ -208,7 +227,12 @@ def load_rules(folder: Path, tables: dict[str, pd.DataFrame], problems: list[Pro
     present = {p.stem for p in rules_dir.glob("*.yaml")}  # a file that failed has its own message already
     links = _read_table(links_path, RuleLink, problems)
     _check_links(links, families, present, tables, problems)
-    return Rules(families=families, links=links.set_index("service", drop=False))
+    index = tables["net_price_index.csv"]
+    price_index = {int(y): float(v) for y, v in zip(index["year"], index["index"], strict=True)}
+    rules = Rules(families=families, links=links.set_index("service", drop=False), price_index=price_index)
+    if check_derived and not problems:
+        _check_derived_rows(rules, tables["prices.csv"], problems)
+    return rules
 
 
 def _check_links(
@@ -234,28 +258,45 @@ def _check_links(
                         _where(LINKS_FILE, i, "unit"), f"Enheden skal være '{want}' som ydelsen, ikke '{r['unit']}'."
                     )
                 )
-            if flows[service] != "expenditure":
+            if (flows[service] == "revenue") != (rule == TAX_FAMILY):
                 problems.append(
                     Problem(
                         _where(LINKS_FILE, i, "service"),
-                        "Kun udgiftsydelser (flow=expenditure) kan fordeles af en regel.",
+                        f"Udgiftsydelser (flow=expenditure) fordeles af en udgiftsregel, skatteindtægter af løn "
+                        f"(flow=revenue) af reglen {TAX_FAMILY}; ydelsen har flow={flows[service]}.",
                     )
                 )
-        if rule not in FAMILIES or rule == TAX_FAMILY:
-            known = ", ".join(sorted(f for f in FAMILIES if f != TAX_FAMILY))
+            if rule == COSTLY_FAMILY and r["unit"] not in UNITS_PER_YEAR:
+                problems.append(
+                    Problem(
+                        _where(LINKS_FILE, i, "unit"),
+                        f"Reglen {COSTLY_FAMILY} regner med en årsudgift; enheden skal være "
+                        f"{' eller '.join(UNITS_PER_YEAR)}.",
+                    )
+                )
+        if rule == TAX_FAMILY and r["taxable"]:
+            problems.append(
+                Problem(_where(LINKS_FILE, i, "taxable"), "Skat af løn er ikke selv en skattepligtig ydelse: false.")
+            )
+        if rule not in FAMILIES:
+            known = ", ".join(sorted(FAMILIES))
             problems.append(Problem(_where(LINKS_FILE, i, "rule"), f"Ukendt regel '{rule}'. Kendte: {known}."))
         elif rule not in families:
             if rule not in present:
                 problems.append(
                     Problem(_where(LINKS_FILE, i, "rule"), f"Reglen findes ikke som {RULES_DIR}/{rule}.yaml.")
                 )
-        elif rule == "medfinansiering_sundhed" and r["parameter"] not in families[rule].parameters:
+        elif r["parameter"] and r["parameter"] not in families[rule].parameters:
             names = ", ".join(families[rule].parameters)
             problems.append(
                 Problem(
                     _where(LINKS_FILE, i, "parameter"),
                     f"Skal være en af reglens parametre: {names} (fik '{r['parameter']}').",
                 )
+            )
+        elif rule == "medfinansiering_sundhed" and not r["parameter"]:
+            problems.append(
+                Problem(_where(LINKS_FILE, i, "parameter"), "Angiv hvilken af reglens andele ydelsen bruger.")
             )
         if r["taxable"] and TAX_FAMILY not in present:
             problems.append(
@@ -355,6 +396,55 @@ def tax_on_transfer(rules: Rules, when: date | int, amount: float) -> dict[str, 
     return {actor: amount * rate for actor, rate in tax_rates(rules, when).items()}
 
 
+def wage_tax_shares(rules: Rules, when: date | int, wage: float) -> dict[str, float]:
+    """Skatten af en løn på `wage` kroner som andel af lønnen, fordelt på kommune og stat: AM-bidrag og bundskat
+    til staten, kommuneskat af lønnen efter AM-bidrag og beskæftigelsesfradrag til kommunen. Personfradraget
+    trækkes ikke fra (det bruges også af den ydelse, borgeren ellers ville have haft)."""
+    if wage <= 0:
+        return {"kommune": 0.0, "region": 0.0, "stat": 0.0}
+    rates = tax_rates(rules, when)
+    am = float(value_at(rules.parameter(TAX_FAMILY, "am_rate"), when))
+    deduction_rate = float(value_at(rules.parameter(TAX_FAMILY, "employment_deduction_rate"), when))
+    cap = float(value_at(rules.parameter(TAX_FAMILY, "employment_deduction_cap"), when))
+    deduction = min(deduction_rate * wage, cap) / wage  # beskæftigelsesfradrag as a share of the wage
+    return {
+        "kommune": rates["kommune"] * (1.0 - am - deduction),
+        "region": 0.0,
+        "stat": am + rates["stat"] * (1.0 - am),
+    }
+
+
+def costly_case_state_share(rules: Rules, when: date | int, yearly_cost: float) -> float:
+    """Statens andel af en årsudgift på `yearly_cost` kroner (i grænsernes prisniveau) i en særligt dyr
+    enkeltsag: sats_i af den del af udgiften, der ligger over grænse_i (serviceloven § 176, barnets lov § 198)."""
+    if yearly_cost <= 0:
+        return 0.0
+    refund = 0.0
+    for i in (1, 2, 3):
+        low = float(value_at(rules.parameter(COSTLY_FAMILY, f"threshold_{i}"), when))
+        high = float(value_at(rules.parameter(COSTLY_FAMILY, f"threshold_{i + 1}"), when)) if i < 3 else math.inf
+        rate = float(value_at(rules.parameter(COSTLY_FAMILY, f"rate_{i}"), when))
+        refund += rate * max(0.0, min(yearly_cost, high) - low)
+    return refund / yearly_cost
+
+
+def _costly_case_yearly_cost(rules: Rules, link: dict, when: date) -> float:
+    """The link's gross rate as a year of the case in the price level of the rule's thresholds."""
+    level = int(value_at(rules.parameter(COSTLY_FAMILY, "threshold_price_year"), when))
+    index = rules.price_index
+    if level not in index or int(link["price_year"]) not in index:
+        raise KnowledgeError(
+            f"Nettoprisindekset mangler år {level} eller {link['price_year']} (reglen {COSTLY_FAMILY})."
+        )
+    factor = index[level] / index[int(link["price_year"])]
+    return float(link["gross_price"]) * UNITS_PER_YEAR[link["unit"]] * factor
+
+
+def pension_award_date(year: int, consequence_year: int) -> date:
+    """The award date of a saved førtidspension: 1 January of the calendar year of consequence year 1."""
+    return date(int(year) - int(consequence_year) + 1, 1, 1)
+
+
 def health_kommune_share(rules: Rules, year: int, parameter: str) -> float:
     """Kommunens andel af en sundhedsydelse i kalenderåret `year` (kommunal medfinansiering; 0 fra 2027)."""
     p = rules.parameter("medfinansiering_sundhed", parameter)
@@ -387,7 +477,16 @@ def _expenditure_shares(rules: Rules, link: dict, when: date, year: int, k: int,
     """(kommune, region, stat) shares of the gross expenditure on `when` (before tax)."""
     rule = link["rule"]
     if rule == "refusion_forsoergelse":
-        stat = average_bracket(value_at(rules.parameter(rule, "state_share"), when), weeks)
+        fixed = 0.0
+        if link["parameter"]:  # a pension: a fixed share by award date (0 = the staircase applies)
+            fixed = float(value_at(rules.parameter(rule, link["parameter"]), pension_award_date(year, k)))
+        stat = fixed or average_bracket(value_at(rules.parameter(rule, "state_share"), when), weeks)
+        return np.array([1.0 - stat, 0.0, stat])
+    if rule == COSTLY_FAMILY:
+        stat = costly_case_state_share(rules, when, _costly_case_yearly_cost(rules, link, when))
+        return np.array([1.0 - stat, 0.0, stat])
+    if rule == "statslig_ydelse":
+        stat = float(value_at(rules.parameter(rule, "state_share"), when))
         return np.array([1.0 - stat, 0.0, stat])
     if rule == "medfinansiering_dagpenge":
         kommune = average_bracket(value_at(rules.parameter(rule, "kommune_share"), when), weeks)
@@ -421,8 +520,12 @@ def actor_shares(
 
 def _actor_shares(rules: Rules, service: str, year: int, k: int, weeks_before: float, net_of_tax: bool) -> np.ndarray:
     link = rules.link(service)
-    families = [link["rule"]] + ([TAX_FAMILY] if net_of_tax and link["taxable"] else [])
     out = np.zeros(len(ACTORS))
+    if link["rule"] == TAX_FAMILY:  # tax on a wage: revenue, the same tax base as the benefits' tax
+        for when, weight in _segments(rules, [TAX_FAMILY], year):
+            out += weight * np.array(list(wage_tax_shares(rules, when, float(link["gross_price"])).values()))
+        return out
+    families = [link["rule"]] + ([TAX_FAMILY] if net_of_tax and link["taxable"] else [])
     for when, weight in _segments(rules, families, year):
         shares = _expenditure_shares(rules, link, when, year, k, weeks_before)
         if net_of_tax and link["taxable"]:
@@ -466,35 +569,90 @@ def weeks_before_year(weeks_on_benefits: float, duration_years: int, offset: int
     return weeks_on_benefits + WEEKS_PER_YEAR * (duration_years - 1 + offset + consequence_year - 1)
 
 
-def static_price_rows(kb, year: int = STATIC_CALENDAR_YEAR) -> pd.DataFrame:
+def static_price_rows(rules: Rules, year: int = STATIC_CALENDAR_YEAR) -> pd.DataFrame:
     """The prices.csv rows (service, actor, price) the rules give for calendar year `year`, consequence year 1
-    of a one-year intervention, the default weeks on support and net of tax, in the link's price year (whole
-    kroner). These rows are what the knowledge browser shows; a calculation uses every year's rules."""
-    rules: Rules = kb.rules
+    of a one-year intervention and the default weeks on support, in the link's price year (whole kroner).
+    Benefits are split before tax (a row is never negative: SU's net kommune share is minus the kommuneskat);
+    the calculation subtracts the tax when »sparede ydelser efter skat« is on. These rows are what the
+    knowledge browser shows; a calculation uses every year's rules."""
     weeks = default_weeks_on_support(rules, year)
     rows = []
     for service, link in rules.links.iterrows():
-        shares = actor_shares(rules, service, year, 1, weeks_before_year(weeks, 1, 0, 1), net_of_tax=True)
+        shares = actor_shares(rules, service, year, 1, weeks_before_year(weeks, 1, 0, 1), net_of_tax=False)
         for actor, share in zip(ACTORS, shares):
             rows.append({"service": service, "actor": actor, "price": round(float(link["gross_price"]) * share)})
     return pd.DataFrame(rows)
 
 
-def link_is_illustrative(rules: Rules, service: str, year: int = STATIC_CALENDAR_YEAR) -> bool:
-    """True when the service's derived price for `year` rests on an illustrative gross rate or rule value."""
+# The calendar years a derived price in prices.csv stands for: the static year and the consequence years after
+# it (meta.yaml's limit of 10). A derived price is public only if every rule value in all of them is.
+RULE_HORIZON = range(STATIC_CALENDAR_YEAR, STATIC_CALENDAR_YEAR + 10)
+
+
+def _parameters_read(rules: Rules, link: dict, net_of_tax: bool = True) -> list[tuple[str, str]]:
+    """(family, parameter) pairs the derivation of `link` reads (not the visible weeks setting)."""
+    rule = link["rule"]
+    families = [rule] + ([TAX_FAMILY] if net_of_tax and link["taxable"] and rule != TAX_FAMILY else [])
+    pairs = []
+    for f in families:
+        params = rules.families[f].parameters
+        if f == "medfinansiering_sundhed":
+            names = [link["parameter"]]
+        elif f == "refusion_forsoergelse":
+            names = ["state_share"]  # a pension's fixed share is read by award date (checked below)
+        elif f == TAX_FAMILY and rule != TAX_FAMILY:
+            names = ["kommune_rate", "state_rate"]
+        else:
+            names = [n for n in params if n != "default_weeks_on_support"]
+        pairs.extend((f, n) for n in names)
+    return pairs
+
+
+def link_is_illustrative(rules: Rules, service: str, years=RULE_HORIZON) -> bool:
+    """True when the service's derived price in any calendar year of `years` rests on an illustrative gross
+    rate or rule value (a value that changes during a year counts for that year)."""
     link = rules.link(service)
     if link["illustrative"]:
         return True
-    families = [link["rule"]] + ([TAX_FAMILY] if link["taxable"] else [])
-    for f in families:
-        params = rules.families[f].parameters
-        names = [link["parameter"]] if f == "medfinansiering_sundhed" else list(params)
-        names = [n for n in names if n != "default_weeks_on_support"]  # a visible setting, not a fact
-        for n in names:
-            for d, _ in _segments(rules, [f], year):
+    for family, name in _parameters_read(rules, link):
+        parameter = rules.families[family].parameters[name]
+        for year in years:
+            for d, _ in _segments(rules, [family], int(year)):
                 try:
-                    if entry_at(params[n], d).illustrative:
+                    if entry_at(parameter, d).illustrative:
                         return True
                 except KnowledgeError:
-                    continue
+                    return True  # no value at all in that year: nothing public settles it
+    if link["parameter"] and link["rule"] == "refusion_forsoergelse":
+        parameter = rules.families["refusion_forsoergelse"].parameters[link["parameter"]]
+        if any(entry_at(parameter, date(int(y), 1, 1)).illustrative for y in years):
+            return True
     return False
+
+
+def _check_derived_rows(rules: Rules, prices: pd.DataFrame, problems: list[Problem]) -> None:
+    """A prices.csv row of a rule-priced service must equal the rule's derivation: the calculation never reads
+    it, so an edit there would change nothing without a word. Refuse it and say where the price comes from.
+    A kommune's own price (its local layer) is not refused: it wins over the rule, as an override does."""
+    derived = {(r.service, r.actor): r.price for r in static_price_rows(rules).itertuples()}
+    for _, r in prices.iterrows():
+        key = (r["service"], r["actor"])
+        if key not in derived or (LOCAL_COLUMN in prices and r[LOCAL_COLUMN]):
+            continue
+        link = rules.link(key[0])
+        if round(float(r["price"])) != derived[key] or int(r["price_year"]) != int(link["price_year"]):
+            problems.append(
+                Problem(
+                    _where(r["at_file"], r["at_line"], "price"),
+                    f"Prisen for '{key[0]}' ({key[1]}) er afledt af regel: bruttoprisen i {LINKS_FILE} "
+                    f"({_kroner(link['gross_price'])} kr., {link['price_year']}) fordelt efter "
+                    f"{RULES_DIR}/{link['rule']}.yaml giver {_kroner(derived[key])} kr. ({link['price_year']}), "
+                    f"ikke {_kroner(r['price'])} kr. ({r['price_year']}). Beregningen bruger reglen, så ret "
+                    f"bruttoprisen i {LINKS_FILE} eller reglen, ikke prices.csv "
+                    f"(kør derefter knowledge/tools/derive_prices.py --write).",
+                )
+            )
+
+
+def _kroner(x: float) -> str:
+    return f"{round(float(x)):,}".replace(",", ".")
