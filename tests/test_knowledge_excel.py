@@ -103,8 +103,49 @@ def test_danish_true_false_are_read(tmp_path):
 def test_workbook_round_trip_is_identical(tmp_path, folder):
     book = export_xlsx(folder, tmp_path / "viden.xlsx")
     back = import_xlsx(book, tmp_path / "tilbage")
-    for name in [*TABLES, "meta.yaml"]:
+    rules = [str(f.relative_to(folder)) for f in sorted(folder.glob("rules/*.yaml"))]
+    extra = [*rules, "rule_links.csv"] if rules else []
+    for name in [*TABLES, "meta.yaml", *extra]:
         assert (back / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_workbook_carries_the_rules_and_checks_an_edited_rule(tmp_path):
+    # the shipped base: rule_links as a table sheet, each rule file as a text sheet 'regel_<navn>'
+    path = export_xlsx(DEFAULT_KNOWLEDGE_DIR, tmp_path / "viden.xlsx")
+    book = load_workbook(path)
+    assert "rule_links" in book.sheetnames
+    assert {n for n in book.sheetnames if n.startswith("regel_")} == {
+        "regel_" + f.stem for f in (DEFAULT_KNOWLEDGE_DIR / "rules").glob("*.yaml")
+    }
+    # an edit of bundskat 2026 (12,01 % → 12,5 %) is written to rules/skat_overfoersler.yaml
+    sheet = book["regel_skat_overfoersler"]
+    cells = [c for c in sheet["A"] if c.value == "        value: 0.1201"]
+    cells[-1].value = "        value: 0.125"
+    book.save(path)
+    back = import_xlsx(path, tmp_path / "tilbage")
+    assert "        value: 0.125" in (back / "rules" / "skat_overfoersler.yaml").read_text(encoding="utf-8")
+    # the rule is checked like a file: a misspelt field ('vaerdi' for 'value') is refused naming the rule's sheet
+    cells[-1].value = "        vaerdi: 0.125"
+    book.save(path)
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(path, tmp_path / "igen")
+    assert any(p.where.startswith("regel_skat_overfoersler") for p in e.value.problems)
+    assert not (tmp_path / "igen").exists()
+
+
+def test_workbook_refuses_an_edit_of_a_rule_derived_price(tmp_path):
+    # kontanthjælp's kommune row is derived by the rule (2.205 kr.); changed in the prices sheet it is refused
+    path = export_xlsx(DEFAULT_KNOWLEDGE_DIR, tmp_path / "viden.xlsx")
+    book = load_workbook(path)
+    prices = book["prices"]
+    row = next(r for r in prices.iter_rows(min_row=2) if r[0].value == "kontanthjaelp" and r[1].value == "kommune")
+    row[2].value = 4410
+    book.save(path)
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(path, tmp_path / "tilbage")
+    [problem] = e.value.problems
+    assert problem.where == f"prices:række {row[0].row}:kolonne price"
+    assert "er afledt af regel" in problem.message
 
 
 def test_workbook_has_one_sheet_per_table_with_sources_and_numbers(tmp_path):

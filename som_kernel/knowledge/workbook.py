@@ -1,5 +1,6 @@
 """The knowledge base as one Excel workbook: one sheet per table (sources are columns like any other), plus the
-text of meta.yaml, and back again.
+text of meta.yaml, the services the rules price (rule_links.csv) and the text of every rule file (rules/*.yaml,
+one sheet 'regel_<navn>' each, one line per row), and back again.
 
 export_xlsx writes numbers as numbers and true/false as Excel booleans, but only where the text reads back to the
 same characters; anything else stays text, so export → import gives the same files byte for byte. import_xlsx
@@ -24,16 +25,22 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ..errors import KnowledgeError, Problem
 from ..export import FORMULA_START
 from .reading import COMMA, RawTable, decode, parse_meta, read_bytes, read_csv
+from .rules import LINKS_FILE, RULES_DIR
 from .schema import TABLES
 
 META_SHEET = "meta"
 GUIDE_SHEET = "Vejledning"
+LINKS_SHEET = LINKS_FILE.removesuffix(".csv")
+RULE_SHEET = "regel_"  # + the rule file's name without .yaml (Excel allows 31 characters)
 GUIDE = (
     "Vidensdatabasen for SØM som projektmappe: ét ark pr. tabel (samme kolonner som CSV-filerne, kilder med).",
     "Arket 'meta' er filen meta.yaml, én linje pr. række.",
     "Ret tallene og læs projektmappen ind igen med: python -m som_kernel.knowledge import-xlsx FIL MAPPE",
     "Indlæsningen tjekker alt og nævner ark:række:kolonne ved fejl; intet skrives, før alt er i orden.",
     "Tal skrives som tal (decimalkomma i dansk Excel); true/false er SAND/FALSK.",
+    "Arket 'rule_links' siger, hvilke ydelser en regel prissætter (bruttopris og kilde); arkene 'regel_…' er "
+    "reglernes YAML-filer, én linje pr. række (datoer, værdier og kilder). Priser afledt af en regel rettes her, "
+    "ikke i 'prices'.",
 )
 HEAD = PatternFill("solid", fgColor="DCE6F0")
 WHOLE_FLOAT = "0.0"
@@ -126,9 +133,45 @@ def export_xlsx(folder: str | Path, file: str | Path) -> Path:
             ]
         _write_sheet(wb, name.removesuffix(".csv"), rows)
     _write_sheet(wb, META_SHEET, [["meta.yaml"], *([line] for line in meta[0].split("\n"))])
+    _export_rules(folder, wb)
     file.parent.mkdir(parents=True, exist_ok=True)
     wb.save(file)
     return file
+
+
+def _export_rules(folder: Path, wb: Workbook) -> None:
+    """rule_links.csv as a table sheet and each rules/*.yaml as a text sheet (when the base has rules)."""
+    problems: list[Problem] = []
+    if (folder / LINKS_FILE).exists():
+        raw = read_csv(folder / LINKS_FILE, problems)
+        if raw is not None:
+            _write_sheet(wb, LINKS_SHEET, [raw.header, *raw.row_list()])
+    for path in sorted((folder / RULES_DIR).glob("*.yaml")):
+        data = read_bytes(path, f"{RULES_DIR}/{path.name}", problems)
+        text = decode(data, f"{RULES_DIR}/{path.name}", problems) if data is not None else None
+        if text is not None:
+            _write_sheet(
+                wb, RULE_SHEET + path.stem, [[f"{RULES_DIR}/{path.name}"], *([x] for x in text[0].split("\n"))]
+            )
+    if problems:
+        raise KnowledgeError(problems)
+
+
+def _text_sheet(wb, sheet: str) -> str:
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    return "\n".join("" if not r or r[0] is None else str(r[0]) for r in rows[1:])
+
+
+def read_rule_sheets(file: Path, problems: list[Problem]) -> tuple[RawTable | None, dict[str, str]]:
+    """The workbook's rule_links sheet (as a RawTable) and its rule files' texts by name (without .yaml)."""
+    book = read_workbook(file, problems, tables=(LINKS_FILE,), check_sheets=False)
+    links = book[0].get(LINKS_FILE) if book else None
+    wb = load_workbook(file, read_only=True, data_only=True)
+    texts = {
+        name.removeprefix(RULE_SHEET): _text_sheet(wb, name) for name in wb.sheetnames if name.startswith(RULE_SHEET)
+    }
+    wb.close()
+    return links, texts
 
 
 def _is_dk(text: str) -> bool:
@@ -138,10 +181,11 @@ def _is_dk(text: str) -> bool:
 
 
 def read_workbook(
-    file: Path, problems: list[Problem], tables=tuple(TABLES), meta_sheet: str = META_SHEET
+    file: Path, problems: list[Problem], tables=tuple(TABLES), meta_sheet: str = META_SHEET, check_sheets: bool = True
 ) -> tuple[dict[str, RawTable], str | None] | None:
     """The tables (as RawTables labelled 'sheet:…') and the meta sheet's text of a workbook; missing table sheets
-    are simply absent (the caller decides whether that is an error)."""
+    are simply absent (the caller decides whether that is an error). The knowledge base's own workbook may also
+    hold the rule sheets (rule_links, regel_…; read by read_rule_sheets)."""
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
@@ -152,8 +196,10 @@ def read_workbook(
     raws: dict[str, RawTable] = {}
     meta_text = None
     known = {n.removesuffix(".csv") for n in tables} | {meta_sheet, GUIDE_SHEET}
-    for ws in wb.worksheets:
-        if ws.title not in known:
+    if meta_sheet == META_SHEET:
+        known.add(LINKS_SHEET)
+    for ws in wb.worksheets if check_sheets else ():
+        if ws.title not in known and not (meta_sheet == META_SHEET and ws.title.startswith(RULE_SHEET)):
             problems.append(Problem(ws.title, f"Ukendt ark. Arkene hedder som tabellerne: {', '.join(sorted(known))}."))
     for name in tables:
         sheet = name.removesuffix(".csv")
@@ -222,8 +268,43 @@ def import_xlsx(file: str | Path, folder: str | Path) -> Path:
         raise KnowledgeError(problems)
     meta = parse_meta(meta_text, problems, META_SHEET)
     assemble(raws, meta, problems, path=None, layer=None)  # raises KnowledgeError naming sheet:række:kolonne
+    links, rule_texts = read_rule_sheets(file, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    files = {name: _csv_text(raw) for name, raw in raws.items()} | {"meta.yaml": meta_text}
+    if links is not None:
+        files[LINKS_FILE] = _csv_text(links)
+    files |= {f"{RULES_DIR}/{name}.yaml": text for name, text in rule_texts.items()}
+    if links is not None or rule_texts:
+        _check_rules(files)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, raw in raws.items():
-        (folder / name).write_text(_csv_text(raw), encoding="utf-8")
-    (folder / "meta.yaml").write_text(meta_text, encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def _check_rules(files: dict[str, str]) -> None:
+    """Load the workbook's base with its rules in a scratch folder (the rules need files to read); a problem is
+    named by its sheet: rule_links:række …, regel_<navn>:…, prices:række … ."""
+    import tempfile
+
+    from .load import load_knowledge
+
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, text in files.items():
+            (Path(scratch) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(scratch) / name).write_text(text, encoding="utf-8")
+        try:
+            load_knowledge(scratch, local=False)
+        except KnowledgeError as e:
+            raise KnowledgeError([Problem(_sheet_of(p.where), p.message) for p in e.problems]) from None
+
+
+def _sheet_of(where: str) -> str:
+    """'rules/skat_overfoersler.yaml:felt x' → 'regel_skat_overfoersler:felt x'; 'prices.csv:række 3' → 'prices:række 3'."""
+    if where.startswith(f"{RULES_DIR}/"):
+        name, _, rest = where.removeprefix(f"{RULES_DIR}/").partition(".yaml")
+        return RULE_SHEET + name + rest
+    head, sep, rest = where.partition(".csv")
+    return head + rest if sep else where
