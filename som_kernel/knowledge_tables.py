@@ -17,17 +17,19 @@ import pandas as pd
 from .engine import calculate
 from .format import number, pct
 from .knowledge import TARGET_GROUP_AREAS, KnowledgeBase
+from .knowledge.rules import FAMILY_NAMES_DA
 from .names import ACTOR_NAMES_DA, ACTORS, STATUS_NAMES_DA, WELFARE_AREA_NAMES_DA
 from .scenario import build_scenario
 
 ALL = ""  # the "Alle" choice of a dropdown
 EVIDENCE_DA = {1: "1 (metastudie/RCT)", 2: "2 (kvasieksperimentel)", 3: "3 (før-efter)"}
-TABS = ("malgrupper", "effekter", "konsekvenser", "priser", "prisindeks", "kilder")
+TABS = ("malgrupper", "effekter", "konsekvenser", "priser", "regler", "prisindeks", "kilder")
 TAB_TITLES = {
     "malgrupper": "Målgrupper",
     "effekter": "Effektstudier",
     "konsekvenser": "Konsekvenser",
     "priser": "Priser",
+    "regler": "Regler (hvem betaler)",
     "prisindeks": "Nettoprisindeks",
     "kilder": "Kilder",
 }
@@ -252,6 +254,14 @@ def price_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
         out[label] = wide[a].map(lambda v: number(v) if pd.notna(v) else "–")
     out["Prisår"] = wide["years"]
     out["Status"] = wide["status"].map(status_text)
+    if kb.rules is not None:  # read-only here: the calculation derives these from the rule in every year
+        for i, service in enumerate(wide["service"]):
+            if kb.rules.linked(service):
+                label = f"afledt af regel »{FAMILY_NAMES_DA[kb.rules.link(service)['rule']]}«"
+                status = wide["status"].iloc[i]
+                out.iloc[i, out.columns.get_loc("Status")] = (
+                    label if status in ("public", "derived") else f"{label}; {status_text(status)}"
+                )
     out["Kilde"] = wide["sources"]
     out["Note"] = wide["note"]
     out["service"] = wide["service"]
@@ -300,11 +310,55 @@ def sources_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _rule_value_text(entry, unit: str) -> str:
+    if entry.brackets is not None:
+        return " · ".join(f"fra uge {b.from_week}: {number(100 * b.value, 0)} %" for b in entry.brackets)
+    v = float(entry.value)
+    if unit == "år":  # a year (a price level), not an amount
+        return str(int(v))
+    if v.is_integer():
+        return number(v)
+    return number(v, 5).rstrip("0")  # 0.25068 → '0,25068', 0.5 → '0,5'
+
+
+def rule_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
+    """The public-finance rules (knowledge/rules/*.yaml): every parameter's value from each date, with its unit,
+    status and reference (or why it is illustrative). Read-only; a change goes in the rule file or the
+    workbook's regel_-sheet."""
+    columns = ["Regel", "Parameter", "Gælder fra", "Værdi", "Enhed", "Status", "Kilde", "Note"]
+    if kb.rules is None:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for family, rule in kb.rules.families.items():
+        for p in rule.parameters.values():
+            for when, e in sorted(p.values.items()):
+                if f.public_only and e.illustrative:
+                    continue
+                ref = source_cell(e.reference.title, e.reference.url) if e.reference else ""
+                rows.append(
+                    {
+                        "Regel": FAMILY_NAMES_DA.get(family, family),
+                        "Parameter": p.description,
+                        "Gælder fra": when.isoformat(),
+                        "Værdi": _rule_value_text(e, p.unit),
+                        "Enhed": p.unit,
+                        "Status": status_text("illustrative" if e.illustrative else "public"),
+                        "Kilde": ref,
+                        "Note": " ".join(x for x in (e.why, e.note) if x),
+                        "file": f"rules/{family}.yaml",
+                    }
+                )
+    df = pd.DataFrame(rows, columns=[*columns, "file"])
+    df = df[_text_match(df, f.text, ["Regel", "Parameter", "Kilde", "Note", "file"])]
+    return df.drop(columns="file").reset_index(drop=True)
+
+
 TABLE_BUILDERS = {
     "malgrupper": target_group_table,
     "effekter": effect_table,
     "konsekvenser": consequence_table,
     "priser": price_table,
+    "regler": rule_table,
     "prisindeks": index_table,
     "kilder": sources_table,
 }
