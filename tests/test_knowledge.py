@@ -37,7 +37,7 @@ SOURCED_TABLES = (
 
 
 def test_meta(kb):
-    assert kb.meta.version == "2026.2"
+    assert kb.meta.version == "2026.3"
     assert kb.meta.default_price_year == 2024
 
 

@@ -208,16 +208,20 @@ def test_foertidspension_refusion_follows_the_award_date(rules):
 
 
 def test_shelter_refusion_before_and_after_the_2023_reform_and_april_2026(rules):
-    # before 1 October 2023: 50 % with no time limit; from then 50 % for 120 days a year, which covers the
-    # 111 nights a year we assume → still 50 %; from 1 April 2026 only 90 of 111 nights → 0,5 · 90/111 = 0,405405
+    # before 1 October 2023: 50 % with no time limit (2019: 111 nights a year, Ankestyrelsen 2013; from 2020: 129,
+    # Danmarks Statistik); from then 50 % for 120 of the 129 nights → 0,5 · 120/129 = 0,465116; from
+    # 1 April 2026 only 90 of 129 → 0,5 · 90/129 = 0,348837
+    assert shelter_state_share(rules, date(2019, 6, 1)) == 0.5
     assert shelter_state_share(rules, date(2022, 6, 1)) == 0.5
-    assert shelter_state_share(rules, date(2025, 6, 1)) == 0.5
-    assert shelter_state_share(rules, date(2026, 6, 1)) == pytest.approx(0.5 * 90 / 111)
-    # the calendar year 2026, day-weighted: 90 days (Jan–Mar) at 0,5 and 275 days at 0,405405
-    # → (45 + 111,4865) / 365 = 0,428730
+    assert shelter_state_share(rules, date(2025, 6, 1)) == pytest.approx(0.5 * 120 / 129)
+    assert shelter_state_share(rules, date(2026, 6, 1)) == pytest.approx(0.5 * 90 / 129)
+    # the calendar year 2026, day-weighted: 90 days (Jan–Mar) at 0,465116 and 275 days at 0,348837
+    # → (41,8605 + 95,9302) / 365 = 0,377509
     stat = actor_shares(rules, "herberg_doegn", 2026, 1, 0)[2]
-    assert stat == pytest.approx((90 * 0.5 + 275 * 0.5 * 90 / 111) / 365)
-    assert stat == pytest.approx(0.428730, abs=1e-6)
+    assert stat == pytest.approx((90 * 0.5 * 120 / 129 + 275 * 0.5 * 90 / 129) / 365)
+    assert stat == pytest.approx(0.377509, abs=1e-6)
+    # prices.csv (2025): 1.507 kr. · 0,465116 = 700,93 → stat 701, kommune 806
+    assert 1507 * actor_shares(rules, "herberg_doegn", 2025, 1, 0) == pytest.approx([806.07, 0, 700.93], abs=0.01)
 
 
 def test_housing_first_refusion_two_years_after_discharge(rules):
@@ -271,9 +275,12 @@ def test_prices_csv_rows_of_linked_services_equal_the_derivation(kb):
     assert (derived[("su", "kommune")], derived[("su", "stat")]) == (0, 6820)
 
 
-def test_at_least_half_of_the_nonzero_prices_are_public(kb):
+def test_the_share_of_public_nonzero_prices_is_the_one_knowledge_readme_states(kb):
+    # knowledge/README.md: 38 of the 64 non-zero prices are public or derived (59 %); before 2026.3: 33 of 68.
+    # 64, not 68: the frozen health co-financing makes six kommune rows 0, § 176 adds two state rows.
     nonzero = kb.prices[kb.prices["price"] != 0]
-    assert (~nonzero["illustrative"]).sum() / len(nonzero) >= 0.48  # 33 of 68 (49 %), see knowledge/README.md
+    assert (int((~nonzero["illustrative"]).sum()), len(nonzero)) == (38, 64)
+    assert set(nonzero.loc[~nonzero["illustrative"], "status"]) == {"public", "derived"}
 
 
 def test_primus_motor_is_the_trial_with_its_own_effect(kb):
@@ -294,15 +301,15 @@ def kb_copy(tmp_path):
 
 
 def test_an_illustrative_value_without_why_is_refused_with_file_and_field(kb_copy):
-    p = kb_copy / "rules" / "refusion_110.yaml"
+    p = kb_copy / "rules" / "skat_overfoersler.yaml"
     text = p.read_text(encoding="utf-8")
-    p.write_text(
-        text.replace("        why: Før reformen var der ingen tidsgrænse; 366 døgn betyder »hele året«.\n", "")
-    )
+    why = "        why: Satserne for 2016–2019 står ikke i det materiale, vi har haft; vi fører 2020-satsen tilbage.\n"
+    assert why in text
+    p.write_text(text.replace(why, ""), encoding="utf-8")
     with pytest.raises(KnowledgeError) as e:
         load_knowledge(kb_copy)
     [problem] = e.value.problems
-    assert problem.where.startswith("rules/refusion_110.yaml:felt parameters.refusion_days.values")
+    assert problem.where.startswith("rules/skat_overfoersler.yaml:felt parameters.employment_deduction_rate.values")
     assert "skal have 'why'" in problem.message
 
 
