@@ -505,3 +505,26 @@ def test_rules_import_only_the_knowledge_package_and_leaf_modules():
     assert relative == {(2, "errors"), (2, "messages"), (1, "reading"), (1, "schema")}
     absolute = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0}
     assert not any(m.startswith("som_kernel") for m in absolute)
+
+
+def test_an_older_base_without_the_wage_tax_parameters_loads_and_diffs(kb_copy):
+    # The wage-tax parameters are required only where a wage is linked to the tax rule: without the two wage
+    # links a 2026.2-style tax file (kommune_rate, state_rate) still loads, so `knowledge diff` can read it.
+    import yaml
+
+    p = kb_copy / "rules" / "skat_overfoersler.yaml"
+    data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    for name in ("am_rate", "employment_deduction_rate", "employment_deduction_cap"):
+        del data["parameters"][name]
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(kb_copy, local=False)
+    assert {q.message for q in e.value.problems} == {
+        "Skat af løn kræver parametrene am_rate, employment_deduction_rate, employment_deduction_cap i "
+        "rules/skat_overfoersler.yaml."
+    }
+    links = kb_copy / "rule_links.csv"
+    kept = [line for line in links.read_text(encoding="utf-8").splitlines() if not line.startswith("skat_")]
+    links.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    kb = load_knowledge(kb_copy, local=False, check_derived=False)
+    assert not kb.rules.linked("skat_loenindkomst")

@@ -62,8 +62,10 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "refusion_bostoette": ("state_rate", "refusion_years"),
     COSTLY_FAMILY: ("threshold_1", "threshold_2", "threshold_3", "threshold_price_year", "rate_1", "rate_2", "rate_3"),
     "statslig_ydelse": ("state_share",),
-    TAX_FAMILY: ("kommune_rate", "state_rate", "am_rate", "employment_deduction_rate", "employment_deduction_cap"),
+    TAX_FAMILY: ("kommune_rate", "state_rate"),
 }
+# what the tax rule needs besides when it also prices a wage (a revenue service linked to it)
+WAGE_TAX_PARAMETERS = ("am_rate", "employment_deduction_rate", "employment_deduction_cap")
 FAMILY_NAMES_DA: dict[str, str] = {
     "refusion_forsoergelse": "Refusionstrappen for forsørgelsesydelser",
     "medfinansiering_dagpenge": "Kommunal medfinansiering af a-dagpenge",
@@ -272,6 +274,15 @@ def _check_links(
                         _where(LINKS_FILE, i, "unit"),
                         f"Reglen {COSTLY_FAMILY} regner med en årsudgift; enheden skal være "
                         f"{' eller '.join(UNITS_PER_YEAR)}.",
+                    )
+                )
+        if rule == TAX_FAMILY and rule in families:
+            missing = [n for n in WAGE_TAX_PARAMETERS if n not in families[rule].parameters]
+            if missing:
+                problems.append(
+                    Problem(
+                        _where(LINKS_FILE, i, "rule"),
+                        f"Skat af løn kræver parametrene {', '.join(missing)} i {RULES_DIR}/{TAX_FAMILY}.yaml.",
                     )
                 )
         if rule == TAX_FAMILY and r["taxable"]:
