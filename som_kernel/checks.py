@@ -42,6 +42,16 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
     for i, s in enumerate(scenario.excluded_services):
         if s not in services:
             problems.append(Problem(f"excluded_services[{i}]", f"Ukendt ydelse '{s}'."))
+    if kb.committees is not None:
+        known = kb.committees.names
+        for line, committee in scenario.costs.committees.items():
+            if committee not in known:
+                problems.append(
+                    Problem(
+                        f"costs.committees.{line}",
+                        f"Ukendt udvalg '{committee}'. Kendte: {', '.join(known)}.",
+                    )
+                )
     index_years = kb.index_years()
     for where, year in (
         ("settings.price_year", scenario.settings.price_year),

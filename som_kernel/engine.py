@@ -13,7 +13,7 @@ import numpy as np
 from .arrays import factorize
 from .checks import check_ids, check_prices
 from .knowledge import KnowledgeBase
-from .names import ACTORS
+from .names import ACTORS, COST_LINES
 from .scenario import Scenario
 from .steps import consequences as cons
 from .steps import effect
@@ -21,7 +21,7 @@ from .steps.consequences import consequence_rows
 from .steps.costs import cost_lines
 from .steps.discount import discount_factor
 from .steps.prices import consequence_prices, unit_prices
-from .views import Coded, Result
+from .views import Coded, CommitteeSplit, Result
 
 # the one tidy table: consequence_year is k (1 = first consequence year; 0 on cost rows), successes the number
 # of successful persons behind a consequence row (completers × success rate × persistence; 0 on cost rows)
@@ -155,4 +155,18 @@ def calculate(scenario: Scenario, kb: KnowledgeBase, check: bool = True) -> Resu
     columns["successes"] = columns["successes"].astype(float)
     s = scenario.settings
     columns["discounted"] = columns["amount"] * discount_factor(columns["year"], s.first_year, s.discount_rate)
-    return Result(columns=columns, scenario=scenario)
+    return Result(columns=columns, scenario=scenario, committees=committee_split(scenario, kb, rows.service))
+
+
+def committee_split(scenario: Scenario, kb: KnowledgeBase, services) -> CommitteeSplit | None:
+    """Which committee carries each service and cost line of the scenario (knowledge/committee_map.csv, the
+    scenario's `costs.committees` for a cost line); None when the knowledge base has no committee tables."""
+    table = kb.committees
+    if table is None:
+        return None
+    areas = kb._cached("target_group_areas", lambda: dict(zip(kb.target_groups["id"], kb.target_groups["area"])))
+    default = table.for_costs(scenario.costs.welfare_area, areas.get(scenario.target_group))
+    chosen = scenario.costs.committees
+    of = table.for_services(pd.unique(np.asarray(services, dtype=object)))
+    of |= {line: chosen.get(field, default) for field, line, *_ in COST_LINES}
+    return CommitteeSplit(of=of, names=table.names)

@@ -98,6 +98,9 @@ class ActorAmounts(_Model):
         return {a: getattr(self, a) for a in ACTORS}
 
 
+CostField = Literal["startup", "running_per_participant", "running_per_year", "baseline_per_participant"]
+
+
 class Costs(_Model):
     """The intervention's costs (omkostninger), split on actors, in kroner at `price_year`.
     How each line is booked and shared over cohorts: docs/method.md#step-2-costs"""
@@ -108,6 +111,9 @@ class Costs(_Model):
     baseline_per_participant: ActorAmounts = Field(default_factory=ActorAmounts)  # usual intervention replaced
     price_year: int | None = Field(default=None, ge=1990, le=2100)  # None: the scenario's price level
     welfare_area: WelfareArea = "social"
+    # the kommune's committee (udvalg id) that carries a cost line; a line not named here: the knowledge base's
+    # default for the costs' welfare area (knowledge/committee_map.csv). Optional: older files load unchanged.
+    committees: dict[CostField, Id] = Field(default_factory=dict)
 
 
 class OutcomeEffect(_Model):

@@ -41,6 +41,18 @@ class Coded:
         return out if dtype is None else out.astype(dtype)
 
 
+UNASSIGNED = "ikke_fordelt"  # the committee of a kommune amount no committee carries (knowledge/committees.py)
+
+
+@dataclass(frozen=True)
+class CommitteeSplit:
+    """Which of the kommune's committees (udvalg) carries each service and cost line of a result (`of`: id in the
+    table's `service` column → committee id) and the committees' Danish names in the kommune's order."""
+
+    of: Mapping[str, str]
+    names: Mapping[str, str]
+
+
 @dataclass(frozen=True)
 class Result:
     """A calculation's result: the tidy table (year, cohort, actor, welfare_area, service, outcome, kind,
@@ -51,6 +63,7 @@ class Result:
 
     columns: Mapping[str, np.ndarray]
     scenario: Scenario
+    committees: CommitteeSplit | None = None
     # what the views need from the scenario, read once when the Result is made, so that a later edit of the
     # scenario's lists cannot change a view (the scenario's fields themselves are frozen)
     _frame: tuple[int, int, int, int] = field(init=False, repr=False, compare=False)
@@ -86,14 +99,18 @@ class Result:
     def _col(self, discounted: bool) -> str:
         return "discounted" if discounted else "amount"
 
-    def _sum(self, rows: pd.Index, by: str, columns, discounted: bool, row_values=None, **where) -> pd.DataFrame:
+    def _sum(
+        self, rows: pd.Index, by: str, columns, discounted: bool, row_values=None, col_values=None, **where
+    ) -> pd.DataFrame:
         """Sum of amounts into a rows × columns grid: `rows` are labels matched against `row_values`
-        (default: the year field), `columns` against the table field `by`; only table rows whose fields
-        equal the non-None `where` values count. A fast pivot_table."""
-        grid = self._grid(rows, by, columns, discounted, row_values, **where)
+        (default: the year field), `columns` against `col_values` (default: the table field `by`); only table
+        rows whose fields equal the non-None `where` values count. A fast pivot_table."""
+        grid = self._grid(rows, by, columns, discounted, row_values, col_values, **where)
         return pd.DataFrame(grid, index=rows, columns=pd.Index(columns, name=by))
 
-    def _grid(self, rows: pd.Index, by: str, columns, discounted: bool, row_values=None, **where) -> np.ndarray:
+    def _grid(
+        self, rows: pd.Index, by: str, columns, discounted: bool, row_values=None, col_values=None, **where
+    ) -> np.ndarray:
         """_sum's numbers as a (len(rows), len(columns)) array."""
         t = self.columns
         if row_values is None:  # the year field against self.years: a position is the year minus the first
@@ -101,7 +118,7 @@ class Result:
             r = np.asarray(t["year"]) - first if rows.equals(self.years) else _positions(t["year"], rows)
         else:
             r = _positions(row_values, rows)
-        c = _positions(t[by], columns)
+        c = _positions(t[by] if col_values is None else col_values, columns)
         ok = (r >= 0) & (r < len(rows)) & (c >= 0)
         for name, value in where.items():
             if value is not None:
@@ -160,6 +177,50 @@ class Result:
         out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=self.columns["kind"])
         out[TOTAL] = out.sum(axis=1)
         return out
+
+    def _committee_column(self) -> Coded:
+        """The committee carrying each table row (UNASSIGNED where none does), coded from the service column."""
+        if "committee" not in self._cache:
+            of = self.committees.of if self.committees is not None else {}
+            service = self.columns["service"]
+            if not isinstance(service, Coded):
+                labels, codes = np.unique(np.asarray(service, dtype=object), return_inverse=True)
+                service = Coded(codes=codes, labels=labels)
+            mapped = [of.get(s, UNASSIGNED) for s in service.labels.tolist()]
+            distinct = list(dict.fromkeys(mapped))
+            at = np.array([distinct.index(m) for m in mapped], dtype=np.intp)
+            self._cache["committee"] = Coded(codes=at[service.codes], labels=np.array(distinct, dtype=object))
+        return self._cache["committee"]
+
+    @property
+    def committee_names(self) -> dict[str, str]:
+        """Committee id → Danish name, in the kommune's order (UNASSIGNED last)."""
+        names = dict(self.committees.names) if self.committees is not None else {}
+        unassigned = names.pop(UNASSIGNED, "Ikke fordelt på udvalg")
+        return {**names, UNASSIGNED: unassigned}
+
+    def by_committee(self, discounted: bool = False, kind: str | None = None) -> pd.DataFrame:
+        """The kommune's net result per year (rows) and committee (columns: the committees with an amount, in the
+        kommune's order, then `total` = the kommune's column of by_year_actor), optionally for one kind (cost or
+        consequence). Only the kommune's amounts are split: region and stat have no committees."""
+        committee = self._committee_column()
+        codes = committee.codes[self.columns["actor"] == "kommune"]
+        present = set(committee.labels[np.unique(codes)].tolist())
+        order = [c for c in self.committee_names if c in present]
+        out = self._sum(self.years, "committee", order, discounted, col_values=committee, actor="kommune", kind=kind)
+        out[TOTAL] = out.sum(axis=1)
+        return out
+
+    def cumulative_by_committee(self, discounted: bool = False) -> pd.DataFrame:
+        """Cumulative (akkumuleret) net result of each committee per year (see by_committee)."""
+        return self.by_committee(discounted).cumsum()
+
+    def break_even_by_committee(self, discounted: bool = False) -> dict[str, int | None]:
+        """Break-even year of each committee (the same rule as break_even_year), None if it never earns its
+        costs back within the horizon (a committee with only gains breaks even in its first year with one)."""
+        yearly = self.by_committee(discounted)
+        first = break_even(yearly.to_numpy(), yearly.index.to_numpy())
+        return {c: (None if np.isnan(y) else int(y)) for c, y in zip(yearly.columns, first)}
 
     def break_even_year(self, actor: str = TOTAL, discounted: bool = False) -> int | None:
         """First calendar year in which the actor's cumulative net result is ≥ 0 after something has

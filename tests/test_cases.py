@@ -19,6 +19,7 @@ import yaml
 
 from som_kernel import ACTORS, calculate, load_knowledge, scenario_from_json
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR, TABLES
+from som_kernel.knowledge.committees import Committee, CommitteeLink
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
@@ -26,7 +27,7 @@ TOLERANCE = 0.01  # kroner
 COLUMNS = (*ACTORS, "total")
 REQUIRED = ("name", "why", "knowledge", "scenario", "expect")
 REQUIRED_EXPECT = ("by_year", "totals", "npv", "break_even")
-OPTIONAL_EXPECT = ("break_even_discounted", "per_participant")
+OPTIONAL_EXPECT = ("break_even_discounted", "per_participant", "by_committee", "break_even_by_committee")
 
 
 def load_case(path: Path) -> dict:
@@ -55,6 +56,8 @@ def write_inline_knowledge(spec: dict, folder: Path) -> Path:
     first index year as default price level and the shipped limits; `units` to the shipped units.csv. Every
     table needs at least one row, and every priced service a row per actor (0 where the actor pays nothing)."""
     tables = {name.removesuffix(".csv"): model for name, model in TABLES.items()}
+    # the kommune's committees and their map are optional (no rows: no file)
+    tables |= {t: m for t, m in (("committees", Committee), ("committee_map", CommitteeLink)) if t in spec}
     unknown = set(spec) - set(tables) - {"meta"}
     assert not unknown, f"ukendte tabeller i knowledge: {', '.join(sorted(unknown))}; tilladt: {', '.join(tables)}"
     units = {row["id"]: row.get("unit", "") for row in spec.get("services", [])}
@@ -141,6 +144,26 @@ def _compare_break_even(name: str, what: str, got: dict, expected: dict) -> list
     ]
 
 
+def _compare_committees(name: str, frame, expected: dict) -> list[str]:
+    """Differences between the kommune's result per committee and the expected {year: {committee: kr}}."""
+    problems = []
+    want_columns = {c for row in expected.values() for c in row}
+    if want_columns != set(frame.columns):
+        problems.append(f"{name}: udvalg i resultatet {sorted(frame.columns)}, forventet {sorted(want_columns)}")
+    if {int(y) for y in expected} != {int(y) for y in frame.index}:
+        problems.append(f"{name}: år pr. udvalg {list(frame.index)}, forventet {sorted(expected)}")
+    for year, row in expected.items():
+        for committee, want in row.items():
+            got = (
+                float(frame.loc[int(year), committee]) if committee in frame and int(year) in frame.index else math.nan
+            )
+            if not _close(got, float(want)):
+                problems.append(
+                    f"{name}: udvalget {committee}, år {year}: fik {_kr(got)}, forventet {_kr(float(want))}"
+                )
+    return problems
+
+
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_case(path: Path, tmp_path: Path):
     case = load_case(path)
@@ -159,6 +182,15 @@ def test_case(path: Path, tmp_path: Path):
     if "per_participant" in exp:
         pp = result.per_participant()
         problems += _compare_grid(name, "gennemsnitligt deltagerforløb", pp, exp["per_participant"], "år siden start")
+    if "by_committee" in exp:
+        problems += _compare_committees(name, result.by_committee(), exp["by_committee"])
+    if "break_even_by_committee" in exp:
+        got, want = result.break_even_by_committee(), exp["break_even_by_committee"]
+        problems += [
+            f"{name}: break-even-år for udvalget {c}: fik {got.get(c, '(intet)')}, forventet {want.get(c, '(intet)')}"
+            for c in set(got) | set(want)
+            if got.get(c) != want.get(c)
+        ]
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
 

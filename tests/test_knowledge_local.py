@@ -134,7 +134,7 @@ def test_layer_without_lokal_yaml_or_tables(tmp_path):
         load_knowledge(FIXTURE, local=empty)
     assert [str(p) for p in e.value.problems] == [
         "tom: Ukendte tabeller i det lokale lag: andet.csv. Et lokalt lag kan have prices.csv, consequences.csv, "
-        "effect_studies.csv.",
+        "effect_studies.csv, committees.csv, committee_map.csv.",
         "tom/lokal.yaml: Filen mangler (name, kommune og description for laget).",
     ]
     with pytest.raises(KnowledgeError, match="Det lokale lag findes ikke"):

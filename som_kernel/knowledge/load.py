@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..errors import KnowledgeError, Problem
 from .checks import check_tables
+from .committees import load_committees
 from .local import LocalLayer, overlay, read_layer
 from .reading import FILE_COLUMNS, RawTable, read_csv, read_meta, validate_table
 from .rules import load_rules
@@ -41,6 +42,10 @@ def assemble(
     rules = None
     if not problems and meta is not None and path is not None:
         rules = load_rules(path, tables, problems, check_derived)
+    committees = None
+    if not problems and meta is not None and path is not None:
+        mine = (layer[0].name, layer[0].path) if layer else None
+        committees = load_committees(path, set(tables["services.csv"]["id"]), problems, mine)
     if problems or meta is None:
         raise KnowledgeError(problems)
     frames = {name: df.drop(columns=FILE_COLUMNS).reset_index(drop=True) for name, df in tables.items()}
@@ -59,6 +64,7 @@ def assemble(
         dialects={raw.label: raw.description for raw in raws.values()},
         local=layer[0] if layer else None,
         rules=rules,
+        committees=committees,
     )
     kb.index_for(meta.default_price_year)  # the default price level must be convertible
     return kb

@@ -6,7 +6,8 @@ and any of prices.csv, consequences.csv and effect_studies.csv, with the nationa
 - consequence rows replace the national *profile* of the same target group × outcome × service (all its years),
   so a kommune's own estimate is never mixed year by year with the national one;
 - an effect study replaces the national study with the same id (or adds one).
-Rows from the layer carry its name in the column `local_layer`, which the app, the Excel export and the reports
+A folder layer may also hold committees.csv and committee_map.csv: the kommune's own committee names and which
+committee carries each service (read by committees.py). Rows from the layer carry its name in the column `local_layer`, which the app, the Excel export and the reports
 show as "lokal". The layer's content hash lets a scenario file record which layer it was computed with.
 """
 
@@ -25,6 +26,8 @@ from .schema import LOCAL_COLUMN, TABLES, _Row
 
 LAYER_TABLES = ("prices.csv", "consequences.csv", "effect_studies.csv")
 LAYER_META = "lokal.yaml"
+# the kommune's own committees and mapping (read by committees.py, folder layers only)
+LAYER_EXTRA = ("committees.csv", "committee_map.csv")
 # the key a layer row replaces national rows on (consequences: the whole profile of the service)
 REPLACES = {
     "prices.csv": ["service", "actor"],
@@ -59,7 +62,11 @@ class LocalLayer:
 def content_hash(path: Path) -> str:
     """12 hex digits of SHA-256 over the layer's files (names and bytes; a workbook's bytes)."""
     h = hashlib.sha256()
-    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.name in (LAYER_META, *LAYER_TABLES))
+    files = (
+        [path]
+        if path.is_file()
+        else sorted(p for p in path.iterdir() if p.name in (LAYER_META, *LAYER_TABLES, *LAYER_EXTRA))
+    )
     for p in files:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()[:12]
@@ -86,13 +93,13 @@ def read_layer(path: Path, problems: list[Problem]) -> tuple[LocalLayer, dict[st
         raws, meta_text = book
         meta_label = f"{path.name}:lokal"
     else:
-        unknown = sorted(p.name for p in path.glob("*.csv") if p.name not in LAYER_TABLES)
+        unknown = sorted(p.name for p in path.glob("*.csv") if p.name not in (*LAYER_TABLES, *LAYER_EXTRA))
         if unknown:
             problems.append(
                 Problem(
                     path.name,
                     f"Ukendte tabeller i det lokale lag: {', '.join(unknown)}. Et lokalt lag kan have "
-                    f"{', '.join(LAYER_TABLES)}.",
+                    f"{', '.join((*LAYER_TABLES, *LAYER_EXTRA))}.",
                 )
             )
         raws = {}
@@ -110,7 +117,7 @@ def read_layer(path: Path, problems: list[Problem]) -> tuple[LocalLayer, dict[st
             problems.append(Problem(meta_label, "Filen mangler (name, kommune og description for laget)."))
     meta = _meta(meta_text, meta_label, problems) if meta_text is not None else None
     tables = {name: validate_table(raw, TABLES[name], problems) for name, raw in raws.items()}
-    if not raws and not problems:
+    if not raws and not problems and not any((path / name).exists() for name in LAYER_EXTRA):
         problems.append(Problem(path.name, f"Det lokale lag har ingen tabeller ({', '.join(LAYER_TABLES)})."))
     if meta is None or problems:
         return None

@@ -249,6 +249,9 @@ class KnowledgeBase:
     local: LocalLayer | None = None
     # public-finance rules (knowledge/rules/*.yaml + rule_links.csv), None when the folder has none; see rules.py
     rules: object | None = field(default=None, compare=False)
+    # the kommune's committees and what each carries (committees.csv, committee_map.csv), None when the folder has
+    # neither; see committees.py
+    committees: object | None = field(default=None, compare=False)
     _index: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
     # arrays derived once per knowledge base for the calculation (a loaded knowledge base is not edited)
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -1,0 +1,98 @@
+"""The kommune's committees (udvalg): the shipped map, a kommune's own names, the scenario's cost lines, the views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from som_kernel import calculate, load_knowledge
+from som_kernel.errors import KnowledgeError, ScenarioError
+from som_kernel.knowledge.committees import UNASSIGNED
+from som_kernel.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYER = ROOT / "knowledge" / "lokale" / "eksempel_kommune"
+IPS = ROOT / "notebooks" / "scenarier" / "eksempel.json"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge(local=False)
+
+
+def test_every_service_the_kommune_pays_has_a_committee(kb):
+    prices = kb.prices
+    paid = set(prices.loc[(prices["actor"] == "kommune") & (prices["price"] > 0), "service"])
+    paid |= set(kb.rules.links["service"])  # priced by a rule: the kommune's share is set per year
+    links = kb.committees.for_services(sorted(paid))
+    assert [s for s, c in links.items() if c == UNASSIGNED] == []
+    # the justice services are the state's alone: no committee
+    assert kb.committees.for_services(["faengselsdoegn"]) == {"faengselsdoegn": UNASSIGNED}
+
+
+def test_defaults_follow_the_kontoplan(kb):
+    links = kb.committees.links.set_index(["kind", "key"])
+    # 5.57.73 kontant- og uddannelseshjælp; 5.38.38 § 85; 5.28 children; hovedkonto 7 the kommuneskat
+    assert links.loc[("service", "kontanthjaelp"), ["function", "committee"]].tolist() == ["5.57.73", "beskaeftigelse"]
+    assert links.loc[("service", "bostoette_hf"), ["function", "committee"]].tolist() == ["5.38.38", "social_voksne"]
+    assert links.loc[("service", "anbringelse_institution"), "committee"] == "boern_unge"
+    assert links.loc[("service", "skat_loenindkomst"), ["function", "committee"]].tolist() == ["7", "oekonomi"]
+    # costs: by welfare area, children's target groups to the children's committee
+    assert kb.committees.for_costs("social", "boern_unge_familier") == "boern_unge"
+    assert kb.committees.for_costs("social", "voksne_udsatte") == "social_voksne"
+
+
+def test_a_kommunes_own_names_and_map(kb):
+    local = load_knowledge(local=LAYER).committees
+    names = local.names
+    # renamed in place (the national order), health moved to the Velfærdsudvalg
+    assert list(names)[:2] == ["beskaeftigelse", "social_voksne"]
+    assert names["beskaeftigelse"] == "Job- og Arbejdsmarkedsudvalget"
+    assert local.for_services(["psykiatri_sengedag"]) == {"psykiatri_sengedag": "social_voksne"}
+    assert kb.committees.for_services(["psykiatri_sengedag"]) == {"psykiatri_sengedag": "sundhed"}
+
+
+def test_a_broken_layer_map_names_the_file_row_and_column(tmp_path):
+    layer = tmp_path / "lag"
+    layer.mkdir()
+    for p in LAYER.iterdir():
+        (layer / p.name).write_bytes(p.read_bytes())
+    with (layer / "committee_map.csv").open("a", encoding="utf-8") as f:
+        f.write("service,foo,4,xx,Eksempel,,true,\n")
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(local=layer)
+    assert [str(p) for p in e.value.problems] == [
+        "lag/committee_map.csv:række 11:kolonne key: Ukendt ydelse 'foo'.",
+        "lag/committee_map.csv:række 11:kolonne committee: Ukendt udvalg 'xx'.",
+    ]
+
+
+def test_ips_per_committee_adds_up_to_the_kommune(kb):
+    scenario = load_scenario(IPS)  # saved before committees existed: loads unchanged
+    assert scenario.costs.committees == {}
+    result = calculate(scenario, kb)
+    per = result.by_committee()
+    # employment costs and benefits, the kommune's income tax, and the kommune's health co-financing
+    assert list(per.columns) == ["beskaeftigelse", "sundhed", "oekonomi", "total"]
+    assert per["total"].tolist() == pytest.approx(result.by_year_actor()["kommune"].tolist())
+    assert per.drop(columns="total").sum(axis=1).tolist() == pytest.approx(per["total"].tolist())
+    # 2025: only the costs, all on the employment committee: 50 · (25.000 − 22.350) + 500.000 = 632.500
+    assert per.loc[2025].tolist() == pytest.approx([-632_500, 0, 0, -632_500])
+    assert result.break_even_by_committee()["total"] == result.break_even_year("kommune")
+
+
+def test_moving_a_cost_line_and_an_unknown_committee(kb):
+    scenario = load_scenario(IPS)
+    moved = scenario.model_copy(
+        update={"costs": scenario.costs.model_copy(update={"committees": {"startup": "social_voksne"}})}
+    )
+    per = calculate(moved, kb).by_committee()
+    # the start-up 500.000 moves to the Socialudvalg; the employment committee keeps 50 · 2.650 = 132.500
+    assert per.loc[2025, "social_voksne"] == pytest.approx(-500_000)
+    assert per.loc[2025, "beskaeftigelse"] == pytest.approx(-132_500)
+    wrong = scenario.model_copy(update={"costs": scenario.costs.model_copy(update={"committees": {"startup": "xx"}})})
+    with pytest.raises(ScenarioError) as e:
+        calculate(wrong, kb)
+    assert e.value.problems[0].where == "costs.committees.startup"
+    assert e.value.problems[0].message.startswith("Ukendt udvalg 'xx'. Kendte: beskaeftigelse, social_voksne")
