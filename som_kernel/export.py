@@ -26,7 +26,7 @@ from .format import pct
 from .knowledge import LOCAL_COLUMN, KnowledgeBase
 from .names import ACTOR_NAMES_DA as ACTOR_DA
 from .names import ACTORS, COST_NAMES_DA, KIND_NAMES_DA, TOTAL, WELFARE_AREA_NAMES_DA
-from .summary import summary
+from .summary import committee_sentence, committee_table, summary
 from .views import Result
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -122,7 +122,7 @@ _INPUT_KEYS = (
     "settings.discount_rate",
     "settings.consequence_offset",
 )
-SHEETS = ("Resumé", "Input", "År og aktør", "Velfærdsområder", "Pr. deltager", "Beregningsrækker")
+SHEETS = ("Resumé", "Input", "År og aktør", "Velfærdsområder", "Udvalg", "Pr. deltager", "Beregningsrækker")
 
 
 def consequence_sources(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
@@ -338,6 +338,42 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
     _widths(ws, {1: 48, 2: 30, 7: 40, 8: 40})
 
 
+def _committee_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
+    """The kommune per committee: who pays and who gains, totals and break-even per committee, net per year and
+    cumulative, and which committee carries each service and cost line (with its kontoplan function)."""
+    _put(ws, 1, 1, "Kommunens resultat fordelt på udvalg (kr.; kun kommunens del)")
+    ws["A1"].font = BOLD
+    _put(ws, 2, 1, committee_sentence(result))
+    table = committee_table(result)
+    _header(ws, 4, ["Udvalg (hele perioden)", *table.columns])
+    for i, (name, r) in enumerate(table.iterrows(), start=5):
+        _put(ws, i, 1, name)
+        for j, c in enumerate(("Omkostninger", "Gevinster", "Netto"), start=2):
+            _put(ws, i, j, float(r[c])).number_format = KR
+        be = r["Break-even-år"]
+        _put(ws, i, 5, int(be) if be is not None else "ikke inden for perioden")
+    row = 5 + len(table) + 1
+    names = {**result.committee_names, TOTAL: "Kommunen i alt"}
+    _put(ws, row, 1, "Nettoresultat pr. år").font = BOLD
+    row = _frame(ws, row + 1, result.by_committee(), "År", names=names)
+    _put(ws, row - 1, 1, "Akkumuleret").font = BOLD
+    row = _frame(ws, row, result.cumulative_by_committee(), "År", names=names)
+    _put(ws, row - 1, 1, "Hvilket udvalg bærer hvad").font = BOLD
+    _header(ws, row, ["Ydelse / omkostning", "Udvalg", "Kontoplan (funktion)"])
+    functions = {}
+    if kb.committees is not None:
+        links = kb.committees.links
+        functions = dict(zip(zip(links["kind"], links["key"]), links["function"]))
+    svc_names = {**dict(zip(kb.services["id"], kb.services["name"])), **COST_NAMES_DA}
+    carried = result.by_service().index.get_level_values("service")
+    of = result.committees.of if result.committees is not None else {}
+    for i, service in enumerate(carried, start=row + 1):
+        _put(ws, i, 1, svc_names.get(service, service))
+        _put(ws, i, 2, names.get(of.get(service, ""), names.get("ikke_fordelt", "Ikke fordelt")))
+        _put(ws, i, 3, functions.get(("service", service), ""))
+    _widths(ws, {1: 44, 2: 30})
+
+
 def workbook(result: Result, kb: KnowledgeBase) -> Workbook:
     """The Excel workbook of a calculation (sheets: see SHEETS)."""
     wb = Workbook()
@@ -365,13 +401,15 @@ def workbook(result: Result, kb: KnowledgeBase) -> Workbook:
     _frame(ws, 3, areas, "År", names=WELFARE_AREA_NAMES_DA)
     _widths(ws)
 
-    ws = wb.create_sheet(SHEETS[4])
+    _committee_sheet(wb.create_sheet(SHEETS[4]), result, kb)
+
+    ws = wb.create_sheet(SHEETS[5])
     _put(ws, 1, 1, "Gennemsnitligt deltagerforløb: kr. pr. deltager pr. år efter start")
     ws["A1"].font = BOLD
     _frame(ws, 3, result.per_participant(), "År efter start", names=names)
     _widths(ws)
 
-    ws = wb.create_sheet(SHEETS[5])
+    ws = wb.create_sheet(SHEETS[6])
     svc_names = {**dict(zip(kb.services["id"], kb.services["name"])), **COST_NAMES_DA}
     outcome_names = dict(zip(kb.outcomes["id"], kb.outcomes["name"]))
     if result.scenario.custom_target_group:

@@ -7,6 +7,8 @@ Year numbers count from the scenario's first year (år 1 = settings.first_year).
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .format import kr, mio_kr, pct
 from .knowledge import ACTORS
 from .views import TOTAL, Result
@@ -82,3 +84,44 @@ def summary(result: Result) -> str:
         )
     # an amount ends in "kr." already; do not end the sentence with a second full stop
     return " ".join(t if t.endswith(".") else t + "." for t in sentences)
+
+
+def committee_table(result: Result, discounted: bool = False) -> pd.DataFrame:
+    """The kommune per committee over the whole period: one row per committee (its Danish name), columns
+    Omkostninger, Gevinster, Netto and Break-even-år (None: not within the period); the last row is the kommune."""
+    costs = result.by_committee(discounted, kind="cost").sum()
+    gains = result.by_committee(discounted, kind="consequence").sum()
+    net = result.by_committee(discounted)
+    be = result.break_even_by_committee(discounted)
+    names = {**result.committee_names, TOTAL: "Kommunen i alt"}
+    rows = [
+        {
+            "Udvalg": names[c],
+            "Omkostninger": costs.get(c, 0.0),
+            "Gevinster": gains.get(c, 0.0),
+            "Netto": net[c].sum(),
+            "Break-even-år": be[c],
+        }
+        for c in net.columns
+    ]
+    out = pd.DataFrame(rows).set_index("Udvalg")
+    out["Break-even-år"] = pd.Series([be[c] for c in net.columns], index=out.index, dtype=object)  # None stays None
+    return out
+
+
+def committee_sentence(result: Result) -> str:
+    """One Danish sentence: which committees pay for the intervention inside the kommune and which gain."""
+    table = committee_table(result).drop(index="Kommunen i alt")
+    payers = table[table["Omkostninger"] < 0].sort_values("Omkostninger")
+    gainers = table[table["Gevinster"] > 0].sort_values("Gevinster", ascending=False)
+    if table.empty:
+        return "Kommunen har hverken udgifter eller gevinster, så intet skal fordeles på udvalg."
+    pay = _join([f"{name} ({amount_text(-x)})" for name, x in payers["Omkostninger"].items()])
+    gain = _join([f"{name} ({amount_text(x)})" for name, x in gainers["Gevinster"].items()])
+    if not len(payers):
+        return f"I kommunen har ingen udvalg udgifter til indsatsen; gevinsterne falder hos {gain}."
+    if not len(gainers):
+        return f"I kommunen betaler {pay} for indsatsen, og ingen udvalg får gevinster inden for perioden."
+    same = set(payers.index) == set(gainers.index) and len(payers) == 1
+    tail = " (det samme udvalg)" if same else ""
+    return f"I kommunen betaler {pay} for indsatsen, mens gevinsterne falder hos {gain}{tail}."

@@ -199,6 +199,12 @@ def test_vectorised_equals_looped_calculate(tmp_path, kb):
             assert k[f"npv_{actor}"] == pytest.approx(v, abs=1e-6)
         for actor, v in r.break_even_years().items():
             assert (pd.isna(k[f"break_even_{actor}"]) and v is None) or k[f"break_even_{actor}"] == v
+        # the kommune per committee: the batch's evaluate equals Result.by_committee (absent committee: 0 kr.)
+        per = r.by_committee().sum()
+        be = r.break_even_by_committee()
+        for c in r.committee_names:
+            assert k[f"net_udvalg_{c}"] == pytest.approx(per.get(c, 0.0), abs=1e-6)
+            assert (pd.isna(k[f"break_even_udvalg_{c}"]) and be.get(c) is None) or k[f"break_even_udvalg_{c}"] == be[c]
         model = build_model(scenario, kb)
         for actor in ("kommune", "region", "stat", "total"):
             want_v = switching_success_rate(scenario, kb, actor, model=model)

@@ -96,3 +96,37 @@ def test_moving_a_cost_line_and_an_unknown_committee(kb):
         calculate(wrong, kb)
     assert e.value.problems[0].where == "costs.committees.startup"
     assert e.value.problems[0].message.startswith("Ukendt udvalg 'xx'. Kendte: beskaeftigelse, social_voksne")
+
+
+def test_app_step_2_chooses_and_step_6_shows_the_committees(kb):
+    from som_kernel.ui.app import build_app
+
+    app = build_app(kb, load_scenario(IPS))
+    shown = app.results.committees.value
+    # IPS: the employment committee pays 1.295.000 kr. net (start-up 500.000 + 300 participant-years · 2.650)
+    assert "I kommunen betaler Beskæftigelsesudvalget (1,3 mio. kr.) for indsatsen" in shown
+    assert '<td>Beskæftigelsesudvalget</td><td class="num">−1.295.000 kr.</td>' in shown
+    app.costs.committee["startup"].value = "social_voksne"
+    assert app.scenario.costs.committees == {"startup": "social_voksne"}
+    shown = app.results.committees.value
+    assert '<td>Socialudvalget</td><td class="num">−500.000 kr.</td><td class="num">0 kr.</td>' in shown
+    assert "ikke inden for perioden" in shown  # the Socialudvalg only pays
+
+
+def test_excel_sheet_udvalg(kb):
+    import io
+
+    import openpyxl
+
+    from som_kernel.export import workbook_bytes
+
+    result = calculate(load_scenario(IPS), kb)
+    ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(result, kb)))["Udvalg"]
+    assert ws["A2"].value.startswith("I kommunen betaler Beskæftigelsesudvalget (1,3 mio. kr.)")
+    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 6)] for r in range(5, 9)}
+    # costs −1.295.000 (see above), gains and break-even from the views; the kommune row adds them up
+    assert rows["Beskæftigelsesudvalget"][0] == pytest.approx(-1_295_000)
+    assert rows["Beskæftigelsesudvalget"][3] == result.break_even_by_committee()["beskaeftigelse"]
+    assert rows["Kommunen i alt"][2] == pytest.approx(result.totals()["kommune"])
+    carried = {ws.cell(r, 1).value: (ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(1, ws.max_row + 1)}
+    assert carried["Kontanthjælp"] == ("Beskæftigelsesudvalget", "5.57.73")

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from ..engine import committee_split
 from ..errors import SomError
 from ..knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase
 from ..messages import pydantic_problems
@@ -247,6 +248,7 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
         rate = -costs_h[:, j] / slope[j] if abs(slope[j]) > _EPS else np.full(D, np.nan)
         fits = (rate >= -_EPS) & (rate <= 1 + _EPS)
         cols[f"switching_rate_{a}"] = np.where(fits, np.maximum(rate, 0), np.nan)
+    cols |= _committee_figures(scenario, model, kb, success, amounts[:, line_of, ACTORS.index("kommune")], ok)
     cols["participants"] = np.full(D, float(sum(scenario.participants)))
     cols["cost_total"] = costs_h[:, 3]
     cols["consequence_total"] = cons_h[:, 3]
@@ -254,12 +256,32 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
         if not c.startswith("break_even_"):
             cols[c] = np.where(ok, cols[c], np.nan)
     key = pd.DataFrame(cols)
-    for a in ACTOR_COLUMNS:
-        key[f"break_even_{a}"] = key[f"break_even_{a}"].astype("Int64")
+    for c in [c for c in key.columns if c.startswith("break_even_")]:
+        key[c] = key[c].astype("Int64")
 
     if options.draws > 0:
         _draw(_with(base, items[0].shared), items, success, amounts, ok, kb, options, key)
     return results, key
+
+
+def _committee_figures(scenario, model, kb, success, kommune_costs, ok) -> dict[str, np.ndarray]:
+    """The kommune's net result and break-even year per committee (columns net_udvalg_<id>, break_even_udvalg_<id>
+    for every committee of the knowledge base): `evaluate` with the committee's services (price multiplier 1) and
+    its cost lines, kommune column only, as the engine's Result.by_committee groups the same rows."""
+    split = committee_split(scenario, kb, model.services)
+    if split is None:
+        return {}
+    D = len(success)
+    svc = np.array([split.of[x] for x in model.services], dtype=object)
+    lines = np.array([split.of[c] for c in model.cost_lines], dtype=object)
+    out: dict[str, np.ndarray] = {}
+    for c in split.names:
+        price = np.broadcast_to((svc == c).astype(float), (D, len(model.services)))
+        net = evaluate(model, Inputs(success=success, price=price, cost=kommune_costs * (lines == c)))[:, :, 0]
+        be = break_even(net[:, :, None], model.years)[:, 0]
+        out[f"net_udvalg_{c}"] = np.where(ok, net.sum(axis=1), np.nan)
+        out[f"break_even_udvalg_{c}"] = pd.array(np.where(ok, be, np.nan), dtype="Float64")
+    return out
 
 
 def _draw(data, items, success, amounts, ok, kb, options: Options, key: pd.DataFrame) -> None:

@@ -44,6 +44,8 @@ def danish_header(column: str, payback_years: int = 10) -> tuple[str, str | None
         return OTHER_DA[column]
     for prefix, (template, fmt) in FIGURES_DA.items():
         actor = column.removeprefix(prefix)
+        if column.startswith(prefix) and actor.startswith("udvalg_"):  # the kommune's committee (id)
+            return template.format(f"kommunens udvalg {actor.removeprefix('udvalg_')}", n=payback_years), fmt
         if column.startswith(prefix) and actor in ACTOR_DA:
             return template.format(ACTOR_DA[actor], n=payback_years), fmt
     return column, None

@@ -18,7 +18,7 @@ from ..export import chart_png, chart_svg, workbook_bytes
 from ..format import kr, pct
 from ..knowledge import KnowledgeBase
 from ..names import ACTOR_NAMES_DA, ACTORS, COST_NAMES_DA, WELFARE_AREA_NAMES_DA
-from ..summary import summary
+from ..summary import committee_sentence, committee_table, summary
 from ..views import TOTAL, Result
 from .app_widgets import attr, esc, help_html
 
@@ -35,6 +35,11 @@ def download_link(data: bytes, filename: str, mime: str, text: str, css_class: s
     )
 
 
+def be_text(year: int | None, first: int) -> str:
+    """'år 3 (2027)', or 'ikke inden for perioden' without a break-even year."""
+    return f"år {year - first + 1} ({year})" if year is not None else "ikke inden for perioden"
+
+
 def key_figures_html(result: Result) -> str:
     """Table of totals per actor: costs, consequences, net result, discounted net result, break-even year."""
     kinds = result.totals_by_kind()
@@ -49,9 +54,6 @@ def key_figures_html(result: Result) -> str:
         cells = "".join(f'<td class="num {css}-{a}">{v}</td>' for a, v in zip(cols, values))
         return f"<tr><td>{esc(text)}</td>{cells}</tr>"
 
-    def be_text(y):
-        return f"år {y - first + 1} ({y})" if y is not None else "ikke inden for perioden"
-
     head = "".join(f"<th>{ACTOR_NAMES_DA[a]}</th>" for a in cols)
     body = "".join(
         [
@@ -61,7 +63,7 @@ def key_figures_html(result: Result) -> str:
             + "".join(f'<td class="num som-total-{a}">{kr(totals[a])}</td>' for a in cols)
             + "</tr>",
             row(f"Nettoresultat, tilbagediskonteret ({pct(rate)})", [kr(npv[a]) for a in cols], "som-npv"),
-            row("Break-even-år", [be_text(be[a]) for a in cols], "som-be"),
+            row("Break-even-år", [be_text(be[a], first) for a in cols], "som-be"),
         ]
     )
     years = result.years
@@ -97,6 +99,40 @@ def by_service_html(result: Result, kb: KnowledgeBase, discounted: bool) -> str:
         for (_kind, area, service), values in table.iterrows()
     )
     return f"<table class='som-table'><tr><th>Ydelse / omkostning</th><th>Område</th>{head}</tr>{rows}</table>"
+
+
+def committees_html(result: Result, discounted: bool) -> str:
+    """The kommune split between its committees: who pays and who gains (one sentence), the totals and
+    break-even year per committee, and the net result and cumulative net result per year and committee."""
+    table = committee_table(result, discounted)
+    first = result.scenario.settings.first_year
+    rows = "".join(
+        f"<tr><td>{esc(name)}</td>"
+        + "".join(f'<td class="num">{kr(r[c])}</td>' for c in ("Omkostninger", "Gevinster", "Netto"))
+        + f'<td class="num">{be_text(r["Break-even-år"], first)}</td></tr>'
+        for name, r in table.iterrows()
+    )
+    yearly = result.by_committee(discounted)
+    cum = result.cumulative_by_committee(discounted)
+    names = {**result.committee_names, TOTAL: "Kommunen i alt"}
+    head = "".join(f"<th>{esc(names[c])}</th>" for c in yearly.columns)
+    per_year = "".join(
+        f"<tr><td>{y}</td>"
+        + "".join(f'<td class="num">{kr(v)}</td>' for v in yearly.loc[y])
+        + "".join(f'<td class="num">{kr(v)}</td>' for v in cum.loc[y])
+        + "</tr>"
+        for y in yearly.index
+    )
+    cum_head = "".join(f"<th>{esc(names[c])}, akkumuleret</th>" for c in cum.columns)
+    return (
+        f"<p>{esc(committee_sentence(result))}</p>"
+        "<table class='som-table som-committees'><tr><th>Udvalg (hele perioden)</th><th>Omkostninger</th>"
+        f"<th>Gevinster</th><th>Netto</th><th>Break-even-år</th></tr>{rows}</table>"
+        f"<table class='som-table som-committees-yearly'><tr><th>År</th>{head}{cum_head}</tr>{per_year}</table>"
+        "<p><small>Kun kommunens del fordeles. Udvalgene og hvilke ydelser de har, følger den kommunale kontoplan "
+        "(vidensdatabasens committee_map.csv) eller kommunens lokale lag; omkostningerne bæres af det udvalg, "
+        "der er valgt under Omkostninger.</small></p>"
+    )
 
 
 # The chart's "…" menu (vega-embed): only the two offline exports, in Danish (file name: see redraw); no
@@ -186,13 +222,15 @@ class ResultsView:
         self.chart_box = W.VBox()
         self.yearly = W.HTML()
         self.services = W.HTML()
+        self.committees = W.HTML()
         self.checklist = W.HTML()
         self.inputs = W.HTML()
         self.yearly_box = W.Accordion(
-            children=[self.yearly, self.services, self.checklist, self.inputs],
+            children=[self.yearly, self.services, self.committees, self.checklist, self.inputs],
             titles=(
                 "Tal pr. år (tabel)",
                 "Tal pr. ydelse, hele perioden",
+                "Kommunens udvalg: hvem betaler, hvem vinder",
                 "Tjekliste: beregningens kvalitet",
                 "Forudsætninger og formler",
             ),
@@ -259,6 +297,7 @@ class ResultsView:
         self.chart.spec = spec  # in place: only the data and titles change
         self.yearly.value = yearly_html(self.result, d)
         self.services.value = by_service_html(self.result, self.kb, d)
+        self.committees.value = committees_html(self.result, d)
 
     def mark_outdated(self, outdated: bool, count: int = 0) -> None:
         if outdated:

@@ -266,6 +266,13 @@ class CostsStep:
         rows = [W.HBox([label("", "380px"), *[label(ACTOR_LABELS[a], "180px") for a in ACTORS]])]
         self.fields = []
         self.lines = [f.path.split(".")[1] for f in fields_on(2, "amount")]
+        # the kommune's committee (udvalg) carrying each cost line; None: the knowledge base's default
+        names = kb.committees.names if kb.committees is not None else {}
+        choices = [("Standardudvalget", None), *[(v, k) for k, v in names.items() if k != "ikke_fordelt"]]
+        self.committee = {line: W.Dropdown(options=choices, layout=W.Layout(width="220px")) for line in self.lines}
+        for w in self.committee.values():
+            w.observe(lambda _: self.changed(), "value")
+        rows[0].children = (*rows[0].children, label("Udvalg i kommunen" if names else "", "220px"))
         for field in fields_on(2, "amount"):
             cells = []
             for a in ACTORS:
@@ -276,7 +283,10 @@ class CostsStep:
                 f.box.layout.width = "180px"
                 cells.append(f.box)
                 self.fields.append(([f.field.path], f.msg, f.input))
-            rows.append(W.HBox([label(field.label, "380px", field.help), *cells]))
+            line = field.path.split(".")[1]
+            rows.append(
+                W.HBox([label(field.label, "380px", field.help), *cells, *([self.committee[line]] if names else [])])
+            )
         years = price_years(kb)
         self.price_year = FieldInput(
             F["costs.price_year"],
@@ -317,7 +327,11 @@ class CostsStep:
     def read(self, data: dict, problems: list[Problem]) -> None:
         for w in (*self.cells.values(), self.price_year, self.area):
             put(data, w.field.path, read_field(problems, w.field.path, w.get))
+        data.setdefault("costs", {})["committees"] = {k: w.value for k, w in self.committee.items() if w.value}
 
     def load(self, s: Scenario) -> None:
         for w in (*self.cells.values(), self.price_year, self.area):
             w.set(value_at(s, w.field.path))
+        for line, w in self.committee.items():
+            chosen = s.costs.committees.get(line)
+            w.value = chosen if chosen in {v for _, v in w.options} else None
