@@ -1,12 +1,16 @@
-"""SØM's checklist (tjekliste), filled in from the scenario and the knowledge base.
+"""The checklist (tjekliste) of a calculation, filled in from the scenario and the knowledge base.
 
-Social- og Boligstyrelsen asks users to go through a checklist of the considerations behind a SØM
-calculation. Its items are not public, so the points here are this workbench's own, built from SØM's
-advice topics and the common mistakes in its FAQ: where the success rate comes from and whether it is
-net of the comparison group, consequence years the estimates do not cover, persistence, how much of the
-result rests on illustrative numbers, local or national prices, horizon and discounting, and costs for
-every actor. `checklist(result, kb)` returns one CheckItem per point, each green, yellow or red with a
-Danish sentence saying why. Thresholds (e.g. 25 % / 50 % illustrative weight) are ours and stated below.
+Social- og Boligstyrelsen asks users to go through a checklist of the considerations behind a SØM calculation;
+we have not seen its items. The points and thresholds here are this workbench's own, inspired by SØM's advice
+topics and the common mistakes in its FAQ (CHECKLIST_NOTE_DA says so wherever the checklist is shown):
+where the success rate comes from (the effect study the scenario declares for it, never a study matched by its
+rate) and whether it is net of a comparison group, whether the study's context carries over to the kommune,
+how well the study's target group and outcome match the calculation's, consequence years beyond the estimates,
+how long the effect was followed compared with how long it is assumed to last, services counted twice by two
+outcomes, how much of the result rests on illustrative numbers, local or national prices, discounting and the
+horizon, and costs for every actor. `checklist(result, kb)` returns one CheckItem per point, each green,
+yellow or red with a Danish sentence saying why. Every point can be green, yellow and red (or at least two
+of them) for some calculation; the thresholds are stated below.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .format import pct
+from .format import number, pct
 from .knowledge import ACTORS, KnowledgeBase
 from .names import STATUS_NAMES_DA
 from .summary import ACTOR_DEFINITE_DA, _join
@@ -25,13 +29,21 @@ from .views import Result
 GREEN, YELLOW, RED = "green", "yellow", "red"
 STATUS_DA = {GREEN: "Grøn", YELLOW: "Gul", RED: "Rød"}
 STATUS_COLOUR = {GREEN: "#2e7d32", YELLOW: "#f9a825", RED: "#c62828"}
+STATUS_MARK = {GREEN: "●", YELLOW: "▲", RED: "■"}  # a shape per status too: readable in black and white
+CHECKLIST_NOTE_DA = (
+    "Tjeklisten er SØM-værkstedets egen: punkterne og grænserne er vores, inspireret af Social- og "
+    "Boligstyrelsens råd om SØM-beregninger og de typiske fejl i SØM's FAQ. Den er ikke SØM's officielle tjekliste."
+)
 # share of the consequences' value resting on illustrative estimates or prices: below the first is green,
 # below the second yellow, else red (our thresholds, not SØM's)
 ILLUSTRATIVE_LIMITS = (0.25, 0.50)
-# a success rate within this distance of a study's rate counts as taken from that study
-RATE_MATCH = 0.005
-# designs with a comparison group (lower-case substrings of effect_studies.design)
-CONTROLLED = ("rct", "kvasi", "meta", "kontrol", "register")
+# designs with a comparison group (lower-case substrings of effect_studies.design); the "without" words are
+# looked at first, so "Før-efter uden kontrolgruppe" is not taken for a design with a control group
+UNCONTROLLED_FIRST = ("uden kontrol", "intet studie", "regneeksempel")
+CONTROLLED = ("rct", "kvasi", "meta", "kontrol", "register", "randomiser")
+# a horizon up to this many times the study's follow-up, with the effect assumed constant, is yellow; beyond, red
+FOLLOW_UP_FACTOR = 3
+SOM_HORIZON = 10  # SØM's consequence estimates cover up to 10 years after the outcome (knowledge/README.md)
 
 
 @dataclass(frozen=True)
@@ -48,79 +60,178 @@ class CheckItem:
         return STATUS_DA[self.status]
 
 
-def matching_study(kb: KnowledgeBase, outcome: str, rate: float, study: str | None = None) -> pd.Series | None:
-    """The effect study behind an outcome's success rate: `study` if named, else the outcome's study whose
-    rate equals `rate` (within half a percentage point), strongest evidence first; None if none matches."""
-    studies = kb.effect_studies
-    if study is not None:
-        hit = studies[studies["id"] == study]
-        return hit.iloc[0] if len(hit) else None
-    hit = studies[(studies["outcome"] == outcome) & ((studies["success_rate"] - rate).abs() <= RATE_MATCH)]
-    return hit.sort_values("evidence_level", kind="stable").iloc[0] if len(hit) else None
+def declared_study(kb: KnowledgeBase, study: str | None) -> pd.Series | None:
+    """The effect study with id `study` (the one a scenario declares for an outcome's success rate), or None."""
+    if study is None:
+        return None
+    hit = kb.effect_studies[kb.effect_studies["id"] == study]
+    return hit.iloc[0] if len(hit) else None
 
 
-def _studies(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None) -> list[tuple[str, pd.Series | None]]:
+@dataclass(frozen=True)
+class _Found:
+    name: str  # the outcome's Danish name
+    rate: float  # the calculation's success rate
+    study: pd.Series | None  # the declared study
+
+
+def _studies(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None) -> list[_Found]:
     names = dict(zip(kb.outcomes["id"], kb.outcomes["name"]))
     custom = result.scenario.custom_target_group
     if custom is not None:
         names.update(custom.outcomes)
     return [
-        (names.get(o.outcome, o.outcome), matching_study(kb, o.outcome, o.success_rate, (studies or {}).get(o.outcome)))
+        _Found(
+            names.get(o.outcome, o.outcome), o.success_rate, declared_study(kb, (studies or {}).get(o.outcome, o.study))
+        )
         for o in result.scenario.outcomes
     ]
 
 
-def _evidence(found) -> CheckItem:
+def _evidence(found: list[_Found], tolerance: float) -> CheckItem:
     title = "Evidensniveau og design bag succesraten"
-    missing = [name for name, st in found if st is None]
+    missing = [f.name for f in found if f.study is None]
     if missing:
         return CheckItem(
             "evidence",
             title,
             RED,
-            f"Succesraten for {', '.join(missing)} kommer ikke fra et effektstudie i vidensdatabasen; angiv, "
-            "hvor den kommer fra, og hvor sikker den er.",
+            f"Der er ikke angivet et effektstudie for succesraten for {_join(missing)}; angiv i beregningen, hvor "
+            "den kommer fra, og hvor sikker den er.",
         )
-    level = max(int(st["evidence_level"]) for _, st in found)
-    parts = [f"{st['name']} ({st['design']}, evidensniveau {int(st['evidence_level'])})" for _, st in found]
-    illustrative = [st["name"] for _, st in found if bool(st.get("illustrative"))]
+    level = max(int(f.study["evidence_level"]) for f in found)
+    parts = [f"{f.study['name']} ({f.study['design']}, evidensniveau {int(f.study['evidence_level'])})" for f in found]
+    illustrative = [f.study["name"] for f in found if bool(f.study.get("illustrative"))]
     status = GREEN if level == 1 else YELLOW if level == 2 else RED
     text = f"Succesraten bygger på {'; '.join(parts)}."
     if level == 2:
         text += " Et kvasieksperimentelt design er svagere end et lodtrækningsforsøg."
     elif level == 3:
-        text += " Et studie uden kontrolgruppe siger ikke, hvad indsatsen selv gør."
+        text += " Uden en sammenlignelig kontrolgruppe siger tallet ikke, hvad indsatsen selv gør."
     if illustrative:
         status = YELLOW if status == GREEN else status
         text += f" Studiets tal er markeret illustrative i vidensdatabasen ({', '.join(illustrative)})."
+    moved = [f for f in found if abs(f.rate - float(f.study["success_rate"])) > tolerance]
+    if moved:
+        status = YELLOW if status == GREEN else status
+        text += (
+            " Beregningen bruger en anden succesrate end studiet fandt ("
+            + "; ".join(f"{f.name}: {pct(f.rate)} mod {pct(float(f.study['success_rate']))}" for f in moved)
+            + "); skriv i antagelserne hvorfor."
+        )
     return CheckItem("evidence", title, status, text)
 
 
-def _net_of_comparison(found) -> CheckItem:
+def _controlled(design: str) -> bool:
+    d = design.lower()
+    return not any(k in d for k in UNCONTROLLED_FIRST) and any(k in d for k in CONTROLLED)
+
+
+def _net_of_comparison(found: list[_Found]) -> CheckItem:
     title = "Succesraten er netto i forhold til basisalternativet"
-    if any(st is None for _, st in found):
+    if any(f.study is None for f in found):
         return CheckItem(
             "net_of_comparison",
             title,
             YELLOW,
-            "Det kan ikke ses, om succesraten er målt ud over det, borgerne ville have opnået med den sædvanlige "
-            "indsats (fx 12 % mod 2 % giver 10 %). Tjek, at den er netto.",
+            "Uden et angivet studie kan det ikke ses, om succesraten er målt ud over det, borgerne ville have "
+            "opnået med den sædvanlige indsats (fx 12 % mod 2 % giver 10 %). Tjek, at den er netto.",
         )
-    gross = [st["name"] for _, st in found if not any(k in str(st["design"]).lower() for k in CONTROLLED)]
+    gross = [f.study["name"] for f in found if not _controlled(str(f.study["design"]))]
     if gross:
         return CheckItem(
             "net_of_comparison",
             title,
             RED,
-            f"{', '.join(gross)} har ingen kontrolgruppe, så succesraten er ikke netto af det, der ville være sket "
-            "alligevel; resultatet er sandsynligvis for højt.",
+            f"{_join(gross)} har ingen kontrolgruppe, så succesraten er ikke målt netto af det, der ville være sket "
+            "alligevel; resultatet kan være for højt.",
         )
-    shown = []
-    for name, st in found:
-        if pd.notna(st.get("rate_treatment")) and pd.notna(st.get("rate_control")):
-            shown.append(f"{name}: {pct(st['rate_treatment'])} mod {pct(st['rate_control'])} i kontrolgruppen")
+    shown = [
+        f"{f.name}: {pct(f.study['rate_treatment'])} mod {pct(f.study['rate_control'])} i kontrolgruppen"
+        for f in found
+        if pd.notna(f.study.get("rate_treatment")) and pd.notna(f.study.get("rate_control"))
+    ]
     detail = f" ({'; '.join(shown)})" if shown else ""
     return CheckItem("net_of_comparison", title, GREEN, f"Succesraten er forskellen til en kontrolgruppe{detail}.")
+
+
+def _transfer(found: list[_Found]) -> CheckItem:
+    title = "Studiets resultat kan overføres til kommunen"
+    if any(f.study is None for f in found):
+        return CheckItem(
+            "transfer",
+            title,
+            YELLOW,
+            "Uden et angivet studie kan det ikke vurderes, om effekten er målt under forhold, der ligner kommunens.",
+        )
+    foreign = [f"{f.study['name']} ({f.study['country']})" for f in found if str(f.study["country"]) != "Danmark"]
+    if foreign:
+        return CheckItem(
+            "transfer",
+            title,
+            RED,
+            f"Effekten er målt uden for Danmark: {_join(foreign)}. Basisalternativet og ydelsessystemet er andre "
+            "end i en dansk kommune, så effekten her kan være både mindre og større; find et dansk studie eller "
+            "begrund, hvorfor den kan overføres.",
+        )
+    local = [f.study["name"] for f in found if f.study.get("local_layer")]
+    if len(local) == len(found):
+        return CheckItem("transfer", title, GREEN, f"Effekten er målt i kommunen selv ({_join(local)}).")
+    return CheckItem(
+        "transfer",
+        title,
+        GREEN,
+        "Effekten er målt i Danmark. Tjek, at kommunen vil udføre indsatsen, som den blev udført i studiet "
+        "(samme indhold, omfang og personale), og at deltagerne visiteres på samme måde.",
+    )
+
+
+def _target_group(result: Result, kb: KnowledgeBase, found: list[_Found]) -> CheckItem:
+    title = "Målgruppen svarer til studiets og vidensdatabasens"
+    s = result.scenario
+    if s.target_group is None:
+        return CheckItem(
+            "target_group",
+            title,
+            YELLOW,
+            f"Beregningen bruger en egen målgruppe ({s.custom_target_group.name}), så konsekvenserne er beregningens "
+            "egne, ikke vidensdatabasens registerestimater; angiv, hvor de kommer fra.",
+        )
+    group = kb.target_groups.set_index("id").loc[s.target_group]
+    other_group = [f.study["name"] for f in found if f.study is not None and f.study["target_group"] != s.target_group]
+    chosen = {o.outcome for o in s.outcomes}
+    other_outcome = [f.study["name"] for f in found if f.study is not None and f.study["outcome"] not in chosen]
+    if other_group:
+        return CheckItem(
+            "target_group",
+            title,
+            RED,
+            f"{_join(other_group)} er lavet på en anden målgruppe end beregningens ({group['name']}); effekten kan "
+            "ikke uden videre overføres.",
+        )
+    if other_outcome:
+        return CheckItem(
+            "target_group",
+            title,
+            YELLOW,
+            f"{_join(other_outcome)} måler et andet effektmål end det, konsekvenserne er beregnet for; beskriv, "
+            "hvordan studiets mål svarer til effektmålet.",
+        )
+    if any(f.study is None for f in found):
+        return CheckItem(
+            "target_group",
+            title,
+            YELLOW,
+            f"Konsekvenserne gælder vidensdatabasens målgruppe »{group['definition']}«; uden et angivet studie "
+            "kan det ikke ses, om effekten er målt på den samme gruppe.",
+        )
+    return CheckItem(
+        "target_group",
+        title,
+        GREEN,
+        f"Studiet og konsekvensestimaterne gælder samme målgruppe og effektmål: »{group['definition']}« Tjek, at "
+        "kommunens egne deltagere ligner den (alder, ydelse, varighed på offentlig forsørgelse).",
+    )
 
 
 def _coverage(result: Result, kb: KnowledgeBase) -> CheckItem:
@@ -153,22 +264,53 @@ def _coverage(result: Result, kb: KnowledgeBase) -> CheckItem:
     )
 
 
-def _persistence(result: Result) -> CheckItem:
-    title = "Effektens varighed er antaget eller målt"
-    assumed = [o.outcome for o in result.scenario.outcomes if not o.persistence]
-    if assumed:
+def _persistence(result: Result, found: list[_Found]) -> CheckItem:
+    title = "Effektens varighed i forhold til, hvor længe den er målt"
+    s = result.scenario
+    horizon = s.settings.horizon_years
+    assumed = any(not o.persistence for o in s.outcomes)
+    follow = [
+        int(f.study["follow_up_months"])
+        for f in found
+        if f.study is not None and pd.notna(f.study.get("follow_up_months"))
+    ]
+    if len(follow) < len(found):
+        text = (
+            f"Effekten er antaget at holde fuldt i alle {horizon} år (SØM's standard)"
+            if assumed
+            else "Effektens varighed er angivet år for år"
+        )
         return CheckItem(
             "persistence",
             title,
             YELLOW,
-            "Effekten er antaget at holde fuldt i hele tidshorisonten (SØM's standard). Er der viden om, at den "
-            "aftager, så angiv varigheden år for år.",
+            text + ", men det er ikke angivet, hvor længe efter indsatsen effekten er målt; angiv studiets "
+            "opfølgningstid, og hvad der vides om effekten derefter.",
+        )
+    months = min(follow)
+    years = months / 12
+    measured = f"{number(months)} måneder" if months % 12 else f"{months // 12} år"
+    if horizon <= years:
+        return CheckItem(
+            "persistence", title, GREEN, f"Effekten er målt efter {measured}, og tidshorisonten er {horizon} år."
+        )
+    beyond = f"de {number(horizon - years, 1 if months % 12 else 0)} af {horizon} år ud over opfølgningen"
+    if assumed:
+        status = RED if horizon > FOLLOW_UP_FACTOR * years else YELLOW
+        return CheckItem(
+            "persistence",
+            title,
+            status,
+            f"Effekten er målt efter {measured}, men antaget at holde 100 % i alle {horizon} år; {beyond} bygger "
+            "på en antagelse. SØM's konsekvensestimater rummer tilbagefald blandt dem, der nåede målet, men ikke "
+            "om forskellen til kontrolgruppen holder. Vis resultatet med en aftagende varighed.",
         )
     return CheckItem(
         "persistence",
         title,
-        GREEN,
-        "Effektens varighed er angivet år for år i beregningen; angiv kilden i antagelserne.",
+        YELLOW,
+        f"Effekten er målt efter {measured}; varigheden i {beyond} følger den angivne profil. Angiv, hvad den "
+        "bygger på.",
     )
 
 
@@ -263,22 +405,61 @@ def _prices(result: Result) -> CheckItem:
 
 
 def _horizon(result: Result) -> CheckItem:
-    title = "Tidshorisont og diskontering er angivet"
+    title = "Tidshorisont og diskontering"
     s = result.scenario.settings
     rate = s.discount_rate
-    text = (
-        f"Konsekvenserne tælles i {s.horizon_years} år fra forløbets afslutning, prisniveau {s.price_year}, "
-        f"diskonteringsrente {pct(rate)}"
-    )
-    if rate == 0 and s.horizon_years > 10:
+    text = f"Konsekvenserne tælles i {s.horizon_years} år fra forløbets afslutning, diskonteringsrente {pct(rate)}"
+    if s.horizon_years > SOM_HORIZON:
+        return CheckItem(
+            "horizon",
+            title,
+            RED,
+            text + f"; SØM's konsekvensestimater dækker højst {SOM_HORIZON} år efter målet er nået, så årene "
+            "derefter bygger på en fremskrivning. Vis resultatet med en horisont på højst 10 år.",
+        )
+    if rate == 0:
         return CheckItem(
             "horizon",
             title,
             YELLOW,
-            text + "; en lang tidshorisont uden diskontering vægter fjerne gevinster lige så højt som "
-            "udgifterne i dag. Vis også resultatet tilbagediskonteret (fx 3,5 %).",
+            text + "; uden diskontering vægter en krone om ti år lige så meget som en krone i dag. Vis også "
+            "resultatet tilbagediskonteret (fx med Finansministeriets 3,5 %).",
         )
-    return CheckItem("horizon", title, GREEN, text + ".")
+    return CheckItem("horizon", title, GREEN, text + "; nutidsværdien vises med den rente.")
+
+
+def _double_counting(result: Result, kb: KnowledgeBase) -> CheckItem:
+    title = "Ingen ydelse tælles to gange"
+    t = result.columns
+    kind = np.asarray(t["kind"] == "consequence")
+    rows = pd.DataFrame(
+        {
+            "outcome": np.asarray(t["outcome"], dtype=object)[kind],
+            "service": np.asarray(t["service"], dtype=object)[kind],
+        }
+    ).drop_duplicates()
+    shared = rows.groupby("service")["outcome"].nunique()
+    shared = sorted(shared[shared > 1].index)
+    if len(result.scenario.outcomes) < 2:
+        return CheckItem(
+            "double_counting", title, GREEN, "Beregningen har ét effektmål, så hver ydelse tælles én gang."
+        )
+    if not shared:
+        return CheckItem(
+            "double_counting",
+            title,
+            GREEN,
+            "Effektmålene påvirker hver sine ydelser, så ingen ydelse tælles to gange.",
+        )
+    names = dict(zip(kb.services["id"], kb.services["name"]))
+    return CheckItem(
+        "double_counting",
+        title,
+        RED,
+        f"Flere effektmål ændrer brugen af de samme ydelser ({_join([names.get(x, x) for x in shared])}). "
+        "Er det de samme borgere, der når begge mål, tælles besparelsen to gange; brug kun det ene mål for "
+        "hver ydelse, eller begrund, at grupperne er forskellige.",
+    )
 
 
 def _costs(result: Result) -> CheckItem:
@@ -300,14 +481,17 @@ def _costs(result: Result) -> CheckItem:
 
 
 def checklist(result: Result, kb: KnowledgeBase, studies: dict[str, str] | None = None) -> list[CheckItem]:
-    """The checklist for a result. `studies` (outcome → effect study id) names the study behind a success rate
-    where it is known; otherwise a study with the same rate (±0,5 point) for the outcome is used."""
+    """The checklist for a result. The study behind each success rate is the one the scenario declares
+    (`outcomes[i].study`); `studies` (outcome → effect study id) overrides it for a caller that knows better."""
     found = _studies(result, kb, studies)
     return [
-        _evidence(found),
+        _evidence(found, kb.meta.limits.rate_tolerance),
         _net_of_comparison(found),
+        _transfer(found),
+        _target_group(result, kb, found),
         _coverage(result, kb),
-        _persistence(result),
+        _persistence(result, found),
+        _double_counting(result, kb),
         _illustrative(result, kb),
         _prices(result),
         _horizon(result),
@@ -321,12 +505,18 @@ def checklist_table(items: list[CheckItem]) -> pd.DataFrame:
 
 
 def checklist_html(items: list[CheckItem]) -> str:
-    """The checklist as an HTML table with a coloured dot per point (app and HTML reports)."""
+    """The checklist as an HTML table with a coloured mark per point (app and HTML reports), with the note that
+    the points are ours."""
     from html import escape
 
     rows = "".join(
-        f"<tr class='som-check-{i.status}'><td style='text-align:left;white-space:nowrap'><span style='color:{STATUS_COLOUR[i.status]};font-size:1.2em'>●</span> "
+        f"<tr class='som-check-{i.status}'><td style='text-align:left;white-space:nowrap'>"
+        f"<span style='color:{STATUS_COLOUR[i.status]};font-size:1.2em'>{STATUS_MARK[i.status]}</span> "
         f"{escape(i.status_da)}</td><td style='text-align:left'><b>{escape(i.title)}</b><br>{escape(i.reason)}</td></tr>"
         for i in items
     )
-    return f"<table class='som-table som-checklist'><tr><th style='text-align:left'>Vurdering</th><th style='text-align:left'>Punkt</th></tr>{rows}</table>"
+    return (
+        f"<p class='som-checklist-note'><small>{escape(CHECKLIST_NOTE_DA)}</small></p>"
+        "<table class='som-table som-checklist'><tr><th style='text-align:left'>Vurdering</th>"
+        f"<th style='text-align:left'>Punkt</th></tr>{rows}</table>"
+    )

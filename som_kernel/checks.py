@@ -26,6 +26,10 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
             problems.append(
                 Problem(f"outcomes[{i}].outcome", f"Effektmålet '{o.outcome}' findes ikke for den valgte målgruppe.")
             )
+    studies = set(kb.effect_studies["id"])
+    for i, o in enumerate(scenario.outcomes):
+        if o.study is not None and o.study not in studies:
+            problems.append(Problem(f"outcomes[{i}].study", f"Ukendt effektstudie '{o.study}' i vidensdatabasen."))
     chosen = {o.outcome for o in scenario.outcomes}
     for i, c in enumerate(scenario.consequence_overrides):
         if c.service not in services:

@@ -31,8 +31,8 @@ from .checklist import (
     STATUS_ORDER,
     checklist,
     checklist_table,
+    declared_study,
     illustrative_share,
-    matching_study,
 )
 from .compare import compare, load_document
 from .engine import calculate
@@ -172,7 +172,7 @@ def sources_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
     for (title, url), g in prices.groupby(["source_title", "source_url"], sort=False):
         rows.append(("Priser", f"{len(g)} priser", title, url, "ja" if g["illustrative"].any() else "nej"))
     for o in s.outcomes:
-        st = matching_study(kb, o.outcome, o.success_rate)
+        st = declared_study(kb, o.study)
         if st is not None:
             rows.append(
                 (
@@ -194,10 +194,10 @@ def sources_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
 
 
 def assumptions_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
-    """The scenario's assumptions with sources (presentation.tables.assumptions), the success rate's study found by
-    rate."""
+    """The scenario's assumptions with sources (presentation.tables.assumptions), with the study the scenario
+    declares (outcomes[i].study)."""
     o = result.scenario.outcomes[0]
-    study = matching_study(kb, o.outcome, o.success_rate)
+    study = declared_study(kb, o.study)
     return assumptions(result.scenario, kb, effect_study=study["id"] if study is not None else None)
 
 

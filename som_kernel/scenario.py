@@ -124,6 +124,9 @@ class OutcomeEffect(_Model):
     success_rate: float
     # share of the effect left in consequence year 1, 2, …; past the list the last value holds; [] = 1
     persistence: list[float] = Field(default_factory=list, max_length=MAX_HORIZON)
+    # the effect study (knowledge-base id) the success rate is taken from; None: no source declared. The
+    # checklist reads the study's design, evidence and follow-up from it (never by matching rates).
+    study: Id | None = None
 
     @field_validator("success_rate")
     @classmethod

@@ -320,12 +320,27 @@ def test_effect_study_choices_show_the_study_name_and_rate(app):
 
 def test_prompt_choices_show_their_prompt_not_an_empty_box(kb):
     # ipywidgets 8 shows an empty box for a Dropdown whose value is None; the prompts must stay visible.
-    # Success rate 20 % matches no study (the only one says 10 %), so none is pre-selected.
+    # No study is declared, so none is pre-selected (whatever the rate).
     data = json.loads(json.dumps(BASE))
     data["outcomes"][0]["success_rate"] = 0.2
     app = build_app(kb, build_scenario(data))
     assert app.examples.label == "Åbn et eksempel …"
     assert app.outcome_row("job").study.label == "Intet studie valgt"
+
+
+def test_the_study_is_declared_in_the_scenario_never_matched_by_rate(kb):
+    # BASE's 10 % equals Teststudie's rate, but the file declares no study: none is chosen
+    app = build_app(kb, build_scenario(BASE))
+    assert app.outcome_row("job").study.value == "" and app.scenario.outcomes[0].study is None
+    # choosing the study declares it (the rate stays the study's 10 %)
+    app.outcome_row("job").study.value = "study_a"
+    assert app.scenario.outcomes[0].study == "study_a" and app.scenario.outcomes[0].success_rate == 0.1
+    # a file that declares it opens with it chosen, and keeps its own rate of 12 %
+    data = json.loads(json.dumps(BASE))
+    data["outcomes"][0] |= {"success_rate": 0.12, "study": "study_a"}
+    app = build_app(kb, build_scenario(data))
+    assert app.outcome_row("job").study.value == "study_a"
+    assert app.scenario.outcomes[0].success_rate == pytest.approx(0.12)
 
 
 # ---- every file the kernel accepts opens in the app with the kernel's result ------------------------------

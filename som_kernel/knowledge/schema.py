@@ -156,6 +156,8 @@ class EffectStudy(_Sourced):
     rate_control: Annotated[float | None, Blank] = Field(default=None, ge=0, le=1)
     design: str = Field(min_length=2)
     evidence_level: int = Field(ge=1, le=3)
+    # how long after the intervention the effect was measured (months); blank: not stated in the source
+    follow_up_months: Annotated[int | None, Blank] = Field(default=None, ge=1, le=600)
     n: Annotated[int | None, Blank] = Field(default=None, ge=1)
     country: str = Field(min_length=2)
     note: str = ""

@@ -51,7 +51,17 @@ class OutcomeRow:
             [
                 self.rate.box,
                 self.persistence.box,
-                W.HBox([label("Udfyld fra effektstudie", "180px"), self.study]),
+                W.HBox(
+                    [
+                        label(
+                            "Effektstudie (kilde)",
+                            "180px",
+                            tip="Det studie, succesraten kommer fra. Valget udfylder succesraten og gemmes i "
+                            "beregningen; tjeklisten og usikkerhedsanalysen læser studiets design og interval.",
+                        ),
+                        self.study,
+                    ]
+                ),
                 self.study_info,
             ],
             layout=W.Layout(margin="0 0 0 30px"),
@@ -69,6 +79,7 @@ class OutcomeRow:
         sid = change["new"]
         if not sid:
             self.study_info.value = ""
+            self.changed()  # the declared study is part of the scenario
             return
         r = self.studies.loc[sid]
         ci = (
@@ -85,7 +96,8 @@ class OutcomeRow:
             f"<br>{source_html(r['source_title'], r['source_url'], bool(r['illustrative']))}"
             f"{'<br>' + esc(r['note']) if r['note'] else ''}</div>"
         )
-        self.rate.set(float(r["success_rate"]))  # the rate field's observer recomputes
+        self.rate.set(float(r["success_rate"]))
+        self.changed()  # the declared study is part of the scenario, even where the rate stays the same
 
     def persistence_values(self) -> list[float]:
         """The persistence profile as shares; FieldValueError in Danish (per cent) if a value is not 0–100."""
@@ -96,13 +108,13 @@ class OutcomeRow:
             self.persistence.value = shown  # '100; 80.5' → '100; 80,5': the field shows what is used
         return self.persistence.get()
 
-    def load(self, rate: float | None, persistence: list[float] | None, chosen: bool) -> None:
+    def load(self, rate: float | None, persistence: list[float] | None, chosen: bool, study: str | None = None) -> None:
         self.check.value = chosen
+        # the study the scenario declares (never one found by its rate); choosing it shows its source and fills
+        # in its rate, which the scenario's own rate then replaces
+        self.study.value = study if study in {v for _, v in self.study.options} else ""
         if rate is not None:
             self.rate.set(rate)
-            match = [sid for sid, r in self.studies.iterrows() if abs(float(r["success_rate"]) - rate) < 1e-9]
-            if match and not self.study.value:
-                self.study.value = match[0]  # shows the study's source; the rate is the same
         if persistence is not None:
             self.persistence.set(persistence)
 
@@ -169,14 +181,17 @@ class EffectStep:
             row.index = i = len(outcomes)
             rate = read_field(problems, f"outcomes[{i}].success_rate", row.rate.get)
             persistence = read_field(problems, f"outcomes[{i}].persistence", row.persistence_values)
-            outcomes.append({"outcome": row.id, "success_rate": rate, "persistence": persistence})
+            # the study is the declared source of the rate (the checklist and the Monte Carlo read it)
+            outcomes.append(
+                {"outcome": row.id, "success_rate": rate, "persistence": persistence, "study": row.study.value or None}
+            )
         data["outcomes"] = outcomes
 
     def load(self, s: Scenario) -> None:
         chosen = {o.outcome: o for o in s.outcomes}
         for row in self.current_rows():
             o = chosen.get(row.id)
-            row.load(o.success_rate if o else None, o.persistence if o else None, o is not None)
+            row.load(o.success_rate if o else None, o.persistence if o else None, o is not None, o.study if o else None)
         self.refresh()
 
     @property

@@ -1,7 +1,7 @@
 """How uncertain each input is: the caller's ranges and spreads, and the effect studies' intervals.
 
-Success rate. Where the knowledge base has an effect study for the outcome (effect_studies.outcome), its
-interval is used: one-way low/high = the scenario's rate shifted by the study's distances to ci_low and
+Success rate. The study is the one the spec names, else the one the scenario declares for the outcome
+(`outcomes[i].study`), else the outcome's strongest study in the knowledge base; its interval is used: one-way low/high = the scenario's rate shifted by the study's distances to ci_low and
 ci_high (so a scenario at the study's rate gets exactly [ci_low, ci_high]); Monte Carlo standard error
 = (ci_high − ci_low) / (2 · 1.96), widened by the study's evidence grade. A study without an interval but
 with rate_treatment, rate_control and n gets the two-proportion standard error with n/2 per arm,
@@ -138,12 +138,15 @@ def beta_parameters(mean: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, np.nd
     return alpha, beta, np.where(fixed, 0.0, used)
 
 
-def _study_for(kb: KnowledgeBase, outcome: str, spec: UncertaintySpec) -> pd.Series | None:
+def _study_for(kb: KnowledgeBase, outcome: str, spec: UncertaintySpec, declared: str | None) -> pd.Series | None:
+    """The study behind an outcome's rate: the spec's, else the one the scenario declares (outcomes[i].study),
+    else the outcome's strongest study."""
     studies = kb.effect_studies
-    if outcome in spec.studies:
-        hit = studies[studies["id"] == spec.studies[outcome]]
+    chosen = spec.studies.get(outcome, declared)
+    if chosen is not None:
+        hit = studies[studies["id"] == chosen]
         if hit.empty:
-            raise ScenarioError([Problem("studies", f"Ukendt effektstudie '{spec.studies[outcome]}'.")])
+            raise ScenarioError([Problem("studies", f"Ukendt effektstudie '{chosen}'.")])
         return hit.iloc[0]
     hit = studies[studies["outcome"] == outcome]
     if hit.empty:
@@ -166,8 +169,9 @@ def _two_proportion_se(study: pd.Series) -> float | None:
 def effect_uncertainty(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec) -> pd.DataFrame:
     """Per outcome: base success rate, the study used (if any), one-way low/high and Monte Carlo sd."""
     rows = []
+    declared = {e.outcome: e.study for e in model.scenario.outcomes}
     for o, base in zip(model.outcomes, model.success):
-        study = _study_for(kb, o, spec) if spec.use_studies else None
+        study = _study_for(kb, o, spec, declared.get(o)) if spec.use_studies else None
         has_ci = study is not None and pd.notna(study["ci_low"]) and pd.notna(study["ci_high"])
         level = int(study["evidence_level"]) if study is not None else None
         widening = spec.evidence_widening.get(level, 1.0) if level is not None else 1.0
