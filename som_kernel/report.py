@@ -21,12 +21,14 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from .checklist import (
+    CHECKLIST_NOTE_DA,
     SOURCED_STATUSES,
     STATUS_ORDER,
     checklist,
@@ -41,11 +43,12 @@ from .export import chart_png, consequence_sources
 from .format import number, pct
 from .knowledge import ACTORS, KnowledgeBase, load_knowledge
 from .names import ACTOR_NAMES_DA, STATUS_NAMES_DA
+from .presentation import decision
 from .presentation.tables import assumptions, comparison_table, key_table, results_by_actor, results_by_area
 from .presentation.text import break_even_sentences, gains_only
-from .report_render import Block, to_docx, to_html
+from .report_render import Block, DocumentInfo, to_docx, to_html
 from .scenario import Scenario
-from .summary import ACTOR_DEFINITE_DA, amount_text, summary
+from .summary import ACTOR_DEFINITE_DA, summary
 from .views import TOTAL, Result
 
 # ---- the paper as blocks ------------------------------------------------------------------------------------
@@ -79,23 +82,6 @@ def switching_sentences(result: Result, kb: KnowledgeBase) -> list[str]:
         elif row["status"] == "always_negative":
             out.append(f"For {who} er nettoresultatet negativt ved enhver succesrate op til 100 %.")
     return out
-
-
-def main_uncertainty(result: Result, kb: KnowledgeBase) -> str:
-    """The input that moves the total net result the most between its low and high value (one-way), in Danish."""
-    from .uncertainty import one_way
-
-    ow = one_way(result.scenario, kb)
-    ow = ow[ow["actor"] == TOTAL]
-    if ow.empty:
-        return ""
-    top = ow.sort_values("swing", ascending=False).iloc[0]
-    lo, hi = sorted((top["net_low"], top["net_high"]))
-    return (
-        f"Den største usikkerhed er {top['label'][0].lower() + top['label'][1:]}: mellem den lave og den høje værdi "
-        f"ligger nettoresultatet for det offentlige samlet mellem {amount_text(lo)} og {amount_text(hi)} "
-        f"(grundberegningen: {amount_text(top['net_base'])})."
-    )
 
 
 def caveats(result: Result, kb: KnowledgeBase) -> list[str]:
@@ -143,12 +129,10 @@ def intervention_text(result: Result, kb: KnowledgeBase) -> str:
     if s.custom_target_group is not None:
         outcomes.update(s.custom_target_group.outcomes)
     effects = ", ".join(f"{outcomes.get(o.outcome, o.outcome).lower()} {pct(o.success_rate, 1)}" for o in s.outcomes)
-    cost = -result.totals_by_kind().at["cost", TOTAL]
     text = (
         f"Målgruppe: {group.lower()}. {number(s.total_participants)} deltagere starter over {len(s.participants)} år "
         f"og er i indsatsen i {s.duration_years} år. Succesrate (netto i forhold til den sædvanlige indsats): "
-        f"{effects}. Indsatsen koster {amount_text(cost)} netto i alt "
-        f"({amount_text(cost / s.total_participants)} pr. deltager)."
+        f"{effects}. {decision.cost_text(result)}"
     )
     return (s.description.strip() + " " if s.description.strip() else "") + text
 
@@ -201,11 +185,63 @@ def assumptions_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
     return assumptions(result.scenario, kb, effect_study=study["id"] if study is not None else None)
 
 
-COMPARISON_NUMERIC = ["Kommune", "Region", "Stat", "I alt", "Pr. deltager", "Nutidsværdi", "Forskel i alt"]
 COMPARISON_WIDTHS = [3.4, 1.7, 1.6, 1.7, 1.7, 1.8, 1.8, 1.6, 1.7]
+PAYBACK_WIDTHS = [4.4, 3.2, 3.1, 3.1, 3.2]
+COMMITTEE_WIDTHS = [5.2, 3.1, 3.1, 3.1, 2.5]
+COURSE_WIDTHS = [2.4, 2.6, 2.4, 2.4, 2.6, 3.6]
 
 
-def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today: date | None = None) -> list[Block]:
+def _numeric(table: pd.DataFrame, text: tuple[str, ...]) -> list[str]:
+    return [c for c in table.columns if c not in text]
+
+
+def result_blocks(result: Result, kb: KnowledgeBase, items, mc=None, level: str = "h2") -> list[Block]:
+    """What every alternative gets: the intervention, the key table with the net present value at a stated rate,
+    the red checklist points, when it is earned back (deterministic and with what probability), who pays inside the
+    kommune, and the uncertainty and caveats."""
+    B = Block
+    npv = (decision.stated_rate(result), decision.npv_at_stated_rate(result, kb))
+    red = decision.red_points_line(items)
+    payback = decision.payback_table(result, kb, mc)
+    sentence, committees = decision.committees(result)
+    actors = [ACTOR_NAMES_DA[a] for a in (*ACTORS, TOTAL)]
+    return [
+        B(level, "Indsatsen"),
+        B("p", intervention_text(result, kb)),
+        B(level, "Resultatet kort"),
+        B("p", summary(result)),
+        *([B("p", red)] if red else []),
+        B("table", table=key_table(result, npv), numeric=actors, widths=KEY_WIDTHS),
+        B("note", decision.npv_note(result)),
+        B(level, "Hvornår tjener indsatsen sig hjem?"),
+        B("bullets", items=break_even_sentences(result) + switching_sentences(result, kb)),
+        B("table", table=payback, numeric=_numeric(payback, ("Aktør", "Tjent hjem")), widths=PAYBACK_WIDTHS),
+        B("note", decision.payback_note()),
+        B(level, "Hvem betaler, og hvem vinder i kommunen?"),
+        B("p", sentence),
+        B("table", table=committees, numeric=_numeric(committees, ("Udvalg", "Tjent hjem")), widths=COMMITTEE_WIDTHS),
+        B(level, "Usikkerhed og forbehold"),
+        B("bullets", items=[x for x in [decision.main_uncertainty(result, kb)] if x] + caveats(result, kb)),
+    ]
+
+
+@dataclass(frozen=True)
+class PaperMeta:
+    """What a kommune files the paper under: title (default 'Beslutningsoplæg: <name>'), subject, author and
+    department; written into the document's properties and under the title."""
+
+    title: str = ""
+    subject: str = ""
+    author: str = ""
+    department: str = ""
+
+
+def paper(
+    alternatives: Sequence[tuple[str, Scenario]],
+    kb: KnowledgeBase,
+    today: date | None = None,
+    meta: PaperMeta | None = None,
+) -> list[Block]:
     """The decision paper's blocks for the first alternative (and a comparison with the others, if any)."""
     from .compare import chart_cumulative, chart_differences
 
@@ -213,26 +249,27 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
     result = results[0]
     s = result.scenario
     today = today or date.today()
+    meta = meta or PaperMeta()
+    items = [checklist(r, kb) for r in results]
+    course = decision.course_table(result)
     B = Block
+    byline = " · ".join(x for x in (meta.author, meta.department) if x)
     blocks = [
-        B("h1", f"Beslutningsoplæg: {s.name}"),
+        B("h1", meta.title or f"Beslutningsoplæg: {s.name}"),
         B(
             "note",
-            f"Socialøkonomisk beregning efter SØM-metoden · {today.strftime('%d.%m.%Y')} · vidensdatabase "
-            f"{kb.meta.version} · beløb i {s.settings.price_year}-priser",
+            f"Socialøkonomisk beregning efter SØM-metoden · {today.strftime('%d.%m.%Y')}"
+            + (f" · {byline}" if byline else "")
+            + f" · vidensdatabase {kb.meta.version} · beløb i {s.settings.price_year}-priser",
         ),
-        B("h2", "Indsatsen"),
-        B("p", intervention_text(result, kb)),
-        B("h2", "Resultatet kort"),
-        B("p", summary(result)),
-        B("table", table=key_table(result), numeric=[ACTOR_NAMES_DA[a] for a in (*ACTORS, TOTAL)], widths=KEY_WIDTHS),
-        B("h2", "Hvornår tjener indsatsen sig hjem?"),
-        B("bullets", items=break_even_sentences(result) + switching_sentences(result, kb)),
-        B("h2", "Usikkerhed og forbehold"),
-        B("bullets", items=[x for x in [main_uncertainty(result, kb)] if x] + caveats(result, kb)),
+        *result_blocks(result, kb, items[0]),
     ]
     if len(results) > 1:
         cmp = compare(results, [n for n, _ in alternatives])
+        npv = {
+            n: (decision.stated_rate(r), decision.npv_at_stated_rate(r, kb)[TOTAL]) for n, r in zip(cmp.names, results)
+        }
+        table = comparison_table(cmp, npv)
         blocks += [
             B("pagebreak"),
             B("h1", "Sammenligning af alternativer"),
@@ -241,11 +278,28 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
                 f"Basis er {cmp.base}; forskellen er i forhold til den. Nettoresultatet er summen over hver beregnings "
                 "periode, i mio. kr.",
             ),
-            B("table", table=comparison_table(cmp), numeric=COMPARISON_NUMERIC, widths=COMPARISON_WIDTHS),
+            B(
+                "table",
+                table=table,
+                numeric=_numeric(table, ("Alternativ", "Tjent hjem (samlet)")),
+                widths=COMPARISON_WIDTHS,
+            ),
+            B("note", decision.npv_note(result)),
             *[B("p", n) for n in cmp.notes()],
             B("image", "Forskel i nettoresultat", image=_png(chart_differences(cmp))),
             B("image", "Akkumuleret nettoresultat for alle alternativer", image=_png(chart_cumulative(cmp))),
         ]
+        for name, r, its in zip(cmp.names[1:], results[1:], items[1:]):
+            blocks += [
+                B("pagebreak"),
+                B("h1", f"Alternativ {name}"),
+                *result_blocks(r, kb, its),
+                B("h2", "Antagelser"),
+                B("table", table=assumptions_table(r, kb), widths=[4.0, 5.5, 7.5]),
+                B("h2", "Tjekliste"),
+                B("note", CHECKLIST_NOTE_DA),
+                B("checklist", table=checklist_table(its), widths=[4.5, 2.3, 10.2]),
+            ]
     blocks += [
         B("pagebreak"),
         B("h1", "Det gennemsnitlige deltagerforløb"),
@@ -260,6 +314,8 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
             "resultat i alt.",
             image=chart_png(result, "per_participant"),
         ),
+        B("h2", "Kroner pr. deltager pr. år efter start"),
+        B("table", table=course, numeric=_numeric(course, ("År efter start",)), widths=COURSE_WIDTHS),
         B("pagebreak"),
         B("h1", "Resultater pr. år og område"),
         B("h2", "Nettoresultat pr. år og aktør (kr.)"),
@@ -286,7 +342,8 @@ def paper(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, today
             "Beregningens kvalitet vurderet punkt for punkt ud fra beregningen og vidensdatabasen (grøn: i orden, gul: "
             "bør overvejes, rød: bør rettes eller forklares, før resultatet bruges).",
         ),
-        B("table", table=checklist_table(checklist(result, kb)), widths=[4.5, 2.3, 10.2]),
+        B("note", CHECKLIST_NOTE_DA),
+        B("checklist", table=checklist_table(items[0]), widths=[4.5, 2.3, 10.2]),
     ]
     return blocks
 
@@ -323,6 +380,7 @@ def write_report(
     paths: Sequence[str | os.PathLike],
     out: str | os.PathLike,
     kb: KnowledgeBase | None = None,
+    meta: PaperMeta | None = None,
 ) -> Path:
     """Write the decision paper for the scenario files `paths` to `out` (.docx or .html)."""
     out = Path(out)
@@ -330,17 +388,39 @@ def write_report(
         raise ScenarioError(f"Filen '{out.name}' skal ende på .docx (Word) eller .html (til udskrift).")
     kb = kb or load_knowledge()
     alternatives = read_alternatives(paths)
-    data = report_bytes(alternatives, kb, out.suffix.lower().lstrip("."))
+    data = report_bytes(alternatives, kb, out.suffix.lower().lstrip("."), meta)
     out.write_bytes(data)
     return out
 
 
-def report_bytes(alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, fmt: str = "docx") -> bytes:
-    """The paper as .docx bytes (fmt 'docx') or UTF-8 HTML (fmt 'html')."""
-    blocks = paper(alternatives, kb)
+def software_version() -> str:
+    """'SØM-værkstedet 0.1.0' (the installed package's version)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"SØM-værkstedet {version('som-kernel')}"
+    except PackageNotFoundError:
+        return "SØM-værkstedet"
+
+
+def report_bytes(
+    alternatives: Sequence[tuple[str, Scenario]], kb: KnowledgeBase, fmt: str = "docx", meta: PaperMeta | None = None
+) -> bytes:
+    """The paper as .docx bytes (fmt 'docx') or UTF-8 HTML (fmt 'html'), filed under `meta`."""
+    meta = meta or PaperMeta()
+    blocks = paper(alternatives, kb, meta=meta)
+    title = meta.title or f"Beslutningsoplæg: {alternatives[0][1].name}"
     if fmt == "docx":
-        return to_docx(blocks)
-    return to_html(blocks, f"Beslutningsoplæg: {alternatives[0][1].name}").encode("utf-8")
+        layer = f" · lokalt lag {kb.local.label}" if kb.local is not None else ""
+        info = DocumentInfo(
+            title=title,
+            subject=meta.subject or f"Socialøkonomisk beregning (SØM): {alternatives[0][1].name}",
+            author=meta.author,
+            department=meta.department,
+            software=f"{software_version()} · vidensdatabase {kb.meta.version}{layer}",
+        )
+        return to_docx(blocks, info)
+    return to_html(blocks, title).encode("utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -351,10 +431,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenarier", nargs="+", help="scenariefil(er) (.json); den første er basis")
     parser.add_argument("-o", "--out", required=True, help="outputfil: .docx (Word) eller .html (til udskrift)")
     parser.add_argument("--viden", default=None, help="mappe med vidensdatabasen (standard: den medfølgende)")
+    parser.add_argument("--titel", default="", help="dokumentets titel (standard: Beslutningsoplæg: <navn>)")
+    parser.add_argument("--emne", default="", help="dokumentets emne (fx sagens emne)")
+    parser.add_argument("--forfatter", default="", help="forfatter (skrives i dokumentets egenskaber og under titlen)")
+    parser.add_argument("--afdeling", default="", help="afdeling, fx Økonomi og Analyse")
     args = parser.parse_args(argv)
+    meta = PaperMeta(title=args.titel, subject=args.emne, author=args.forfatter, department=args.afdeling)
     try:
         kb = load_knowledge(args.viden)
-        path = write_report(args.scenarier, args.out, kb)
+        path = write_report(args.scenarier, args.out, kb, meta)
     except SomError as e:
         print("Beslutningsoplægget kunne ikke laves:", file=sys.stderr)
         for p in e.problems:

@@ -10,13 +10,15 @@ import base64
 import html
 import io
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 
 
 @dataclass
 class Block:
-    """One piece of the paper: kind is h1 | h2 | p | bullets | table | image | pagebreak | note."""
+    """One piece of the paper: kind is h1 | h2 | p | bullets | table | checklist | image | pagebreak | note (a
+    checklist is a table whose status cells get a coloured mark)."""
 
     kind: str
     text: str = ""
@@ -27,15 +29,96 @@ class Block:
     widths: list[float] = field(default_factory=list)  # table column widths in cm (17 cm fit the page)
 
 
-def to_docx(blocks: list[Block]) -> bytes:
-    """The paper as a Word document (A4, narrow margins, tables in the document's grid style)."""
+@dataclass(frozen=True)
+class DocumentInfo:
+    """The document's properties: what a kommune files it under and what made it."""
+
+    title: str
+    subject: str = ""
+    author: str = ""
+    department: str = ""
+    software: str = ""  # e.g. "SØM-værkstedet 0.1 · vidensdatabase 2026.2"
+    created: datetime | None = None
+
+
+LANGUAGE = "da-DK"
+# the checklist's marks: a colour and a shape per status (readable in black and white too)
+MARKS = {"Grøn": ("●", "2E7D32"), "Gul": ("▲", "F9A825"), "Rød": ("■", "C62828")}
+
+
+def _set_language(doc, language: str = LANGUAGE) -> None:
+    """Every style's default language (Word's spelling and hyphenation) set to `language`."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for attr in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attr), language)
+    for el in styles.iter(qn("w:lang")):
+        el.set(qn("w:val"), language)
+
+
+def _page_numbers(section) -> None:
+    """'Side 2 af 7' centred in the footer (Word fields PAGE and NUMPAGES, updated when the document opens)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text, field_code in (("Side ", None), (None, "PAGE"), (" af ", None), (None, "NUMPAGES")):
+        if field_code is None:
+            p.add_run(text).font.size = Pt(8.5)
+            continue
+        fld = OxmlElement("w:fldSimple")
+        fld.set(qn("w:instr"), f" {field_code} \\* MERGEFORMAT ")
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = "1"
+        run.append(t)
+        fld.append(run)
+        p._p.append(fld)
+
+
+def _row_flags(row, header: bool) -> None:
+    """A table row that never splits over two pages; the header row repeats on every page."""
+    from docx.oxml import OxmlElement
+
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+    if header:
+        trpr.append(OxmlElement("w:tblHeader"))
+
+
+def to_docx(blocks: list[Block], info: DocumentInfo | None = None) -> bytes:
+    """The paper as a Word document (A4, narrow margins, tables in the document's grid style, Danish language,
+    page numbers 'Side x af y', properties from `info`)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
+    _set_language(doc)
+    info = info or DocumentInfo(title=next((b.text for b in blocks if b.kind == "h1"), "Beslutningsoplæg"))
+    props = doc.core_properties
+    now = info.created or datetime.now().replace(microsecond=0)
+    props.title, props.subject = info.title, info.subject
+    props.author = props.last_modified_by = info.author or "SØM-værkstedet"
+    props.category = info.department
+    props.comments = f"Lavet med {info.software}" if info.software else ""
+    props.keywords = "SØM; socialøkonomisk investeringsmodel; beslutningsoplæg"
+    props.language = LANGUAGE
+    props.created = props.modified = now
+    props.revision = 1
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -44,6 +127,7 @@ def to_docx(blocks: list[Block]) -> bytes:
     section.top_margin, section.bottom_margin = Cm(1.8), Cm(1.8)
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(10.5)
+    _page_numbers(section)
     width = section.page_width - section.left_margin - section.right_margin
     for b in blocks:
         if b.kind == "h1":
@@ -64,9 +148,10 @@ def to_docx(blocks: list[Block]) -> bytes:
             doc.add_page_break()
         elif b.kind == "image":
             doc.add_picture(io.BytesIO(b.image), width=width)
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the caption stays with its figure
             cap = doc.add_paragraph(b.text)
             cap.runs[0].italic = True
-        elif b.kind == "table":
+        elif b.kind in ("table", "checklist"):
             t = b.table
             table = doc.add_table(rows=1, cols=len(t.columns))
             table.style = "Light Grid Accent 1"
@@ -77,7 +162,20 @@ def to_docx(blocks: list[Block]) -> bytes:
             for values in t.itertuples(index=False):
                 cells = table.add_row().cells
                 for cell, v in zip(cells, values):
-                    cell.text = "" if v is None else str(v)
+                    text = "" if v is None else str(v)
+                    if b.kind == "checklist" and text in MARKS:
+                        mark, colour = MARKS[text]
+                        run = cell.paragraphs[0].add_run(mark + " ")
+                        run.font.color.rgb = RGBColor.from_string(colour)
+                        cell.paragraphs[0].add_run(text)
+                    else:
+                        cell.text = text
+            short = len(table.rows) <= 16  # a short table is kept on one page (each row with the next)
+            for i, row in enumerate(table.rows):
+                _row_flags(row, header=i == 0)
+                if short and i < len(table.rows) - 1:
+                    for p in row.cells[0].paragraphs:
+                        p.paragraph_format.keep_with_next = True
             if b.widths:
                 table.autofit = False
                 for column, w in zip(table.columns, b.widths):
@@ -138,12 +236,15 @@ def to_html(blocks: list[Block], title: str = "Beslutningsoplæg") -> str:
                 f"<div class='figure'><img src='data:image/png;base64,{data}' alt='{e(b.text)}'>"
                 f"<div class='caption'>{e(b.text)}</div></div>"
             )
-        elif b.kind == "table":
+        elif b.kind in ("table", "checklist"):
             t = b.table
             head = "".join(f"<th>{e(str(c))}</th>" for c in t.columns)
             body = "".join(
                 "<tr>"
-                + "".join(f"<td{NUM if c in b.numeric else ''}>{_cell(v)}</td>" for c, v in zip(t.columns, row))
+                + "".join(
+                    f"<td{NUM if c in b.numeric else ''}>{_mark(v) if b.kind == 'checklist' else _cell(v)}</td>"
+                    for c, v in zip(t.columns, row)
+                )
                 + "</tr>"
                 for row in t.itertuples(index=False)
             )
@@ -159,6 +260,14 @@ def to_html(blocks: list[Block], title: str = "Beslutningsoplæg") -> str:
 
 
 NUM = ' class="num"'
+
+
+def _mark(v) -> str:
+    """A checklist status ('Grøn', 'Gul', 'Rød') with its coloured mark; any other cell as _cell."""
+    if v in MARKS:
+        mark, colour = MARKS[v]
+        return f"<span style='color:#{colour}'>{mark}</span> {html.escape(v)}"
+    return _cell(v)
 
 
 def _cell(v) -> str:

@@ -106,8 +106,8 @@ def test_html_paper_prints_on_a4_with_page_breaks_and_two_alternatives(tmp_path)
     assert main([str(EXAMPLE), str(MENTOR), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert "@page { size: A4" in page
-    # before: the comparison, the course, the results, the assumptions, the checklist
-    assert page.count("class='pagebreak'") == 5
+    # before: the comparison, alternative B's own pages, the course, the results, the assumptions, the checklist
+    assert page.count("class='pagebreak'") == 6
     assert "Sammenligning af alternativer" in page
     assert page.count("<img src='data:image/png;base64,") == 3  # difference, cumulative, course
     body = re.sub(r"<[^>]+>", " ", page.split("<body>")[1])
@@ -176,3 +176,83 @@ def test_own_target_group_without_consequences_still_gives_a_paper(kb_small):
     assert "Målgruppe: unge med angst." in page
     assert "Der er ingen konsekvensestimater for de valgte effektmål." in page
     assert "0 af 0 konsekvensestimater og 0 af 0 priser" in page
+
+
+def test_page_1_says_what_a_councillor_must_know(tmp_path, kb):
+    from som_kernel.uncertainty import monte_carlo
+
+    out = tmp_path / "x.docx"
+    assert main([str(EXAMPLE), "-o", str(out)]) == 0
+    doc = Document(str(out))
+    text = text_of(doc)
+    # the red checklist points, in one line on page 1
+    assert (
+        "Tjeklisten (bagest) har 2 røde punkter: Effektens varighed i forhold til, hvor længe den er målt; "
+        "Andel af resultatet, der bygger på illustrative tal." in text
+    )
+    # the cost per participant once, with its parts: 500.000 / 150 = 3.333 start-up; 2 years × 25.000 = 50.000
+    # running; 2 × 22.350 = 44.700 saved; 3.333 + 50.000 − 44.700 = 8.633
+    assert (
+        "8.633 kr. pr. deltager over hele forløbet: 3.333 kr. til opstart, 50.000 kr. til drift, minus 44.700 kr. "
+        "sparet på den sædvanlige indsats." in text
+    )
+    # the main uncertainty names the values it moved the success rate between (the study's 59,1 % mod 46,5 %,
+    # n = 720 → two-proportion standard error 3,7 points → 13 % ∓ 1,96 · 3,7 = 5,8 % … 20,2 %)
+    assert "Den største usikkerhed er succesrate (I job eller uddannelse): mellem 5,8 % og 20,2 %" in text
+    # payback probabilities from the seeded Monte Carlo the app runs (10.000 draws, seed 1), beside the year
+    mc = monte_carlo(build_scenario_from(EXAMPLE), kb, n_draws=10_000, seed=1)
+    row = next(r for r in doc.tables if r.rows[0].cells[0].text == "Aktør").rows[1]
+    assert [c.text for c in row.cells][:2] == ["Kommune", "år 3 (2027)"]
+    want = [f"{round(float(mc.prob_payback_within(n)['kommune']) * 100)} %" for n in (3, 5, 10)]
+    assert [c.text for c in row.cells][2:] == want
+    # the net present value at a stated rate (the calculation is undiscounted), said as such
+    assert "Nutidsværdi (3,5 %)" in text and "nutidsværdien er vist med 3,5 % om året" in text
+    # who pays inside the kommune: one sentence and a table
+    assert "I kommunen betaler Beskæftigelsesudvalget (1,3 mio. kr.) for indsatsen" in text
+    # the average participant's course as a table per actor and year: year 1 = −5.983 kr. for the kommune
+    course = next(t for t in doc.tables if t.rows[0].cells[0].text == "År efter start")
+    assert [c.text for c in course.rows[1].cells][:2] == ["1", "−5.983"]
+
+
+def test_every_alternative_gets_its_assumptions_checklist_and_payback(tmp_path):
+    out = tmp_path / "x.docx"
+    assert main([str(EXAMPLE), str(MENTOR), "-o", str(out)]) == 0
+    doc = Document(str(out))
+    text = text_of(doc)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert "Alternativ Mentorordning for løsladte (Primus Motor)" in headings
+    assert "ingen ny kriminalitet 38,0 %" in text  # B's success rate
+    checklists = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == ["Punkt", "Vurdering", "Begrundelse"]]
+    assert len(checklists) == 2
+    payback = [t for t in doc.tables if t.rows[0].cells[0].text == "Aktør"]
+    assert len(payback) == 2
+    comparison = next(t for t in doc.tables if t.rows[0].cells[0].text == "Alternativ")
+    assert "Nutidsværdi (3,5 %)" in [c.text for c in comparison.rows[0].cells]
+
+
+def test_a_document_a_kommune_can_file(tmp_path):
+    from datetime import date
+
+    out = tmp_path / "x.docx"
+    args = ["--forfatter", "Anna Økonom", "--afdeling", "Økonomi og Analyse", "--emne", "Sag 23", "--titel", "IPS"]
+    assert main([str(EXAMPLE), "-o", str(out), *args]) == 0
+    doc = Document(str(out))
+    p = doc.core_properties
+    assert (p.title, p.subject, p.author, p.category, p.language) == (
+        "IPS",
+        "Sag 23",
+        "Anna Økonom",
+        "Økonomi og Analyse",
+        "da-DK",
+    )
+    assert p.created.date() == date.today() and "vidensdatabase 2026.2" in p.comments
+    assert doc.paragraphs[0].text == "IPS" and "Anna Økonom · Økonomi og Analyse" in doc.paragraphs[1].text
+    styles = doc.styles.element.xml
+    assert 'w:lang w:val="da-DK"' in styles and "en-US" not in styles
+    footer = doc.sections[0].footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "Side " in footer
+    header_row = doc.tables[0].rows[0]._tr.xml
+    assert "w:tblHeader" in header_row and "w:cantSplit" in header_row
+    # the checklist's marks are coloured: ■ red C62828
+    marks = [r for t in doc.tables for row in t.rows for c in row.cells for r in c.paragraphs[0].runs if r.text == "■ "]
+    assert marks and str(marks[0].font.color.rgb) == "C62828"

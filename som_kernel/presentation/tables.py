@@ -43,8 +43,10 @@ def results_by_area(result: Result, discounted: bool = False) -> pd.DataFrame:
     return out.sort_values("I alt", ascending=False)
 
 
-def key_table(result: Result) -> pd.DataFrame:
-    """Page 1's table: costs, consequences, net result (and discounted), break-even year per actor and in total."""
+def key_table(result: Result, npv: tuple[float, pd.Series] | None = None) -> pd.DataFrame:
+    """Page 1's table: costs, consequences, net result (and discounted), break-even year per actor and in total.
+    `npv` = (rate, values per actor) shows the net present value at that stated rate (the decision paper's); without
+    it the row is there when the calculation is discounted."""
     kinds = result.totals_by_kind()
     totals = result.totals()
     be = result.break_even_years()
@@ -55,9 +57,11 @@ def key_table(result: Result) -> pd.DataFrame:
         ("Nettoresultat", [kr(totals[a]) for a in cols]),
     ]
     rate = result.scenario.settings.discount_rate
-    if rate > 0:
-        npv = result.npv()
-        rows.append((f"Nutidsværdi ({pct(rate)})", [kr(npv[a]) for a in cols]))
+    if npv is not None:
+        rows.append((f"Nutidsværdi ({pct(npv[0])})", [kr(npv[1][a]) for a in cols]))
+    elif rate > 0:
+        values = result.npv()
+        rows.append((f"Nutidsværdi ({pct(rate)})", [kr(values[a]) for a in cols]))
     rows.append(
         (
             "Tjent hjem",
@@ -72,10 +76,15 @@ def key_table(result: Result) -> pd.DataFrame:
     return out
 
 
-def comparison_table(cmp: Comparison) -> pd.DataFrame:
+def comparison_table(cmp: Comparison, npv: dict[str, tuple[float, float]] | None = None) -> pd.DataFrame:
     """Alternatives side by side: net per actor and in total (mio. kr.), per participant, discounted, break-even in
-    total, and the difference in total from the base."""
-    net, per, npv, be = cmp.net(), cmp.per_participant(), cmp.npv(), cmp.break_even()
+    total, and the difference in total from the base. The net present value column says its rate: each
+    alternative's own, or `npv` (name → (rate, total)) for a stated rate (the decision paper's)."""
+    net, per, be = cmp.net(), cmp.per_participant(), cmp.break_even()
+    own = cmp.npv()
+    npv = npv or {n: (r.scenario.settings.discount_rate, own.at[n, TOTAL]) for n, r in zip(cmp.names, cmp.results)}
+    rates = {rate for rate, _ in npv.values()}
+    npv_head = f"Nutidsværdi ({pct(rates.pop())})" if len(rates) == 1 else "Nutidsværdi (rente)"
     diff = cmp.differences("net")
     rows = []
     for n, r in zip(cmp.names, cmp.results):
@@ -85,7 +94,7 @@ def comparison_table(cmp: Comparison) -> pd.DataFrame:
                 **{ACTOR_NAMES_DA[a]: mio_kr(net.at[n, a]) for a in ACTORS},
                 "I alt": mio_kr(net.at[n, TOTAL]),
                 "Pr. deltager": kr(per.at[n, TOTAL]),
-                "Nutidsværdi": mio_kr(npv.at[n, TOTAL]),
+                npv_head: mio_kr(npv[n][1]) + ("" if npv_head != "Nutidsværdi (rente)" else f" ({pct(npv[n][0])})"),
                 "Tjent hjem (samlet)": year_text(r, be.at[n, TOTAL]),
                 "Forskel i alt": "basis" if n == cmp.base else mio_kr(diff.at[n, TOTAL]),
             }
