@@ -240,6 +240,34 @@ def test_app_makes_the_decision_paper(kb):
     assert "som-report-link" in link and "beslutningsoplaeg_job.docx" in link
     doc = Document(io.BytesIO(base64.b64decode(link.split("base64,")[1].split('"')[0])))
     assert doc.paragraphs[0].text == "Beslutningsoplæg: Job"
+    # the fields the kommune files it under go into the document's properties
+    app.compare.paper_author.value = "Anna Økonom"
+    app.compare.paper_department.value = "Økonomi og Analyse"
+    app.compare.report_button.click()
+    link = app.compare.report_link.value
+    doc = Document(io.BytesIO(base64.b64decode(link.split("base64,")[1].split('"')[0])))
+    assert (doc.core_properties.author, doc.core_properties.category) == ("Anna Økonom", "Økonomi og Analyse")
+
+
+def test_app_comparison_shows_payback_probabilities(kb):
+    from som_kernel.ui.app import build_app
+    from som_kernel.uncertainty import monte_carlo
+
+    app = build_app(kb, scenario(0.1, name="Job"))
+    step = app.compare
+    step.pin_button.click()  # A = success 10 %
+    app.outcome_row("job").rate.input.value = "1"  # the current calculation: success 1 %
+    assert step.payback.value == ""  # on request only
+    step.payback_button.click()
+    shown = step.payback.value
+    # A breaks even for the kommune in år 3 (2027) (test_report's hand numbers); the probabilities are the seeded
+    # Monte Carlo's (10.000 draws, seed 1), the same run the decision paper uses
+    mc = monte_carlo(scenario(0.1, name="Job"), kb, n_draws=10_000, seed=1)
+    p3 = round(float(mc.prob_payback_within(3)["kommune"]) * 100)
+    assert "<td>A</td><td class='num'>år 3 (2027)</td>" in shown
+    assert f"<td class='num'>{p3} %</td>" in shown
+    # at 1 % the kommune never earns its 200.000 kr. back (it gets 27.500 kr. in return): 0 % within 10 years
+    assert "<td>Aktuel beregning</td><td class='num'>ikke inden for perioden</td>" in shown
 
 
 def test_app_start_file_with_pinned_alternatives(kb, tmp_path):

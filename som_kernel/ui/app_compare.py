@@ -17,13 +17,17 @@ from .. import charts
 from ..compare import Comparison, chart_cumulative, chart_differences, compare, comparison_workbook_bytes, letter
 from ..engine import calculate
 from ..errors import SomError
+from ..format import pct
 from ..knowledge import KnowledgeBase
+from ..presentation.decision import PAPER_DRAWS, PAPER_SEED, PAYBACK_YEARS, payback_note
 from ..presentation.tables import comparison_table
-from ..report import report_bytes
+from ..presentation.text import year_text
+from ..report import PaperMeta, report_bytes
 from ..scenario import Scenario
+from ..uncertainty import monte_carlo
 from .app_results import XLSX_MIME, download_link
 from .app_steps import slug
-from .app_widgets import esc, help_html, message_widget, show_messages
+from .app_widgets import esc, help_html, label, message_widget, show_messages
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CURRENT = "Aktuel beregning"
@@ -38,6 +42,29 @@ def table_html(cmp: Comparison) -> str:
         for r in t.itertuples(index=False)
     )
     return f"<table class='som-table som-compare-table'><tr>{head}</tr>{rows}</table>"
+
+
+def payback_html(cmp: Comparison) -> str:
+    """Per alternative: the break-even year (kommune, in total) and the probability from its seeded Monte Carlo
+    run that the kommune and the public sector in total have earned it back within 3, 5 and 10 years."""
+    be = cmp.break_even()
+    head = "<th>Alternativ</th><th>Tjent hjem, kommunen</th><th>Tjent hjem, i alt</th>" + "".join(
+        f"<th>{who}, inden for {n} år</th>" for n in PAYBACK_YEARS for who in ("Kommunen", "I alt")
+    )
+    probs = {n: cmp.prob_payback(n) for n in PAYBACK_YEARS}
+    rows = "".join(
+        f"<tr><td>{esc(name)}</td>"
+        + "".join(f"<td class='num'>{esc(year_text(r, be.at[name, a]))}</td>" for a in ("kommune", "total"))
+        + "".join(
+            f"<td class='num'>{pct(probs[n].at[name, a], 0)}</td>" for n in PAYBACK_YEARS for a in ("kommune", "total")
+        )
+        + "</tr>"
+        for name, r in zip(cmp.names, cmp.results)
+    )
+    return (
+        f"<table class='som-table som-payback-table'><tr>{head}</tr>{rows}</table>"
+        f"<div class='som-help'>{esc(payback_note())}</div>"
+    )
 
 
 class CompareStep:
@@ -74,6 +101,26 @@ class CompareStep:
         self.report_button.on_click(lambda _: self.report())
         self.report_link = W.HTML()
         self.paper_note = W.HTML()  # which calculation the paper describes (it need not be the one on screen)
+        # the decision paper's properties: what the kommune files it under
+        self.paper_title = W.Text(placeholder="Beslutningsoplæg: <beregningens navn>", layout=W.Layout(width="420px"))
+        self.paper_subject = W.Text(placeholder="fx sagens emne", layout=W.Layout(width="420px"))
+        self.paper_author = W.Text(placeholder="dit navn", layout=W.Layout(width="420px"))
+        self.paper_department = W.Text(placeholder="fx Økonomi og Analyse", layout=W.Layout(width="420px"))
+        paper_fields = [
+            W.HBox([label(text, "160px"), w])
+            for text, w in (
+                ("Titel", self.paper_title),
+                ("Emne", self.paper_subject),
+                ("Forfatter", self.paper_author),
+                ("Afdeling", self.paper_department),
+            )
+        ]
+        self.payback_button = W.Button(
+            description="Sandsynlighed for at tjene sig hjem", icon="random", layout=W.Layout(width="300px")
+        )
+        self.payback_button.on_click(lambda _: self.show_payback())
+        self.payback = W.HTML()
+        self._mc: dict[int, tuple[Scenario, object]] = {}
         self.widget = W.VBox(
             [
                 W.HTML("<h3>Trin 8 · Sammenlign alternativer</h3>"),
@@ -86,15 +133,20 @@ class CompareStep:
                 self.rows,
                 self.table,
                 self.notes,
+                W.HBox([self.payback_button], layout=W.Layout(align_items="center")),
+                self.payback,
                 self.chart_box,
                 W.HTML("<h4>Eksport</h4>"),
                 W.HBox([self.excel_button, self.excel_link], layout=W.Layout(align_items="center")),
+                *paper_fields,
                 W.HBox([self.report_button, self.report_link], layout=W.Layout(align_items="center")),
                 self.paper_note,
                 help_html(
                     "Beslutningsoplægget er et Word-dokument til et udvalg eller byrådet: side 1 med resultatet, "
-                    "hvornår indsatsen tjener sig hjem, usikkerhed og forbehold; derefter deltagerforløbet, tal pr. år "
-                    "og område, antagelser med kilder og tjeklisten. Med gemte alternativer kommer sammenligningen med."
+                    "eventuelle røde punkter i tjeklisten, hvornår og med hvilken sandsynlighed indsatsen tjener sig "
+                    "hjem, hvem der betaler og vinder i kommunen, usikkerhed og forbehold; derefter hvert alternativ "
+                    "for sig, deltagerforløbet, tal pr. år og område, antagelser med kilder og tjeklisten. Titel, "
+                    "emne, forfatter og afdeling skrives i dokumentets egenskaber (til journalisering)."
                 ),
             ],
             layout=W.Layout(padding="6px"),
@@ -106,6 +158,7 @@ class CompareStep:
         self.current = scenario
         self.excel_link.value = ""
         self.report_link.value = ""
+        self.payback.value = ""  # drawn again on request: the Monte Carlo takes a moment per alternative
         self.refresh()
 
     def set_pinned(self, pinned: list[tuple[str, Scenario]]) -> None:
@@ -230,6 +283,27 @@ class CompareStep:
             )
         compared = ", ".join(f"»{n}«" for n in others)
         return text + (f" og sammenligner med {compared}." if others else ".")
+    def show_payback(self) -> None:
+        """The payback probabilities of every alternative (the paper's seeded Monte Carlo, one run per scenario,
+        kept while the scenario is unchanged)."""
+        alts = self.alternatives()
+        if not alts:
+            self.payback.value = esc("Der er ingen gyldig beregning endnu.")
+            return
+        runs = []
+        try:
+            for _, s in alts:
+                if id(s) not in self._mc or self._mc[id(s)][0] is not s:
+                    self._mc[id(s)] = (s, monte_carlo(s, self.kb, n_draws=PAPER_DRAWS, seed=PAPER_SEED))
+                runs.append(self._mc[id(s)][1])
+            results = [calculate(s, self.kb) for _, s in alts]
+            cmp = compare(results, [n for n, _ in alts], monte_carlo=runs)
+        except SomError as e:
+            self.payback.value = esc(
+                "Sandsynlighederne kunne ikke beregnes: " + "; ".join(p.message for p in e.problems)
+            )
+            return
+        self.payback.value = payback_html(cmp)
 
     def excel(self) -> None:
         cmp = self.comparison()
@@ -248,7 +322,13 @@ class CompareStep:
             return
         self.report_link.value = "<i>Laver beslutningsoplæg …</i>"
         try:
-            data = report_bytes(alts, self.kb, "docx")
+            meta = PaperMeta(
+                title=self.paper_title.value.strip(),
+                subject=self.paper_subject.value.strip(),
+                author=self.paper_author.value.strip(),
+                department=self.paper_department.value.strip(),
+            )
+            data = report_bytes(alts, self.kb, "docx", meta)
         except SomError as e:
             self.report_link.value = esc(
                 "Beslutningsoplægget kunne ikke laves: " + "; ".join(p.message for p in e.problems)
