@@ -26,9 +26,10 @@ setup: $(STAMP)
 app: $(STAMP)
 	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila $(APP) --port=$(PORT) --Voila.ip=$(HOST) --no-browser --template=som --VoilaConfiguration.default_pool_size=$(POOL)
 
-## Set up (incl. Debian's chromium for browser tests) and run every test, plus ruff
+## Set up (incl. Debian's chromium for browser tests and LibreOffice for the paper's PDF check) and run every test, plus ruff
 test: $(STAMP)
 	scripts/ensure-chromium
+	scripts/ensure-libreoffice
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile

@@ -189,6 +189,7 @@ COMPARISON_WIDTHS = [3.4, 1.7, 1.6, 1.7, 1.7, 1.8, 1.8, 1.6, 1.7]
 PAYBACK_WIDTHS = [4.4, 3.2, 3.1, 3.1, 3.2]
 COMMITTEE_WIDTHS = [5.2, 3.1, 3.1, 3.1, 2.5]
 COURSE_WIDTHS = [2.4, 2.6, 2.4, 2.4, 2.6, 3.6]
+ASSUMPTION_WIDTHS = [4.6, 5.2, 7.2]
 
 
 def _numeric(table: pd.DataFrame, text: tuple[str, ...]) -> list[str]:
@@ -295,7 +296,7 @@ def paper(
                 B("h1", f"Alternativ {name}"),
                 *result_blocks(r, kb, its),
                 B("h2", "Antagelser"),
-                B("table", table=assumptions_table(r, kb), widths=[4.0, 5.5, 7.5]),
+                B("table", table=assumptions_table(r, kb), widths=ASSUMPTION_WIDTHS),
                 B("h2", "Tjekliste"),
                 B("note", CHECKLIST_NOTE_DA),
                 B("checklist", table=checklist_table(its), widths=[4.5, 2.3, 10.2]),
@@ -332,9 +333,9 @@ def paper(
         ),
         B("pagebreak"),
         B("h1", "Antagelser og kilder"),
-        B("table", table=assumptions_table(result, kb), widths=[4.0, 5.5, 7.5]),
+        B("table", table=assumptions_table(result, kb), widths=ASSUMPTION_WIDTHS),
         B("h2", "Kilder"),
-        B("table", table=sources_table(result, kb), widths=[2.8, 2.2, 5.6, 5.0, 1.4]),
+        B("table", table=sources_table(result, kb), widths=[3.3, 2.2, 5.3, 4.8, 1.4]),
         B("pagebreak"),
         B("h1", "Tjekliste"),
         B(

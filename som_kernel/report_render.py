@@ -97,6 +97,36 @@ def _row_flags(row, header: bool) -> None:
         trpr.append(OxmlElement("w:tblHeader"))
 
 
+PAGE_WIDTH_CM = 17.0  # A4 minus 2 × 2 cm margins
+CELL_PADDING_CM = 0.45  # the cell's left and right margins plus a little slack
+CM_PER_PT = 0.03528
+LONG_WORD = 22
+
+
+def fit_widths(table: pd.DataFrame, widths: list[float], font_pt: float) -> list[float]:
+    """Column widths (cm) in which no header word and no word of a cell has to break: each column at least as
+    wide as its longest word (bold in the header) at `font_pt`, the rest of the page shared in proportion to
+    `widths` (or to the columns' text). A word's width is estimated from its letters (Calibri: about half an em
+    per letter, a little more in bold)."""
+
+    def longest(texts, em: float) -> float:
+        # a token longer than LONG_WORD (an address, a file name) wraps anywhere: it sets no minimum
+        words = [w for t in texts for w in str(t).split() if len(w) <= LONG_WORD]
+        return max((len(w) for w in words), default=1) * em * font_pt * CM_PER_PT + CELL_PADDING_CM
+
+    n = len(table.columns)
+    need = [max(longest([c], 0.62), longest(table.iloc[:, j].tolist(), 0.56)) for j, c in enumerate(table.columns)]
+    weights = widths if len(widths) == n else [1.0] * n
+    spare = PAGE_WIDTH_CM - sum(need)
+    if spare < 0:  # too wide: take it from the columns with the most text beyond their header's needs
+        header = [longest([c], 0.62) for c in table.columns]
+        room = [max(m - h, 0.0) for m, h in zip(need, header)]
+        cut = min(-spare, sum(room))
+        return [m - cut * r / sum(room) if sum(room) else m for m, r in zip(need, room)]
+    total = sum(weights)
+    return [m + spare * w / total for m, w in zip(need, weights)]
+
+
 def to_docx(blocks: list[Block], info: DocumentInfo | None = None) -> bytes:
     """The paper as a Word document (A4, narrow margins, tables in the document's grid style, Danish language,
     page numbers 'Side x af y', properties from `info`)."""
@@ -129,7 +159,7 @@ def to_docx(blocks: list[Block], info: DocumentInfo | None = None) -> bytes:
     doc.styles["Normal"].font.size = Pt(10.5)
     _page_numbers(section)
     width = section.page_width - section.left_margin - section.right_margin
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if b.kind == "h1":
             doc.add_heading(b.text, level=1)
         elif b.kind == "h2":
@@ -170,26 +200,28 @@ def to_docx(blocks: list[Block], info: DocumentInfo | None = None) -> bytes:
                         cell.paragraphs[0].add_run(text)
                     else:
                         cell.text = text
-            short = len(table.rows) <= 16  # a short table is kept on one page (each row with the next)
-            for i, row in enumerate(table.rows):
-                _row_flags(row, header=i == 0)
-                if short and i < len(table.rows) - 1:
+            # a short table is kept on one page (each row with the next), and with a note under it
+            short = len(table.rows) <= 16
+            with_note = i + 1 < len(blocks) and blocks[i + 1].kind == "note"
+            for r, row in enumerate(table.rows):
+                _row_flags(row, header=r == 0)
+                if short and (r < len(table.rows) - 1 or with_note):
                     for p in row.cells[0].paragraphs:
                         p.paragraph_format.keep_with_next = True
-            if b.widths:
-                table.autofit = False
-                for column, w in zip(table.columns, b.widths):
-                    column.width = Cm(w)  # the grid LibreOffice and Word lay out by
+            widths = fit_widths(t, b.widths, small.pt)
+            table.autofit = False
+            for column, w in zip(table.columns, widths):
+                column.width = Cm(w)  # the grid LibreOffice and Word lay out by
             for row in table.rows:
-                for i, (cell, name) in enumerate(zip(row.cells, t.columns)):
-                    if b.widths:
-                        cell.width = Cm(b.widths[i])
+                for j, (cell, name) in enumerate(zip(row.cells, t.columns)):
+                    cell.width = Cm(widths[j])
                     for p in cell.paragraphs:
                         if name in b.numeric and row is not table.rows[0]:
                             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                         for run in p.runs:
                             run.font.size = small
-            doc.add_paragraph()
+            if not (i + 1 < len(blocks) and blocks[i + 1].kind == "note"):
+                doc.add_paragraph()
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
