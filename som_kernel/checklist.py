@@ -127,16 +127,19 @@ def _controlled(design: str) -> bool:
     return not any(k in d for k in UNCONTROLLED_FIRST) and any(k in d for k in CONTROLLED)
 
 
+_NO_STUDY_NET = (
+    "Uden et angivet studie kan det ikke ses, om succesraten er målt ud over det, borgerne ville have opnået med den "
+    "sædvanlige indsats (fx 12 % mod 2 % giver 10 %). Tjek, at den er netto."
+)
+_NO_STUDY_TRANSFER = (
+    "Uden et angivet studie kan det ikke vurderes, om effekten er målt under forhold, der ligner kommunens."
+)
+
+
 def _net_of_comparison(found: list[_Found]) -> CheckItem:
     title = "Succesraten er netto i forhold til basisalternativet"
     if any(f.study is None for f in found):
-        return CheckItem(
-            "net_of_comparison",
-            title,
-            YELLOW,
-            "Uden et angivet studie kan det ikke ses, om succesraten er målt ud over det, borgerne ville have "
-            "opnået med den sædvanlige indsats (fx 12 % mod 2 % giver 10 %). Tjek, at den er netto.",
-        )
+        return CheckItem("net_of_comparison", title, YELLOW, _NO_STUDY_NET)
     gross = [f.study["name"] for f in found if not _controlled(str(f.study["design"]))]
     if gross:
         return CheckItem(
@@ -158,12 +161,7 @@ def _net_of_comparison(found: list[_Found]) -> CheckItem:
 def _transfer(found: list[_Found]) -> CheckItem:
     title = "Studiets resultat kan overføres til kommunen"
     if any(f.study is None for f in found):
-        return CheckItem(
-            "transfer",
-            title,
-            YELLOW,
-            "Uden et angivet studie kan det ikke vurderes, om effekten er målt under forhold, der ligner kommunens.",
-        )
+        return CheckItem("transfer", title, YELLOW, _NO_STUDY_TRANSFER)
     foreign = [f"{f.study['name']} ({f.study['country']})" for f in found if str(f.study["country"]) != "Danmark"]
     if foreign:
         return CheckItem(

@@ -151,19 +151,26 @@ def test_break_even_and_comparison_text(kb_small):
         ]
     )
     # 92.368.922,6 / 84.000.000 − 1 = 9,96 %; shares in percentage points: 89 − 90 = −1,0; 72,5 − 70 = +2,5
+    # the old spelling "calibreret" is read as "kalibreret"; the last line gives the check's deviation, not a count
     assert text == (
-        "Besparelse [calibreret]: beregnet 92.368.923 kr., publiceret ca. 84.000.000 kr. (afvigelse +10,0 %)\n"
+        "Besparelse [kalibreret]: beregnet 92.368.923 kr., publiceret ca. 84.000.000 kr. (afvigelse +10,0 %)\n"
         "Statens andel [uafhængig]: beregnet 89,0 %, publiceret ca. 90,0 % (forskel −1,0 procentpoint)\n"
         "Andel fra fængselsdøgn [input]: beregnet 72,5 %, publiceret ca. 70,0 % (forskel +2,5 procentpoint)\n"
-        "Uafhængige tjek: 1 af 3. Input og kalibrerede tal rammer af konstruktion og viser ikke, at beregningen er "
-        "rigtig."
+        "Uafhængige tjek: 1 af 3, med forskel −1,0 procentpoint. De øvrige rammer af konstruktion eller gælder noget "
+        "andet (se arten i klammer) og viser ikke, at beregningen er rigtig."
     )
+    # two independent checks at −41 % and −72 % are not "2 af 2" passed: the deviations are the message
+    two = rp.published_comparison(
+        [("KORA", 75_830, 129_000, "kr", "uafhængig"), ("COWI", 75_830, 270_000, "kr", "uafhængig")]
+    )
+    # 75.830 / 129.000 − 1 = −41,2 %; 75.830 / 270.000 − 1 = −71,9 %
+    assert two.splitlines()[-1] == "Uafhængige tjek: 2 af 2, med afvigelse −41,2 %; afvigelse −71,9 %."
 
 
 def test_a_comparison_without_its_kind_is_refused():
     from som_kernel import ScenarioError
 
-    with pytest.raises(ScenarioError, match="skal have en art: input, calibreret, uafhængig"):
+    with pytest.raises(ScenarioError, match="skal have en art: input, kalibreret, delvis tilpasset, plausibilitet"):
         rp.published_comparison([("Besparelse", 1.0, 1.0, "kr")])
 
 
@@ -308,7 +315,7 @@ def test_run_all_writes_notebooks_html_and_parameters(tmp_path):
     assert ex.read_table(tmp_path / "key_figures.csv").loc[0, "net_total"] == pytest.approx(1_000_000)
     html = (tmp_path / "fixture.html").read_text(encoding="utf-8")
     # the reader's report: parameters by their description, Danish values, no code, prompts or placeholders
-    assert ex.PARAMS_HEADING in html and "Netto succesrate" in html and "<td>0,5</td>" in html
+    assert ex.PARAMS_HEADING in html and "Netto succesrate" in html and "<td>50 %</td>" in html
     assert "<img" in html and "No description has been provided" not in html  # chart as static SVG
     assert "load_knowledge" not in html and "success_rate" not in html and "In&nbsp;[" not in html
     assert "@page { size: A4" in html

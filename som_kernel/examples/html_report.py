@@ -5,6 +5,7 @@ file, print-ready on A4."""
 from __future__ import annotations
 
 import base64
+import html
 import re
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def parameters_cell(used: dict[str, str], overrides: dict, info: dict[str, dict]
         for k, v in used.items():
             label = READER_LABELS.get(k) or (info.get(k, {}).get("help") or k).strip()
             label = label[0].upper() + label[1:] if label else k
-            lines.append(f"| {label} | {danish_value(v, k)} | {'ændret' if k in overrides else 'standard'} |")
+            lines.append(
+                f"| {label} | {danish_value(v, k)} | {'ændret i denne kørsel' if k in overrides else 'eksemplets'} |"
+            )
     else:
         lines = [f"## {PARAMS_HEADING}", "", "| Parameter | Værdi | |", "|---|---|---|"]
         for k, v in used.items():
@@ -41,7 +44,11 @@ h1, h2, h3 { break-after: avoid; }
 body { max-width: 182mm; margin: 0 auto; }
 .jp-RenderedHTMLCommon table { font-size: 9pt; table-layout: auto; max-width: 100%; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; word-break: normal;
-  overflow-wrap: normal; padding: 2px 4px; }
+  overflow-wrap: break-word; padding: 2px 4px; }
+/* a long source text or address wraps inside its cell instead of running off the printed page */
+.jp-RenderedHTMLCommon td:last-child { min-width: 30mm; word-break: break-word; }
+.jp-RenderedHTMLCommon table { width: 100%; }
+.jp-RenderedHTMLCommon a { word-break: break-all; }
 .jp-RenderedHTMLCommon tr, .jp-RenderedSVG { break-inside: avoid; }
 .jp-RenderedSVG img { max-width: 100%; height: auto; }
 </style>"""
@@ -109,5 +116,9 @@ def write_html(nb, path: Path, hide_code: bool) -> Path:
     exporter = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=hide_code, exclude_output_prompt=hide_code)
     body, _ = exporter.from_notebook_node(shown)
     body = _chart_alt(body.replace("</head>", PRINT_CSS + "</head>", 1))
+    body = re.sub(r"<html[^>]*>", '<html lang="da">', body, count=1)  # Danish: spelling, hyphenation, read-aloud
+    heading = next((c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")), "")
+    title = html.escape(heading.splitlines()[0][2:].strip()) if heading else "SØM-eksempelberegning"
+    body = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", body, count=1, flags=re.S)
     path.write_text(body, encoding="utf-8")
     return path

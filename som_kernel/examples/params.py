@@ -58,23 +58,27 @@ def check_parameters(notebook: str | os.PathLike, names, where: str = "") -> Non
 
 
 def danish_value(text: str, name: str = "") -> str:
-    """A parameter's source text for readers: 0.13 → 0,13; 25000.0 → 25.000; None → standard; "x" → x; a year
-    (a parameter named *_year) as written: 2021."""
+    """A parameter's source text for readers: 25000.0 → 25.000; a rate or share (a name ending in _rate or _share,
+    a value 0–1) as per cent, 0.13 → 13 %; a year (a name ending in _year and a whole number 1900–2100) as written,
+    2021; None → the knowledge base's default (for knowledge_path: the knowledge base shipped with it); "x" → x."""
     t = text.strip()
-    if name.endswith("_year"):
+    if name.endswith("_year") and re.fullmatch(r"(19|20|21)\d\d", t):
         return t
     if t == "None":
-        return "standard"
+        return "den medfølgende vidensdatabase" if name == "knowledge_path" else "vidensdatabasens standardværdi"
     if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
         return t[1:-1]
     try:
         x = float(t.replace("_", ""))
     except ValueError:
         return t
+    share = name.endswith(("_rate", "_share")) and 0 <= x <= 1
+    if share:
+        x *= 100
     decimals = 0
-    while decimals < 6 and abs(round(x, decimals) - x) > 1e-12:
+    while decimals < 6 and abs(round(x, decimals) - x) > 1e-9:
         decimals += 1
-    return number(x, decimals)
+    return number(x, decimals) + (" %" if share else "")
 
 
 # ---- parameter tables (batch) ---------------------------------------------------------------------------------

@@ -31,11 +31,13 @@ def example_scenario(
     first_year: int = 2025,
     price_year: int = 2024,
     description: str = "",
+    study: str | None = None,
 ) -> Scenario:
     """A one-outcome scenario: `starters_per_year` start in each of the first `start_years` years and stay
     `duration_years`; costs (kroner per participant per year, gross and for the baseline it replaces, plus a
     one-off start-up, at price level `cost_price_year`, default the scenario's) are split on actors by `cost_shares`
-    (default: all kommune)."""
+    (default: all kommune). `study` is the knowledge base's effect study the success rate comes from (the
+    checklist reads it)."""
     shares = cost_shares or {"kommune": 1.0}
     unknown = set(shares) - set(ACTORS)
     if unknown:
@@ -60,7 +62,7 @@ def example_scenario(
                 "welfare_area": cost_welfare_area,
                 "price_year": cost_price_year,
             },
-            "outcomes": [{"outcome": outcome, "success_rate": success_rate}],
+            "outcomes": [{"outcome": outcome, "success_rate": success_rate, "study": study}],
             "settings": {
                 "price_year": price_year,
                 "first_year": first_year,
