@@ -167,6 +167,6 @@ def committee_split(scenario: Scenario, kb: KnowledgeBase, services) -> Committe
     areas = kb._cached("target_group_areas", lambda: dict(zip(kb.target_groups["id"], kb.target_groups["area"])))
     default = table.for_costs(scenario.costs.welfare_area, areas.get(scenario.target_group))
     chosen = scenario.costs.committees
-    of = table.for_services(pd.unique(np.asarray(services, dtype=object)))
+    of = table.for_services(dict.fromkeys(np.asarray(services, dtype=object).tolist()))
     of |= {line: chosen.get(field, default) for field, line, *_ in COST_LINES}
     return CommitteeSplit(of=of, names=table.names)

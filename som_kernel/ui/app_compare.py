@@ -103,14 +103,14 @@ class CompareStep:
         self.paper_note = W.HTML()  # which calculation the paper describes (it need not be the one on screen)
         # the decision paper's properties: what the kommune files it under
         self.paper_title = W.Text(placeholder="Beslutningsoplæg: <beregningens navn>", layout=W.Layout(width="420px"))
-        self.paper_subject = W.Text(placeholder="fx sagens emne", layout=W.Layout(width="420px"))
+        self.paper_topic = W.Text(placeholder="fx sagens emne", layout=W.Layout(width="420px"))
         self.paper_author = W.Text(placeholder="dit navn", layout=W.Layout(width="420px"))
         self.paper_department = W.Text(placeholder="fx Økonomi og Analyse", layout=W.Layout(width="420px"))
         paper_fields = [
             W.HBox([label(text, "160px"), w])
             for text, w in (
                 ("Titel", self.paper_title),
-                ("Emne", self.paper_subject),
+                ("Emne", self.paper_topic),
                 ("Forfatter", self.paper_author),
                 ("Afdeling", self.paper_department),
             )
@@ -283,6 +283,7 @@ class CompareStep:
             )
         compared = ", ".join(f"»{n}«" for n in others)
         return text + (f" og sammenligner med {compared}." if others else ".")
+
     def show_payback(self) -> None:
         """The payback probabilities of every alternative (the paper's seeded Monte Carlo, one run per scenario,
         kept while the scenario is unchanged)."""
@@ -324,7 +325,7 @@ class CompareStep:
         try:
             meta = PaperMeta(
                 title=self.paper_title.value.strip(),
-                subject=self.paper_subject.value.strip(),
+                subject=self.paper_topic.value.strip(),
                 author=self.paper_author.value.strip(),
                 department=self.paper_department.value.strip(),
             )
