@@ -45,10 +45,12 @@ body { max-width: 182mm; margin: 0 auto; }
 .jp-RenderedHTMLCommon table { font-size: 9pt; table-layout: auto; max-width: 100%; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; word-break: normal;
   overflow-wrap: break-word; padding: 2px 4px; }
-/* a long source text or address wraps inside its cell instead of running off the printed page */
-.jp-RenderedHTMLCommon td:last-child { min-width: 30mm; word-break: break-word; }
+/* a wide table (the consequences with their sources) is not put in a scroll box, which print clips at the right
+   edge: it is laid out on the page, its long texts wrapping in their cells */
+.jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow-x: visible !important; }
 .jp-RenderedHTMLCommon table { width: 100%; }
 .jp-RenderedHTMLCommon a { word-break: break-all; }
+@media print { .jp-RenderedHTMLCommon table { font-size: 7.5pt; } }
 .jp-RenderedHTMLCommon tr, .jp-RenderedSVG { break-inside: avoid; }
 .jp-RenderedSVG img { max-width: 100%; height: auto; }
 </style>"""
