@@ -73,12 +73,13 @@ def test_ips_per_committee_adds_up_to_the_kommune(kb):
     assert scenario.costs.committees == {}
     result = calculate(scenario, kb)
     per = result.by_committee()
-    # employment costs and benefits, the kommune's income tax, and the kommune's health co-financing
-    assert list(per.columns) == ["beskaeftigelse", "sundhed", "oekonomi", "total"]
+    # employment costs and benefits, and the kommune's income tax (health co-financing is frozen since 2019, so a
+    # saved hospital day no longer moves the kommune's budget: no health committee)
+    assert list(per.columns) == ["beskaeftigelse", "oekonomi", "total"]
     assert per["total"].tolist() == pytest.approx(result.by_year_actor()["kommune"].tolist())
     assert per.drop(columns="total").sum(axis=1).tolist() == pytest.approx(per["total"].tolist())
     # 2025: only the costs, all on the employment committee: 50 · (25.000 − 22.350) + 500.000 = 632.500
-    assert per.loc[2025].tolist() == pytest.approx([-632_500, 0, 0, -632_500])
+    assert per.loc[2025].tolist() == pytest.approx([-632_500, 0, -632_500])
     assert result.break_even_by_committee()["total"] == result.break_even_year("kommune")
 
 
@@ -123,7 +124,7 @@ def test_excel_sheet_udvalg(kb):
     result = calculate(load_scenario(IPS), kb)
     ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(result, kb)))["Udvalg"]
     assert ws["A2"].value.startswith("I kommunen betaler Beskæftigelsesudvalget (1,3 mio. kr.)")
-    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 6)] for r in range(5, 9)}
+    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 6)] for r in range(5, 8)}  # 2 + the kommune
     # costs −1.295.000 (see above), gains and break-even from the views; the kommune row adds them up
     assert rows["Beskæftigelsesudvalget"][0] == pytest.approx(-1_295_000)
     assert rows["Beskæftigelsesudvalget"][3] == result.break_even_by_committee()["beskaeftigelse"]

@@ -230,7 +230,7 @@ def test_every_alternative_gets_its_assumptions_checklist_and_payback(tmp_path):
     assert "Nutidsværdi (3,5 %)" in [c.text for c in comparison.rows[0].cells]
 
 
-def test_a_document_a_kommune_can_file(tmp_path):
+def test_a_document_a_kommune_can_file(tmp_path, kb):
     from datetime import date
 
     out = tmp_path / "x.docx"
@@ -245,7 +245,7 @@ def test_a_document_a_kommune_can_file(tmp_path):
         "Økonomi og Analyse",
         "da-DK",
     )
-    assert p.created.date() == date.today() and "vidensdatabase 2026.2" in p.comments
+    assert p.created.date() == date.today() and f"vidensdatabase {kb.meta.version}" in p.comments
     assert doc.paragraphs[0].text == "IPS" and "Anna Økonom · Økonomi og Analyse" in doc.paragraphs[1].text
     styles = doc.styles.element.xml
     assert 'w:lang w:val="da-DK"' in styles and "en-US" not in styles
