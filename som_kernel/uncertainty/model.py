@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..arrays import group_sum
+from ..arrays import factorize, group_sum
 from ..checks import check_ids, check_prices
 from ..knowledge import ACTORS, KnowledgeBase
 from ..names import COST_BASELINE, COST_NAMES_DA
@@ -116,16 +116,16 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
         # a row's cohorts complete in different years, so each (row, year) gets at most one cohort's kroner
         row_unit[np.arange(R)[:, None], calendar - first] = contrib
 
-    pairs = list(zip(rows.outcome.tolist(), rows.service.tolist()))
-    g_index = {pair: i for i, pair in enumerate(dict.fromkeys(pairs))}  # consequence estimates, in row order
-    services = tuple(dict.fromkeys(v for _, v in g_index))
-    s_index = {v: i for i, v in enumerate(services)}
-    group_outcome = np.array([o_index[o] for o, _ in g_index], dtype=int)
-    group_service = np.array([s_index[v] for _, v in g_index], dtype=int)
-    row_group = np.array([g_index[pair] for pair in pairs], dtype=int)
-    row_outcome = np.array([o_index[o] for o, _ in pairs], dtype=int)
+    # consequence estimates (outcome × service) and services, each in order of first appearance among the rows
+    o_codes, o_seen = factorize(rows.outcome)
+    row_outcome = np.array([o_index[o] for o in o_seen], dtype=int)[o_codes]
+    row_service, services = factorize(rows.service)
+    row_group, pairs = factorize(row_outcome * len(services) + row_service)
+    group_outcome = np.array(pairs, dtype=int) // max(len(services), 1)
+    group_service = np.array(pairs, dtype=int) % max(len(services), 1)
+    services = tuple(services)
     persistence = effect.persistence(scenario)
-    unit = group_sum(row_group, persistence[row_outcome, k - 1][:, None, None] * row_unit, len(g_index))
+    unit = group_sum(row_group, persistence[row_outcome, k - 1][:, None, None] * row_unit, len(pairs))
 
     lines = cost_lines(scenario, kb, co)
     cost_ids = tuple(c.line for c in lines)
