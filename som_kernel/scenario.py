@@ -65,6 +65,8 @@ def _amount(v: float) -> float:
 def _clean_text(v: str, *, lines: bool = False) -> str:
     """Refuse characters no file can hold: lone surrogates (half an emoji from a broken copy) and control
     characters (tab and line breaks only where `lines`)."""
+    if v.isprintable():  # no control character and no surrogate (both are unprintable): the usual case, in C
+        return v
     for i, ch in enumerate(v, start=1):
         if "\ud800" <= ch <= "\udfff":
             raise ValueError(f"Teksten indeholder et ugyldigt tegn (et halvt tegn, tegn nr. {i}); skriv det igen")

@@ -225,6 +225,47 @@ def test_draws_match_monte_carlo(tmp_path, kb):
             assert key.loc[i, f"p_payback_{actor}"] == pytest.approx(p[actor], abs=1e-12)
 
 
+def test_block_scenario_validates_only_the_overridden_fields_with_the_same_result(kb):
+    from som_kernel.batch.compute import block_scenario
+
+    base = rich_base(kb)
+    validated = build_scenario(base)
+    shared = (("participants[1]", 60), ("settings.horizon_years", 5))
+    got = block_scenario(base, shared, validated)
+    assert got == block_scenario(base, shared)  # the whole dict validated again: the same scenario
+    assert got.participants == [40, 60, 20] and got.settings.horizon_years == 5
+    assert got.settings.discount_rate == 0.035 and got.costs is validated.costs  # untouched: the base's own parts
+    # a bad override is refused with the same Danish message either way
+    messages = []
+    for b in (validated, None):
+        with pytest.raises(ScenarioError) as e:
+            block_scenario(base, (("participants[0]", -3),), b)
+        messages.append(str(e.value))
+    assert messages[0] == messages[1] and "Antal deltagere i år 1 kan ikke være negativt (fik -3)" in messages[0]
+
+
+def test_chunk_tables_equal_the_blocks_one_by_one(kb):
+    from som_kernel.batch import evaluate_block
+    from som_kernel.batch.compute import Options
+    from som_kernel.batch.runner import KnowledgeBundle, chunks_of, run_chunk
+
+    # three structures in one chunk: 40 starters in year 1, an invalid −1 (the block fails), 50
+    table = pd.DataFrame(
+        {"participants[0]": [40, 40, -1, 50], "outcomes[0].success_rate": [0.1, 0.3, 0.1, 0.2], "id": list("abcd")}
+    )
+    plan = plan_run([table], rich_base(kb))
+    (chunk,) = chunks_of(plan, 100)
+    assert [len(b) for b in chunk.blocks] == [2, 1, 1]
+    bundle = KnowledgeBundle(plan.knowledge_paths())
+    results, key = run_chunk(chunk, bundle, Options())
+    one_by_one = [evaluate_block(chunk.bases[b[0].base], list(b), bundle.kbs[None], Options()) for b in chunk.blocks]
+    pd.testing.assert_frame_equal(results, pd.concat([r for r, _ in one_by_one], ignore_index=True), check_exact=True)
+    pd.testing.assert_frame_equal(key, pd.concat([k for _, k in one_by_one], ignore_index=True), check_exact=True)
+    assert key["error"].notna().tolist() == [False, False, True, False]
+    assert set(results["scenario"]) == {0, 1, 3}  # the failed scenario has no rows
+    assert str(key["break_even_total"].dtype) == "Int64"
+
+
 # ---- engines and resume ---------------------------------------------------------------------------------------
 
 

@@ -681,3 +681,24 @@ def test_fast_persistence_path_equals_the_row_by_row_evaluation(kb_small):
         stack, first = _persistence_stack(m, discounted)
         fast = _evaluate_persistence(m, inputs, stack, first)
         np.testing.assert_allclose(fast, evaluate(m, inputs, discounted), rtol=1e-12, atol=1e-6)
+
+
+def test_group_sum_by_hand_and_bit_for_bit_as_add_at():
+    from som_kernel.arrays import group_sum
+
+    # rows 0 and 2 are group 1, row 1 is group 0, group 2 has none: [[2], [1 + 4], [0]] = [[2], [5], [0]]
+    got = group_sum(np.array([1, 0, 1]), np.array([[1.0], [2.0], [4.0]]), 3)
+    np.testing.assert_array_equal(got, [[2.0], [5.0], [0.0]])
+    # each group's rows are added in row order, as np.add.at: (0,1 + 0,2) + 0,3 = 0.6000000000000001, while
+    # 0,1 + (0,2 + 0,3) = 0.6; the order shows in the last bit
+    got = group_sum(np.array([0, 0, 0]), np.array([0.1, 0.2, 0.3]), 1)
+    assert got[0] == (0.1 + 0.2) + 0.3 == 0.6000000000000001
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        n, g = int(rng.integers(1, 200)), int(rng.integers(1, 30))
+        groups = rng.integers(0, g, n)
+        values = rng.normal(size=(n, 4, 3)) * 10.0 ** rng.integers(-3, 9, size=(n, 1, 1))
+        want = np.zeros((g, 4, 3))
+        np.add.at(want, groups, values)
+        assert (group_sum(groups, values, g).view(np.int64) == want.view(np.int64)).all()
+    assert group_sum(np.zeros(0, dtype=int), np.zeros((0, 2)), 2).tolist() == [[0.0, 0.0], [0.0, 0.0]]

@@ -20,6 +20,7 @@ scenario's numbers are computed by the same matrix products whatever runs them: 
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,31 +136,105 @@ def _empty_results() -> pd.DataFrame:
     )
 
 
+_DTYPES: dict[tuple, pd.CategoricalDtype] = {}
+
+
 def _categorical(codes: np.ndarray, categories) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=list(categories))
+    """Codes as a pandas Categorical; one dtype per list of categories (checking them is most of the time)."""
+    dtype = _DTYPES.get(tuple(categories))
+    if dtype is None:
+        dtype = _DTYPES[tuple(categories)] = pd.CategoricalDtype(list(categories))
+    return pd.Categorical.from_codes(codes, dtype=dtype)
 
 
-def prepare(base: dict, shared: tuple, kb: KnowledgeBase) -> tuple[Scenario, LinearModel]:
-    """The block's scenario (shared overrides applied) and its model with costs per krone of input."""
-    scenario = build_scenario(_with(base, shared))
+def block_scenario(base: dict, shared: tuple, base_scenario: Scenario | None = None) -> Scenario:
+    """`base` with the shared overrides, validated as build_scenario validates it. With `base_scenario` (the
+    base, already validated), the fields no override touches are handed to pydantic as its validated parts,
+    which it takes as they are: only the overridden fields and the checks across fields run again (a base
+    with 1.200 consequence overrides is not validated again for every block)."""
+    data = _with(base, shared)
+    if base_scenario is None:
+        return build_scenario(data)
+    touched = {parse_path(path)[0] for path, _ in shared}
+    return build_scenario({k: v if k in touched else getattr(base_scenario, k) for k, v in data.items()})
+
+
+def prepare(
+    base: dict, shared: tuple, kb: KnowledgeBase, base_scenario: Scenario | None = None
+) -> tuple[Scenario, LinearModel]:
+    """(scenario, model): the block's scenario (block_scenario) and its model with costs per krone of input."""
+    scenario = block_scenario(base, shared, base_scenario)
     return scenario, build_model(_unit_costs(scenario), kb)
+
+
+@dataclass
+class Block:
+    """One block's columns as arrays: `results` (None when the block failed as a whole) and `key` (the key
+    figures; `error` a list). A chunk's blocks become two DataFrames at once (frames): no pandas per block."""
+
+    results: dict[str, np.ndarray] | None
+    key: dict[str, Any]
 
 
 def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, options: Options, models=None):
     """(results, key figures) of one block of scenarios with the same key. `kb` is a knowledge base or the
     Danish message why it could not be loaded. Errors become the rows' `error`, never an exception.
     `models`: an optional dict that keeps prepared models by block key (blocks of one structure in a chunk)."""
+    results, key = frames([block_columns(base, items, kb, options, models)])
+    return results[0], key[0]
+
+
+def frames(blocks: list[Block]) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """(results, key figures) DataFrames of consecutive blocks: one pair per run of blocks that computed, the
+    frames of a failed block as they are. pd.concat of them equals pd.concat of one pair per block."""
+    results, keys = [], []
+    for computed, run in itertools.groupby(blocks, key=lambda b: b.results is not None):
+        run = list(run)
+        if not computed:
+            for b in run:
+                results.append(_empty_results())
+                keys.append(
+                    pd.DataFrame({"scenario": b.key["scenario"], "error": pd.Series(b.key["error"], dtype=object)})
+                )
+            continue
+        r = {c: np.concatenate([b.results[c] for b in run]) for c in RESULT_COLUMNS}
+        for c, categories in (("actor", ACTORS), ("welfare_area", WELFARE_AREAS), ("kind", KINDS)):
+            r[c] = _categorical(r[c], categories)
+        results.append(pd.DataFrame(r))
+        k: dict[str, Any] = {}
+        for c in run[0].key:
+            if c == "error":
+                k[c] = pd.Series([e for b in run for e in b.key[c]], dtype=object)
+            elif c.startswith("break_even_"):
+                k[c] = pd.array(np.concatenate([b.key[c] for b in run]), dtype="Float64").astype("Int64")
+            else:
+                k[c] = np.concatenate([b.key[c] for b in run])
+        keys.append(pd.DataFrame(k))
+    return results, keys
+
+
+def block_columns(base: dict, items: list[Item], kb: KnowledgeBase | str, options: Options, models=None) -> Block:
+    """The arrays of evaluate_block."""
     idx = np.array([it.index for it in items], dtype=np.int64)
     D = len(items)
     try:
         if isinstance(kb, str):
             raise SomError(kb)
         cached = models.get(items[0].key) if models is not None else None
-        scenario, model = cached or prepare(base, items[0].shared, kb)
+        base_scenario = None
+        if cached is None and models is not None and items[0].shared:
+            base_key = ("base", items[0].base)  # the base validated once per process, for its blocks
+            base_scenario = models.get(base_key)
+            if base_scenario is None:
+                try:
+                    base_scenario = models[base_key] = build_scenario(base)
+                except SomError:  # a base that is only valid with its overrides: validated whole, as before
+                    base_scenario = None
+        scenario, model = cached or prepare(base, items[0].shared, kb, base_scenario)
         if models is not None:
             models[items[0].key] = (scenario, model)
     except Exception as e:  # the shared part is bad: every scenario of the block has the same problem
-        return _empty_results(), pd.DataFrame({"scenario": idx, "error": pd.Series([_message(e)] * D, dtype=object)})
+        return Block(None, {"scenario": idx, "error": [_message(e)] * D})
 
     n_out = len(model.outcomes)
     base_success = np.array([o.success_rate for o in scenario.outcomes])
@@ -185,7 +260,7 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
     # consequences per welfare area (price multiplier 1 on the area's services), costs per actor
     line_of = [COST_LINES.index(COST_FIELDS[c]) for c in model.cost_lines]
     no_costs = np.zeros((D, len(model.cost_lines)))
-    svc_area = kb.services.set_index("id")["welfare_area"].reindex(list(model.services)).to_numpy()
+    svc_area = kb.service_info("welfare_area", list(model.services))
     areas = [w for w in WELFARE_AREAS if (svc_area == w).any()]
     parts_amount, parts_disc, labels = [], [], []
     for w in areas:
@@ -211,17 +286,15 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
     d_i, t_i, a_i, c_i = np.nonzero(keep)
     area_code = np.array([w for w, _ in labels])
     kind_code = np.array([k for _, k in labels])
-    results = pd.DataFrame(
-        {
-            "scenario": idx[d_i],
-            "year": model.years[t_i].astype(np.int64),
-            "actor": _categorical(a_i, ACTORS),
-            "welfare_area": _categorical(area_code[c_i], WELFARE_AREAS),
-            "kind": _categorical(kind_code[c_i], KINDS),
-            "amount": amount[keep],
-            "discounted": disc[keep],
-        }
-    )
+    results = {
+        "scenario": idx[d_i],
+        "year": model.years[t_i].astype(np.int64),
+        "actor": a_i,  # codes: categories in frames
+        "welfare_area": area_code[c_i],
+        "kind": kind_code[c_i],
+        "amount": amount[keep],
+        "discounted": disc[keep],
+    }
 
     # key figures: totals, NPV, break-even, switching values (net at the horizon is linear in the rates)
     def with_total(x: np.ndarray) -> np.ndarray:
@@ -234,13 +307,10 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
     cons_h = totals - costs_h
     per_unit = evaluate(model, Inputs(success=np.eye(n_out), cost=np.zeros((n_out, len(model.cost_lines))))).sum(axis=1)
     be = break_even(net, model.years)
-    cols: dict[str, Any] = {"scenario": idx, "error": pd.Series(errors, dtype=object)}
+    cols: dict[str, Any] = {"scenario": idx, "error": errors}
     cols |= {f"net_{a}": totals[:, j] for j, a in enumerate(ACTOR_COLUMNS)}
     cols |= {f"npv_{a}": npv[:, j] for j, a in enumerate(ACTOR_COLUMNS)}
-    cols |= {
-        f"break_even_{a}": pd.array(np.where(ok, be[:, j], np.nan), dtype="Float64")
-        for j, a in enumerate(ACTOR_COLUMNS)
-    }
+    cols |= {f"break_even_{a}": np.where(ok, be[:, j], np.nan) for j, a in enumerate(ACTOR_COLUMNS)}  # Int64 in frames
     # switching success rate (the one definition, uncertainty.switching_success_rate): the rate, the same for
     # every outcome, at which the net result over the period is 0; net(r) = r · Σ_o C_o + costs, per scenario
     slope = per_unit.sum(axis=0)  # (4,) Σ_o C_o: kroner per unit of success rate, the same for the block
@@ -255,13 +325,9 @@ def evaluate_block(base: dict, items: list[Item], kb: KnowledgeBase | str, optio
     for c in list(cols)[2:]:
         if not c.startswith("break_even_"):
             cols[c] = np.where(ok, cols[c], np.nan)
-    key = pd.DataFrame(cols)
-    for c in [c for c in key.columns if c.startswith("break_even_")]:
-        key[c] = key[c].astype("Int64")
-
     if options.draws > 0:
-        _draw(_with(base, items[0].shared), items, success, amounts, ok, kb, options, key)
-    return results, key
+        _draw(_with(base, items[0].shared), items, success, amounts, ok, kb, options, cols)
+    return Block(results, cols)
 
 
 def _committee_figures(scenario, model, kb, success, kommune_costs, ok) -> dict[str, np.ndarray]:
@@ -280,11 +346,11 @@ def _committee_figures(scenario, model, kb, success, kommune_costs, ok) -> dict[
         net = evaluate(model, Inputs(success=success, price=price, cost=kommune_costs * (lines == c)))[:, :, 0]
         be = break_even(net[:, :, None], model.years)[:, 0]
         out[f"net_udvalg_{c}"] = np.where(ok, net.sum(axis=1), np.nan)
-        out[f"break_even_udvalg_{c}"] = pd.array(np.where(ok, be, np.nan), dtype="Float64")
+        out[f"break_even_udvalg_{c}"] = np.where(ok, be, np.nan)  # Int64 in frames, as every break_even_ column
     return out
 
 
-def _draw(data, items, success, amounts, ok, kb, options: Options, key: pd.DataFrame) -> None:
+def _draw(data, items, success, amounts, ok, kb, options: Options, key: dict[str, Any]) -> None:
     """P(payback within N years) per actor from `options.draws` Monte Carlo draws of each scenario (its own
     model: draws centre on the scenario's own rates and costs). Seed: options.seed + scenario number."""
     cols = {a: np.full(len(items), np.nan) for a in ACTOR_COLUMNS}
@@ -302,7 +368,7 @@ def _draw(data, items, success, amounts, ok, kb, options: Options, key: pd.DataF
             mc = monte_carlo(scenario, kb, options.draws, seed=options.seed + it.index, spec=options.spec)
             p = mc.prob_payback_within(options.payback_years)
         except Exception as e:
-            key.loc[d, "error"] = _message(e)
+            key["error"][d] = _message(e)
             continue
         for a in ACTOR_COLUMNS:
             cols[a][d] = float(p[a])

@@ -33,7 +33,7 @@ import pandas as pd
 from ..errors import Problem, ScenarioError, SomError
 from ..knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
 from ..scenario import build_scenario, load_scenario
-from .compute import Item, Options, evaluate_block
+from .compute import Item, Options, block_columns, frames
 from .table import (
     ID_COLUMNS,
     KNOWLEDGE_COLUMNS,
@@ -247,25 +247,35 @@ class KnowledgeBundle:
                 self.kbs[p] = f"Vidensdatabasen {where} kan ikke bruges: " + " ".join(str(x) for x in e.problems)
 
 
+_BLAS: Any = None  # this process's threadpoolctl controller: finding the libraries is done once, not per chunk
+
+
+def _one_blas_thread():
+    """A context in which BLAS uses one thread (restored on leaving)."""
+    global _BLAS
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
+
+
 def run_chunk(chunk: Chunk, bundle: KnowledgeBundle, options: Options) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Results and key figures of every scenario in `chunk`. One BLAS thread: the parallelism is the workers'
     (several BLAS threads per worker on a busy machine made the small matrix products 20 times slower), and
     every engine then runs the same single-threaded products."""
-    from threadpoolctl import threadpool_limits
-
-    results, keys = [], []
-    with threadpool_limits(limits=1, user_api="blas"):
+    blocks = []
+    models = _ModelView(chunk.token)
+    with _one_blas_thread():
         for block in chunk.blocks:
             first = block[0]
             base, kb = chunk.bases[first.base], bundle.kbs[first.knowledge]
-            models = _ModelView(chunk.token)
-            r, k = evaluate_block(base, list(block), kb, options, models)
-            results.append(r)
-            keys.append(k)
+            blocks.append(block_columns(base, list(block), kb, options, models))
+    results, keys = frames(blocks)
     return pd.concat(results, ignore_index=True), pd.concat(keys, ignore_index=True)
 
 
-_MODELS: dict[tuple, Any] = {}  # per process: (run token, block key) → (scenario, model); a few dozen at most
+_MODELS: dict[tuple, Any] = {}  # per process: (run token, block key) → (scenario, model), and bases; a few dozen
 _MODELS_MAX = 32
 
 
@@ -277,7 +287,10 @@ class _ModelView:
         self.token = token
 
     def get(self, key):
-        return _MODELS.get((self.token, key))
+        value = _MODELS.pop((self.token, key), None)
+        if value is not None:
+            _MODELS[(self.token, key)] = value  # last used goes last: a base used by every block stays
+        return value
 
     def __setitem__(self, key, value) -> None:
         if (self.token, key) not in _MODELS:

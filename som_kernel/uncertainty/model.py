@@ -15,11 +15,13 @@ cost lines, discount factor), so there is one formula. With every draw at its ba
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from ..checks import check_scenario
+from ..arrays import factorize, group_sum
+from ..checks import check_ids, check_prices
 from ..knowledge import ACTORS, KnowledgeBase
 from ..names import COST_BASELINE, COST_NAMES_DA
 from ..scenario import Scenario
@@ -43,7 +45,8 @@ class LinearModel:
     outcome_names: dict[str, str]
     success: np.ndarray  # (O,) base success rates
     persistence: np.ndarray  # (O, K) base persistence per consequence year 1..K (K = horizon)
-    groups: pd.DataFrame  # (G) consequence estimates: outcome, service, o (index), s (index)
+    group_outcome: np.ndarray  # (G,) consequence estimate → outcome index (o)
+    group_service: np.ndarray  # (G,) consequence estimate → service index (s)
     services: tuple[str, ...]  # (S,) services with a consequence
     service_names: dict[str, str]
     row_group: np.ndarray  # (R,) consequence row → group
@@ -57,6 +60,19 @@ class LinearModel:
     # the fast path's right-hand side: [unit; cost] with a total column, (G + L, T·4), undiscounted/discounted
     stack: np.ndarray
     stack_discounted: np.ndarray
+
+    @cached_property
+    def groups(self) -> pd.DataFrame:
+        """(G) consequence estimates: outcome, service, o (outcome index), s (service index)."""
+        o, s = self.group_outcome, self.group_service
+        return pd.DataFrame(
+            {
+                "outcome": pd.Series([self.outcomes[i] for i in o], dtype=object),
+                "service": pd.Series([self.services[i] for i in s], dtype=object),
+                "o": o,
+                "s": s,
+            }
+        )
 
     @property
     def cost_names(self) -> dict[str, str]:
@@ -77,7 +93,9 @@ def _outcome_names(scenario: Scenario, kb: KnowledgeBase) -> dict[str, str]:
 
 def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
     """Build the linear model of `scenario` once (raises ScenarioError like calculate for bad input)."""
-    check_scenario(scenario, kb)
+    rows = cons.consequence_arrays(scenario, kb)
+    check_ids(scenario, kb)  # the checks calculate makes (check_scenario), on the rows used below
+    check_prices(set(rows.service), scenario, kb)
     s = scenario.settings
     years = np.arange(s.first_year, scenario.last_year + 1)
     first = int(years[0])
@@ -85,7 +103,6 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
     outcomes = tuple(o.outcome for o in scenario.outcomes)
     o_index = {o: i for i, o in enumerate(outcomes)}
 
-    rows = cons.consequence_arrays(scenario, kb)
     co = effect.cohorts(scenario)
     k = rows.year
     row_services = rows.service
@@ -96,27 +113,19 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
         prices = consequence_prices(scenario, kb, row_services, calendar, k)  # (R, C, A), as the engine
         gain = cons.gain_per_success(rows.delta_use, cons.sign(kb, row_services), prices)
         contrib = co.participants[None, :, None] * gain  # (R, C, A): kroner at success rate 1, persistence 1
-        r_idx = np.repeat(np.arange(R), len(co.participants))
-        np.add.at(row_unit, (r_idx, (calendar - first).ravel()), contrib.reshape(-1, A))
+        # a row's cohorts complete in different years, so each (row, year) gets at most one cohort's kroner
+        row_unit[np.arange(R)[:, None], calendar - first] = contrib
 
-    pairs = list(zip(rows.outcome.tolist(), rows.service.tolist()))
-    g_index = {pair: i for i, pair in enumerate(dict.fromkeys(pairs))}  # consequence estimates, in row order
-    services = tuple(dict.fromkeys(v for _, v in g_index))
-    s_index = {v: i for i, v in enumerate(services)}
-    groups = pd.DataFrame(
-        {
-            "outcome": pd.Series([o for o, _ in g_index], dtype=object),
-            "service": pd.Series([v for _, v in g_index], dtype=object),
-            "o": np.array([o_index[o] for o, _ in g_index], dtype=int),
-            "s": np.array([s_index[v] for _, v in g_index], dtype=int),
-        }
-    )
-    row_group = np.array([g_index[pair] for pair in pairs], dtype=int)
-    row_outcome = np.array([o_index[o] for o, _ in pairs], dtype=int)
+    # consequence estimates (outcome × service) and services, each in order of first appearance among the rows
+    o_codes, o_seen = factorize(rows.outcome)
+    row_outcome = np.array([o_index[o] for o in o_seen], dtype=int)[o_codes]
+    row_service, services = factorize(rows.service)
+    row_group, pairs = factorize(row_outcome * len(services) + row_service)
+    group_outcome = np.array(pairs, dtype=int) // max(len(services), 1)
+    group_service = np.array(pairs, dtype=int) % max(len(services), 1)
+    services = tuple(services)
     persistence = effect.persistence(scenario)
-    unit = np.zeros((len(groups), T, A))
-    if R:
-        np.add.at(unit, row_group, persistence[row_outcome, k - 1][:, None, None] * row_unit)
+    unit = group_sum(row_group, persistence[row_outcome, k - 1][:, None, None] * row_unit, len(pairs))
 
     lines = cost_lines(scenario, kb, co)
     cost_ids = tuple(c.line for c in lines)
@@ -134,7 +143,8 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
         outcome_names=_outcome_names(scenario, kb),
         success=effect.success_rates(scenario),
         persistence=persistence,
-        groups=groups,
+        group_outcome=group_outcome,
+        group_service=group_service,
         services=services,
         service_names={v: n for v, n in zip(services, kb.service_info("name", list(services)))},
         row_group=row_group,
@@ -177,8 +187,8 @@ def weights(model: LinearModel, inputs: Inputs) -> np.ndarray:
     """(D, G + L) multipliers of the rows of `model.stack`: success · consequence · price per consequence
     estimate, then the cost multipliers (the fast path; persistence at base)."""
     D = inputs.size()
-    G, S, L, n_out = len(model.groups), len(model.services), len(model.cost_lines), len(model.outcomes)
-    o_g, s_g = model.groups["o"].to_numpy(), model.groups["s"].to_numpy()
+    G, S, L, n_out = len(model.group_outcome), len(model.services), len(model.cost_lines), len(model.outcomes)
+    o_g, s_g = model.group_outcome, model.group_service
     w = np.empty((D, G + L))
     np.multiply(
         _column(inputs.success, D, n_out, model.success)[:, o_g], _column(inputs.consequence, D, G), out=w[:, :G]
@@ -192,14 +202,14 @@ def evaluate(model: LinearModel, inputs: Inputs, discounted: bool = False) -> np
     """Net result per draw, year and actor: (D, T, 4) kroner; the last column is the total."""
     D = inputs.size()
     T, A = len(model.years), len(ACTORS)
-    G, S, L, n_out = len(model.groups), len(model.services), len(model.cost_lines), len(model.outcomes)
+    G, S, L, n_out = len(model.group_outcome), len(model.services), len(model.cost_lines), len(model.outcomes)
     if inputs.persistence is None:  # one matrix product: weights @ [unit; cost]
         net = weights(model, inputs) @ (model.stack_discounted if discounted else model.stack)
         return net.reshape(D, T, A + 1)
     success = _column(inputs.success, D, n_out, model.success)
     cmult = _column(inputs.consequence, D, G)
     pmult = _column(inputs.price, D, S)
-    o_g, s_g = model.groups["o"].to_numpy(), model.groups["s"].to_numpy()
+    o_g, s_g = model.group_outcome, model.group_service
     # per consequence row, since persistence differs per consequence year (few draws: sensitivity)
     weight = success[:, o_g] * cmult * pmult[:, s_g]  # (D, G)
     pers = inputs.persistence[:, model.row_outcome, model.row_k - 1]  # (D, R)

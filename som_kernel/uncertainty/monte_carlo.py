@@ -94,7 +94,7 @@ def draw_inputs(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec, n:
     rng = np.random.default_rng(seed)
     sd = effect_uncertainty(model, kb, spec)["sd"].to_numpy() if len(model.outcomes) else np.zeros(0)
     success = _draw_success(rng, model, sd, n)
-    consequence = _lognormal_mean1(rng, (n, len(model.groups)), spec.consequence_sd)
+    consequence = _lognormal_mean1(rng, (n, len(model.group_outcome)), spec.consequence_sd)
     price = _lognormal_mean1(rng, (n, len(model.services)), spec.price_sd)
     overrun = spec.cost_overrun * _lognormal_mean1(rng, (n, 1), spec.cost_sd)
     baseline = _lognormal_mean1(rng, (n, 1), spec.cost_sd)
@@ -292,7 +292,7 @@ def _persistence_stack(model: LinearModel, discounted: bool) -> tuple[np.ndarray
         for j in range(J):
             hit = np.flatnonzero(run[o] == j)
             first[o, j] = hit[0] if len(hit) else 0  # a missing run has no rows: any share will do
-    G, T, A = len(model.groups), len(model.years), len(COLUMNS) - 1
+    G, T, A = len(model.group_outcome), len(model.years), len(COLUMNS) - 1
     unit = np.zeros((G, J, T, A))
     if len(model.row_k):
         np.add.at(unit, (model.row_group, run[model.row_outcome, model.row_k - 1]), model.row_unit)
@@ -311,8 +311,8 @@ def _evaluate_persistence(model: LinearModel, inputs: Inputs, stack: np.ndarray,
 def _persistence_weights(model: LinearModel, inputs: Inputs, first: np.ndarray) -> np.ndarray:
     """(D, G·J + L) multipliers of the rows of _persistence_stack."""
     D = inputs.size()
-    G, L, n_out = len(model.groups), len(model.cost_lines), len(model.outcomes)
-    o_g, s_g = model.groups["o"].to_numpy(), model.groups["s"].to_numpy()
+    G, L, n_out = len(model.group_outcome), len(model.cost_lines), len(model.outcomes)
+    o_g, s_g = model.group_outcome, model.group_service
     success = inputs.success if inputs.success is not None else np.broadcast_to(model.success, (D, n_out))
     w = success[:, o_g]
     if inputs.consequence is not None:

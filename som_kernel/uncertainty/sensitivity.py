@@ -65,7 +65,7 @@ def _inputs(model: LinearModel, settings: list[list[tuple[_Range, float]]]) -> I
     """One draw per list of (input, value) pairs; inputs not named stay at base."""
     D = len(settings)
     success = np.tile(model.success, (D, 1))
-    consequence = np.ones((D, len(model.groups)))
+    consequence = np.ones((D, len(model.group_outcome)))
     price = np.ones((D, len(model.services)))
     cost = np.ones((D, len(model.cost_lines)))
     pmult = np.ones((D, len(model.outcomes)))
@@ -97,7 +97,7 @@ def one_way(
     spec = spec or UncertaintySpec()
     model = model or build_model(scenario, kb)
     ranges = input_ranges(model, kb, spec)
-    size = np.abs(model.unit.sum(axis=(1, 2)) * model.success[model.groups["o"].to_numpy()])
+    size = np.abs(model.unit.sum(axis=(1, 2)) * model.success[model.group_outcome])
     keep = set(np.argsort(-size, kind="stable")[:max_consequences].tolist())
     ranges = [r for r in ranges if r.kind != "consequence" or r.index in keep]
     settings = [[]] + [[(r, v)] for r in ranges for v in (r.low, r.high)]
