@@ -349,9 +349,15 @@ def test_knowledge_layer_per_row_and_portfolio_pairs(tmp_path, kb):
     assert "Vidensdatabasen" in key.loc[2, "error"] and "findes ikke" in key.loc[2, "error"]
     plain = run([pd.DataFrame({"id": ["national"]})], tmp_path / "nat", base=base, workers=1, progress=False)
     national = plain.key_figures().iloc[0]
+    scenario = build_scenario(base)
+    ruled = set(kb.rules.links["service"])
     for i in (0, 1):
-        # every price × f, costs unchanged: the consequences are f × the national ones
+        # every price not set by the public-finance rules × f (to whole øre), costs unchanged: the consequences are
+        # those of the national base with the same prices scaled (rule-priced benefits and taxes are national)
         f = float(key.loc[i, "name"].split("× ")[1].rstrip(")").replace(",", "."))
-        assert key.loc[i, "consequence_total"] == pytest.approx(f * national["consequence_total"], rel=1e-9)
+        scaled = kb.with_price_factors({s: f for s in set(kb.prices["service"]) - ruled})
+        expected = calculate(scenario, scaled).totals_by_kind().loc["consequence", "total"]
+        assert expected != pytest.approx(national["consequence_total"], rel=1e-3)  # the layer really differs
+        assert key.loc[i, "consequence_total"] == pytest.approx(expected, rel=1e-5)
         assert key.loc[i, "cost_total"] == pytest.approx(national["cost_total"], rel=1e-12)
         assert "illustrativ" in key.loc[i, "name"]

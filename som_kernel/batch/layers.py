@@ -1,4 +1,5 @@
-"""Illustrative kommune price layers: a copy of a knowledge base with every price scaled by one factor.
+"""Illustrative kommune price layers: a copy of a knowledge base with every price not set by the public-finance rules
+scaled by one factor.
 
 These are for trying the portfolio runner (every kommune × intervention) before real local prices exist.
 A scaled layer is NOT a kommune's prices: its rows are marked illustrative and carry a note saying how they
@@ -21,24 +22,28 @@ def scaled_price_layer(
     target: str | os.PathLike, factor: float, source: str | os.PathLike | None = None, label: str = ""
 ) -> Path:
     """Write a copy of the knowledge base `source` (default: the shipped one) to `target` with every price ×
-    `factor`, each price row marked illustrative with a note naming the factor. Returns `target`."""
+    `factor`, each scaled row marked illustrative with a note naming the factor. Returns `target`.
+
+    Services priced by the public-finance rules (rule_links.csv: benefits, wage tax, health, § 110) keep their
+    national gross rates and derived rows: their rates are the same in every kommune, and a derived row must
+    equal what the rules give from its gross rate (the loader refuses an edited one)."""
     src = Path(source) if source is not None else DEFAULT_KNOWLEDGE_DIR
     dst = Path(target)
     if dst.exists():
         shutil.rmtree(dst)
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("tools", "*.md"))
     prices = pd.read_csv(dst / "prices.csv", dtype=str, keep_default_na=False)
-    prices["price"] = [repr(float(p) * factor) for p in prices["price"]]
-    prices["illustrative"] = "true"
-    note = f"Illustrativt lag{' for ' + label if label else ''}: landsprisen × {factor:.3f}".replace(".", ",")
-    prices["note"] = [f"{note}. {n}".strip() for n in prices["note"]]
-    prices.to_csv(dst / "prices.csv", index=False)
     links = dst / "rule_links.csv"
-    if links.exists():  # services priced by the public-finance rules take their gross rate from here
-        rates = pd.read_csv(links, dtype=str, keep_default_na=False)
-        rates["gross_price"] = [repr(float(p) * factor) for p in rates["gross_price"]]
-        rates["illustrative"] = "true"
-        rates.to_csv(links, index=False)
+    ruled = set(pd.read_csv(links, dtype=str, keep_default_na=False)["service"]) if links.exists() else set()
+    scale = ~prices["service"].isin(ruled)
+    # two decimals: a price written like 24.528 would read as a thousands dot (24.528 kr.)
+    prices.loc[scale, "price"] = [f"{float(p) * factor:.2f}" for p in prices.loc[scale, "price"]]
+    prices.loc[scale, "illustrative"] = "true"
+    if "status" in prices:
+        prices.loc[scale, "status"] = "illustrative"
+    note = f"Illustrativt lag{' for ' + label if label else ''}: landsprisen × {factor:.3f}".replace(".", ",")
+    prices.loc[scale, "note"] = [f"{note}. {n}".strip() for n in prices.loc[scale, "note"]]
+    prices.to_csv(dst / "prices.csv", index=False)
     return dst
 
 
