@@ -23,8 +23,8 @@ from som_kernel.knowledge.estimate import (
     independent_columns,
     ols_success,
     regression,
-    write_layer,
 )
+from som_kernel.knowledge.estimate_report import write_layer
 from som_kernel.knowledge.panel import Panel, read_panel
 from som_kernel.uncertainty import UncertaintySpec, build_model, consequence_uncertainty, monte_carlo
 

@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _estimate(args) -> None:
-    from .estimate import REPORT_NAME, estimate, write_layer
+    from .estimate import REPORT_NAME, estimate
+    from .estimate_report import write_layer
 
     kb = load_knowledge(args.vidensdatabase, local=False)
     est = estimate(args.panel, args.target_group, args.outcome, kb, only_significant=not args.alle)

@@ -31,7 +31,6 @@ from threadpoolctl import threadpool_limits
 from ..errors import PanelError, Problem
 from ..messages import danish_number
 from .load import load_knowledge
-from .local import LAYER_META
 from .panel import Panel, read_panel
 from .schema import KnowledgeBase
 
@@ -373,48 +372,6 @@ def group_characteristics(panel: Panel, min_cell: int = MIN_CELL) -> pd.DataFram
                 [np.nan if sm else base.loc[base["success"] == v, s].mean() for v, sm in zip((1, 0), small)],
             )
     return pd.DataFrame(rows)
-
-
-def write_layer(est: Estimates, path: str | Path, kommune: str | None = None, description: str | None = None) -> Path:
-    """Write the estimates as a local layer in folder `path`: consequences.csv (the written rows), lokal.yaml
-    (unless the folder has one) and the Danish report rapport.md. Raises PanelError when the folder already has
-    a consequences.csv with rows not estimated by this tool, or when no estimate can be written (the report is
-    written all the same, saying why)."""
-    from .estimate_report import report_markdown
-
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    target = path / "consequences.csv"
-    if target.exists():
-        old = pd.read_csv(target, dtype=str, keep_default_na=False)
-        if "status" not in old or (old["status"] != "local_estimated").any():
-            raise PanelError(
-                [Problem(str(target), "Filen har kommunens egne rækker (ikke lokal estimeret); vælg en anden mappe.")]
-            )
-    (path / REPORT_NAME).write_text(report_markdown(est), encoding="utf-8")
-    rows = est.layer_rows()
-    if rows.empty:
-        target.unlink(missing_ok=True)
-        raise PanelError(
-            [Problem(str(path), f"Ingen estimater kan skrives (alle {len(est.table)} er udeladt); se {REPORT_NAME}.")]
-        )
-    rows.to_csv(target, index=False)
-    meta = path / LAYER_META
-    if not meta.exists():
-        name = "".join(c if c.isalnum() else "_" for c in path.name.lower()).strip("_") or "lokale_estimater"
-        text = description or (
-            f"Konsekvensestimater for {est.target_group} × {est.outcome}, estimeret med SØM-værkstedet fra "
-            f"kommunens eget panel {est.panel} (SHA-256 {est.panel_hash}). Se {REPORT_NAME}."
-        )
-        meta.write_text(
-            f"name: {_yaml(name)}\nkommune: {_yaml(kommune or name)}\ndescription: {_yaml(text)}\n",
-            encoding="utf-8",
-        )
-    return path
-
-
-def _yaml(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def regression(panel: Panel, service: str, year: int, min_cell: int = MIN_CELL):

@@ -1,13 +1,18 @@
-"""The Danish report (markdown) that goes with a layer estimated from a kommune's own panel (estimate.py): on its
-first lines that the estimates are associations, not causal effects; then the groups side by side, the estimates
+"""The local layer estimated from a kommune's own panel (estimate.py) written to a folder (write_layer), and the
+Danish report (markdown) that goes with it: on its first lines that the estimates are associations, not causal effects; then the groups side by side, the estimates
 per service and year, what was left out and why, and the method. Only aggregates: suppressed cells show '< 5'."""
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
+import pandas as pd
+
+from ..errors import PanelError, Problem
 from ..messages import danish_number
-from .estimate import LEVEL, WRITTEN, Estimates, p_text
+from .estimate import LEVEL, REPORT_NAME, WRITTEN, Estimates, p_text
+from .local import LAYER_META
 
 ASSOCIATION_NOTE = (
     "> **Sammenhænge, ikke kausale effekter.** Tallene viser, hvor meget mere eller mindre personer i "
@@ -155,3 +160,43 @@ def report_markdown(est: Estimates) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def write_layer(est: Estimates, path: str | Path, kommune: str | None = None, description: str | None = None) -> Path:
+    """Write the estimates as a local layer in folder `path`: consequences.csv (the written rows), lokal.yaml
+    (unless the folder has one) and the Danish report rapport.md. Raises PanelError when the folder already has
+    a consequences.csv with rows not estimated by this tool, or when no estimate can be written (the report is
+    written all the same, saying why)."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    target = path / "consequences.csv"
+    if target.exists():
+        old = pd.read_csv(target, dtype=str, keep_default_na=False)
+        if "status" not in old or (old["status"] != "local_estimated").any():
+            raise PanelError(
+                [Problem(str(target), "Filen har kommunens egne rækker (ikke lokal estimeret); vælg en anden mappe.")]
+            )
+    (path / REPORT_NAME).write_text(report_markdown(est), encoding="utf-8")
+    rows = est.layer_rows()
+    if rows.empty:
+        target.unlink(missing_ok=True)
+        raise PanelError(
+            [Problem(str(path), f"Ingen estimater kan skrives (alle {len(est.table)} er udeladt); se {REPORT_NAME}.")]
+        )
+    rows.to_csv(target, index=False)
+    meta = path / LAYER_META
+    if not meta.exists():
+        name = "".join(c if c.isalnum() else "_" for c in path.name.lower()).strip("_") or "lokale_estimater"
+        text = description or (
+            f"Konsekvensestimater for {est.target_group} × {est.outcome}, estimeret med SØM-værkstedet fra "
+            f"kommunens eget panel {est.panel} (SHA-256 {est.panel_hash}). Se {REPORT_NAME}."
+        )
+        meta.write_text(
+            f"name: {_yaml(name)}\nkommune: {_yaml(kommune or name)}\ndescription: {_yaml(text)}\n",
+            encoding="utf-8",
+        )
+    return path
+
+
+def _yaml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
