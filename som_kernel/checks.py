@@ -6,8 +6,43 @@ from __future__ import annotations
 from .errors import Problem, ScenarioError
 from .knowledge import KnowledgeBase
 from .knowledge.rules import first_year
+from .messages import danish_number
 from .scenario import Scenario
 from .steps.consequences import consequence_arrays
+from .steps.costs import cost_price_year, price_resources
+
+# units.csv's row that bounds an own unit price of a resource line, per resource unit
+RESOURCE_PRICE_UNITS = {"hours": "time", "fte": "årsværk"}
+RESOURCE_PRICE_NAMES = {"hours": "Timelønnen", "fte": "Årslønnen"}
+RESOURCE_OTHER_UNIT = {"hours": "årsværk", "fte": "time"}
+
+
+def resource_problems(scenario: Scenario, kb: KnowledgeBase) -> list[Problem]:
+    """Problems of the resource table against `kb`: a profession it does not have, an own wage implausible for
+    its unit (units.csv: 'time' for hours, 'årsværk' for årsværk)."""
+    problems: list[Problem] = []
+    try:
+        if cost_price_year(scenario) in set(kb.net_price_index["year"]):  # else check_ids names the price year
+            price_resources(scenario, kb)
+    except ScenarioError as e:
+        problems += e.problems
+    limits = kb.units.set_index("unit")
+    for i, r in enumerate(scenario.costs.resources):
+        unit = RESOURCE_PRICE_UNITS.get(r.unit)
+        if r.unit_price is None or unit not in limits.index:
+            continue
+        low, high, why = limits.at[unit, "price_low"], limits.at[unit, "price_max"], limits.at[unit, "why"]
+        if low <= r.unit_price <= high:
+            continue
+        problems.append(
+            Problem(
+                f"costs.resources[{i}].unit_price",
+                f"{RESOURCE_PRICE_NAMES[r.unit]} {danish_number(r.unit_price)} kr. pr. {unit} ligger uden for "
+                f"{danish_number(low)}–{danish_number(high)} kr. i units.csv ({why.rstrip(".")}). Er det en løn pr. "
+                f"{RESOURCE_OTHER_UNIT[r.unit]}? Så ret enheden.",
+            )
+        )
+    return problems
 
 
 def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
@@ -56,6 +91,7 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
                         f"Ukendt udvalg '{committee}'. Kendte: {', '.join(known)}.",
                     )
                 )
+    problems += resource_problems(scenario, kb)
     index_years = kb.index_years()
     for where, year in (
         ("settings.price_year", scenario.settings.price_year),

@@ -72,3 +72,15 @@ COST_FIELD_HELP_DA: dict[str, str] = {field: text for field, _, _, _, text in CO
 
 # the pessimistic / base / optimistic scenario sets of a sensitivity analysis
 SCENARIO_SET_NAMES_DA = {"pessimistic": "Pessimistisk", "base": "Basis", "optimistic": "Optimistisk"}
+
+# The resource table (scenario Costs.resources): Danish names of its units and categories
+RESOURCE_UNIT_NAMES_DA: dict[str, str] = {"hours": "timer", "fte": "årsværk", "units": "stk."}
+RESOURCE_CATEGORY_NAMES_DA: dict[str, str] = {
+    "staff": "Personale",
+    "training": "Uddannelse",
+    "supervision": "Supervision",
+    "premises": "Lokaler",
+    "materials": "Materialer",
+    "purchases": "Køb af ydelser",
+    "other": "Andet",
+}

@@ -42,6 +42,9 @@ MAX_EXCLUDED_SERVICES = 1_000
 MAX_NAME = 200
 MAX_DESCRIPTION = 5_000
 MAX_ID = 100
+MAX_RESOURCES = 200  # lines in a resource table (Social- og Boligstyrelsen's cost model has a few dozen)
+MAX_QUANTITY = 10_000_000  # hours, årsværk or units on one resource line
+HOURS_PER_YEAR = 8784  # 366 days × 24 hours: what one participant can receive of anyone's time in a year
 
 
 class _Model(BaseModel):
@@ -116,6 +119,52 @@ class Costs(_Model):
     # the kommune's committee (udvalg id) that carries a cost line; a line not named here: the knowledge base's
     # default for the costs' welfare area (knowledge/committee_map.csv). Optional: older files load unchanged.
     committees: dict[CostField, Id] = Field(default_factory=dict)
+    # the resource table: each line adds to its cost line (steps/costs.py `cost_totals`); [] = typed totals only
+    resources: list[Resource] = Field(default_factory=list, max_length=MAX_RESOURCES)
+    # overhead on staff lines (hours, årsværk) as a share of the wage; None: the knowledge base's (meta.yaml)
+    overhead_share: float | None = Field(default=None, ge=0, le=1)
+
+
+# A resource line's cost line: the four lines of Costs (one-off, running per participant per year, running per
+# year, and the usual effort it replaces per participant per year)
+ResourceLine = CostField
+# hours and årsværk are staff time (priced by a profession's wage or an own wage, plus overhead); units anything else
+ResourceUnit = Literal["hours", "fte", "units"]
+ResourceCategory = Literal["staff", "training", "supervision", "premises", "materials", "purchases", "other"]
+PER_PARTICIPANT_LINES = ("running_per_participant", "baseline_per_participant")
+
+
+class Resource(_Model):
+    """One line of the resource table (ressourceopgørelse), as in Social- og Boligstyrelsen's cost model: what is
+    used, who pays, on which cost line, how much (hours, årsværk or units) and at what price: a profession's wage
+    from the knowledge base (wages.csv) or an own unit price in kroner at `Costs.price_year`.
+    How a line is priced: docs/method.md#resources-the-cost-model"""
+
+    name: Name = Field(min_length=1)
+    category: ResourceCategory = "staff"
+    line: ResourceLine
+    actor: Literal["kommune", "region", "stat"] = "kommune"
+    quantity: float = Field(ge=0, le=MAX_QUANTITY)
+    unit: ResourceUnit = "hours"
+    profession: Id | None = None  # wages.csv; only for hours and fte
+    unit_price: float | None = Field(default=None, ge=0)  # kroner per hour, årsværk or unit
+
+    _check = field_validator("quantity")(_finite)
+    _price = field_validator("unit_price")(lambda v: v if v is None else _amount(v))
+
+    @model_validator(mode="after")
+    def _priced_once(self) -> Resource:
+        if (self.profession is None) == (self.unit_price is None):
+            raise FieldError("unit_price", "Angiv enten en faggruppe fra vidensdatabasen eller en enhedspris (ikke begge)")
+        if self.profession is not None and self.unit == "units":
+            raise FieldError("profession", "En faggruppe kan kun prissætte timer eller årsværk; angiv en enhedspris")
+        if self.unit == "hours" and self.line in PER_PARTICIPANT_LINES and self.quantity > HOURS_PER_YEAR:
+            raise FieldError(
+                "quantity",
+                f"En deltager kan højst få {danish_number(float(HOURS_PER_YEAR))} timer om året (366 døgn × 24 timer); "
+                f"fik {danish_number(self.quantity)}. Er det timer for alle deltagere? Så brug drift pr. år",
+            )
+        return self
 
 
 class OutcomeEffect(_Model):

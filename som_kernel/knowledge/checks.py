@@ -129,6 +129,7 @@ def check_tables(t: dict[str, pd.DataFrame], meta: Meta, errors: list[Problem], 
         )
 
     _check_consequences(f, cons, svc, unit_of, units, set(prices["service"]), limits.consequence_years)
+    _check_wages(f, t["wages.csv"], units, years, span)
     _check_studies(f, studies, limits.rate_tolerance)
 
     # plausible but odd: a target group nobody can reach a goal for, a goal with nothing to gain
@@ -237,6 +238,52 @@ def _check_prices(f: _Found, prices, svc_ids, unit_of, units, years, span) -> No
             f"lav (under {_kr(r.price_low)} i units.csv). Er det en pris for en kortere enhed, eller et "
             "tusindtalspunktum?"
         ),
+        warn=True,
+    )
+
+
+# the hours of a full-time year: 37 hours × 52 weeks = 1.924 paid; fewer than 1.200 or more than 40 × 52 = 2.080
+# working hours is not a full-time year
+FTE_HOURS_MIN, FTE_HOURS_MAX = 1200, 2080
+FTE_UNIT = "årsværk"
+
+
+def _check_wages(f: _Found, wages, units, years, span) -> None:
+    """A wage per årsværk within units.csv's limits for 'årsværk', plausible hours, a price year in the index."""
+    f.rows(
+        wages,
+        ~wages["price_year"].isin(years),
+        "price_year",
+        lambda r: f"Prisåret {r.price_year} findes ikke i nettoprisindekset ({span}).",
+    )
+    odd_hours = (wages["hours_per_fte"] < FTE_HOURS_MIN) | (wages["hours_per_fte"] > FTE_HOURS_MAX)
+    f.rows(
+        wages,
+        odd_hours,
+        "hours_per_fte",
+        lambda r: (
+            f"Et årsværk har {_num(r.hours_per_fte)} timer; det skal ligge mellem {_num(FTE_HOURS_MIN)} og "
+            f"{_num(FTE_HOURS_MAX)} (37 timer × 52 uger = 1.924 betalte timer, færre efter ferie og helligdage)."
+        ),
+    )
+    limit = units[units["unit"] == FTE_UNIT]
+    if limit.empty or wages.empty:
+        return
+    lim = limit.iloc[0]
+    f.rows(
+        wages,
+        (wages["annual_wage"] < lim.price_low) | (wages["annual_wage"] > lim.price_max),
+        "annual_wage",
+        lambda r: (
+            f"Årslønnen {_kr(r.annual_wage)} pr. årsværk ligger uden for grænserne {_kr(lim.price_low)}–"
+            f"{_kr(lim.price_max)} i units.csv ({lim.why}). Er det en måneds- eller timeløn?"
+        ),
+    )
+    f.rows(
+        wages,
+        (wages["annual_wage"] > lim.price_high) & (wages["annual_wage"] <= lim.price_max),
+        "annual_wage",
+        lambda r: f"Årslønnen {_kr(r.annual_wage)} er usædvanligt høj (over {_kr(lim.price_high)} i units.csv).",
         warn=True,
     )
 

@@ -14,7 +14,7 @@ from .committees import load_committees
 from .local import LocalLayer, overlay, read_layer
 from .reading import FILE_COLUMNS, RawTable, read_csv, read_meta, validate_table
 from .rules import load_rules
-from .schema import DEFAULT_KNOWLEDGE_DIR, TABLES, KnowledgeBase, Meta
+from .schema import DEFAULT_KNOWLEDGE_DIR, OPTIONAL_TABLES, TABLES, KnowledgeBase, Meta
 
 LOCAL_ENV = "SOM_LOCAL"
 KNOWLEDGE_ENV = "SOM_KNOWLEDGE"
@@ -58,6 +58,7 @@ def assemble(
         effect_studies=frames["effect_studies.csv"],
         net_price_index=frames["net_price_index.csv"],
         units=frames["units.csv"],
+        wages=frames["wages.csv"],
         meta=meta,
         path=path,
         warnings=tuple(warnings),
@@ -91,6 +92,8 @@ def load_knowledge(
     problems: list[Problem] = []
     raws = {}
     for name in TABLES:
+        if name in OPTIONAL_TABLES and not (folder / name).exists():
+            continue
         raw = read_csv(folder / name, problems)
         if raw is not None:
             raws[name] = raw

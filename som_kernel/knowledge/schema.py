@@ -183,6 +183,27 @@ class Unit(_Row):
     why: str = Field(min_length=5)
 
 
+class Wage(_Sourced):
+    """A profession's cost to its employer for one full-time year (årsværk), pension included (wages.csv), and the
+    hours such a year has for work: the resource table prices staff time with them (steps/costs.py)."""
+
+    profession: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=2)
+    annual_wage: NonNegative  # kroner per årsværk incl. pension, at price_year
+    hours_per_fte: float = Field(gt=0, le=8784)  # working hours in an årsværk (a year has at most 8.784 hours)
+    price_year: int = Field(ge=1990, le=2100)
+    note: str = ""
+
+
+class Overhead(_Sourced):
+    """The overhead share (meta.yaml `overhead:`): indirect costs of staff (management, premises, IT,
+    administration) as a share of the wage, added to every staff line of a resource table unless the scenario
+    sets its own share."""
+
+    share: float = Field(ge=0, le=1)
+    note: str = ""
+
+
 class Limits(_Row):
     """Limits that are not per unit (meta.yaml, `limits:`)."""
 
@@ -200,6 +221,7 @@ class Meta(_Row):
     default_price_year: int = Field(ge=1990, le=2100)
     description: str = ""
     limits: Limits
+    overhead: Overhead | None = None  # the resource table's default overhead share; None: no overhead
 
 
 # file name → row model; order matters for reference checks
@@ -212,7 +234,10 @@ TABLES: dict[str, type[_Row]] = {
     "effect_studies.csv": EffectStudy,
     "net_price_index.csv": NetPriceIndex,
     "units.csv": Unit,
+    "wages.csv": Wage,
 }
+# tables a knowledge base may leave out (older bases and test fixtures have none): read as empty
+OPTIONAL_TABLES = ("wages.csv",)
 # the key of each table's rows (unique; what diff and the local layer match rows on)
 KEYS: dict[str, list[str]] = {
     "target_groups.csv": ["id"],
@@ -223,6 +248,7 @@ KEYS: dict[str, list[str]] = {
     "effect_studies.csv": ["id"],
     "net_price_index.csv": ["year"],
     "units.csv": ["unit"],
+    "wages.csv": ["profession"],
 }
 # column added to prices, consequences and effect studies: the local layer's name where a row comes from it
 LOCAL_COLUMN = "local_layer"
@@ -245,6 +271,8 @@ class KnowledgeBase:
     net_price_index: pd.DataFrame
     units: pd.DataFrame
     meta: Meta
+    # wage per profession for the resource table (wages.csv; empty in a base without it)
+    wages: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(Wage.model_fields)))
     path: Path | None = None
     warnings: tuple[Problem, ...] = ()
     dialects: dict[str, str] = field(default_factory=dict, compare=False)

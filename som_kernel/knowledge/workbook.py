@@ -26,7 +26,7 @@ from ..errors import KnowledgeError, Problem
 from ..export import FORMULA_START
 from .reading import COMMA, RawTable, decode, parse_meta, read_bytes, read_csv
 from .rules import LINKS_FILE, RULES_DIR
-from .schema import TABLES
+from .schema import OPTIONAL_TABLES, TABLES
 
 META_SHEET = "meta"
 GUIDE_SHEET = "Vejledning"
@@ -113,7 +113,11 @@ def export_xlsx(folder: str | Path, file: str | Path) -> Path:
     be readable text."""
     folder, file = Path(folder), Path(file)
     problems: list[Problem] = []
-    raws = {name: read_csv(folder / name, problems) for name in TABLES}
+    raws = {
+        name: read_csv(folder / name, problems)
+        for name in TABLES
+        if name not in OPTIONAL_TABLES or (folder / name).exists()
+    }
     meta_bytes = read_bytes(folder / "meta.yaml", "meta.yaml", problems)
     meta = decode(meta_bytes, "meta.yaml", problems) if meta_bytes is not None else None
     if problems:
@@ -260,7 +264,7 @@ def import_xlsx(file: str | Path, folder: str | Path) -> Path:
         raise KnowledgeError(problems)
     raws, meta_text = book
     for name in TABLES:
-        if name not in raws:
+        if name not in raws and name not in OPTIONAL_TABLES:
             problems.append(Problem(name.removesuffix(".csv"), "Arket mangler i projektmappen."))
     if meta_text is None:
         problems.append(Problem(META_SHEET, "Arket mangler i projektmappen (meta.yaml's tekst)."))
