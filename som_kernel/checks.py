@@ -38,7 +38,7 @@ def resource_problems(scenario: Scenario, kb: KnowledgeBase) -> list[Problem]:
             Problem(
                 f"costs.resources[{i}].unit_price",
                 f"{RESOURCE_PRICE_NAMES[r.unit]} {danish_number(r.unit_price)} kr. pr. {unit} ligger uden for "
-                f"{danish_number(low)}–{danish_number(high)} kr. i units.csv ({why.rstrip(".")}). Er det en løn pr. "
+                f"{danish_number(low)}–{danish_number(high)} kr. i units.csv ({why.rstrip('.')}). Er det en løn pr. "
                 f"{RESOURCE_OTHER_UNIT[r.unit]}? Så ret enheden.",
             )
         )

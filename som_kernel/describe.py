@@ -13,9 +13,10 @@ import pandas as pd
 from .fields import FIELD as F
 from .format import kr, number, pct
 from .knowledge import LOCAL_COLUMN, KnowledgeBase
-from .names import ACTOR_NAMES_DA
+from .names import ACTOR_NAMES_DA, ACTORS, COST_FIELD_NAMES_DA, RESOURCE_CATEGORY_NAMES_DA, RESOURCE_UNIT_NAMES_DA
 from .scenario import Scenario
 from .steps.consequences import consequence_rows
+from .steps.costs import PricedResource, cost_price_year, cost_totals, overhead_share, price_resources
 from .steps.prices import weeks_on_benefits
 
 
@@ -114,8 +115,8 @@ def describe_inputs(
     rows.append(
         row("duration_years", scenario.duration_years, f"{scenario.duration_years} år", src.get("duration", ""))
     )
-    per_year = c.running_per_participant.as_dict()
-    base = c.baseline_per_participant.as_dict()
+    totals = {line: dict(zip(ACTORS, amounts.tolist())) for line, amounts in cost_totals(scenario, kb).items()}
+    per_year, base = totals["running_per_participant"], totals["baseline_per_participant"]
     net = sum(per_year.values()) - sum(base.values())
     cost_text = f"{kr(sum(per_year.values()))} pr. deltager pr. år"
     if sum(base.values()):
@@ -126,10 +127,11 @@ def describe_inputs(
     if c.price_year is not None and c.price_year != s.price_year:
         cost_text += f", i {c.price_year}-priser"
     rows.append(InputRow("costs", "Omkostninger", net, cost_text, src.get("costs", ""), "kr"))
-    startup, fixed = sum(c.startup.as_dict().values()), sum(c.running_per_year.as_dict().values())
+    startup, fixed = sum(totals["startup"].values()), sum(totals["running_per_year"].values())
     if startup or fixed:
         text = f"opstart {kr(startup)}, drift {kr(fixed)} pr. år"
         rows.append(InputRow("costs.fixed", "Faste omkostninger", startup + fixed, text, src.get("costs", ""), "kr"))
+    rows += resource_rows(scenario, kb)
 
     rows += [
         row("settings.first_year", s.first_year, str(s.first_year)),
@@ -174,6 +176,75 @@ def describe_inputs(
             InputRow("knowledge.warnings", "Advarsler i vidensdatabasen", n, f"{n} usædvanlige tal", shown, "n")
         )
     return rows
+
+
+def quantity(x: float) -> str:
+    """A resource quantity the Danish way with the decimals it has (at most 4): 0.05 → '0,05', 120 → '120'."""
+    text = number(x, 4)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def resource_derivation(p: PricedResource, scenario: Scenario) -> str:
+    """How one resource line's amount comes about, in Danish: quantity × price (its basis) + overhead = amount."""
+    r = p.resource
+    unit = RESOURCE_UNIT_NAMES_DA[r.unit]
+    per = {"hours": "time", "fte": "årsværk", "units": "stk."}[r.unit]
+    if p.wage is not None:
+        basis = f"{p.wage['name']}: {kr(p.wage['annual_wage'])} pr. årsværk inkl. pension"
+        if r.unit == "hours":
+            basis += f" / {number(p.wage['hours_per_fte'])} timer"
+        if int(p.wage["price_year"]) != cost_price_year(scenario):
+            basis += f", {int(p.wage['price_year'])}-priser omregnet til {cost_price_year(scenario)}"
+    else:
+        basis = "egen pris"
+    text = f"{quantity(r.quantity)} {unit} × {kr(p.price, 2 if p.price < 1000 else 0)} pr. {per} ({basis})"
+    if p.overhead:
+        text += f" + overhead {pct(p.overhead, 0)}"
+    line = COST_FIELD_NAMES_DA[r.line].lower()
+    return f"{text} = {kr(p.amount)} · {line} · {ACTOR_NAMES_DA[r.actor].lower()}"
+
+
+def resource_rows(scenario: Scenario, kb: KnowledgeBase) -> list[InputRow]:
+    """One row per resource line (its derivation and the wage's source) and the overhead share on staff lines."""
+    priced = price_resources(scenario, kb)
+    rows = []
+    for p in priced:
+        source = source_text(p.wage) if p.wage is not None else "Egen pris i beregningen"
+        rows.append(
+            InputRow(
+                f"costs.resources[{p.index}]", f"Ressource: {p.resource.name}", p.amount,
+                resource_derivation(p, scenario), source, "kr",
+            )
+        )  # fmt: skip
+    if any(p.resource.unit in ("hours", "fte") for p in priced):
+        share = overhead_share(scenario.costs, kb)
+        own = scenario.costs.overhead_share is not None
+        source = (
+            "Beregningens egen andel" if own or kb.meta.overhead is None else source_text(kb.meta.overhead.model_dump())
+        )
+        text = f"{pct(share, 0)} af lønnen" + ("" if own else " (vidensdatabasens standard)")
+        rows.append(InputRow("costs.overhead_share", "Overhead på personale", share, text, source, "pct"))
+    return rows
+
+
+def resource_table(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
+    """The resource table priced, one row per line, with Danish column names (for the app, Excel and the paper)."""
+    columns = [
+        "Ressource", "Kategori", "Omkostningslinje", "Aktør", "Mængde", "Enhed", "Pris pr. enhed",
+        "Prisgrundlag", "Overhead", "Beløb", "Kilde",
+    ]  # fmt: skip
+    rows = []
+    for p in price_resources(scenario, kb):
+        r = p.resource
+        rows.append(
+            [
+                r.name, RESOURCE_CATEGORY_NAMES_DA[r.category], COST_FIELD_NAMES_DA[r.line], ACTOR_NAMES_DA[r.actor],
+                r.quantity, RESOURCE_UNIT_NAMES_DA[r.unit], p.price,
+                p.wage["name"] if p.wage is not None else "egen pris", p.overhead, p.amount,
+                source_text(p.wage) if p.wage is not None else "Egen pris i beregningen",
+            ]
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
 
 
 def select(rows: list[InputRow], drop: tuple[str, ...] = ()) -> list[InputRow]:

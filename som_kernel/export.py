@@ -19,13 +19,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .describe import describe_inputs, outcome_names
+from .describe import describe_inputs, outcome_names, resource_derivation, resource_rows
 from .engine import consequence_rows, unit_prices
-from .fields import FIELD, fields_on, value_at
+from .fields import FIELD, fields_on
 from .format import pct
 from .knowledge import LOCAL_COLUMN, KnowledgeBase
 from .names import ACTOR_NAMES_DA as ACTOR_DA
 from .names import ACTORS, COST_NAMES_DA, KIND_NAMES_DA, TOTAL, WELFARE_AREA_NAMES_DA
+from .steps.costs import cost_totals, price_resources
 from .summary import committee_sentence, committee_table, summary
 from .views import Result
 
@@ -205,6 +206,35 @@ def _summary_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
     _widths(ws, {1: 44})
 
 
+def _resource_block(ws, row: int, result: Result, kb: KnowledgeBase) -> int:
+    """The resource table (quantity, unit price, overhead, amount and how it comes about) from `row`; the next
+    free row. Nothing when the scenario has no resources."""
+    s = result.scenario
+    priced = price_resources(s, kb)
+    if not priced:
+        return row
+    head = ["Ressourcer", "Mængde", "Pris pr. enhed", "Overhead", "Beløb", "Udregning", "Kilde"]
+    _header(ws, row, head)
+    described = {r.key: r for r in resource_rows(s, kb)}
+    for i, p in enumerate(priced, start=row + 1):
+        _put(ws, i, 1, p.resource.name)
+        _put(ws, i, 2, p.resource.quantity).number_format = NUM
+        _put(ws, i, 3, p.price).number_format = KR
+        _put(ws, i, 4, p.overhead).number_format = PCT
+        _put(ws, i, 5, p.amount).number_format = KR
+        _put(ws, i, 6, resource_derivation(p, s))
+        _put(ws, i, 7, described[f"costs.resources[{p.index}]"].source)
+    row += len(priced) + 1
+    overhead = described.get("costs.overhead_share")
+    if overhead is not None:
+        _put(ws, row, 1, overhead.label)
+        _put(ws, row, 4, overhead.value).number_format = PCT
+        _put(ws, row, 6, overhead.text)
+        _put(ws, row, 7, overhead.source)
+        row += 1
+    return row + 1
+
+
 def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
     s = result.scenario
     st = s.settings
@@ -229,15 +259,18 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
         _put(ws, i, 2, y)
         _put(ws, i, 3, n)
     row += len(s.participants) + 2
-    _header(
-        ws, row, [f"Omkostninger (prisniveau {s.costs.price_year or st.price_year})", *[ACTOR_DA[a] for a in ACTORS]]
-    )
+    totals = cost_totals(s, kb)
+    cost_head = f"Omkostninger (prisniveau {s.costs.price_year or st.price_year})"
+    if s.costs.resources:
+        cost_head += ": indtastet + ressourcer"
+    _header(ws, row, [cost_head, *[ACTOR_DA[a] for a in ACTORS]])
     cost_lines = fields_on(2, "amount")
     for i, field in enumerate(cost_lines, start=row + 1):
         _put(ws, i, 1, field.title)
-        for j, a in enumerate(ACTORS, start=2):
-            _put(ws, i, j, value_at(s, field.at(actor=a).path)).number_format = KR
+        for j, amount in enumerate(totals[field.path.split(".")[1]].tolist(), start=2):
+            _put(ws, i, j, amount).number_format = KR
     row += len(cost_lines) + 2
+    row = _resource_block(ws, row, result, kb)
     rate, persistence = (FIELD[f"outcomes[{{i}}].{name}"] for name in ("success_rate", "persistence"))
     _header(ws, row, ["Effektmål", rate.label, persistence.title])
     names = outcome_names(s, kb)

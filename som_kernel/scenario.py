@@ -155,7 +155,9 @@ class Resource(_Model):
     @model_validator(mode="after")
     def _priced_once(self) -> Resource:
         if (self.profession is None) == (self.unit_price is None):
-            raise FieldError("unit_price", "Angiv enten en faggruppe fra vidensdatabasen eller en enhedspris (ikke begge)")
+            raise FieldError(
+                "unit_price", "Angiv enten en faggruppe fra vidensdatabasen eller en enhedspris (ikke begge)"
+            )
         if self.profession is not None and self.unit == "units":
             raise FieldError("profession", "En faggruppe kan kun prissætte timer eller årsværk; angiv en enhedspris")
         if self.unit == "hours" and self.line in PER_PARTICIPANT_LINES and self.quantity > HOURS_PER_YEAR:

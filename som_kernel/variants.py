@@ -38,10 +38,13 @@ def with_success_scale(scenario: Scenario, factor: float) -> Scenario:
 
 
 def with_cost_level(scenario: Scenario, factor: float) -> Scenario:
-    """Every cost amount (start-up, running, fixed, baseline) × `factor`."""
+    """Every cost amount (start-up, running, fixed, baseline) × `factor`: the typed amounts and the quantities of
+    the resource table."""
     data = _data(scenario)
     for line in COST_FIELD_NAMES_DA:
         data["costs"][line] = {a: v * factor for a, v in data["costs"][line].items()}
+    for r in data["costs"]["resources"]:
+        r["quantity"] *= factor
     return build_scenario(data)
 
 

@@ -20,6 +20,7 @@ import yaml
 from som_kernel import ACTORS, calculate, load_knowledge, scenario_from_json
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR, TABLES
 from som_kernel.knowledge.committees import Committee, CommitteeLink
+from som_kernel.knowledge.schema import OPTIONAL_TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
@@ -53,8 +54,9 @@ def write_inline_knowledge(spec: dict, folder: Path) -> Path:
     files load_knowledge reads, so it is validated like any knowledge base. Rows may leave out the source
     columns (then: an illustrative made-up source), consequences their `unit` (then: the service's unit)
     and prices theirs (then: "kr. pr." + the service's unit); `meta` defaults to version "testtilfælde", the
-    first index year as default price level and the shipped limits; `units` to the shipped units.csv. Every
-    table needs at least one row, and every priced service a row per actor (0 where the actor pays nothing)."""
+    first index year as default price level and the shipped limits; `units` to the shipped units.csv; an optional
+    table (wages) is left out unless given. Every table given needs at least one row, and every priced service a
+    row per actor (0 where the actor pays nothing)."""
     tables = {name.removesuffix(".csv"): model for name, model in TABLES.items()}
     # the kommune's committees and their map are optional (no rows: no file)
     tables |= {t: m for t, m in (("committees", Committee), ("committee_map", CommitteeLink)) if t in spec}
@@ -64,6 +66,8 @@ def write_inline_knowledge(spec: dict, folder: Path) -> Path:
     for table, model in tables.items():
         if table == "units" and "units" not in spec:  # the shipped plausibility limits per unit
             shutil.copy(DEFAULT_KNOWLEDGE_DIR / "units.csv", folder / "units.csv")
+            continue
+        if f"{table}.csv" in OPTIONAL_TABLES and table not in spec:
             continue
         rows = [{**INLINE_SOURCE, **row} for row in spec.get(table, [])]
         for row in rows:

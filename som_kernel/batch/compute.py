@@ -35,6 +35,7 @@ from ..knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase
 from ..messages import pydantic_problems
 from ..names import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
 from ..scenario import ActorAmounts, OutcomeEffect, Scenario, build_scenario
+from ..steps.costs import cost_totals
 from ..uncertainty import Inputs, LinearModel, UncertaintySpec, build_model, evaluate, monte_carlo
 from ..views import break_even
 from .table import COST_LINES, parse_path
@@ -103,9 +104,10 @@ def _with(data: dict, overrides) -> dict:
 
 
 def _unit_costs(scenario: Scenario) -> Scenario:
-    """The scenario with every cost amount at 1 kr. per actor and line (the model's costs per krone)."""
+    """The scenario with every cost amount at 1 kr. per actor and line (the model's costs per krone) and no
+    resource table (its amounts are in the base costs, `cost_totals`)."""
     one = ActorAmounts(kommune=1.0, region=1.0, stat=1.0)
-    costs = scenario.costs.model_copy(update={line: one for line in COST_LINES})
+    costs = scenario.costs.model_copy(update={**{line: one for line in COST_LINES}, "resources": []})
     return scenario.model_copy(update={"costs": costs})
 
 
@@ -164,6 +166,7 @@ def prepare(
 ) -> tuple[Scenario, LinearModel]:
     """(scenario, model): the block's scenario (block_scenario) and its model with costs per krone of input."""
     scenario = block_scenario(base, shared, base_scenario)
+    cost_totals(scenario, kb)  # a resource line the knowledge base cannot price is the whole block's problem
     return scenario, build_model(_unit_costs(scenario), kb)
 
 
@@ -239,7 +242,8 @@ def block_columns(base: dict, items: list[Item], kb: KnowledgeBase | str, option
     n_out = len(model.outcomes)
     base_success = np.array([o.success_rate for o in scenario.outcomes])
     success = np.tile(base_success, (D, 1))
-    base_costs = np.array([[getattr(getattr(scenario.costs, line), a) for a in ACTORS] for line in COST_LINES])
+    totals = cost_totals(scenario, kb)  # typed amounts plus the resource table; a varied amount replaces its total
+    base_costs = np.array([totals[line] for line in COST_LINES])
     amounts = np.tile(base_costs, (D, 1, 1))  # (D, line, actor) in COST_LINES order
     errors: list[str | None] = [None] * D
     for d, it in enumerate(items):
