@@ -61,7 +61,8 @@ def test_fixture_loads_without_warnings():
     # control: the unbroken fixture loads clean, so every problem below comes from the one thing broken
     kb = load_knowledge(FIXTURE)
     assert kb.warnings == ()
-    assert len(kb.units) == 16
+    assert len(kb.units) == 17  # 16 units of services + årsværk (wages.csv)
+    assert len(kb.wages) == 2
 
 
 def test_price_365_times_too_high_is_refused(tmp_path):
@@ -424,3 +425,31 @@ def test_limits_out_of_order_are_refused(tmp_path):
     assert refused(kb) == [
         "units.csv:række 2:kolonne price_high: Grænserne skal følge hinanden: price_low ≤ price_high ≤ price_max."
     ]
+
+
+def test_a_monthly_wage_in_wages_csv_is_refused(tmp_path):
+    # wages.csv line 2 is raadgiver; 40.000 kr. is a month's wage, under the årsværk row's 150.000 in units.csv
+    kb = copy_small(tmp_path)
+    set_cell(kb, "wages.csv", 2, "annual_wage", "40000")
+    got = refused(kb)
+    assert len(got) == 1
+    assert got[0].startswith(
+        "wages.csv:række 2:kolonne annual_wage: Årslønnen 40.000 kr. pr. årsværk ligger uden for grænserne "
+        "150.000 kr.–3.000.000 kr. i units.csv"
+    )
+    assert got[0].endswith("Er det en måneds- eller timeløn?")
+
+
+def test_a_year_of_8784_hours_is_not_an_arsvaerk(tmp_path):
+    kb = copy_small(tmp_path)
+    set_cell(kb, "wages.csv", 3, "hours_per_fte", "8784")
+    assert refused(kb) == [
+        "wages.csv:række 3:kolonne hours_per_fte: Et årsværk har 8.784 timer; det skal ligge mellem 1.200 og 2.080 "
+        "(37 timer × 52 uger = 1.924 betalte timer, færre efter ferie og helligdage)."
+    ]
+
+
+def test_a_knowledge_base_without_wages_loads_with_no_professions(tmp_path):
+    kb = copy_small(tmp_path)
+    (kb / "wages.csv").unlink()
+    assert load_knowledge(kb).wages.empty
