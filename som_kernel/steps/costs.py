@@ -76,7 +76,7 @@ def price_resources(scenario: Scenario, kb: KnowledgeBase) -> list[PricedResourc
             row = wages.loc[r.profession]
             wage = {"profession": r.profession, **row.to_dict()}
             annual = row["annual_wage"] * kb.price_factor(int(row["price_year"]), year)
-            price = annual if r.unit == "fte" else annual / row["hours_per_fte"]
+            price = float(annual if r.unit == "fte" else annual / row["hours_per_fte"])
         else:
             price = r.unit_price
         share = overhead if r.unit in STAFF_UNITS else 0.0
