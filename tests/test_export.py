@@ -128,3 +128,30 @@ def test_odd_characters_that_slipped_past_validation_do_not_break_the_workbook(k
     sheet = openpyxl.load_workbook(io.BytesIO(data))[SHEETS[0]]
     assert sheet["A1"].value == "SØM-beregning: =Mentor\ufffd\ufffd"
     assert sheet["A1"].data_type == "s"
+
+
+def test_input_sheet_shows_the_resource_table_and_the_derived_cost_lines(kb):
+    # kb_small: rådgiver 480.000 kr. / 1.600 timer = 300 kr. an hour; 50 hours · 300 · 1,1 (overhead 10 %) =
+    # 16.500 kr. per participant, added to the typed 20.000 → the running line shows 36.500
+    data = small()
+    data["costs"] = {
+        **data["costs"],
+        "overhead_share": 0.1,
+        "resources": [
+            {"name": "Rådgiver", "line": "running_per_participant", "quantity": 50, "profession": "raadgiver"}
+        ],
+    }
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(calculate(build_scenario(data), kb), kb)))
+    ws = book["Input"]
+    head = find_row(ws, "Omkostninger (prisniveau 2024): indtastet + ressourcer")
+    running = find_row(ws, "Drift pr. deltager pr. år", head)
+    assert ws.cell(row=running, column=2).value == pytest.approx(36_500)
+    line = find_row(ws, "Rådgiver", find_row(ws, "Ressourcer"))
+    assert [ws.cell(row=line, column=c).value for c in range(2, 6)] == pytest.approx([50, 300, 0.1, 16_500])
+    assert ws.cell(row=line, column=6).value == (
+        "50 timer × 300,00 kr. pr. time (Rådgiver: 480.000 kr. pr. årsværk inkl. pension / 1.600 timer) "
+        "+ overhead 10 % = 16.500 kr. · drift pr. deltager pr. år · kommune"
+    )
+    assert ws.cell(row=line, column=7).value == "Testdata (opdigtet) [illustrativ]"
+    overhead = find_row(ws, "Overhead på personale", line)
+    assert ws.cell(row=overhead, column=4).value == pytest.approx(0.1)

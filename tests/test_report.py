@@ -98,6 +98,8 @@ def test_cli_writes_a_word_paper_with_the_key_figures(tmp_path, kb):
         assert heading in [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert len(doc.inline_shapes) == 1  # the participant's course chart
     assert "https://star.dk" in text  # full source URLs
+    # the assumptions show how each cost line comes from the resource table: 0,05 · 500.000 = 25.000 kr.
+    assert "0,05 årsværk × 500.000 kr. pr. årsværk (egen pris) = 25.000 kr. · drift pr. deltager pr. år" in text
     assert not CODE.search(text), CODE.search(text)
 
 
