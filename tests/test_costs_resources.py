@@ -267,3 +267,16 @@ def test_the_derivation_is_described_for_the_paper_and_excel(kb_small):
         "Leder",
         pytest.approx(187_500),
     ]
+
+
+def test_a_batch_row_varies_a_cost_line_built_from_resources_as_its_total(kb_small):
+    # base: typed 20.000 + 40 hours · 300 kr. = 32.000 kr. per participant (kb_small: no overhead); a row that sets
+    # costs.running_per_participant.kommune to 50.000 replaces that total: 10 participants → 500.000 kr. of costs
+    from som_kernel.batch import Item, Options, evaluate_block
+
+    base = with_resources(
+        {"name": "Rådgiver", "line": "running_per_participant", "quantity": 40, "profession": "raadgiver"}
+    )
+    items = [Item(0, "b", None), Item(1, "b", None, varying=(("costs.running_per_participant.kommune", 50_000.0),))]
+    _, figures = evaluate_block(base, items, kb_small, Options())
+    assert figures["cost_total"].tolist() == pytest.approx([-320_000, -500_000])  # costs are negative

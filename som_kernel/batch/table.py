@@ -2,7 +2,8 @@
 
 A column is a path into the scenario as saved in a scenario file: `outcomes[0].success_rate`,
 `participants[1]`, `settings.discount_rate`, `costs.running_per_participant.kommune`. A blank cell keeps
-the base scenario's value. Two columns are not paths: `id` (or `navn`, a label for the row) and
+the base scenario's value. A cost line's value is the line's total for that actor: where the base scenario builds
+the line from a resource table (steps/costs.py `cost_totals`), the value replaces typed amount and resources alike. Two columns are not paths: `id` (or `navn`, a label for the row) and
 `knowledge` (or `vidensdatabase`, a knowledge-base folder for the row: a kommune's own layer; a relative
 path is read from the table's folder).
 
