@@ -23,13 +23,14 @@ from .scenario import build_scenario
 
 ALL = ""  # the "Alle" choice of a dropdown
 EVIDENCE_DA = {1: "1 (metastudie/RCT)", 2: "2 (kvasieksperimentel)", 3: "3 (før-efter)"}
-TABS = ("malgrupper", "effekter", "konsekvenser", "priser", "regler", "prisindeks", "kilder")
+TABS = ("malgrupper", "effekter", "konsekvenser", "priser", "regler", "lonninger", "prisindeks", "kilder")
 TAB_TITLES = {
     "malgrupper": "Målgrupper",
     "effekter": "Effektstudier",
     "konsekvenser": "Konsekvenser",
     "priser": "Priser",
     "regler": "Regler (hvem betaler)",
+    "lonninger": "Lønninger",
     "prisindeks": "Nettoprisindeks",
     "kilder": "Kilder",
 }
@@ -41,6 +42,7 @@ TABLE_NAMES_DA = {
     "consequences": "konsekvenser",
     "effect_studies": "effektstudier",
     "net_price_index": "nettoprisindeks",
+    "wages": "lønninger",
 }
 PROFILE_FIRST_YEAR = 2025  # any calendar year; the chart shows consequence years 1..10
 
@@ -268,6 +270,25 @@ def price_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def wage_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
+    """The professions of the resource table (wages.csv): the cost of an årsværk with pension, its working hours,
+    the hourly cost that follows, with source and status."""
+    w = kb.wages
+    w = w[_public(w, f) & _text_match(w, f.text, ["name", "profession", "source_title"])]
+    return pd.DataFrame(
+        {
+            "Faggruppe": w["name"],
+            "Kr. pr. årsværk inkl. pension": w["annual_wage"].map(number),
+            "Arbejdstimer pr. årsværk": w["hours_per_fte"].map(number),
+            "Kr. pr. time": (w["annual_wage"] / w["hours_per_fte"]).map(number),
+            "Prisår": w["price_year"].astype(int).astype(str),
+            "Status": w["status"].map(status_text),
+            "Kilde": [source_cell(t, u) for t, u in zip(w["source_title"], w["source_url"], strict=True)],
+            "Note": w["note"],
+        }
+    ).reset_index(drop=True)
+
+
 def index_table(kb: KnowledgeBase, f: Filters) -> pd.DataFrame:
     """The net price index by year with its source and status."""
     n = kb.net_price_index
@@ -359,6 +380,7 @@ TABLE_BUILDERS = {
     "konsekvenser": consequence_table,
     "priser": price_table,
     "regler": rule_table,
+    "lonninger": wage_table,
     "prisindeks": index_table,
     "kilder": sources_table,
 }

@@ -258,7 +258,7 @@ def test_the_derivation_is_described_for_the_paper_and_excel(kb_small):
         "0,2 årsværk × 750.000 kr. pr. årsværk (Leder: 600.000 kr. pr. årsværk inkl. pension, 2020-priser "
         "omregnet til 2024) + overhead 25 % = 187.500 kr. · faste driftsudgifter pr. år · kommune"
     )
-    assert rows["costs.resources[0]"].source == "Testdata (opdigtet) [illustrativ]"
+    assert rows["costs.resources[0]"].source == "Testdata [illustrativ]"
     assert rows["costs.overhead_share"].text == "25 % af lønnen"
     table = resource_table(s, kb_small)
     assert table.loc[0, ["Ressource", "Enhed", "Prisgrundlag", "Beløb"]].tolist() == [

@@ -152,6 +152,6 @@ def test_input_sheet_shows_the_resource_table_and_the_derived_cost_lines(kb):
         "50 timer × 300,00 kr. pr. time (Rådgiver: 480.000 kr. pr. årsværk inkl. pension / 1.600 timer) "
         "+ overhead 10 % = 16.500 kr. · drift pr. deltager pr. år · kommune"
     )
-    assert ws.cell(row=line, column=7).value == "Testdata (opdigtet) [illustrativ]"
+    assert ws.cell(row=line, column=7).value == "Testdata [illustrativ]"
     overhead = find_row(ws, "Overhead på personale", line)
     assert ws.cell(row=overhead, column=4).value == pytest.approx(0.1)

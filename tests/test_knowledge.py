@@ -212,7 +212,7 @@ def test_browser_on_shipped_kb(kb):
     # every row shown has a status and a source next to its numbers
     b.filters["public_only"].value = False
     b.filters["target_group"].value = ""
-    for tab in ("malgrupper", "effekter", "konsekvenser", "priser", "prisindeks", "kilder"):
+    for tab in ("malgrupper", "effekter", "konsekvenser", "priser", "lonninger", "prisindeks", "kilder"):
         df = b.shown[tab]
         assert len(df) > 0 and (df["Status"] != "").all() and (df["Kilde"].str.len() > 3).all(), tab
 
@@ -222,7 +222,7 @@ def test_sources_tab_counts_every_sourced_row(kb):
 
     src = sources_table(kb, Filters())
     n_rows = sum(len(getattr(kb, t)) for t in ("target_groups", "outcomes", "services", "prices", "consequences",
-                                               "effect_studies", "net_price_index"))  # fmt: skip
+                                               "effect_studies", "net_price_index", "wages"))  # fmt: skip
     assert src["Rækker"].map(lambda x: int(x.replace(".", ""))).sum() == n_rows
     # the Kriminalforsorgen 2015 page backs 4 services × 3 actors (prison, remand, pension, tag), all public
     krim = src[src["Kilde"].str.contains("Kriminalforsorgen: Økonomi")].iloc[0]

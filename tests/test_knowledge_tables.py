@@ -61,13 +61,23 @@ def test_effect_target_group_index_tables(kb_small):
     assert idx.iloc[-1]["Nettoprisindeks (2015 = 100)"] == "130,0"
 
 
+def test_wage_table_shows_the_hourly_cost(kb_small):
+    w = kt.wage_table(kb_small, Filters())
+    # raadgiver 480.000 / 1.600 = 300 kr. an hour; leder 600.000 / 1.500 = 400
+    assert w[["Faggruppe", "Kr. pr. årsværk inkl. pension", "Kr. pr. time", "Prisår"]].values.tolist() == [
+        ["Rådgiver", "480.000", "300", "2024"],
+        ["Leder", "600.000", "400", "2020"],
+    ]
+    assert (w["Status"] == "illustrativ").all()
+
+
 def test_sources_table_counts_rows(kb_small):
     src = kt.sources_table(kb_small, Filters())
     # one source, "Testdata", behind every row: 1 target group + 2 outcomes + 4 services + 12 prices (4 services
-    # × 3 actors) + 9 consequences + 1 effect study + 6 index years = 35 rows, all illustrative
+    # × 3 actors) + 9 consequences + 1 effect study + 6 index years + 2 wages = 37 rows, all illustrative
     assert len(src) == 1
     row = src.iloc[0]
-    assert (row["Kilde"], row["Rækker"], row["Status"]) == ("Testdata", "35", "illustrativ")
+    assert (row["Kilde"], row["Rækker"], row["Status"]) == ("Testdata", "37", "illustrativ")
 
 
 def test_filters_text_and_public_only_give_empty_tables_with_headers(kb_small):
