@@ -29,7 +29,7 @@ def resource_problems(scenario: Scenario, kb: KnowledgeBase) -> list[Problem]:
     limits = kb.units.set_index("unit")
     for i, r in enumerate(scenario.costs.resources):
         unit = RESOURCE_PRICE_UNITS.get(r.unit)
-        if r.unit_price is None or unit not in limits.index:
+        if not r.unit_price or unit not in limits.index:  # none, or free (volunteers): nothing to judge
             continue
         low, high, why = limits.at[unit, "price_low"], limits.at[unit, "price_max"], limits.at[unit, "why"]
         if low <= r.unit_price <= high:

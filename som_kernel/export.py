@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from .describe import describe_inputs, outcome_names, resource_derivation, resource_rows
 from .engine import consequence_rows, unit_prices
-from .fields import FIELD, fields_on
+from .fields import COST_LINE_FIELDS, FIELD
 from .format import pct
 from .knowledge import LOCAL_COLUMN, KnowledgeBase
 from .names import ACTOR_NAMES_DA as ACTOR_DA
@@ -264,12 +264,11 @@ def _input_sheet(ws, result: Result, kb: KnowledgeBase) -> None:
     if s.costs.resources:
         cost_head += ": indtastet + ressourcer"
     _header(ws, row, [cost_head, *[ACTOR_DA[a] for a in ACTORS]])
-    cost_lines = fields_on(2, "amount")
-    for i, field in enumerate(cost_lines, start=row + 1):
+    for i, field in enumerate(COST_LINE_FIELDS, start=row + 1):
         _put(ws, i, 1, field.title)
         for j, amount in enumerate(totals[field.path.split(".")[1]].tolist(), start=2):
             _put(ws, i, j, amount).number_format = KR
-    row += len(cost_lines) + 2
+    row += len(COST_LINE_FIELDS) + 2
     row = _resource_block(ws, row, result, kb)
     rate, persistence = (FIELD[f"outcomes[{{i}}].{name}"] for name in ("success_rate", "persistence"))
     _header(ws, row, ["Effektmål", rate.label, persistence.title])

@@ -27,7 +27,14 @@ from pydantic import BaseModel
 
 from .format import number
 from .knowledge.rules import first_year
-from .names import COST_LINES, WELFARE_AREA_NAMES_DA
+from .names import (
+    ACTOR_NAMES_DA,
+    ACTORS,
+    COST_LINES,
+    RESOURCE_CATEGORY_NAMES_DA,
+    RESOURCE_UNIT_NAMES_DA,
+    WELFARE_AREA_NAMES_DA,
+)
 from .numbers import Unit, read_number
 from .scenario import (
     MAX_AMOUNT,
@@ -37,6 +44,7 @@ from .scenario import (
     ConsequenceOverride,
     Costs,
     PriceOverride,
+    Resource,
     Scenario,
     Settings,
 )
@@ -260,6 +268,8 @@ _amount_low = bounds(ActorAmounts, "kommune")[0]
 _cost_year = bounds(Costs, "price_year")
 _delta = bounds(ConsequenceOverride, "delta_use")
 _price_low = bounds(PriceOverride, "price")[0]
+_overhead = bounds(Costs, "overhead_share")
+_quantity = bounds(Resource, "quantity")
 
 FIELDS: tuple[InputField, ...] = (
     # step 1 · Basis
@@ -401,6 +411,89 @@ FIELDS: tuple[InputField, ...] = (
         2,
         options=tuple((name, key) for key, name in WELFARE_AREA_NAMES_DA.items()),
     ),
+    # step 2 · Ressourcer: one row per line of the resource table (Social- og Boligstyrelsen's cost model); the
+    # professions to choose from come from the knowledge base (wages.csv)
+    InputField(
+        "costs.resources[{i}].name",
+        "Ressource",
+        "text",
+        2,
+        help="Hvad ressourcen er: en faggruppes tid, uddannelse, supervision, lokaler, materialer eller køb.",
+        placeholder="fx IPS-konsulent",
+    ),
+    InputField(
+        "costs.resources[{i}].category",
+        "Kategori",
+        "choice",
+        2,
+        options=tuple((name, key) for key, name in RESOURCE_CATEGORY_NAMES_DA.items()),
+    ),
+    InputField(
+        "costs.resources[{i}].line",
+        "Lægges til",
+        "choice",
+        2,
+        help="Den omkostningslinje, ressourcen lægges til: opstart (engangsbeløb), drift pr. deltager pr. år, faste "
+        "driftsudgifter pr. år, eller den sædvanlige indsats (basisalternativet), som trækkes fra.",
+        long_label="Omkostningslinje",
+        options=tuple((name, line) for line, _, name, _, _ in COST_LINES),
+    ),
+    InputField(
+        "costs.resources[{i}].actor",
+        "Betales af",
+        "choice",
+        2,
+        options=tuple((ACTOR_NAMES_DA[a], a) for a in ACTORS),
+    ),
+    InputField(
+        "costs.resources[{i}].quantity",
+        "Mængde",
+        "number",
+        2,
+        help="Timer, årsværk eller stk. – pr. deltager pr. år, pr. år eller i alt (opstart), efter linjen.",
+        minimum=_quantity[0],
+        maximum=_quantity[1],
+        subject="Mængden",
+    ),
+    InputField(
+        "costs.resources[{i}].unit",
+        "Enhed",
+        "choice",
+        2,
+        options=tuple((name, key) for key, name in RESOURCE_UNIT_NAMES_DA.items()),
+    ),
+    InputField(
+        "costs.resources[{i}].profession",
+        "Pris fra",
+        "choice",
+        2,
+        help="En faggruppes løn fra vidensdatabasen (pr. årsværk inkl. pension, med kilde; pr. time delt med "
+        "årsværkets arbejdstimer), eller en egen pris.",
+        long_label="Faggruppe",
+    ),
+    InputField(
+        "costs.resources[{i}].unit_price",
+        "Pris pr. enhed",
+        "amount",
+        2,
+        unit="kr.",
+        help="Egen pris pr. time, årsværk eller stk. i omkostningernes prisniveau (kun uden faggruppe).",
+        minimum=0.0,
+        maximum=MAX_AMOUNT,
+        subject="Prisen",
+    ),
+    InputField(
+        "costs.overhead_share",
+        "Overhead på personale",
+        "percent",
+        2,
+        unit="% af lønnen",
+        help="Indirekte omkostninger ved personale (ledelse, lokaler, it, administration) som andel af lønnen; "
+        "lægges på timer og årsværk. Tom: vidensdatabasens standard.",
+        minimum=_overhead[0],
+        maximum=_overhead[1],
+        subject="Overhead",
+    ),
     # step 3 · Effekt: per chosen outcome
     InputField(
         "outcomes[{i}].success_rate",
@@ -479,6 +572,8 @@ FIELDS: tuple[InputField, ...] = (
 )
 
 FIELD: dict[str, InputField] = {f.path: f for f in FIELDS}
+# the typed amount of each cost line per actor (step 2's grid, the workbook's cost table)
+COST_LINE_FIELDS: tuple[InputField, ...] = tuple(FIELD[f"costs.{line}.{{actor}}"] for line, *_ in COST_LINES)
 
 
 def _pattern(path: str) -> re.Pattern:

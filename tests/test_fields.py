@@ -10,12 +10,12 @@ from small_scenario import KB_SMALL, SMALL
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge, load_scenario
 from som_kernel.describe import describe_inputs
 from som_kernel.fields import (
+    COST_LINE_FIELDS,
     FIELD,
     FIELDS,
     FieldValueError,
     InputField,
     field_for,
-    fields_on,
     first_year_field,
     price_years,
     put,
@@ -36,10 +36,28 @@ def concrete(path: str) -> str:
     return path.format(i=0, actor="kommune")
 
 
+# SMALL with one line in its resource table, so that every field's path exists (units: no limit on hours)
+WITH_RESOURCE = {
+    **SMALL,
+    "costs": {
+        **SMALL["costs"],
+        "resources": [
+            {
+                "name": "Materialer",
+                "line": "running_per_participant",
+                "quantity": 10,
+                "unit": "units",
+                "unit_price": 300,
+            }
+        ],
+    },
+}
+
+
 def with_value(path: str, value) -> dict:
-    """SMALL with `value` at `path` (a list position as [0]); participants get a second year of 10 starters, so
-    that 0 starters in year 1 is a valid scenario, and one local consequence and price to put a value in."""
-    data = json.loads(json.dumps(SMALL))
+    """WITH_RESOURCE with `value` at `path` (a list position as [0]); participants get a second year of 10 starters,
+    so that 0 starters in year 1 is a valid scenario, and one local consequence and price to put a value in."""
+    data = json.loads(json.dumps(WITH_RESOURCE))
     data["participants"] = [*data["participants"], 10]
     data["consequence_overrides"] = [{"outcome": "job", "service": "benefit", "year": 1, "delta_use": -1}]
     data["price_overrides"] = [{"service": "benefit", "actor": "kommune", "price": 3000}]
@@ -115,7 +133,7 @@ def test_the_field_refuses_exactly_what_the_scenario_model_refuses(field):
 
 
 def test_every_field_path_is_a_path_of_the_scenario():
-    scenario = build_scenario(with_value("name", "Testindsats"))  # SMALL with a local consequence and price
+    scenario = build_scenario(with_value("name", "Testindsats"))  # with a resource line, a local consequence, price
     for field in FIELDS:
         if field.path.startswith("custom_target_group"):
             continue  # SMALL has a knowledge-base target group
@@ -126,7 +144,7 @@ def test_every_field_path_is_a_path_of_the_scenario():
 
 
 def test_cost_fields_follow_the_cost_lines_in_their_order():
-    assert [f.path for f in fields_on(2, "amount")] == [f"costs.{line}.{{actor}}" for line, *_ in COST_LINES]
+    assert [f.path for f in COST_LINE_FIELDS] == [f"costs.{line}.{{actor}}" for line, *_ in COST_LINES]
 
 
 def test_described_inputs_take_label_and_number_format_from_their_field(kb):

@@ -13,11 +13,12 @@ import unicodedata
 import ipywidgets as W
 
 from ..errors import Problem
-from ..fields import FIELD, FieldValueError, fields_on, first_year_field, price_years, put, value_at
+from ..fields import COST_LINE_FIELDS, FIELD, FieldValueError, first_year_field, price_years, put, value_at
 from ..format import kr
 from ..knowledge import KnowledgeBase
 from ..names import ACTOR_NAMES_DA, ACTORS
 from ..scenario import Scenario
+from .app_resources import ResourcesEditor
 from .app_widgets import FieldInput, attr, esc, help_html, label, message_widget, show_messages
 
 CUSTOM = "__egen__"
@@ -258,14 +259,15 @@ class BasisStep:
 
 
 class CostsStep:
-    """Step 2: the intervention's costs per actor (kroner), their price level and welfare area (som_kernel.fields)."""
+    """Step 2: the intervention's costs per actor (kroner), their price level and welfare area, and the resource
+    table they can be built from (app_resources.py) (som_kernel.fields)."""
 
     def __init__(self, kb: KnowledgeBase, changed):
         self.changed = changed
         self.cells: dict[tuple[str, str], FieldInput] = {}
         rows = [W.HBox([label("", "380px"), *[label(ACTOR_LABELS[a], "180px") for a in ACTORS]])]
-        self.fields = []
-        self.lines = [f.path.split(".")[1] for f in fields_on(2, "amount")]
+        self.grid_fields = []
+        self.lines = [f.path.split(".")[1] for f in COST_LINE_FIELDS]
         # the kommune's committee (udvalg) carrying each cost line; None: the knowledge base's default
         names = kb.committees.names if kb.committees is not None else {}
         choices = [("Standardudvalget", None), *[(v, k) for k, v in names.items() if k != "ikke_fordelt"]]
@@ -273,7 +275,7 @@ class CostsStep:
         for w in self.committee.values():
             w.observe(lambda _: self.changed(), "value")
         rows[0].children = (*rows[0].children, label("Udvalg i kommunen" if names else "", "220px"))
-        for field in fields_on(2, "amount"):
+        for field in COST_LINE_FIELDS:
             cells = []
             for a in ACTORS:
                 f = FieldInput(field.at(actor=a), width="120px", show_label=False)
@@ -282,7 +284,7 @@ class CostsStep:
                 self.cells[(field.path.split(".")[1], a)] = f
                 f.box.layout.width = "180px"
                 cells.append(f.box)
-                self.fields.append(([f.field.path], f.msg, f.input))
+                self.grid_fields.append(([f.field.path], f.msg, f.input))
             line = field.path.split(".")[1]
             rows.append(
                 W.HBox([label(field.label, "380px", field.help), *cells, *([self.committee[line]] if names else [])])
@@ -297,25 +299,35 @@ class CostsStep:
         self.area = FieldInput(F["costs.welfare_area"], width="300px", label_width="380px")
         for w in (self.price_year, self.area):
             w.observe(lambda _: self.changed())
-        self.fields.append((["costs.price_year"], self.price_year.msg, self.price_year.input))
+        self.grid_fields.append((["costs.price_year"], self.price_year.msg, self.price_year.input))
+        self.resources = ResourcesEditor(kb, changed)
         self.total = W.HTML()
         self.widget = W.VBox(
             [
                 W.HTML("<h3>Trin 2 · Omkostninger</h3>"),
                 help_html(
-                    "Indsatsens omkostninger fordelt på de aktører, der betaler. Angiv beløb i hele kroner. "
+                    "Indsatsens omkostninger fordelt på de aktører, der betaler: skriv beløbene her, eller byg dem op "
+                    "af ressourcer nedenfor (de lægges til beløbene). Angiv beløb i hele kroner. "
                     "Hold musen over ? for en forklaring."
                 ),
                 *rows,
                 self.price_year.box,
                 self.area.box,
+                self.resources.widget,
                 self.total,
             ],
             layout=W.Layout(padding="6px"),
         )
 
+    @property
+    def fields(self) -> list:
+        """Where each message goes: the grid, the price year, and the resource table's rows as they are now."""
+        return self.grid_fields + self.resources.fields
+
     def show_total(self, result) -> None:
-        """The costs in total and per participant (net of saved costs), from the last valid result."""
+        """The costs in total and per participant (net of saved costs), from the last valid result, and how the
+        resource lines come about."""
+        self.resources.show(result.scenario)
         cost = -float(result.totals_by_kind().at["cost", "total"])
         per = cost / result.scenario.total_participants
         self.total.value = (
@@ -328,6 +340,7 @@ class CostsStep:
         for w in (*self.cells.values(), self.price_year, self.area):
             put(data, w.field.path, read_field(problems, w.field.path, w.get))
         data.setdefault("costs", {})["committees"] = {k: w.value for k, w in self.committee.items() if w.value}
+        self.resources.read(data, problems)
 
     def load(self, s: Scenario) -> None:
         for w in (*self.cells.values(), self.price_year, self.area):
@@ -335,3 +348,4 @@ class CostsStep:
         for line, w in self.committee.items():
             chosen = s.costs.committees.get(line)
             w.value = chosen if chosen in {v for _, v in w.options} else None
+        self.resources.load(s)
