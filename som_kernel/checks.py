@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .errors import Problem, ScenarioError
 from .knowledge import KnowledgeBase
+from .knowledge.checks import price_limit
 from .knowledge.rules import first_year
 from .messages import danish_number
 from .scenario import Scenario
@@ -19,10 +20,11 @@ RESOURCE_OTHER_UNIT = {"hours": "årsværk", "fte": "time"}
 
 def resource_problems(scenario: Scenario, kb: KnowledgeBase) -> list[Problem]:
     """Problems of the resource table against `kb`: a profession it does not have, an own wage implausible for
-    its unit (units.csv: 'time' for hours, 'årsværk' for årsværk)."""
+    its unit (units.csv: 'time' for hours, 'årsværk' for årsværk): above the unit's limit as the knowledge loader
+    judges a price (knowledge.checks.price_limit), or under its lowest plausible price."""
     problems: list[Problem] = []
     try:
-        if cost_price_year(scenario) in set(kb.net_price_index["year"]):  # else check_ids names the price year
+        if cost_price_year(scenario) in kb.index_years():  # else check_ids names the price year
             price_resources(scenario, kb)
     except ScenarioError as e:
         problems += e.problems
@@ -31,17 +33,20 @@ def resource_problems(scenario: Scenario, kb: KnowledgeBase) -> list[Problem]:
         unit = RESOURCE_PRICE_UNITS.get(r.unit)
         if not r.unit_price or unit not in limits.index:  # none, or free (volunteers): nothing to judge
             continue
-        low, high, why = limits.at[unit, "price_low"], limits.at[unit, "price_max"], limits.at[unit, "why"]
-        if low <= r.unit_price <= high:
-            continue
-        problems.append(
-            Problem(
-                f"costs.resources[{i}].unit_price",
-                f"{RESOURCE_PRICE_NAMES[r.unit]} {danish_number(r.unit_price)} kr. pr. {unit} ligger uden for "
-                f"{danish_number(low)}–{danish_number(high)} kr. i units.csv ({why.rstrip('.')}). Er det en løn pr. "
-                f"{RESOURCE_OTHER_UNIT[r.unit]}? Så ret enheden.",
+        where = f"costs.resources[{i}].unit_price"
+        verdict = price_limit(r.unit_price, unit, limits.loc[unit])
+        if verdict is not None and verdict[0]:
+            problems.append(Problem(where, verdict[1]))
+        elif r.unit_price < limits.at[unit, "price_low"]:
+            low, why = limits.at[unit, "price_low"], limits.at[unit, "why"]
+            problems.append(
+                Problem(
+                    where,
+                    f"{RESOURCE_PRICE_NAMES[r.unit]} {danish_number(r.unit_price)} kr. pr. {unit} er under grænsen "
+                    f"{danish_number(low)} kr. i units.csv ({why.rstrip('.')}). Er det en løn pr. "
+                    f"{RESOURCE_OTHER_UNIT[r.unit]}? Så ret enheden.",
+                )
             )
-        )
     return problems
 
 

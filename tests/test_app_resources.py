@@ -76,7 +76,7 @@ def test_bad_resource_input_is_named_next_to_its_field(app):
     row.inputs["quantity"].value = "40"
     row.inputs["profession"].value = None  # own price
     row.inputs["unit_price"].value = "450.000"
-    assert row.inputs["unit_price"].msg.value.startswith("⚠ Timelønnen 450.000 kr. pr. time ligger uden for")
+    assert row.inputs["unit_price"].msg.value.startswith("⚠ Prisen 450.000 kr. pr. time er over grænsen 10.000 kr.")
     row.inputs["unit_price"].value = "350"
     assert not app.outdated
     assert costs(app) == pytest.approx(200_000 + 10 * 40 * 350)  # 340.000

@@ -123,12 +123,13 @@ def test_resource_line_problems_name_the_field(kb_small):
         "Faggruppen 'psykolog' findes ikke i vidensdatabasen. Vælg en af: leder, raadgiver; eller angiv en egen "
         "enhedspris."
     )
+    # above the hour's limit in units.csv (10.000 kr.), judged as the knowledge loader judges a price
     assert got["costs.resources[1].unit_price"].startswith(
-        "Timelønnen 450.000 kr. pr. time ligger uden for 50–10.000 kr. i units.csv"
+        "Prisen 450.000 kr. pr. time er over grænsen 10.000 kr. i units.csv"
     )
-    assert got["costs.resources[1].unit_price"].endswith("Er det en løn pr. årsværk? Så ret enheden.")
+    # under the årsværk's lowest plausible wage (150.000 kr.): a month's wage typed as a year's
     assert got["costs.resources[2].unit_price"].startswith(
-        "Årslønnen 40.000 kr. pr. årsværk ligger uden for 150.000–3.000.000 kr. i units.csv"
+        "Årslønnen 40.000 kr. pr. årsværk er under grænsen 150.000 kr. i units.csv"
     )
     assert got["costs.resources[2].unit_price"].endswith("Er det en løn pr. time? Så ret enheden.")
 
