@@ -46,7 +46,8 @@ GUIDE_DA = """
 <li><b>Basis</b>: navn, målgruppe, hvor mange der starter hvert år, forløbets længde, første år, tidshorisont,
 prisniveau og diskonteringsrente.</li>
 <li><b>Omkostninger</b>: hvad indsatsen koster kommune, region og stat – og hvad den sædvanlige indsats, den
-erstatter, ville have kostet (sparede omkostninger).</li>
+erstatter, ville have kostet (sparede omkostninger). Skriv beløbene, eller byg dem op af ressourcer: timer eller
+årsværk pr. faggruppe, uddannelse, lokaler og materialer, som i Social- og Boligstyrelsens omkostningsmodel.</li>
 <li><b>Effekt</b>: succesraten for hvert effektmål, netto i forhold til basisalternativet (fx 12 % mod 2 % = 10 %).
 Vælg et effektstudie for at udfylde den med kilde.</li>
 <li><b>Konsekvenser</b>: hvor meget mindre (eller mere) hver person, der når målet, bruger af hver ydelse år for år.
