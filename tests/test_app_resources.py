@@ -74,7 +74,7 @@ def test_bad_resource_input_is_named_next_to_its_field(app):
     row.inputs["quantity"].value = "9000"  # hours per participant
     assert "En deltager kan højst få 8.784 timer om året" in row.inputs["quantity"].msg.value
     row.inputs["quantity"].value = "40"
-    row.inputs["profession"].value = None  # own price
+    row.inputs["profession"].value = ""  # own price
     row.inputs["unit_price"].value = "450.000"
     assert row.inputs["unit_price"].msg.value.startswith("⚠ Prisen 450.000 kr. pr. time er over grænsen 10.000 kr.")
     row.inputs["unit_price"].value = "350"

@@ -14,20 +14,22 @@ from ..format import kr, pct
 from ..knowledge import KnowledgeBase
 from ..scenario import Resource, Scenario
 from ..steps.costs import overhead_share
-from .app_widgets import FieldInput, esc, help_html, message_widget
+from .app_widgets import FieldInput, esc, help_html, label, message_widget
 
-# the inputs of one row, in the order shown, with their widths
+# the inputs of one row, in the order shown, with the width of the input and of its column (the price's column
+# also holds its unit, kr.); the header above the rows uses the same column widths
 ROW_FIELDS = (
-    ("name", "210px"),
-    ("category", "120px"),
-    ("line", "230px"),
-    ("actor", "95px"),
-    ("quantity", "80px"),
-    ("unit", "85px"),
-    ("profession", "230px"),
-    ("unit_price", "110px"),
+    ("name", 200, 206),
+    ("category", 110, 116),
+    ("line", 200, 206),
+    ("actor", 90, 96),
+    ("quantity", 70, 76),
+    ("unit", 80, 86),
+    ("profession", 200, 206),
+    ("unit_price", 90, 132),
 )
 OWN_PRICE = "Egen pris"
+OWN = ""  # the own price's value in the dropdown (a dropdown cannot select None): no profession
 # what a new row holds: nothing is missing, and it costs 0 kr. until the person fills it in
 NEW_ROW = {"name": "Ny ressource", "line": "running_per_participant", "quantity": "0", "unit_price": "0"}
 
@@ -39,7 +41,7 @@ def _path(name: str) -> str:
 def profession_options(kb: KnowledgeBase) -> list[tuple[str, str | None]]:
     """(Danish text, id) of every profession in wages.csv, after the own price: 'Pædagog (464.400 kr./årsværk, 2023)'."""
     rows = kb.wages.sort_values("name")
-    return [(OWN_PRICE, None)] + [
+    return [(OWN_PRICE, OWN)] + [
         (f"{r['name']} ({kr(r['annual_wage'])}/årsværk, {int(r['price_year'])})", r["profession"])
         for _, r in rows.iterrows()
     ]
@@ -51,9 +53,10 @@ class ResourceRow:
     def __init__(self, i: int, professions: list, changed, remove):
         self.i = i
         self.inputs: dict[str, FieldInput] = {}
-        for name, width in ROW_FIELDS:
+        for name, width, column in ROW_FIELDS:
             options = professions if name == "profession" else None
-            f = FieldInput(FIELD[_path(name)].at(i=i), width=width, show_label=False, options=options)
+            f = FieldInput(FIELD[_path(name)].at(i=i), width=f"{width}px", show_label=False, options=options)
+            f.box.layout.width = f"{column}px"
             f.observe(lambda _: changed())
             self.inputs[name] = f
         self.inputs["profession"].observe(lambda _: self._own_price())
@@ -67,7 +70,7 @@ class ResourceRow:
 
     def _own_price(self) -> None:
         """An own price is typed only when no profession prices the line."""
-        self.inputs["unit_price"].input.disabled = self.inputs["profession"].value is not None
+        self.inputs["unit_price"].input.disabled = self.inputs["profession"].value != OWN
 
     def fields(self) -> list[tuple[list[str], W.HTML, W.Widget | None]]:
         """Where a message about this line goes: each input's own path, the rest of the line under the row."""
@@ -77,8 +80,11 @@ class ResourceRow:
     def read(self, problems: list[Problem]) -> dict:
         line: dict = {}
         for name, f in self.inputs.items():
-            if name == "unit_price" and self.inputs["profession"].value is not None:
+            if name == "unit_price" and self.inputs["profession"].value != OWN:
                 line[name] = None
+                continue
+            if name == "profession":
+                line[name] = f.value or None
                 continue
             try:
                 line[name] = f.get()
@@ -97,7 +103,7 @@ class ResourceRow:
 
     def load(self, r: Resource) -> None:
         for name, f in self.inputs.items():
-            f.set(getattr(r, name))
+            f.set(OWN if name == "profession" and r.profession is None else getattr(r, name))
         self._own_price()
 
 
@@ -118,8 +124,8 @@ class ResourcesEditor:
         self.overhead.observe(lambda _: self.changed())
         self.derivation = W.HTML()
         self.list_msg = message_widget()
-        heads = "".join(
-            f"<span style='display:inline-block;width:{w}'>{esc(FIELD[_path(n)].label)}</span>" for n, w in ROW_FIELDS
+        heads = W.HBox(
+            [label(FIELD[_path(n)].label, f"{column}px", FIELD[_path(n)].help) for n, _, column in ROW_FIELDS]
         )
         self.widget = W.VBox(
             [
@@ -131,7 +137,7 @@ class ResourcesEditor:
                     "køb. Hver ressource lægges til den omkostningslinje, du vælger; den sædvanlige indsats "
                     "(basisalternativet) beskrives på samme måde. Beløbene ovenfor lægges til ressourcerne."
                 ),
-                W.HTML(f"<div class='som-help' style='white-space:nowrap'>{heads}</div>"),
+                heads,
                 self.rows_box,
                 self.list_msg,
                 self.add,
