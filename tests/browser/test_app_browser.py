@@ -329,3 +329,20 @@ def test_a_page_whose_kernel_ends_says_so_in_danish(browser, voila_url):
     expect(banner).to_contain_text("ikke har været brugt i 30 minutter")
     expect(banner.get_by_role("button", name="Start en ny beregning")).to_be_visible()
     context.close()
+
+
+def test_step2_resource_rows_build_the_costs_in_the_page(offline_page):
+    # the example's IPS-konsulent: 0,05 → 0,06 årsværk at 500.000 kr. → 30.000 kr. per participant and year;
+    # 500.000 + 150 participants · 2 years · (30.000 − 22.350) = 2.795.000 kr. of net costs
+    page = offline_page
+    open_tab(page, "2 Omkostninger")
+    quantity = page.locator(".som-field-costs-resources-1--quantity input")
+    quantity.wait_for(timeout=60_000)
+    expect(quantity).to_have_value("0,05")
+    expect(page.get_by_text("0,05 årsværk × 500.000 kr. pr. årsværk (egen pris) = 25.000 kr.").first).to_be_visible()
+    quantity.fill("0,06")
+    quantity.press("Enter")
+    expect(page.locator(".som-ok", has_text="Omkostninger i alt")).to_contain_text("2.795.000 kr.", timeout=30_000)
+    quantity.fill("0,05")
+    quantity.press("Enter")
+    expect(page.locator(".som-ok", has_text="Omkostninger i alt")).to_contain_text("1.295.000 kr.", timeout=30_000)
