@@ -23,12 +23,14 @@ def resource_problems(scenario: Scenario, kb: KnowledgeBase) -> list[Problem]:
     its unit (units.csv: 'time' for hours, 'årsværk' for årsværk): above the unit's limit as the knowledge loader
     judges a price (knowledge.checks.price_limit), or under its lowest plausible price."""
     problems: list[Problem] = []
+    if not scenario.costs.resources:
+        return problems
     try:
         if cost_price_year(scenario) in kb.index_years():  # else check_ids names the price year
             price_resources(scenario, kb)
     except ScenarioError as e:
         problems += e.problems
-    limits = kb.units.set_index("unit")
+    limits = kb._cached("units_by_unit", lambda: kb.units.set_index("unit"))
     for i, r in enumerate(scenario.costs.resources):
         unit = RESOURCE_PRICE_UNITS.get(r.unit)
         if not r.unit_price or unit not in limits.index:  # none, or free (volunteers): nothing to judge
@@ -66,7 +68,7 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
             problems.append(
                 Problem(f"outcomes[{i}].outcome", f"Effektmålet '{o.outcome}' findes ikke for den valgte målgruppe.")
             )
-    studies = set(kb.effect_studies["id"])
+    studies = kb._cached("study_ids", lambda: frozenset(kb.effect_studies["id"].tolist()))
     for i, o in enumerate(scenario.outcomes):
         if o.study is not None and o.study not in studies:
             problems.append(Problem(f"outcomes[{i}].study", f"Ukendt effektstudie '{o.study}' i vidensdatabasen."))
