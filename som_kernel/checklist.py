@@ -324,9 +324,9 @@ def status_kroner(result: Result, kb: KnowledgeBase, prices: bool = True) -> dic
     weaker of that and the status of its unit price. The scenario's own values (overrides, a custom target
     group) count as `local`. Statuses with no rows are left out."""
     s = result.scenario
-    t = result.table[result.table["kind"] == "consequence"]
+    t = result.by_consequence()
     weight = t["amount"].abs().to_numpy()
-    k = (t["year"] - (t["cohort"] + s.duration_years - 1) + 1 - s.settings.consequence_offset).to_numpy()
+    k = t["consequence_year"].to_numpy()
     c = kb.consequences
     c = c[c["target_group"] == s.target_group] if s.target_group is not None else c.iloc[0:0]
     rank = {st: i for i, st in enumerate(STATUS_ORDER)}

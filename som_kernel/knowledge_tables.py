@@ -402,9 +402,9 @@ def consequence_profile(kb: KnowledgeBase, target_group: str, outcome: str, pric
             "settings": {"price_year": year, "first_year": PROFILE_FIRST_YEAR, "horizon_years": 10},
         }
     )
-    t = calculate(scenario, kb).table
-    t = t[t["kind"] == "consequence"]
-    out = t.groupby(["year", "service"], as_index=False)["amount"].sum()
+    by = calculate(scenario, kb).by_year_service(kind="consequence")
+    out = by.stack().rename("amount").reset_index()
+    out = out[out["amount"] != 0].sort_values(["year", "service"]).reset_index(drop=True)
     out["year"] = out["year"] - PROFILE_FIRST_YEAR + 1
     out["name"] = out["service"].map(kb.services.set_index("id")["name"])
     return out

@@ -26,6 +26,8 @@ STATUS_NAMES_DA: dict[str, str] = {
     "calibrated": "kalibreret",
     "illustrative": "illustrativ",
 }
+# the intervention's costs where results are split by welfare area (costs as an area of their own)
+COSTS_AREA_DA = "Indsatsens omkostninger"
 
 # The intervention's cost lines: the scenario field (Costs), the id of its rows in the result table, the row's
 # Danish name in results, and the Danish label of the input with a short help text.

@@ -70,12 +70,13 @@ def switching_sentences(result: Result, kb: KnowledgeBase) -> list[str]:
         if row["status"] == "switching":
             if kind == "success_rate":
                 out.append(
-                    f"For {who} går indsatsen i nul over perioden ved en succesrate på {pct(row['value'], 1)} "
+                    f"For {who} går indsatsen i nul over perioden (udiskonteret) ved en succesrate på {pct(row['value'], 1)} "
                     f"(beregningen bruger {pct(base, 1)})."
                 )
             else:
                 out.append(
-                    f"For {who} går indsatsen i nul, når alle succesrater er {pct(row['value'], 0)} af de antagne."
+                    f"For {who} går indsatsen i nul over perioden (udiskonteret), når alle succesrater er "
+                    f"{pct(row['value'], 0)} af de antagne."
                 )
         elif row["status"] == "always_positive":
             out.append(f"For {who} er nettoresultatet positivt, selv uden effekt.")

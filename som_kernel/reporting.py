@@ -18,7 +18,7 @@ import pandas as pd
 from .errors import Problem, ScenarioError, SomError
 from .format import DANISH_LOCALE, number
 from .knowledge import KnowledgeBase
-from .names import WELFARE_AREA_NAMES_DA
+from .names import COSTS_AREA_DA, TOTAL, WELFARE_AREA_NAMES_DA
 from .presentation.key_figures import (
     KEY_FIGURES,
     KEY_FIGURES_MIME,
@@ -26,7 +26,6 @@ from .presentation.key_figures import (
     consequence_share,
     figure_text,
     key_figures,
-    per_success,
 )
 from .presentation.published import COMPARISON_KINDS, Published, published_comparison
 from .presentation.sensitivity import sensitivity, sensitivity_text, switching_success_rate
@@ -60,7 +59,6 @@ __all__ = [
     "comparison_text",
     "horizon_warning",
     "key_figures",
-    "per_success",
     "published_comparison",
     "results_by_actor",
     "results_by_area",
@@ -108,9 +106,10 @@ def chart_by_area(result: Result) -> alt.Chart:
     """Stacked bars: net result per year split on welfare area (costs as their own area), kroner."""
     import altair as alt
 
-    t = result.table
-    area = t["welfare_area"].map(WELFARE_AREA_NAMES_DA).where(t["kind"] == "consequence", "Indsatsens omkostninger")
-    long = t.groupby([t["year"], area.rename("Område")])["amount"].sum().rename("kr").reset_index()
+    by = result.by_welfare_area(kind="consequence").rename(columns=WELFARE_AREA_NAMES_DA)
+    by[COSTS_AREA_DA] = result.by_year_actor(kind="cost")[TOTAL]
+    long = by.rename_axis(columns="Område").stack().rename("kr").reset_index()
+    long = long[long["kr"] != 0]
     long["mio"] = long["kr"] / 1e6
     return (
         alt.Chart(long)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 
 from .format import kr, mio_kr, pct
-from .knowledge import ACTORS
 from .views import TOTAL, Result
 
 ACTOR_DEFINITE_DA = {"kommune": "kommunen", "region": "regionen", "stat": "staten"}
@@ -38,7 +37,7 @@ def summary(result: Result) -> str:
     period = f"{years[0]}–{years[-1]}"
     kinds = result.totals_by_kind()
     totals = result.totals()
-    touched = [a for a in ACTORS if (result.table["actor"] == a).any()]
+    touched = result.actors()
     sentences = []
 
     paying, gains_only, not_home = [], [], []

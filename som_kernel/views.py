@@ -67,12 +67,14 @@ class Result:
     # what the views need from the scenario, read once when the Result is made, so that a later edit of the
     # scenario's lists cannot change a view (the scenario's fields themselves are frozen)
     _frame: tuple[int, int, int, int] = field(init=False, repr=False, compare=False)
+    _outcomes: tuple[str, ...] = field(init=False, repr=False, compare=False)  # outcome ids in scenario order
     _cache: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         s = self.scenario
         span = s.duration_years + s.settings.horizon_years - 1 + s.settings.consequence_offset
         object.__setattr__(self, "_frame", (s.settings.first_year, s.last_year, span, s.total_participants))
+        object.__setattr__(self, "_outcomes", tuple(o.outcome for o in s.outcomes))
         for values in self.columns.values():
             if isinstance(values, np.ndarray):
                 values.flags.writeable = False
@@ -137,9 +139,71 @@ class Result:
         """Cumulative (akkumuleret) net result per year and actor."""
         return self.by_year_actor(discounted).cumsum()
 
+    def actors(self) -> list[str]:
+        """The actors something happens to (a cost or a consequence in some year), in the order of ACTORS."""
+        present = set(np.asarray(self.columns["actor"], dtype=object).tolist())
+        return [a for a in ACTORS if a in present]
+
+    def active_years(self, kind: str, cohort: int | None = None) -> pd.Index:
+        """Calendar years with rows of one kind ('cost', 'consequence'), optionally for one cohort (start year)."""
+        t = self.columns
+        ok = t["kind"] == kind
+        if cohort is not None:
+            ok &= t["cohort"] == cohort
+        return pd.Index(np.unique(t["year"][ok]), name="year")
+
+    def successes(self) -> pd.DataFrame:
+        """Successes per calendar year (rows) and outcome (columns, scenario order): the successful persons in
+        whom the outcome's effect is present that year, completers × success rate × persistence
+        (docs/method.md#step-3-effect-and-successes). The table repeats a consequence row's successes on every
+        service and actor row; here each cohort × outcome × consequence year counts once."""
+        t = self.columns
+        outcomes = pd.Index(self._outcomes, name="outcome")
+        first, cohort, k, o, n = self._success_keys(outcomes)
+        grid = np.zeros((len(self.years), len(outcomes)))
+        np.add.at(grid, (np.asarray(t["year"])[first] - self._frame[0], o), n)
+        return pd.DataFrame(grid, index=self.years, columns=outcomes)
+
+    def success_count(self) -> pd.Series:
+        """Successes per outcome, each successful person counted once: completers × success rate (× the
+        persistence of the first consequence year) summed over cohorts, read in each cohort's first
+        consequence year. The denominator of per_success."""
+        outcomes = pd.Index(self._outcomes, name="outcome")
+        _, _, k, o, n = self._success_keys(outcomes)
+        count = np.bincount(o[k == 1], weights=n[k == 1], minlength=len(outcomes)).astype(float)
+        return pd.Series(count, index=outcomes)
+
+    def per_success(self, years: int | None = None, actor: str = TOTAL, discounted: bool = False) -> float:
+        """Value per success (kroner): the consequences (gains) for one actor or in total over the first `years`
+        consequence years (default: all) divided by the successes of all outcomes (success_count().sum());
+        NaN when there are no successes."""
+        t = self.columns
+        ok = (t["kind"] == "consequence") if actor == TOTAL else (t["kind"] == "consequence") & (t["actor"] == actor)
+        if years is not None:
+            ok &= t["consequence_year"] <= years
+        count = float(self.success_count().sum())
+        return float(t[self._col(discounted)][ok].sum()) / count if count else float("nan")
+
+    def _success_keys(self, outcomes: pd.Index):
+        """The consequence rows' distinct cohort × outcome × consequence year: (row of the first occurrence,
+        cohort, consequence year, outcome position, successes)."""
+        t = self.columns
+        rows = np.flatnonzero(t["kind"] == "consequence")
+        o = _positions(t["outcome"], outcomes)[rows]
+        keys = np.stack([np.asarray(t["cohort"])[rows], o, np.asarray(t["consequence_year"])[rows]])
+        _, at = np.unique(keys, axis=1, return_index=True)
+        first = rows[at]
+        return first, keys[0, at], keys[2, at], keys[1, at], np.asarray(t["successes"])[first]
+
     def by_welfare_area(self, discounted: bool = False, actor: str | None = None, kind: str | None = None):
         """Net result per year (rows) and welfare area (columns), optionally for one actor or kind."""
         return self._sum(self.years, "welfare_area", list(WELFARE_AREAS), discounted, actor=actor, kind=kind)
+
+    def by_year_service(self, discounted: bool = False, kind: str | None = None, actor: str | None = None):
+        """Net result per year (rows) and service or cost line (columns, in the order they first occur in the
+        table), optionally for one kind ('cost', 'consequence') or one actor."""
+        services = pd.unique(np.asarray(self.columns["service"], dtype=object)).tolist()
+        return self._sum(self.years, "service", services, discounted, actor=actor, kind=kind)
 
     def by_service(self, discounted: bool = False) -> pd.DataFrame:
         """Total over all years per service (and cost line) and actor, largest gains first."""
@@ -151,17 +215,43 @@ class Result:
         out[TOTAL] = out.sum(axis=1)
         return out.sort_values(TOTAL, ascending=False)
 
-    def per_participant(self, discounted: bool = False) -> pd.DataFrame:
+    def totals_by_area(self, discounted: bool = False) -> pd.DataFrame:
+        """Totals over all years per welfare area of the consequences, with the intervention's costs as their own
+        row 'cost' (rows), per actor and in total (columns); rows in the order of WELFARE_AREAS, 'cost' last."""
+        t = self.columns
+        area = np.where(t["kind"] == "cost", "cost", np.asarray(t["welfare_area"], dtype=object))
+        rows = pd.Index([*WELFARE_AREAS, "cost"], name="welfare_area")
+        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=area)
+        out = out[(out != 0).any(axis=1) | out.index.isin(pd.unique(area))]
+        out[TOTAL] = out.sum(axis=1)
+        return out
+
+    def by_consequence(self, discounted: bool = False) -> pd.DataFrame:
+        """Consequences summed over cohorts per outcome × service × consequence year × actor (a tidy frame with
+        those four columns and `amount`): what one consequence estimate is worth to one actor, in kroner."""
+        t = self.columns
+        ok = t["kind"] == "consequence"
+        keys = {
+            "outcome": np.asarray(t["outcome"], dtype=object)[ok],
+            "service": np.asarray(t["service"], dtype=object)[ok],
+            "consequence_year": np.asarray(t["consequence_year"])[ok],
+            "actor": np.asarray(t["actor"], dtype=object)[ok],
+        }
+        frame = pd.DataFrame({**keys, "amount": t[self._col(discounted)][ok]})
+        return frame.groupby(list(keys), sort=False, as_index=False)["amount"].sum()
+
+    def per_participant(self, discounted: bool = False, cumulative: bool = False) -> pd.DataFrame:
         """The average participant's course (gennemsnitligt deltagerforløb): kroner per participant by
         year since the participant started (1 = start year), per actor. Shared costs are spread over all
-        participants; a start-up cost paid before a later cohort starts counts in its year 1."""
+        participants; a start-up cost paid before a later cohort starts counts in its year 1. `cumulative`:
+        summed up to each year since start."""
         t = self.columns
         rel = np.maximum(t["year"] - t["cohort"] + 1, 1)
         _, _, span, participants = self._frame
         rows = pd.Index(range(1, span + 1), name="year_since_start")
         out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=rel) / participants
         out[TOTAL] = out.sum(axis=1)
-        return out
+        return out.cumsum() if cumulative else out
 
     def totals(self, discounted: bool = False) -> pd.Series:
         """Net result over the whole horizon per actor and in total."""

@@ -14,6 +14,7 @@ import math
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -28,7 +29,16 @@ TOLERANCE = 0.01  # kroner
 COLUMNS = (*ACTORS, "total")
 REQUIRED = ("name", "why", "knowledge", "scenario", "expect")
 REQUIRED_EXPECT = ("by_year", "totals", "npv", "break_even")
-OPTIONAL_EXPECT = ("break_even_discounted", "per_participant", "by_committee", "break_even_by_committee")
+OPTIONAL_EXPECT = (
+    "break_even_discounted",
+    "per_participant",
+    "by_committee",
+    "break_even_by_committee",
+    "successes",
+    "per_success",
+    "rows",
+)
+ROW_FIELDS = ("year", "cohort", "actor", "service", "outcome", "kind")  # what a `rows` entry may select on
 
 
 def load_case(path: Path) -> dict:
@@ -195,8 +205,46 @@ def test_case(path: Path, tmp_path: Path):
             for c in set(got) | set(want)
             if got.get(c) != want.get(c)
         ]
+    problems += _compare_intermediate(name, result, exp)
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+def _compare_intermediate(name: str, result, exp: dict) -> list[str]:
+    """The optional intermediate quantities: successes per year and outcome, the value per success, and the
+    kroner of selected rows of the tidy table (e.g. one consequence in one year for one actor)."""
+    problems = []
+    if "successes" in exp:
+        got = result.successes()
+        want_years = {int(y) for y in exp["successes"]}
+        for year, outcomes in exp["successes"].items():
+            for outcome, want in outcomes.items():
+                value = float(got.at[int(year), outcome]) if outcome in got.columns else math.nan
+                if not _close(value, float(want)):
+                    problems.append(f"{name}: succeser {year}, {outcome}: fik {value:g}, forventet {float(want):g}")
+        extra = {int(y) for y in got.index[(got != 0).any(axis=1)]} - want_years
+        if extra:
+            problems.append(f"{name}: succeser: også succeser i {sorted(extra)}, som tilfældet ikke nævner")
+    specs = exp.get("per_success", [])
+    for spec in [specs] if isinstance(specs, dict) else specs:  # one or a list; `years:` the first n years only
+        spec = dict(spec)
+        years = spec.pop("years", None)
+        got = {a: result.per_success(years=years, actor=a) for a in COLUMNS}
+        what = "værdi pr. succes" + (f" (første {years} år)" if years else "")
+        problems += _compare_series(name, what, got, spec)
+    for i, row in enumerate(exp.get("rows", []), start=1):
+        where = {k: v for k, v in row.items() if k != "kroner"}
+        unknown = set(where) - set(ROW_FIELDS)
+        assert not unknown, f"{name}: rows[{i}]: ukendte felter {sorted(unknown)}; tilladt: {', '.join(ROW_FIELDS)}"
+        t = result.table
+        mask = pd.Series(True, index=t.index)
+        for field, value in where.items():
+            mask &= t[field] == value
+        assert mask.any(), f"{name}: rows[{i}]: ingen rækker i resultatet med {where}"
+        got = float(t.loc[mask, "amount"].sum())
+        if not _close(got, float(row["kroner"])):
+            problems.append(f"{name}: rows[{i}] {where}: fik {_kr(got)}, forventet {_kr(float(row['kroner']))}")
+    return problems
 
 
 def test_there_are_at_least_ten_cases():

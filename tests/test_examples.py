@@ -97,8 +97,9 @@ def test_key_figures_by_hand(kb_small):
 
 def test_per_success_and_shares(kb_small):
     r = calculate(housed(), kb_small)
-    assert rp.per_success(r, years=1) == pytest.approx(112_500)
-    assert rp.per_success(r, actor="region") == pytest.approx(12_500)
+    # 4 successes (10 × 40 %): year-1 gains 450.000 / 4 = 112.500; region 4 · 12.500 / 4 = 12.500
+    assert r.per_success(years=1) == pytest.approx(112_500)
+    assert r.per_success(actor="region") == pytest.approx(12_500)
     assert rp.consequence_share(r, welfare_area="health") == pytest.approx(50 / 650)
     assert rp.consequence_share(r, service="shelter") == pytest.approx(600 / 650)
     # at the 2020 price level the 2024 shelter price 1.000 becomes 1.000 · 100/125 = 800 and bedday 5.000:
@@ -109,28 +110,37 @@ def test_per_success_and_shares(kb_small):
 
 
 def test_sensitivity_listing_by_hand(kb_small):
-    # base 350.000; success 0,2 → 325.000 − 300.000 = 25.000; 0,6 → 975.000 − 300.000 = 675.000;
-    # costs ×0,5 → 500.000, ×1,5 → 200.000; horizon 1 → 450.000 − 300.000 = 150.000;
-    # 3,5 %: 150.000 + 200.000/1,035 = 343.236,71; without shelter: 4 · 12.500 − 300.000 = −250.000
+    # uncertainty.one_way on the total net result over the period, undiscounted; base 350.000 (see above).
+    # kb_small has no effect study for 'housed', so every input moves ± 20 %:
+    # success rate 0,32 / 0,48: 3,2 · 162.500 − 300.000 = 220.000; 4,8 · 162.500 − 300.000 = 480.000
+    # shelter consequence (and its price) × 0,8 / 1,2: its gains 600.000 → 480.000 / 720.000: 230.000 / 470.000
+    # persistence (1 in every year) × 0,8 scales all gains: 650.000 · 0,8 − 300.000 = 220.000; the high side is
+    #   capped at 1, so it stays 350.000
+    # running costs × 0,8 / 1,2: 350.000 + 60.000 = 410.000 / 290.000; bedday (50.000 in all) × 0,8/1,2: ∓ 10.000
     table = rp.sensitivity(housed(), kb_small)
-    got = dict(zip(table["Ændring"], table["Nettoresultat i alt"]))
-    assert got == pytest.approx(
-        {
-            "Succesrate −50 %": 25_000,
-            "Succesrate +50 %": 675_000,
-            "Omkostninger −50 %": 500_000,
-            "Omkostninger +50 %": 200_000,
-            "Tidshorisont 1 år i stedet for 2": 150_000,
-            "Diskonteringsrente 3,5 %": 343_236.714976,
-            "Uden den største konsekvens (Herbergsdøgn)": -250_000,
-        }
-    )
-    assert table["Ændring"].iloc[0] == "Uden den største konsekvens (Herbergsdøgn)"
-    assert table["Forskel fra grundberegning"].iloc[0] == pytest.approx(-600_000)
-    # switching value: 10 · s · 162.500 = 300.000 → s = 0,184615…
+    low, high = "Nettoresultat ved lav værdi", "Nettoresultat ved høj værdi"
+    got = {r["Antagelse"]: [r[low], r[high]] for _, r in table.iterrows()}
+    want = {
+        "Succesrate: Ud af hjemløshed": (220_000, 480_000),
+        "Konsekvens: Ud af hjemløshed – Herbergsdøgn": (230_000, 470_000),
+        "Pris: Herbergsdøgn": (230_000, 470_000),
+        "Varighed: Ud af hjemløshed": (220_000, 350_000),
+        "Omkostning: Drift pr. deltager": (410_000, 290_000),
+        "Konsekvens: Ud af hjemløshed – Psykiatrisk sengedag": (340_000, 360_000),
+        "Pris: Psykiatrisk sengedag": (340_000, 360_000),
+    }
+    assert set(got) == set(want)
+    for label, pair in want.items():
+        assert got[label] == pytest.approx(list(pair)), label
+    assert table["Antagelse"].iloc[0] == "Succesrate: Ud af hjemløshed"
+    assert table["Udsving"].iloc[0] == pytest.approx(260_000)
+    # switching value, undiscounted: 10 · s · 162.500 = 300.000 → s = 0,184615…
     assert rp.switching_success_rate(housed(), kb_small) == pytest.approx(300_000 / 1_625_000)
     text = rp.sensitivity_text(housed(), kb_small)
-    assert "Grundberegning: nettoresultat i alt 350.000 kr." in text
+    assert (
+        "Grundberegning: nettoresultatet for det offentlige samlet over hele perioden, udiskonteret 350.000 kr." in text
+    )
+    assert "Succesrate: Ud af hjemløshed (32,0 % / 48,0 %): 220.000 kr. til 480.000 kr." in text
     assert "Succesraten skal mindst være 18,5 %" in text
 
 

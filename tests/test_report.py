@@ -63,9 +63,10 @@ def test_break_even_sentences_skip_an_actor_with_only_gains(kb_small):
 
 def test_switching_success_rate_in_total_and_for_the_paying_actor(kb_small):
     assert switching_sentences(calculate(small(), kb_small), kb_small) == [
-        "For det offentlige samlet går indsatsen i nul over perioden ved en succesrate på 5,0 % "
+        "For det offentlige samlet går indsatsen i nul over perioden (udiskonteret) ved en succesrate på 5,0 % "
         "(beregningen bruger 10,0 %).",
-        "For kommunen går indsatsen i nul over perioden ved en succesrate på 7,3 % (beregningen bruger 10,0 %).",
+        "For kommunen går indsatsen i nul over perioden (udiskonteret) ved en succesrate på 7,3 % "
+        "(beregningen bruger 10,0 %).",
     ]
 
 

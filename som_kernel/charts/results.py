@@ -71,7 +71,7 @@ def _chart_data(chart_id: str, result: Result, discounted: bool) -> dict[str, li
         return {"rows": _records(frame, "year", list(frame.columns), WELFARE_AREA_NAMES_DA)}
     if chart_id == "per_participant":
         frame = result.per_participant(discounted)
-        cum = frame[TOTAL].cumsum().rename("kr").reset_index()
+        cum = result.per_participant(discounted, cumulative=True)[TOTAL].rename("kr").reset_index()
         return {
             "rows": _records(frame, "year_since_start", list(ACTORS), ACTOR_NAMES_DA),
             "cum": [{"year_since_start": int(k), "kr": float(v)} for k, v in zip(cum["year_since_start"], cum["kr"])],

@@ -15,7 +15,7 @@ import yaml
 from .. import variants
 from ..describe import describe_inputs, inputs_markdown, select
 from ..engine import calculate
-from ..knowledge import ACTORS, KnowledgeBase, load_knowledge
+from ..knowledge import KnowledgeBase, load_knowledge
 from ..scenario import Scenario, build_scenario
 from ..uncertainty import switching_success_rate as _switching_success_rate
 from ..views import TOTAL, Result
@@ -85,12 +85,8 @@ def value_per_success(name: str) -> pd.DataFrame:
         "outcomes": [{"outcome": o.outcome, "success_rate": 1.0} for o in s.outcomes],
         "settings": {**s.settings.model_dump(), "horizon_years": 1, "discount_rate": 0.0},
     }
-    r = result(name, **one)
-    t = r.table[r.table["kind"] == "consequence"]
-    out = t.pivot_table(index="service", columns="actor", values="amount", aggfunc="sum")
-    out = out.reindex(columns=list(ACTORS)).fillna(0.0)
-    out[TOTAL] = out.sum(axis=1)
-    return out
+    gains = result(name, **one).by_service().xs("consequence", level="kind").droplevel("welfare_area")
+    return gains.sort_index().rename_axis(columns="actor")
 
 
 def break_even_by_success_rate(name: str, rates: list[float], actor: str = TOTAL) -> pd.DataFrame:
@@ -137,23 +133,18 @@ def total(r: Result, kind: str | None = None, actor: str = TOTAL) -> float:
 
 def cost_lines(r: Result, lines: set[str], year: int | None = None, actor: str | None = None) -> float:
     """Costs as a positive amount: the cost rows of the given lines (engine service names)."""
-    t = r.table[(r.table["kind"] == "cost") & r.table["service"].isin(lines)]
-    if year is not None:
-        t = t[t["year"] == year]
-    if actor is not None:
-        t = t[t["actor"] == actor]
-    return -float(t["amount"].sum())
+    by = r.by_year_service(kind="cost", actor=actor)
+    by = by[[c for c in by.columns if c in lines]]
+    return -float((by if year is None else by.loc[[year]]).to_numpy().sum())
 
 
 def successes(name: str) -> float:
-    """Participants × success rate (the lesson's first outcome)."""
-    s = scenario(name)
-    return s.total_participants * s.outcomes[0].success_rate
+    """The lesson's successes (participants × success rate, every outcome): Result.success_count."""
+    return float(result(name).success_count().sum())
 
 
 def first_consequence_year(r: Result, cohort: int) -> int:
-    t = r.table
-    return int(t[(t["kind"] == "consequence") & (t["cohort"] == cohort)]["year"].min())
+    return int(r.active_years("consequence", cohort=cohort)[0])
 
 
 def study(study_id: str, kb: KnowledgeBase | None = None) -> pd.Series:

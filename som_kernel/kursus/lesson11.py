@@ -79,7 +79,8 @@ def decision_paper(name: str | None = None, remark: str = "") -> str:
         f"({st['design']}), 95 %-interval {pct(float(st['ci_low']), 0)}–{pct(float(st['ci_high']), 0)}.",
         "- **Skifteværdi.** "
         + (
-            f"Succesraten skal mindst være {pct(switching, 1)}, for at det offentlige samlet ikke taber."
+            f"Succesraten skal mindst være {pct(switching, 1)}, for at det offentlige samlet ikke taber over perioden "
+            "(udiskonteret)."
             if switching is not None
             else "Ingen succesrate mellem 0 og 100 % vender resultatet."
         ),

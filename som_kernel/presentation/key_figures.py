@@ -20,7 +20,7 @@ KEY_FIGURES_MIME = "application/vnd.som.key-figures+json"
 KEY_FIGURES: dict[str, tuple[str, str]] = {
     "participants": ("Deltagere i alt", "n"),
     "operating_years": ("År med omkostninger (driftsår)", "n"),
-    "successes": ("Succeser (deltagere × succesrate)", "1"),
+    "successes": ("Succeser (deltagere × succesrate, alle effektmål)", "1"),
     "cost_total": ("Omkostninger i alt, netto", "kr"),
     "net_cost_per_participant": ("Nettoomkostning pr. deltager", "kr"),
     "consequences_total": ("Konsekvenser (besparelser og skat) i alt", "kr"),
@@ -52,18 +52,18 @@ def key_figures(result: Result) -> dict:
     kind = result.totals_by_kind()
     totals = result.totals()
     n = s.total_participants
-    successes = sum(o.success_rate for o in s.outcomes[:1]) * n
+    successes = float(result.success_count().sum())
     cons_total = float(kind.at["consequence", TOTAL])
     cost_total = -float(kind.at["cost", TOTAL])
     return {
         "participants": n,
-        "operating_years": int(result.table.loc[result.table["kind"] == "cost", "year"].nunique()),
+        "operating_years": len(result.active_years("cost")),
         "successes": successes,
         "cost_total": cost_total,
         "net_cost_per_participant": cost_total / n,
         "consequences_total": cons_total,
         **{f"consequences_{a}": float(kind.at["consequence", a]) for a in ACTORS},
-        "consequences_per_success": cons_total / successes if successes else None,
+        "consequences_per_success": result.per_success() if successes else None,
         "state_share_of_consequences": float(kind.at["consequence", "stat"]) / cons_total if cons_total else None,
         "net_total": float(totals[TOTAL]),
         **{f"net_{a}": float(totals[a]) for a in ACTORS},
@@ -73,29 +73,16 @@ def key_figures(result: Result) -> dict:
     }
 
 
-def per_success(result: Result, years: int | None = None, actor: str = TOTAL) -> float:
-    """Consequences per successful person (kroner) over the first `years` consequence years (default: all), for
-    one actor or in total. Successes are participants × the first outcome's success rate."""
-    s = result.scenario
-    t = result.table[result.table["kind"] == "consequence"]
-    if actor != TOTAL:
-        t = t[t["actor"] == actor]
-    if years is not None:
-        t = t[t["consequence_year"] <= years]
-    successes = s.outcomes[0].success_rate * s.total_participants
-    return float(t["amount"].sum()) / successes if successes else float("nan")
-
-
 def consequence_share(result: Result, welfare_area: str | None = None, service: str | None = None) -> float:
     """Share (0–1) of all consequences (gains, all actors) that falls in one welfare area or one service."""
-    t = result.table[result.table["kind"] == "consequence"]
-    part = t
+    gains = result.by_service().xs("consequence", level="kind")[TOTAL]
+    part = gains
     if welfare_area is not None:
-        part = part[part["welfare_area"] == welfare_area]
+        part = part[part.index.get_level_values("welfare_area") == welfare_area]
     if service is not None:
-        part = part[part["service"] == service]
-    total = float(t["amount"].sum())
-    return float(part["amount"].sum()) / total if total else float("nan")
+        part = part[part.index.get_level_values("service") == service]
+    total = float(gains.sum())
+    return float(part.sum()) / total if total else float("nan")
 
 
 def at_price_year(scenario: Scenario, kb: KnowledgeBase, price_year: int) -> Result:

@@ -12,7 +12,7 @@ from ..compare import Comparison
 from ..engine import consequence_rows, unit_prices
 from ..format import kr, mio_kr, number, pct
 from ..knowledge import LOCAL_COLUMN, KnowledgeBase
-from ..names import ACTOR_NAMES_DA, ACTORS, TOTAL, WELFARE_AREA_NAMES_DA
+from ..names import ACTOR_NAMES_DA, ACTORS, COSTS_AREA_DA, TOTAL, WELFARE_AREA_NAMES_DA
 from ..scenario import Scenario
 from ..views import Result
 from .text import gains_only, year_text
@@ -24,7 +24,7 @@ def results_by_actor(result: Result, discounted: bool = False) -> pd.DataFrame:
     """Net result per year and actor plus the cumulative total, in kroner (Danish column names)."""
     by = result.by_year_actor(discounted)
     out = by.rename(columns=ACTOR_NAMES_DA)
-    out["Akkumuleret i alt"] = by[TOTAL].cumsum()
+    out["Akkumuleret i alt"] = result.cumulative(discounted)[TOTAL]
     out.index.name = "År"
     out.columns.name = None
     return out
@@ -32,11 +32,8 @@ def results_by_actor(result: Result, discounted: bool = False) -> pd.DataFrame:
 
 def results_by_area(result: Result, discounted: bool = False) -> pd.DataFrame:
     """Total over all years per welfare area (rows) and actor (columns), kroner; costs are their own row."""
-    t = result.table
-    col = "discounted" if discounted else "amount"
-    area = t["welfare_area"].map(WELFARE_AREA_NAMES_DA).where(t["kind"] == "consequence", "Indsatsens omkostninger")
-    out = t.groupby([area, t["actor"]])[col].sum().unstack("actor").reindex(columns=list(ACTORS)).fillna(0.0)
-    out[TOTAL] = out.sum(axis=1)
+    out = result.totals_by_area(discounted)
+    out.index = out.index.map({**WELFARE_AREA_NAMES_DA, "cost": COSTS_AREA_DA})
     out = out.rename(columns=ACTOR_NAMES_DA)
     out.index.name = "Område"
     out.columns.name = None

@@ -76,7 +76,7 @@ def key_figures_html(result: Result) -> str:
 def yearly_html(result: Result, discounted: bool) -> str:
     """Net result per year per actor plus the cumulative total, as an HTML table."""
     t = result.by_year_actor(discounted)
-    cum = t[TOTAL].cumsum()
+    cum = result.cumulative(discounted)[TOTAL]
     head = "".join(f"<th>{ACTOR_NAMES_DA[a]}</th>" for a in t.columns)
     rows = "".join(
         f"<tr><td>{y}</td>"

@@ -294,7 +294,9 @@ class UncertaintyTab:
         )
 
         sv = switching_values(sc, kb, discounted=disc, model=model)
-        self.switching_html.value = _table_html(self.switching_display(sv), "Nulpunktsværdier pr. aktør")
+        basis = "tilbagediskonteret" if disc else "udiskonteret"
+        caption = f"Nulpunktsværdier pr. aktør (nettoresultat over hele perioden, {basis})"
+        self.switching_html.value = _table_html(self.switching_display(sv), caption)
         curve = break_even_by_success(sc, kb, discounted=disc, model=model)
         self.break_even_box.children = (show(break_even_chart(curve)),)
 
