@@ -22,8 +22,9 @@ import pandas as pd
 
 from .format import number, pct
 from .knowledge import ACTORS, KnowledgeBase
-from .names import STATUS_NAMES_DA
-from .summary import ACTOR_DEFINITE_DA, _join
+from .knowledge.policy import policy_value
+from .names import ACTOR_DEFINITE_DA, STATUS_NAMES_DA
+from .summary import _join
 from .views import Result
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
@@ -421,7 +422,7 @@ def _horizon(result: Result) -> CheckItem:
             title,
             YELLOW,
             text + "; uden diskontering vægter en krone om ti år lige så meget som en krone i dag. Vis også "
-            "resultatet tilbagediskonteret (fx med Finansministeriets 3,5 %).",
+            f"resultatet tilbagediskonteret (fx med Finansministeriets {pct(policy_value('discount_rate'))}).",
         )
     return CheckItem("horizon", title, GREEN, text + "; nutidsværdien vises med den rente.")
 

@@ -429,7 +429,7 @@ def workbook(result: Result, kb: KnowledgeBase) -> Workbook:
     _put(ws, 1, 1, "Nettoresultat pr. år pr. velfærdsområde (kr., alle aktører)")
     ws["A1"].font = BOLD
     areas = result.by_welfare_area()
-    areas["I alt"] = areas.sum(axis=1)
+    areas[ACTOR_DA[TOTAL]] = areas.sum(axis=1)
     _frame(ws, 3, areas, "År", names=WELFARE_AREA_NAMES_DA)
     _widths(ws)
 

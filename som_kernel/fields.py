@@ -26,6 +26,7 @@ import annotated_types
 from pydantic import BaseModel
 
 from .format import number
+from .knowledge.policy import policy_value
 from .knowledge.rules import first_year
 from .names import (
     ACTOR_NAMES_DA,
@@ -365,8 +366,8 @@ FIELDS: tuple[InputField, ...] = (
         "percent",
         1,
         unit="% om året",
-        help="0 % viser budgettal år for år; 3,5 % er Finansministeriets samfundsøkonomiske kalkulationsrente "
-        "(fra 2021).",
+        help=f"0 % viser budgettal år for år; {number(policy_value('discount_rate') * 100, 1)} % er "
+        "Finansministeriets samfundsøkonomiske diskonteringsrente.",
         minimum=_discount[0],
         maximum=_discount[1],
         subject="Diskonteringsrenten",

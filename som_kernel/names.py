@@ -8,6 +8,13 @@ TOTAL = "total"
 WELFARE_AREAS: tuple[str, ...] = ("social", "employment", "health", "education", "justice", "tax")
 
 ACTOR_NAMES_DA: dict[str, str] = {"kommune": "Kommune", "region": "Region", "stat": "Stat", TOTAL: "I alt"}
+# the actor in a sentence ("for kommunen", "for det offentlige samlet")
+ACTOR_DEFINITE_DA: dict[str, str] = {
+    "kommune": "kommunen",
+    "region": "regionen",
+    "stat": "staten",
+    TOTAL: "det offentlige samlet",
+}
 WELFARE_AREA_NAMES_DA: dict[str, str] = {
     "social": "Socialområdet",
     "employment": "Beskæftigelse",
@@ -71,6 +78,9 @@ COST_NAMES_DA: dict[str, str] = {line: name for _, line, name, _, _ in COST_LINE
 # scenario cost field → Danish input label
 COST_FIELD_NAMES_DA: dict[str, str] = {field: label for field, _, _, label, _ in COST_LINES}
 COST_FIELD_HELP_DA: dict[str, str] = {field: text for field, _, _, _, text in COST_LINES}
+# scenario cost fields in order, and result-table cost line id → scenario cost field
+COST_FIELDS: tuple[str, ...] = tuple(field for field, *_ in COST_LINES)
+COST_FIELD_OF_LINE: dict[str, str] = {line: field for field, line, *_ in COST_LINES}
 
 # the pessimistic / base / optimistic scenario sets of a sensitivity analysis
 SCENARIO_SET_NAMES_DA = {"pessimistic": "Pessimistisk", "base": "Basis", "optimistic": "Optimistisk"}

@@ -42,13 +42,13 @@ from .errors import ScenarioError, SomError
 from .export import chart_png, consequence_sources
 from .format import number, pct
 from .knowledge import ACTORS, KnowledgeBase, load_knowledge
-from .names import ACTOR_NAMES_DA, STATUS_NAMES_DA
+from .names import ACTOR_DEFINITE_DA, ACTOR_NAMES_DA, STATUS_NAMES_DA
 from .presentation import decision
 from .presentation.tables import assumptions, comparison_table, key_table, results_by_actor, results_by_area
 from .presentation.text import break_even_sentences, gains_only
 from .report_render import Block, DocumentInfo, to_docx, to_html
 from .scenario import Scenario
-from .summary import ACTOR_DEFINITE_DA, summary
+from .summary import summary
 from .views import TOTAL, Result
 
 # ---- the paper as blocks ------------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def switching_sentences(result: Result, kb: KnowledgeBase) -> list[str]:
         if a != TOTAL and (gains_only(result, a) or result.totals_by_kind().at["cost", a] == 0):
             continue
         row = sv[(sv["actor"] == a) & (sv["kind"] == kind)].iloc[0]
-        who = "det offentlige samlet" if a == TOTAL else ACTOR_DEFINITE_DA[a]
+        who = ACTOR_DEFINITE_DA[a]
         if row["status"] == "switching":
             if kind == "success_rate":
                 out.append(
@@ -186,6 +186,7 @@ def assumptions_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
     return assumptions(result.scenario, kb, effect_study=study["id"] if study is not None else None)
 
 
+ACTOR_COLUMNS_DA = [ACTOR_NAMES_DA[a] for a in (*ACTORS, TOTAL)]
 COMPARISON_WIDTHS = [3.4, 1.7, 1.6, 1.7, 1.7, 1.8, 1.8, 1.6, 1.7]
 PAYBACK_WIDTHS = [4.4, 3.2, 3.1, 3.1, 3.2]
 COMMITTEE_WIDTHS = [5.2, 3.1, 3.1, 3.1, 2.5]
@@ -324,13 +325,13 @@ def paper(
         B(
             "table",
             table=_money_table(results_by_actor(result), "År"),
-            numeric=["Kommune", "Region", "Stat", "I alt", "Akkumuleret i alt"],
+            numeric=[*ACTOR_COLUMNS_DA, "Akkumuleret i alt"],
         ),
         B("h2", "Nettoresultat pr. velfærdsområde over hele perioden (kr.)"),
         B(
             "table",
             table=_money_table(results_by_area(result), "Område"),
-            numeric=["Kommune", "Region", "Stat", "I alt"],
+            numeric=ACTOR_COLUMNS_DA,
         ),
         B("pagebreak"),
         B("h1", "Antagelser og kilder"),

@@ -10,9 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .format import kr, mio_kr, pct
+from .names import ACTOR_DEFINITE_DA
 from .views import TOTAL, Result
-
-ACTOR_DEFINITE_DA = {"kommune": "kommunen", "region": "regionen", "stat": "staten"}
 
 
 def amount_text(x: float) -> str:

@@ -14,8 +14,9 @@ import pytest
 
 from som_kernel import calculate, kursus
 from som_kernel.format import pct
+from som_kernel.presentation.decision import main_uncertainty
 from som_kernel.presentation.sensitivity import sensitivity, sensitivity_text, switching_success_rate
-from som_kernel.report import main_uncertainty, switching_sentences
+from som_kernel.report import switching_sentences
 from som_kernel.summary import amount_text
 from som_kernel.uncertainty import UncertaintySpec
 

@@ -7,9 +7,9 @@ import altair as alt
 import pandas as pd
 
 from ..format import DANISH_LOCALE
-from ..names import ACTOR_NAMES_DA
+from ..names import ACTOR_NAMES_DA, ACTORS, TOTAL
 
-ACTORS4 = ("kommune", "region", "stat", "total")
+ACTORS4 = (*ACTORS, TOTAL)
 
 
 def net_heatmap(

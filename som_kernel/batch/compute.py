@@ -33,21 +33,16 @@ from ..engine import committee_split
 from ..errors import SomError
 from ..knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase
 from ..messages import pydantic_problems
-from ..names import COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
+from ..names import COST_FIELD_OF_LINE, TOTAL
 from ..scenario import ActorAmounts, OutcomeEffect, Scenario, build_scenario
 from ..steps.costs import cost_totals
 from ..uncertainty import Inputs, LinearModel, UncertaintySpec, build_model, evaluate, monte_carlo
 from ..views import break_even
 from .table import COST_LINES, parse_path
 
-ACTOR_COLUMNS = (*ACTORS, "total")
-# engine cost line → the scenario's cost field
-COST_FIELDS = {
-    COST_STARTUP: "startup",
-    COST_RUNNING: "running_per_participant",
-    COST_FIXED: "running_per_year",
-    COST_BASELINE: "baseline_per_participant",
-}
+ACTOR_COLUMNS = (*ACTORS, TOTAL)
+# engine cost line → the scenario's cost field (names.py)
+COST_FIELDS = COST_FIELD_OF_LINE
 KINDS = ("cost", "consequence")
 RESULT_COLUMNS = ["scenario", "year", "actor", "welfare_area", "kind", "amount", "discounted"]
 _EPS = 1e-9

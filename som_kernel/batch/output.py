@@ -14,10 +14,11 @@ from openpyxl.utils import get_column_letter
 
 from ..export import text_cell
 from ..format import number
+from ..names import ACTOR_DEFINITE_DA, ACTOR_NAMES_DA, ACTORS
 
 KR = '#,##0 "kr."'
 PCT = "0.0%"
-ACTOR_DA = {"kommune": "kommune", "region": "region", "stat": "stat", "total": "i alt"}
+ACTOR_DA = {a: name.lower() for a, name in ACTOR_NAMES_DA.items()}
 # key-figure column prefix → (Danish header template, Excel number format)
 FIGURES_DA = {
     "net_": ("Nettoresultat, {} (kr.)", KR),
@@ -117,7 +118,7 @@ def summary_text(result, key: pd.DataFrame | None = None) -> str:
             f"(fra {number(ok['net_total'].min())} til {number(ok['net_total'].max())} kr.); "
             f"{number(pos * 100, 1)} % af scenarierne giver overskud for den offentlige sektor samlet."
         )
-        for actor, label in (("kommune", "kommunen"), ("region", "regionen"), ("stat", "staten")):
+        for actor, label in ((a, ACTOR_DEFINITE_DA[a]) for a in ACTORS):
             lines.append(
                 f"  Overskud for {label}: {number((ok[f'net_{actor}'] > 0).mean() * 100, 1)} % af scenarierne."
             )

@@ -27,14 +27,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem, ScenarioError
+from ..names import ACTORS, COST_FIELDS
 
 ID_COLUMNS = ("id", "navn")
 KNOWLEDGE_COLUMNS = ("knowledge", "vidensdatabase")
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-COST_LINES = ("startup", "running_per_participant", "running_per_year", "baseline_per_participant")
+COST_LINES = COST_FIELDS  # the scenario's cost fields (names.py)
 # fields evaluated as arrays within one model (see compute.py); every other field changes the model
 _VARYING = re.compile(
-    r"^(outcomes\[\d+\]\.success_rate|costs\.(" + "|".join(COST_LINES) + r")\.(kommune|region|stat))$"
+    r"^(outcomes\[\d+\]\.success_rate|costs\.(" + "|".join(COST_LINES) + r")\.(" + "|".join(ACTORS) + r"))$"
 )
 
 

@@ -20,7 +20,9 @@ from ..format import ACTOR_NAMES_DA, DANISH_LOCALE
 from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA
 from ..views import TOTAL, Result
 
-ACTOR_COLORS = {"Kommune": "#1f5f8b", "Region": "#d9822b", "Stat": "#4d9a6a", "I alt": "#222222"}
+ACTOR_COLORS = {
+    ACTOR_NAMES_DA[a]: color for a, color in zip((*ACTORS, TOTAL), ("#1f5f8b", "#d9822b", "#4d9a6a", "#222222"))
+}
 WIDTH = 720
 HEIGHT = 260
 
@@ -106,7 +108,7 @@ def _cumulative() -> alt.TopLevelMixin:
             x=alt.X("year:O", title="År"),
             y=alt.Y("kr:Q", title="Kroner, akkumuleret", axis=alt.Axis(format=",.0f")),
             color=alt.Color("serie:N", scale=_actor_scale(names), sort=names),
-            strokeWidth=alt.condition(alt.datum.serie == "I alt", alt.value(3.5), alt.value(1.8)),
+            strokeWidth=alt.condition(alt.datum.serie == ACTOR_NAMES_DA[TOTAL], alt.value(3.5), alt.value(1.8)),
             tooltip=[_tip("year:O", "År"), _tip("serie:N", "Aktør"), _tip("kr:Q", "Akkumuleret, kr.", ",.0f")],
         )
     )

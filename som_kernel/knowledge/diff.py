@@ -13,11 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SomError
+from ..names import ACTOR_NAMES_DA, TOTAL
 from .schema import ACTORS, DEFAULT_KNOWLEDGE_DIR, KEYS, LOCAL_COLUMN, TABLES, KnowledgeBase
 
 SCENARIO_DIR = DEFAULT_KNOWLEDGE_DIR.parent / "notebooks" / "scenarier"
 EXAMPLES_DIR = DEFAULT_KNOWLEDGE_DIR.parent / "notebooks" / "examples"
-TOTAL_DA = "I alt"
+TOTAL_DA = ACTOR_NAMES_DA[TOTAL]
 
 
 @dataclass

@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import KnowledgeError, Problem
 from ..messages import pydantic_problems  # a leaf module: it imports only errors.py
+from .policy import policy_value
 from .reading import read_table as _read_table
 from .reading import where as _where
 from .schema import ACTORS, LOCAL_COLUMN, _Sourced
@@ -79,7 +80,7 @@ FAMILY_NAMES_DA: dict[str, str] = {
 # The calendar year the rule-derived rows in prices.csv are computed for (they are shown in the knowledge
 # browser and used where no calendar year is known; a calculation always uses the rules of each year).
 STATIC_CALENDAR_YEAR = 2025
-WEEKS_PER_YEAR = 52
+WEEKS_PER_YEAR = int(policy_value("weeks_per_year"))  # knowledge/policy.yaml
 
 
 class _Strict(BaseModel):

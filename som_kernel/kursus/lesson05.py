@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..format import number, pct
+from ..knowledge.policy import policy_value
 from ..views import TOTAL
 from .base import first_consequence_year, result, year_value
 from .grading import Exercise
@@ -9,7 +11,8 @@ from .grading import Exercise
 TITLE = "Tid og break-even"
 NOTEBOOK = "05_tid_og_break_even.ipynb"
 L5 = "lektion5"
-RATE = 0.035
+RATE = policy_value("discount_rate")  # Finansministeriets rente, knowledge/policy.yaml
+FACTOR = number(1 + RATE, 3)  # "1,035"
 
 
 def _discounted():
@@ -77,25 +80,25 @@ def exercises() -> list[Exercise]:
         ),
         Exercise(
             "5.6",
-            "Med en diskonteringsrente på 3,5 %: hvad er nettoresultatet i 2030 værd i 2025-kroner (nutidsværdi)? "
+            f"Med en diskonteringsrente på {pct(RATE)}: hvad er nettoresultatet i 2030 værd i 2025-kroner (nutidsværdi)? "
             "Afrund gerne til nærmeste 1.000 kr.",
             "kr",
             lambda: float(_discounted().by_year_actor(discounted=True).at[2030, TOTAL]),
-            "Del nettoresultatet i 2030 med 1,035 opløftet i antal år efter 2025.",
+            f"Del nettoresultatet i 2030 med {FACTOR} opløftet i antal år efter 2025.",
             tolerance=1000.0,
             mistakes=lambda: [
-                (year_value(result(L5), 2030), "Det er det udiskonterede beløb. Del med 1,035 opløftet i 5."),
+                (year_value(result(L5), 2030), f"Det er det udiskonterede beløb. Del med {FACTOR} opløftet i 5."),
                 (
                     year_value(result(L5), 2030) / (1 + RATE) ** 6,
                     "Du har diskonteret 6 år; 2030 ligger 5 år efter 2025.",
                 ),
-                (year_value(result(L5), 2030) * (1 + RATE) ** 5, "Du har ganget med 1,035⁵; del i stedet."),
+                (year_value(result(L5), 2030) * (1 + RATE) ** 5, f"Du har ganget med {FACTOR}⁵; del i stedet."),
             ],
             explanation="Nutidsværdi = beløb / (1 + rente)^(år − første år).",
         ),
         Exercise(
             "5.7",
-            "Hvilket år er break-even for det offentlige samlet, når man diskonterer med 3,5 %?",
+            f"Hvilket år er break-even for det offentlige samlet, når man diskonterer med {pct(RATE)}?",
             "year",
             lambda: _discounted().break_even_year(TOTAL, discounted=True),
             "Brug den akkumulerede kolonne for de diskonterede beløb.",

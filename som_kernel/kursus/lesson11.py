@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from ..format import kr, pct
 from ..knowledge import ACTORS
+from ..names import ACTOR_DEFINITE_DA
 from ..views import TOTAL
 from .base import knowledge_for, lesson_data, result, scenario, study, switching_success_rate, total
 from .grading import Exercise
 
 TITLE = "Beslutningsoplæg til politikerne"
 NOTEBOOK = "11_beslutningsoplaeg.ipynb"
-ACTOR_NAMES = {"kommune": "Kommunen", "region": "Regionen", "stat": "Staten", TOTAL: "Det offentlige samlet"}
+ACTOR_NAMES = {a: ACTOR_DEFINITE_DA[a].capitalize() for a in (*ACTORS, TOTAL)}
 HORIZON_CAVEAT = "Effekten er kun målt i kortere tid, end beregningen regner med"
 CAVEAT_CHOICES = (HORIZON_CAVEAT, "Priserne er opgjort i 2024-niveau", "Indsatsen har tre hold")
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from ..format import kr
 from ..knowledge import KnowledgeBase
-from ..names import ACTOR_NAMES_DA, ACTORS, TOTAL
-from ..summary import ACTOR_DEFINITE_DA, amount_text
+from ..names import ACTOR_DEFINITE_DA, ACTOR_NAMES_DA, ACTORS, TOTAL
+from ..summary import amount_text
 from ..views import Result
 
 if TYPE_CHECKING:

@@ -14,8 +14,9 @@ import ipywidgets as W
 
 from ..errors import Problem
 from ..fields import COST_LINE_FIELDS, FIELD, FieldValueError, first_year_field, price_years, put, value_at
-from ..format import kr
+from ..format import kr, pct
 from ..knowledge import KnowledgeBase
+from ..knowledge.policy import policy_value
 from ..names import ACTOR_NAMES_DA, ACTORS
 from ..scenario import Scenario
 from .app_resources import ResourcesEditor
@@ -23,7 +24,7 @@ from .app_widgets import FieldInput, attr, esc, help_html, label, message_widget
 
 CUSTOM = "__egen__"
 ACTOR_LABELS = ACTOR_NAMES_DA
-FINANCE_MINISTRY_RATE = 0.035
+FINANCE_MINISTRY_RATE = policy_value("discount_rate")  # knowledge/policy.yaml
 
 
 def slug(text: str) -> str:
@@ -88,7 +89,9 @@ class BasisStep:
         self.horizon = FieldInput(F["settings.horizon_years"])
         self.price_year = FieldInput(F["settings.price_year"], options=price_years(kb), width="100px")
         self.discount = FieldInput(F["settings.discount_rate"])
-        self.fm_button = W.Button(description="3,5 % (Finansministeriet)", layout=W.Layout(width="200px"))
+        self.fm_button = W.Button(
+            description=f"{pct(FINANCE_MINISTRY_RATE)} (Finansministeriet)", layout=W.Layout(width="200px")
+        )
         self.zero_button = W.Button(description="0 % (ingen)", layout=W.Layout(width="110px"))
         self.fm_button.on_click(lambda _: self.discount.set(FINANCE_MINISTRY_RATE) or self.changed())
         self.zero_button.on_click(lambda _: self.discount.set(0.0) or self.changed())

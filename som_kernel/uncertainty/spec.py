@@ -41,6 +41,7 @@ import pandas as pd
 
 from ..errors import Problem, ScenarioError
 from ..knowledge import KnowledgeBase
+from ..knowledge.policy import policy_value
 from ..messages import danish_number
 from ..steps import consequences as cons
 from .model import LinearModel
@@ -49,7 +50,8 @@ MAX_DRAWS = 1_000_000  # more than a million draws adds nothing but waiting (and
 MAX_SEED = 2**32 - 1
 MIN_CONCENTRATION = 2.0
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile: a 95 % interval is ± Z95 standard errors
-EVIDENCE_WIDENING: dict[int, float] = {1: 1.0, 2: 1.5, 3: 2.0}
+# evidence level → widening factor: knowledge/policy.yaml (our convention, marked illustrative there)
+EVIDENCE_WIDENING: dict[int, float] = {int(k): float(v) for k, v in policy_value("evidence_widening").items()}
 
 
 @dataclass(frozen=True)
