@@ -37,7 +37,7 @@ def results_by_area(result: Result, discounted: bool = False) -> pd.DataFrame:
     out = out.rename(columns=ACTOR_NAMES_DA)
     out.index.name = "Område"
     out.columns.name = None
-    return out.sort_values("I alt", ascending=False)
+    return out.sort_values(ACTOR_NAMES_DA[TOTAL], ascending=False)
 
 
 def key_table(result: Result, npv: tuple[float, pd.Series] | None = None) -> pd.DataFrame:
@@ -89,7 +89,7 @@ def comparison_table(cmp: Comparison, npv: dict[str, tuple[float, float]] | None
             {
                 "Alternativ": n,
                 **{ACTOR_NAMES_DA[a]: mio_kr(net.at[n, a]) for a in ACTORS},
-                "I alt": mio_kr(net.at[n, TOTAL]),
+                ACTOR_NAMES_DA[TOTAL]: mio_kr(net.at[n, TOTAL]),
                 "Pr. deltager": kr(per.at[n, TOTAL]),
                 npv_head: mio_kr(npv[n][1]) + ("" if npv_head != "Nutidsværdi (rente)" else f" ({pct(npv[n][0])})"),
                 "Tjent hjem (samlet)": year_text(r, be.at[n, TOTAL]),
