@@ -71,7 +71,7 @@ def test_sensitivity_is_the_same_analysis_everywhere(lesson):
     assert (lo, hi) == pytest.approx((3_900_000, 21_900_000))
     # the decision paper names the same input with the same two results
     sentence = main_uncertainty(calculate(scenario, kb), kb)
-    assert "succesrate: I job" in sentence
+    assert "succesrate (I job): mellem 15,0 % og 35,0 %" in sentence
     assert f"mellem {amount_text(lo)} og {amount_text(hi)}" in sentence
     # base 22.500.000 − 9.600.000 = 12.900.000 kr.
     assert "udiskonteret 12.900.000 kr." in sensitivity_text(scenario, kb)
