@@ -12,6 +12,7 @@ import pandas as pd
 from ..checklist import RED, CheckItem
 from ..format import kr, number, pct
 from ..knowledge import KnowledgeBase
+from ..knowledge.policy import policy_value
 from ..names import ACTOR_NAMES_DA, ACTORS, COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP, TOTAL
 from ..summary import amount_text, committee_sentence, committee_table
 from ..views import Result
@@ -22,8 +23,8 @@ PAYBACK_YEARS = (3, 5, 10)
 PAPER_DRAWS = 10_000
 PAPER_SEED = 1
 # the discount rate the paper shows a net present value at when the calculation itself is undiscounted: the
-# Finance Ministry's social discount rate since 2021 (docs/method.md, Step 7)
-STATED_RATE = 0.035
+# Finance Ministry's social discount rate (knowledge/policy.yaml; docs/method.md, Step 7)
+STATED_RATE = policy_value("discount_rate")
 
 
 def red_points_line(items: list[CheckItem]) -> str | None:
