@@ -91,6 +91,11 @@ def text_cell(ws, value: str):
     return c
 
 
+def text_row(ws, values) -> list:
+    """`values` ready for `ws.append`: every text a text cell (`text_cell`), numbers as they are."""
+    return [text_cell(ws, v) if isinstance(v, str) else v for v in values]
+
+
 def _put(ws, row: int, column: int, value):
     """Write one cell; a text is stored as a text cell (type s, quote prefix), never as a formula."""
     c = ws.cell(row=row, column=column)

@@ -259,6 +259,35 @@ def test_no_cell_of_the_workbook_is_a_formula(kb):
                 assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
 
 
+def formula_cells(data: bytes) -> int:
+    """How many cells of the .xlsx `data` a spreadsheet would run: formula cells, or <f> elements in its XML."""
+    import zipfile
+
+    wb = load_workbook(io.BytesIO(data))
+    cells = sum(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = sum(z.read(n).count(b"<f>") + z.read(n).count(b"<f ") for n in z.namelist() if "worksheets" in n)
+    return cells + xml
+
+
+def test_every_export_of_a_hostile_scenario_file_holds_no_formula(kb):
+    # a file whose alternatives were named '=HYPERLINK(…)' and '=SUM(1,2)' loaded with ✔, and the comparison
+    # workbook ("Sammenligning til Excel") then held 21 live formulas per such name
+    from som_kernel.compare import compare, comparison_workbook_bytes, document_from_json, document_to_json
+
+    main = hostile_result(kb).scenario
+    text = document_to_json(main, [(FORMULAS[0], main), ("=SUM(1,2)", main)])
+    loaded, alternatives = document_from_json(text)
+    results = [calculate(s, kb) for _, s in alternatives]
+    exports = {
+        "beregningen": workbook_bytes(calculate(loaded, kb), kb),
+        "sammenligningen": comparison_workbook_bytes(compare(results, names=[n for n, _ in alternatives])),
+    }
+    assert {name: formula_cells(data) for name, data in exports.items()} == {"beregningen": 0, "sammenligningen": 0}
+    ws = load_workbook(io.BytesIO(exports["sammenligningen"]))["Nettoresultat"]
+    assert [ws["A2"].value, ws["A3"].value, ws["A5"].value] == [FORMULAS[0], "=SUM(1,2)", f"Forskel fra {FORMULAS[0]}"]
+
+
 def test_safe_text_for_csv_and_for_any_file():
     assert safe_text("=HYPERLINK(1)", csv=True) == "'=HYPERLINK(1)"
     assert [safe_text(t, csv=True)[0] for t in FORMULAS] == ["'"] * len(FORMULAS)
