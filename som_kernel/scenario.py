@@ -66,13 +66,15 @@ def _amount(v: float) -> float:
 
 
 def _clean_text(v: str, *, lines: bool = False) -> str:
-    """Refuse characters no file can hold: lone surrogates (half an emoji from a broken copy) and control
-    characters (tab and line breaks only where `lines`)."""
-    if v.isprintable():  # no control character and no surrogate (both are unprintable): the usual case, in C
+    """Refuse characters no file can hold: lone surrogates (half an emoji from a broken copy), U+FFFE/U+FFFF
+    and control characters (tab and line breaks only where `lines`)."""
+    if v.isprintable():  # no control character, surrogate or non-character (all unprintable): the usual case, in C
         return v
     for i, ch in enumerate(v, start=1):
         if "\ud800" <= ch <= "\udfff":
             raise ValueError(f"Teksten indeholder et ugyldigt tegn (et halvt tegn, tegn nr. {i}); skriv det igen")
+        if ch in "\ufffe\uffff":  # not characters at all: no workbook or SVG can hold them
+            raise ValueError(f"Teksten indeholder et ugyldigt tegn (U+{ord(ch):04X}, tegn nr. {i}); fjern det")
         if unicodedata.category(ch) == "Cc" and not (lines and ch in "\t\n\r"):
             raise ValueError(f"Teksten indeholder et usynligt styretegn (tegn nr. {i}, kode {ord(ch)}); fjern det")
     return v

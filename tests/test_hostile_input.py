@@ -140,6 +140,9 @@ def test_a_file_with_a_byte_order_mark_is_read():
     [
         ("Mentor\ud800", "Skal være gyldig tekst (UTF-8) (fik 'Mentor\ufffd')."),
         ("Mentor\x07", "Teksten indeholder et usynligt styretegn (tegn nr. 7, kode 7); fjern det."),
+        # U+FFFE/U+FFFF were accepted, and the Excel export then raised a raw ValueError (no XML can hold them)
+        ("Mentor\ufffe", "Teksten indeholder et ugyldigt tegn (U+FFFE, tegn nr. 7); fjern det."),
+        ("\uffffMentor", "Teksten indeholder et ugyldigt tegn (U+FFFF, tegn nr. 1); fjern det."),
     ],
 )
 def test_lone_surrogate_or_control_character_in_a_name_is_refused(name, message):
@@ -293,6 +296,7 @@ def test_safe_text_for_csv_and_for_any_file():
     assert [safe_text(t, csv=True)[0] for t in FORMULAS] == ["'"] * len(FORMULAS)
     assert safe_text("Mentor", csv=True) == "Mentor"
     assert safe_text("a\x00b\ud800c") == "a\ufffdb\ufffdc"
+    assert safe_text("a\ufffeb\uffff") == "a\ufffdb\ufffd"  # a workbook (XML) cannot hold these two
     assert safe_text("linje 1\nlinje 2\ttab") == "linje 1\nlinje 2\ttab"
 
 
