@@ -318,6 +318,30 @@ def test_effect_study_choices_show_the_study_name_and_rate(app):
     assert labels == ["Intet studie valgt", "Teststudie – 10,0 %"]
 
 
+def test_a_typed_rate_drops_the_study_it_no_longer_matches_everywhere(app, kb):
+    # typing 20 % over Teststudie's 10 % kept the study chosen in step 3, and step 7 credited 20 % to it
+    # (evidence level 1, interval 20 % − (10 − 5) = 15 % to 20 % + (15 − 10) = 25 %), while the checklist said no
+    # study was behind the rate
+    from som_kernel.checklist import checklist
+    from som_kernel.uncertainty import UncertaintySpec, build_model, effect_uncertainty
+
+    row = app.outcome_row("job")
+    assert row.study.value == "study_a"  # 10 % is the study's rate
+    row.rate.input.value = "20"
+    assert row.study.label == "Intet studie valgt"
+    assert "Succesraten 20,0 % er ikke studiets (Teststudie: 10,0 %)" in row.study_info.value
+    eff = effect_uncertainty(build_model(app.result.scenario, kb), kb, UncertaintySpec())
+    # no study: ± 20 % of the rate (rel_range) → 16 % to 24 %, sd 25 % of the rate = 5 %
+    assert eff[["study", "evidence_level", "source"]].iloc[0].tolist() == [None, None, "antaget"]
+    assert eff[["low", "high", "sd"]].iloc[0].tolist() == pytest.approx([0.16, 0.24, 0.05])
+    evidence = next(item for item in checklist(app.result, kb) if item.id == "evidence")
+    assert evidence.reason.startswith("Succesraten for I job kommer ikke fra et effektstudie")
+    row.rate.input.value = "10,2"  # back within half a point of the study: still no study until chosen again
+    assert row.study.value == ""
+    row.study.value = "study_a"
+    assert row.rate.input.value == "10" and "Teststudie" in row.study_info.value
+
+
 def test_prompt_choices_show_their_prompt_not_an_empty_box(kb):
     # ipywidgets 8 shows an empty box for a Dropdown whose value is None; the prompts must stay visible.
     # No study is declared, so none is pre-selected (whatever the rate).

@@ -77,6 +77,37 @@ def test_the_apps_own_widgets_may_still_pass_python_numbers():
     assert build_scenario({**BASE, "duration_years": 1.0}).duration_years == 1
 
 
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"participants": ["50"]}, ("participants[0]", "Skal være et helt tal (fik '50').")),
+        ({"outcomes__0__success_rate": True}, ("outcomes[0].success_rate", "Skal være et tal (fik true).")),
+        ({"outcomes__0__success_rate": "0.5"}, ("outcomes[0].success_rate", "Skal være et tal (fik '0.5').")),
+        ({"settings__discount_rate": False}, ("settings.discount_rate", "Skal være et tal (fik false).")),
+    ],
+)
+def test_the_python_api_is_as_strict_as_a_file_about_text_and_true_for_numbers(changes, expected):
+    # build_scenario(dict) turned success_rate True into 100 % and "50" into 50 starters (151 such inputs in
+    # the fuzz corpus); a file refused them
+    data = {k: v for k, v in doc(**changes).items() if k != "format"}
+    with pytest.raises(ScenarioError) as e:
+        build_scenario(data)
+    assert [(p.where, p.message) for p in e.value.problems] == [expected]
+    # numbers Python itself makes still pass: a whole float, a tuple, a numpy integer
+    import numpy as np
+
+    sc = build_scenario({**BASE, "participants": (np.int64(10),), "duration_years": 1.0})
+    assert (sc.participants, sc.duration_years) == ([10], 1)
+
+
+def test_a_text_for_a_number_is_named_beside_the_other_problems():
+    # the strict reading's type problem and the lax reading's other problems are reported together
+    data = {**BASE, "participants": ["50"], "duration_years": 0}
+    with pytest.raises(ScenarioError) as e:
+        build_scenario(data)
+    assert [p.where for p in e.value.problems] == ["participants[0]", "duration_years"]
+
+
 # ---- bounds ------------------------------------------------------------------------------------------------
 
 

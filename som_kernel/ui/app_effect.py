@@ -11,6 +11,7 @@ import re
 import ipywidgets as W
 import pandas as pd
 
+from ..checklist import RATE_MATCH
 from ..errors import Problem
 from ..fields import FIELD
 from ..format import pct
@@ -44,7 +45,7 @@ class OutcomeRow:
         self.study = W.Dropdown(options=options, layout=W.Layout(width="420px"))
         self.study_info = help_html("")
         self.check.observe(lambda _: self._toggle() or self.changed(), "value")
-        self.rate.observe(lambda _: self.changed())
+        self.rate.observe(self._rate_changed)
         self.persistence.observe(lambda _: self.changed())
         self.study.observe(self._study_chosen, "value")
         self.details = W.VBox(
@@ -98,6 +99,26 @@ class OutcomeRow:
         )
         self.rate.set(float(r["success_rate"]))
         self.changed()  # the declared study is part of the scenario, even where the rate stays the same
+
+    def _rate_changed(self, _=None) -> None:
+        """A rate typed over the chosen study's drops the study (and with it, in the checklist and step 7, the
+        study's evidence level and interval), and says so next to the field."""
+        sid = self.study.value
+        if sid:
+            study_rate = float(self.studies.loc[sid, "success_rate"])
+            try:
+                rate = self.rate.get()
+            except ValueError:
+                rate = None
+            if rate is not None and abs(rate - study_rate) > RATE_MATCH:
+                self.study.value = ""  # clears the study's description
+                self.study_info.value = (
+                    f"<div class='som-study-dropped' style='margin-left:184px'>Succesraten {pct(rate)} er ikke "
+                    f"studiets ({esc(self.studies.loc[sid, 'name'])}: {pct(study_rate)}), så studiet er ikke "
+                    "længere valgt: tjeklisten og usikkerhedsanalysen (trin 7) regner raten som antaget, uden "
+                    "studiets interval og evidensniveau.</div>"
+                )
+        self.changed()
 
     def persistence_values(self) -> list[float]:
         """The persistence profile as shares; FieldValueError in Danish (per cent) if a value is not 0–100."""
