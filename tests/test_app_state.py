@@ -583,6 +583,54 @@ def test_chart_menu_offers_only_danish_offline_exports(app):
     assert options["downloadFileName"] == "testindsats_grafer"  # scenario "Testindsats"
 
 
+def widget_tree(root):
+    """`root` and every widget below it (boxes' children, a tab's not yet shown children included)."""
+    seen, todo = [], [root]
+    while todo:
+        w = todo.pop()
+        if any(w is s for s in seen):
+            continue
+        seen.append(w)
+        todo.extend(getattr(w, "children", ()) or ())
+    return seen
+
+
+def test_every_chart_has_the_danish_menu_without_the_editor_and_no_label_says_null(kb):
+    # steps 7 and 8 showed Vega's own English menu with "Open in Vega Editor" (it sends the chart's data to an
+    # outside site); step 5's weeks label and every checkbox had the tooltip "null" (ipywidgets' None)
+    import altair as alt
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    from som_kernel.ui.app import TAB_COMPARE, TAB_UNCERTAINTY
+
+    app = build_app(kb, build_scenario(BASE))
+    app.tabs.selected_index = TAB_UNCERTAINTY
+    app.uncertainty.tab.n_draws.value = 200
+    app.uncertainty.tab.button.click()
+    app.tabs.selected_index = TAB_COMPARE
+    app.compare.pin_button.click()
+    app.outcome_row("job").rate.input.value = "1"
+    app.compare.pin_button.click()
+    widgets = [w for tab in app.tab_widgets for w in widget_tree(tab)]
+    chart_names = sorted(w.embed_options["downloadFileName"] for w in widgets if isinstance(w, alt.JupyterChart))
+    # step 6's combined chart, step 7's tornado, break-even curve and fan chart, step 8's two charts
+    assert chart_names == [
+        "break-even_efter_succesrate",
+        "monte_carlo",
+        "sammenligning_akkumuleret",
+        "sammenligning_forskelle",
+        "testindsats_grafer",
+        "tornado",
+    ]
+    for w in widgets:
+        if isinstance(w, alt.JupyterChart):
+            assert w.embed_options["actions"] == {"export": True, "source": False, "compiled": False, "editor": False}
+            assert w.embed_options["i18n"]["PNG_ACTION"] == "Gem som PNG"
+    described = [w for w in widgets if isinstance(w, DescriptionWidget) and w.description]
+    assert app.prices.weeks in described and len(described) > 10
+    assert [w.description for w in described if w.tooltip is None] == []
+
+
 def test_exported_files_have_danish_names(app):
     app.results.image_chart.value = "cumulative"  # "Akkumuleret nettoresultat"
     app.results.image_format.value = "SVG"
