@@ -1,4 +1,4 @@
-"""How the calculation app holds a room: 1, 5, 10 and 20 visitors opening it at the same moment.
+"""How the calculation app holds a room: 1, 5, 10, 20 (or 60) visitors opening it at the same moment.
 
 Starts Voilà as `make app` does (voila.json applies: preheated kernel pool, culling), waits until the server
 has started and its kernel pool is warm (every pooled kernel has run the notebook and gone quiet), then for each
@@ -15,11 +15,13 @@ Two kinds of round:
   - `--rounds 1,5,10,20`: N headless Chromium pages at once, all on this machine. Each browser needs ~4 CPU
     seconds to load Voilà's JavaScript (~5 MB) and draw the page, so N browsers on the server's 2 cores measure
     the browsers as much as the server (`--empty-page 1,20` measures the same for a one-widget notebook).
-  - `--room 20`: a room where every visitor has their own computer. `--room-browsers` of them (default 2) are
-    real Chromium pages; the others are simulated visitors that ask the server for exactly what a browser asks
+  - `--room 20` (or `--room 60 --pool 60`): a room where every visitor has their own computer. `--room-browsers`
+    of them (default 2) are real Chromium pages; the others are simulated visitors that ask the server for exactly what a browser asks
     for (the page, its ~100 scripts, style sheets and fonts, the kernel's websocket, the widget state) without
     drawing it. The simulated visitors' time is the server's part of time to usable; the real pages' time is
     what a person in that room sees, their browser sharing the 2 cores with the server and everyone else.
+    A room round also counts the visitors whose widget state took over 4 s, after which ipywidgets' page asks
+    for every widget's state on its own (the simulated visitor then does so too).
 Loopback only. Never a test: run `.venv/bin/python benchmarks/app_load.py [--rounds 1,5,10,20] [--room 20]`.
 """
 
@@ -164,6 +166,25 @@ def wait_warm(
     raise TimeoutError("the kernel pool did not become warm")
 
 
+def per_kernel(server: psutil.Process) -> str:
+    """Memory of one pooled kernel that has run the app: median RSS (all its pages, shared ones too: what one
+    kernel alone would need) and median PSS (its share when many run: what each adds)."""
+    rss, pss = [], []
+    for k in kernels(server):
+        try:
+            info = k.memory_full_info()
+        except psutil.Error:
+            continue
+        rss.append(info.rss / 2**20)
+        pss.append(info.pss / 2**20)
+    if not rss:
+        return "no kernels"
+    return (
+        f"per kernel ({len(rss)}): RSS median {statistics.median(rss):.0f} MB (max {max(rss):.0f}), "
+        f"PSS median {statistics.median(pss):.0f} MB"
+    )
+
+
 class Sampler(threading.Thread):
     """Peak memory (PSS) of the server and of its kernels, and the peak number of kernels, while running."""
 
@@ -257,13 +278,19 @@ async def close_like_a_visitor(page) -> None:
 
 SUBPROTOCOL = "v1.kernel.websocket.jupyter.org"  # the kernel websocket protocol Voilà's page speaks
 WIDGET_CONTROL = "jupyter.widget.control"  # ipywidgets 8: one message with every widget's state
+WIDGET_TARGET = "jupyter.widget"  # one comm per widget
+# ipywidgets' page waits this long for the one state message, then asks for every widget's state on its own
+# (@jupyter-widgets/base-manager: CONTROL_COMM_TIMEOUT, then _loadFromKernelModels)
+CONTROL_COMM_TIMEOUT = 4.0
 
 
 class SimulatedVisitor:
     """What a visitor's browser asks of the server, without a browser: the page (which hands the visitor a
     pooled kernel), the scripts, style sheets and fonts a real page loaded, the kernel's model, the kernel's
     websocket, `kernel_info`, and the widget state through ipywidgets' control comm (as Voilà's widget manager
-    does); leaving sends the page's unload request, which shuts the kernel down."""
+    does); when that state takes over CONTROL_COMM_TIMEOUT, the visitor falls back as the page does: it asks for
+    the list of widgets and then for each widget's state on its own (`fallback` says so, `widgets` how many).
+    Leaving sends the page's unload request, which shuts the kernel down."""
 
     def __init__(self, url: str, assets: list[str]):
         self.url, self.assets = url, assets
@@ -271,6 +298,8 @@ class SimulatedVisitor:
         self.session = str(uuid.uuid4())
         self.kernel = self.ws = None
         self.marks: dict[str, float] = {}  # stage → seconds from the start of the visit
+        self.fallback = False  # the one state message took longer than the page waits for it
+        self.widgets = 0  # widget states received
 
     async def visit(self, limit: float) -> float | None:
         """Seconds until the widget state is in hand, or None after `limit`."""
@@ -300,12 +329,37 @@ class SimulatedVisitor:
         comm = uuid.uuid4().hex
         meta = {"version": "1.0.0"}
         await self._send("comm_open", {"comm_id": comm, "target_name": WIDGET_CONTROL, "data": {}}, meta)
-        states = await self._reply(
-            await self._send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, meta), "comm_msg"
-        )
-        if not states.get("data", {}).get("states"):
-            raise RuntimeError("no widget state")
+        asked = await self._send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, meta)
+        try:
+            states = await asyncio.wait_for(self._reply(asked, "comm_msg"), CONTROL_COMM_TIMEOUT)
+        except TimeoutError:
+            self.fallback = True
+            await self._one_by_one()
+        else:
+            if not states.get("data", {}).get("states"):
+                raise RuntimeError("no widget state")
+            self.widgets = len(states["data"]["states"])
         await self._send("comm_close", {"comm_id": comm, "data": {}})
+
+    async def _one_by_one(self) -> None:
+        """ipywidgets' fallback: the kernel's widget comms, then one state request per widget."""
+        info = await self._reply(
+            await self._send("comm_info_request", {"target_name": WIDGET_TARGET}), "comm_info_reply"
+        )
+        meta = {"version": "2.1.0"}
+        asked = {
+            await self._send("comm_msg", {"comm_id": c, "data": {"method": "request_state"}}, meta)
+            for c in info["comms"]
+        }
+        while asked:
+            raw = await self.ws.read_message()
+            if raw is None:
+                raise ConnectionError("the kernel's websocket closed")
+            _, parts = deserialize_msg_from_ws_v1(raw)
+            header, parent = json.loads(parts[0]), json.loads(parts[1])
+            if header["msg_type"] == "comm_msg" and parent.get("msg_id") in asked:
+                asked.discard(parent["msg_id"])
+                self.widgets += 1
 
     def _mark(self, stage: str) -> None:
         self.marks[stage] = time.perf_counter() - self.t0
@@ -386,6 +440,8 @@ async def run_round(url: str, browsers: int, simulated: int, limit: float, serve
         "stages": stages,
         "sims": sims,
         "sim_stages": [v.marks for v in visitors],
+        "fallbacks": sum(v.fallback for v in visitors),
+        "widgets": [v.widgets for v in visitors if v.widgets],
         "failures": browsers - len(stages) + simulated - len(sims),
         "before": before,
         "sampler": sampler,
@@ -417,7 +473,13 @@ def report(r: dict) -> None:
         if t:
             print(f"    Chromium pages, time to usable: {_spread(t)} ({', '.join(f'{x:.1f}' for x in sorted(t))} s)",
                   flush=True)  # fmt: skip
-        print(f"    failures {r['failures']}", flush=True)
+        w = r["widgets"]
+        print(
+            f"    failures {r['failures']}; visitors whose widget state took over {CONTROL_COMM_TIMEOUT:g} s, so that "
+            f"the page would ask for each widget on its own: {r['fallbacks']} of {r['simulated']}"
+            + (f"; widgets per page {min(w)}–{max(w)}" if w else ""),
+            flush=True,
+        )
     else:
         line = f"{n:>2} at once: "
         if t:
@@ -468,6 +530,7 @@ def serve(notebook: str, pool: int, rounds: list[tuple[int, int]], limit: float,
             up = time.monotonic() - t0
             warm = wait_warm(server, pool, warm_rss=warm_rss)
             print(f"{notebook}: server answers after {up:.1f} s; pool warm after {up + warm:.1f} s", flush=True)
+            print(f"    {per_kernel(server)}; server RSS {server.memory_info().rss / 2**20:.0f} MB", flush=True)
             if rounds and rounds[0][1]:  # a simulated visitor asks for what a real page loaded: load one first
                 rounds = [(1, 0), *rounds]
             for browsers, simulated in rounds:

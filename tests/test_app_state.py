@@ -583,25 +583,13 @@ def test_chart_menu_offers_only_danish_offline_exports(app):
     assert options["downloadFileName"] == "testindsats_grafer"  # scenario "Testindsats"
 
 
-def widget_tree(root):
-    """`root` and every widget below it (boxes' children, a tab's not yet shown children included)."""
-    seen, todo = [], [root]
-    while todo:
-        w = todo.pop()
-        if any(w is s for s in seen):
-            continue
-        seen.append(w)
-        todo.extend(getattr(w, "children", ()) or ())
-    return seen
-
-
 def test_every_chart_has_the_danish_menu_without_the_editor_and_no_label_says_null(kb):
     # steps 7 and 8 showed Vega's own English menu with "Open in Vega Editor" (it sends the chart's data to an
     # outside site); step 5's weeks label and every checkbox had the tooltip "null" (ipywidgets' None)
     import altair as alt
     from ipywidgets.widgets.widget_description import DescriptionWidget
 
-    from som_kernel.ui.app import TAB_COMPARE, TAB_UNCERTAINTY
+    from som_kernel.ui.app import TAB_COMPARE, TAB_UNCERTAINTY, widget_tree
 
     app = build_app(kb, build_scenario(BASE))
     app.tabs.selected_index = TAB_UNCERTAINTY
@@ -663,6 +651,30 @@ def test_tabs_enter_the_page_when_first_opened(app):
     shown = [child is widget for child, widget in zip(app.tabs.children, app.tab_widgets)]
     assert shown == [False, False, True, True, False, True, False, False]
     assert app.tabs.children[2] is app.effect.widget and app.tabs.selected_index == 3
+
+
+def test_the_first_paint_holds_only_the_shown_tabs_widgets():
+    # the app on the shipped example had 759 live widgets at first paint (1,58 MB of state, which ipywidgets'
+    # page waits 4 s for before asking for each widget on its own); the tabs not yet opened now hold theirs back
+    from ipywidgets.widgets.widget import _instances
+
+    from som_kernel.ui.app import launch, widget_tree
+
+    before = set(_instances)
+    app = launch(Path(__file__).resolve().parent.parent / "notebooks" / "scenarier" / "eksempel.json")
+    alive = set(_instances) - before
+    assert len(alive) <= 150  # 135 when measured: the page's frame and step 6
+    hidden = [w for w in widget_tree(app.costs.widget) if w.comm is None]
+    assert app.costs.cells[("startup", "kommune")].input in hidden
+    # a detached field still works: typing in it recalculates, and opening the tab shows what it holds
+    app.costs.cells[("startup", "kommune")].input.value = "1.000.000"
+    assert app.result.scenario.costs.startup.kommune == 1_000_000
+    app.tabs.selected_index = 1
+    assert all(w.comm is not None for w in widget_tree(app.costs.widget))
+    assert app.costs.cells[("startup", "kommune")].input.get_state()["value"] == "1.000.000"
+    for tab in range(len(app.tab_widgets)):
+        app.tabs.selected_index = tab
+        assert all(w.comm is not None for w in widget_tree(app.tab_widgets[tab])), tab
 
 
 def test_results_show_the_inputs_and_where_each_formula_is(app):

@@ -86,6 +86,40 @@ def default_scenario(kb: KnowledgeBase) -> Scenario:
     )
 
 
+def widget_tree(root: W.Widget) -> list[W.Widget]:
+    """`root` and every widget it refers to (children, layout, style, …), each after the widgets it refers to."""
+    out: list[W.Widget] = []
+    seen: set[int] = set()
+
+    def visit(w: W.Widget) -> None:
+        seen.add(id(w))
+        for name in w.keys:
+            value = getattr(w, name, None)
+            for v in value if isinstance(value, (list, tuple)) else (value,):
+                if isinstance(v, W.Widget) and id(v) not in seen:
+                    visit(v)
+        out.append(w)
+
+    visit(root)
+    return out
+
+
+def detach(widgets: list[W.Widget]) -> None:
+    """Take `widgets` out of the page's widget state: their comms close, and they go on working as Python
+    objects (values, observers), unseen by the browser until `attach`."""
+    for w in widgets:
+        w.close()
+
+
+def attach(root: W.Widget) -> None:
+    """Open the comm of every detached widget under `root` (children first, so each parent's state finds them);
+    the browser then builds the tab with the values the widgets hold now."""
+    for w in widget_tree(root):
+        if w.comm is None:
+            w.__dict__.pop("_repr_mimebundle_", None)  # close() hid it; the class's own comes back
+            w.open()
+
+
 class UncertaintyHolder:
     """Tab 7: som_kernel.ui.uncertainty_tab.UncertaintyTab if it is installed, else a short note."""
 
@@ -162,7 +196,9 @@ class AppState:
         self.file_msg = W.HTML(esc(startup_message))
         self.file_msg.add_class("som-msg")
         # A tab's widgets are put in the page when it is first opened: the browser then draws only the results
-        # tab at first (about half of the app's widgets), which shortens a visitor's wait for a usable page.
+        # tab at first, and the other tabs' widgets are detached until then (below), so the page's first widget
+        # state holds about a third of the app's widgets (ipywidgets' page waits 4 s for that state, then asks for
+        # each widget on its own: many times the server's work).
         self.tab_widgets = [s.widget for s in self.steps] + [
             self.results.widget,
             self.uncertainty.widget,
@@ -200,6 +236,16 @@ class AppState:
         self.widget.add_class("som-app")
         self.load(scenario if scenario is not None else default_scenario(kb))
         self.tabs.selected_index = TAB_RESULTS  # a first visitor sees the example's results at once
+        shown = {id(w) for w in widget_tree(self.widget)}
+        detach(
+            [
+                w
+                for tab, root in enumerate(self.tab_widgets)
+                if self.tabs.children[tab] is not root
+                for w in widget_tree(root)
+                if id(w) not in shown
+            ]
+        )
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -327,6 +373,7 @@ class AppState:
     def _tab_changed(self, change) -> None:
         tab = change["new"]
         if tab is not None and self.tabs.children[tab] is not self.tab_widgets[tab]:
+            attach(self.tab_widgets[tab])
             children = list(self.tabs.children)
             children[tab] = self.tab_widgets[tab]
             self.tabs.children = children
