@@ -352,11 +352,7 @@ class SimulatedVisitor:
             for c in info["comms"]
         }
         while asked:
-            raw = await self.ws.read_message()
-            if raw is None:
-                raise ConnectionError("the kernel's websocket closed")
-            _, parts = deserialize_msg_from_ws_v1(raw)
-            header, parent = json.loads(parts[0]), json.loads(parts[1])
+            header, parent, _ = await self._next()
             if header["msg_type"] == "comm_msg" and parent.get("msg_id") in asked:
                 asked.discard(parent["msg_id"])
                 self.widgets += 1
@@ -377,15 +373,19 @@ class SimulatedVisitor:
         await self.ws.write_message(serialize_msg_to_ws_v1(parts, "shell"), binary=True)
         return header["msg_id"]
 
+    async def _next(self) -> tuple[dict, dict, bytes]:
+        """The next message from the kernel's websocket: header, parent header, content (JSON bytes)."""
+        raw = await self.ws.read_message()
+        if raw is None:
+            raise ConnectionError("the kernel's websocket closed")
+        _, parts = deserialize_msg_from_ws_v1(raw)
+        return json.loads(parts[0]), json.loads(parts[1]), parts[3]
+
     async def _reply(self, msg_id: str, msg_type: str) -> dict:
         while True:
-            raw = await self.ws.read_message()
-            if raw is None:
-                raise ConnectionError("the kernel's websocket closed")
-            _, parts = deserialize_msg_from_ws_v1(raw)
-            header, parent = json.loads(parts[0]), json.loads(parts[1])
+            header, parent, content = await self._next()
             if parent.get("msg_id") == msg_id and header["msg_type"] == msg_type:
-                return json.loads(parts[3])
+                return json.loads(content)
 
     async def leave(self) -> None:
         if self.ws is not None:
