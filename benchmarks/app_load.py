@@ -148,12 +148,7 @@ def wait_warm(
             cpu = sum(k.cpu_percent(interval=None) for k in [server, *ks])
         except psutil.Error:
             cpu = 100.0
-        warm = 0
-        for k in ks:
-            try:
-                warm += k.memory_info().rss > warm_rss
-            except psutil.Error:
-                continue
+        warm = warm_kernels(server, warm_rss)
         if cpu < 10:
             quiet_since = quiet_since or time.monotonic()
             quiet = time.monotonic() - quiet_since
@@ -164,6 +159,17 @@ def wait_warm(
         else:
             quiet_since = None
     raise TimeoutError("the kernel pool did not become warm")
+
+
+def warm_kernels(server: psutil.Process, warm_rss: int = WARM_RSS) -> int:
+    """How many of the server's kernels have run the notebook (RSS over `warm_rss`)."""
+    warm = 0
+    for k in kernels(server):
+        try:
+            warm += k.memory_info().rss > warm_rss
+        except psutil.Error:
+            continue
+    return warm
 
 
 def per_kernel(server: psutil.Process) -> str:
@@ -300,6 +306,7 @@ class SimulatedVisitor:
         self.marks: dict[str, float] = {}  # stage → seconds from the start of the visit
         self.fallback = False  # the one state message took longer than the page waits for it
         self.widgets = 0  # widget states received
+        self.error = ""  # why the visit failed
 
     async def visit(self, limit: float) -> float | None:
         """Seconds until the widget state is in hand, or None after `limit`."""
@@ -307,7 +314,8 @@ class SimulatedVisitor:
         try:
             await asyncio.wait_for(self._visit(), limit)
             return time.perf_counter() - t0
-        except Exception:  # noqa: BLE001 – a visitor that does not get the app in time is a failure
+        except Exception as e:  # noqa: BLE001 – a visitor that does not get the app in time is a failure
+            self.error = f"{type(e).__name__}: {e}"[:200]
             return None
 
     async def _get(self, path: str) -> bytes:
@@ -442,6 +450,7 @@ async def run_round(url: str, browsers: int, simulated: int, limit: float, serve
         "sim_stages": [v.marks for v in visitors],
         "fallbacks": sum(v.fallback for v in visitors),
         "widgets": [v.widgets for v in visitors if v.widgets],
+        "errors": [v.error for v in visitors if v.error],
         "failures": browsers - len(stages) + simulated - len(sims),
         "before": before,
         "sampler": sampler,
@@ -480,6 +489,8 @@ def report(r: dict) -> None:
             + (f"; widgets per page {min(w)}–{max(w)}" if w else ""),
             flush=True,
         )
+        if r["errors"]:
+            print(f"    first failure: {r['errors'][0]}", flush=True)
     else:
         line = f"{n:>2} at once: "
         if t:
@@ -533,8 +544,11 @@ def serve(notebook: str, pool: int, rounds: list[tuple[int, int]], limit: float,
             print(f"    {per_kernel(server)}; server RSS {server.memory_info().rss / 2**20:.0f} MB", flush=True)
             if rounds and rounds[0][1]:  # a simulated visitor asks for what a real page loaded: load one first
                 rounds = [(1, 0), *rounds]
-            for browsers, simulated in rounds:
+            for i, (browsers, simulated) in enumerate(rounds):
                 report(asyncio.run(run_round(url, browsers, simulated, limit, server, assets)))
+                following = rounds[i + 1] if i + 1 < len(rounds) else None
+                if following and sum(following) <= warm_kernels(server, warm_rss):
+                    continue  # the pool still holds a kernel for every visitor of the next round (--pool 61)
                 print(
                     f"    pool warm again after {wait_warm(server, pool, fill_delay + 1, warm_rss=warm_rss):.1f} s",
                     flush=True,
