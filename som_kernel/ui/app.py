@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 import ipywidgets as W
+from ipywidgets._version import __protocol_version__
+from ipywidgets.widgets.widget import _instances, _remove_buffers
 
 from ..checks import check_scenario
 from ..compare import document_from_json, document_to_json, load_document
@@ -86,6 +88,9 @@ def default_scenario(kb: KnowledgeBase) -> Scenario:
     )
 
 
+_DETACHED: set[str] = set()  # model ids of widgets `detach` took out of the page's state
+
+
 def widget_tree(root: W.Widget) -> list[W.Widget]:
     """`root` and every widget it refers to (children, layout, style, …), each after the widgets it refers to."""
     out: list[W.Widget] = []
@@ -93,11 +98,9 @@ def widget_tree(root: W.Widget) -> list[W.Widget]:
 
     def visit(w: W.Widget) -> None:
         seen.add(id(w))
-        for name in w.keys:
-            value = getattr(w, name, None)
-            for v in value if isinstance(value, (list, tuple)) else (value,):
-                if isinstance(v, W.Widget) and id(v) not in seen:
-                    visit(v)
+        for v in _widget_refs(w):
+            if id(v) not in seen:
+                visit(v)
         out.append(w)
 
     visit(root)
@@ -105,19 +108,43 @@ def widget_tree(root: W.Widget) -> list[W.Widget]:
 
 
 def detach(widgets: list[W.Widget]) -> None:
-    """Take `widgets` out of the page's widget state: their comms close, and they go on working as Python
-    objects (values, observers), unseen by the browser until `attach`."""
+    """Take `widgets` out of the page's widget state: the page's one state message leaves them out, and they
+    go on working as Python objects (values,
+    observers; their model id stays, so a box may still hold them) until `attach`."""
     for w in widgets:
-        w.close()
+        if w.comm is not None:
+            _instances.pop(w.model_id, None)  # its comm stays registered, so closing it later works as usual
+            _DETACHED.add(w.model_id)
 
 
 def attach(root: W.Widget) -> None:
-    """Open the comm of every detached widget under `root` (children first, so each parent's state finds them);
-    the browser then builds the tab with the values the widgets hold now."""
+    """Send the page every detached widget under `root`, with the values it holds now, children before the
+    widgets that hold them; a widget made while the tab was hidden that holds a detached one is sent again
+    after it (the page could not build it before)."""
+    sent: set[str] = set()
     for w in widget_tree(root):
         if w.comm is None:
-            w.__dict__.pop("_repr_mimebundle_", None)  # close() hid it; the class's own comes back
-            w.open()
+            continue
+        holds = any(v.model_id in sent or v.model_id in _DETACHED for v in _widget_refs(w) if v.comm is not None)
+        if w.model_id in _instances and not holds:
+            continue
+        state, buffer_paths, buffers = _remove_buffers(w.get_state())
+        w.comm.open(
+            data={"state": state, "buffer_paths": buffer_paths},
+            buffers=buffers,
+            metadata={"version": __protocol_version__},
+        )
+        _instances[w.model_id] = w
+        _DETACHED.discard(w.model_id)
+        sent.add(w.model_id)
+
+
+def _widget_refs(w: W.Widget) -> list[W.Widget]:
+    out = []
+    for name in w.keys:
+        value = getattr(w, name, None)
+        out += [v for v in (value if isinstance(value, (list, tuple)) else (value,)) if isinstance(v, W.Widget)]
+    return out
 
 
 class UncertaintyHolder:
@@ -157,6 +184,7 @@ class AppState:
         startup_message: str = "",
         examples: dict[str, Path] | None = None,
     ):
+        before = set(_instances)  # widgets that exist already (another app in the same kernel) stay as they are
         self.kb = kb
         self._loading = False
         self.data: dict = {}
@@ -236,16 +264,9 @@ class AppState:
         self.widget.add_class("som-app")
         self.load(scenario if scenario is not None else default_scenario(kb))
         self.tabs.selected_index = TAB_RESULTS  # a first visitor sees the example's results at once
-        shown = {id(w) for w in widget_tree(self.widget)}
-        detach(
-            [
-                w
-                for tab, root in enumerate(self.tab_widgets)
-                if self.tabs.children[tab] is not root
-                for w in widget_tree(root)
-                if id(w) not in shown
-            ]
-        )
+        # every widget made for this app that the page does not show yet (the other tabs, and their spare parts)
+        shown = {w.model_id for w in widget_tree(self.widget)}
+        detach([w for key, w in list(_instances.items()) if key not in before and key not in shown])
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
