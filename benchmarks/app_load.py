@@ -567,6 +567,13 @@ def main() -> None:
     ap.add_argument("--empty-page", default="", help="Chromium pages per round on a one-widget notebook, e.g. 1,20")
     ap.add_argument("--limit", type=float, default=180, help="seconds after which a page counts as a failure")
     ap.add_argument("--pool", type=int, default=ROOM_POOL, help="preheated kernels (default: a course room's 20)")
+    ap.add_argument(
+        "--voila",
+        action="append",
+        default=[],
+        help="an extra Voilà option, e.g. --voila=--VoilaExecutor.iopub_timeout=900 (62 kernels warming at once on 2 "
+        "cores outlast voila.json's 120 s, and their pages lose the app)",
+    )
     a = ap.parse_args()
     config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
     fill_delay = float(config.get("VoilaKernelManager", {}).get("fill_delay", 1))
@@ -574,7 +581,7 @@ def main() -> None:
     rounds = [(n, 0) for n in numbers(a.rounds)]
     rounds += [(min(a.room_browsers, n), n - min(a.room_browsers, n)) for n in numbers(a.room)]
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; pool size {a.pool}", flush=True)
-    serve("notebooks/app.ipynb", a.pool, rounds, a.limit, fill_delay)
+    serve("notebooks/app.ipynb", a.pool, rounds, a.limit, fill_delay, tuple(a.voila))
     if numbers(a.empty_page):
         # its kernels run one cell, so refilling the pool at once costs the next round nothing
         fill = ("--VoilaKernelManager.fill_delay=1",)
