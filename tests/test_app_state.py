@@ -326,17 +326,19 @@ def test_a_typed_rate_drops_the_study_it_no_longer_matches_everywhere(app, kb):
     from som_kernel.uncertainty import UncertaintySpec, build_model, effect_uncertainty
 
     row = app.outcome_row("job")
-    assert row.study.value == "study_a"  # 10 % is the study's rate
+    row.study.value = "study_a"  # fills in the study's 10 % and declares the study
+    assert app.scenario.outcomes[0].study == "study_a"
     row.rate.input.value = "20"
     assert row.study.label == "Intet studie valgt"
     assert "Succesraten 20,0 % er ikke studiets (Teststudie: 10,0 %)" in row.study_info.value
+    assert app.scenario.outcomes[0].study is None
     eff = effect_uncertainty(build_model(app.result.scenario, kb), kb, UncertaintySpec())
     # no study: ± 20 % of the rate (rel_range) → 16 % to 24 %, sd 25 % of the rate = 5 %
     assert eff[["study", "evidence_level", "source"]].iloc[0].tolist() == [None, None, "antaget"]
     assert eff[["low", "high", "sd"]].iloc[0].tolist() == pytest.approx([0.16, 0.24, 0.05])
     evidence = next(item for item in checklist(app.result, kb) if item.id == "evidence")
-    assert evidence.reason.startswith("Succesraten for I job kommer ikke fra et effektstudie")
-    row.rate.input.value = "10,2"  # back within half a point of the study: still no study until chosen again
+    assert evidence.reason.startswith("Der er ikke angivet et effektstudie for succesraten for I job")
+    row.rate.input.value = "10"  # back at the study's rate: still no study until chosen again
     assert row.study.value == ""
     row.study.value = "study_a"
     assert row.rate.input.value == "10" and "Teststudie" in row.study_info.value

@@ -56,7 +56,7 @@ def scenario_a():
             "participants": [10],
             "duration_years": 1,
             "costs": {"running_per_participant": {"kommune": 20000}},
-            "outcomes": [{"outcome": "job", "success_rate": 0.1}],
+            "outcomes": [{"outcome": "job", "success_rate": 0.1, "study": "study_a"}],  # the rate is study_a's
             "settings": SETTINGS,
         }
     )
@@ -602,11 +602,12 @@ def test_a_study_named_for_the_uncertainty_must_exist_and_be_used(kb_small, stud
         assert [(p.where, p.message) for p in e.value.problems] == [(where, message)]
 
 
-def test_a_rate_that_is_not_the_studys_gets_no_study_interval_unless_named(kb_small):
-    # job at 20 %: study_a found 10 % (interval 5–15 %). Unnamed: no study, ± 20 % → 16–24 %. Named: the
+def test_a_rate_no_study_is_declared_for_gets_no_study_interval_unless_named(kb_small):
+    # job at 20 % with no study declared: the outcome's strongest study (study_a, 10 %, interval 5–15 %) was
+    # used, so 20 % got evidence level 1 and 15–25 %. Now no study, ± 20 % → 16–24 %; named in the spec: the
     # study's distances around 20 % → 15–25 %, evidence level 1
     data = scenario_a().model_dump()
-    data["outcomes"][0]["success_rate"] = 0.2
+    data["outcomes"][0] |= {"success_rate": 0.2, "study": None}
     model = build_model(build_scenario(data), kb_small)
     plain = effect_uncertainty(model, kb_small, UncertaintySpec()).iloc[0]
     assert (plain["study"], plain["low"], plain["high"]) == (None, pytest.approx(0.16), pytest.approx(0.24))

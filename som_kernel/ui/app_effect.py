@@ -11,7 +11,6 @@ import re
 import ipywidgets as W
 import pandas as pd
 
-from ..checklist import RATE_MATCH
 from ..errors import Problem
 from ..fields import FIELD
 from ..format import pct
@@ -42,6 +41,7 @@ class OutcomeRow:
             if len(studies)
             else [("Ingen effektstudier i vidensdatabasen", "")]
         )
+        self._loading = False  # True while load() puts a file's values in
         self.study = W.Dropdown(options=options, layout=W.Layout(width="420px"))
         self.study_info = help_html("")
         self.check.observe(lambda _: self._toggle() or self.changed(), "value")
@@ -104,13 +104,13 @@ class OutcomeRow:
         """A rate typed over the chosen study's drops the study (and with it, in the checklist and step 7, the
         study's evidence level and interval), and says so next to the field."""
         sid = self.study.value
-        if sid:
+        if sid and not self._loading:
             study_rate = float(self.studies.loc[sid, "success_rate"])
             try:
                 rate = self.rate.get()
             except ValueError:
                 rate = None
-            if rate is not None and abs(rate - study_rate) > RATE_MATCH:
+            if rate is not None and round(rate * 100, 2) != round(study_rate * 100, 2):  # as the field shows it
                 self.study.value = ""  # clears the study's description
                 self.study_info.value = (
                     f"<div class='som-study-dropped' style='margin-left:184px'>Succesraten {pct(rate)} er ikke "
@@ -135,7 +135,11 @@ class OutcomeRow:
         # in its rate, which the scenario's own rate then replaces
         self.study.value = study if study in {v for _, v in self.study.options} else ""
         if rate is not None:
-            self.rate.set(rate)
+            self._loading = True  # a file may declare a study and keep its own rate: only a typed rate drops it
+            try:
+                self.rate.set(rate)
+            finally:
+                self._loading = False
         if persistence is not None:
             self.persistence.set(persistence)
 

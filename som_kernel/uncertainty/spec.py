@@ -1,12 +1,12 @@
 """How uncertain each input is: the caller's ranges and spreads, and the effect studies' intervals.
 
 Success rate. The study is the one the spec names, else the one the scenario declares for the outcome
-(`outcomes[i].study`), else the outcome's study whose rate the scenario's is (checklist.matching_study: within
-half a percentage point); its interval is used: one-way low/high = the scenario's rate shifted by the study's
-distances to ci_low and ci_high (so a scenario at the study's rate gets exactly [ci_low, ci_high]). A rate
-typed over the study's (20 % where the study found 13 %) has no study behind it, so it gets the caller's ranges
-below and no evidence level: a study's interval says nothing about a rate the study did not find (the app
-drops the declared study when a rate is typed over it). Monte Carlo standard error
+(`outcomes[i].study`; the app's step 3 declares the study it filled the rate from, and drops it when a rate is
+typed over the study's); its interval is used: one-way low/high = the scenario's rate shifted by the study's
+distances to ci_low and ci_high (so a scenario at the study's rate gets exactly [ci_low, ci_high]). A rate no
+study is declared for gets the caller's ranges below and no evidence level, as the checklist says: a study's
+interval says nothing about a rate nobody took from it (the outcome's strongest study was used before, so a
+typed 20 % was credited to a study that found 13 %). Monte Carlo standard error
 = (ci_high − ci_low) / (2 · 1.96), widened by the study's evidence grade. A study without an interval but
 with rate_treatment, rate_control and n gets the two-proportion standard error with n/2 per arm,
 √(p_t(1−p_t)/(n/2) + p_c(1−p_c)/(n/2)), and one-way low/high = rate ∓ 1.96 · that. Without any of
@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..checklist import matching_study
 from ..errors import Problem, ScenarioError
 from ..knowledge import KnowledgeBase
 from ..messages import _shown as _shown_text
@@ -171,18 +170,16 @@ def _check_studies(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec)
         raise ScenarioError(problems)
 
 
-def _study_for(
-    kb: KnowledgeBase, outcome: str, rate: float, spec: UncertaintySpec, declared: str | None
-) -> pd.Series | None:
-    """The study behind an outcome's rate: the spec's, else the one the scenario declares (outcomes[i].study),
-    else the outcome's study whose rate it is (or None)."""
+def _study_for(kb: KnowledgeBase, outcome: str, spec: UncertaintySpec, declared: str | None) -> pd.Series | None:
+    """The study behind an outcome's rate: the spec's, else the one the scenario declares (outcomes[i].study);
+    None when neither names one (a rate nobody ties to a study is assumed, as the checklist says)."""
     chosen = spec.studies.get(outcome, declared)
-    if chosen is not None:
-        hit = kb.effect_studies[kb.effect_studies["id"] == chosen]
-        if hit.empty:
-            raise ScenarioError([Problem("studies", f"Ukendt effektstudie '{chosen}'.")])
-        return hit.iloc[0]
-    return matching_study(kb, outcome, rate)
+    if chosen is None:
+        return None
+    hit = kb.effect_studies[kb.effect_studies["id"] == chosen]
+    if hit.empty:
+        raise ScenarioError([Problem("studies", f"Ukendt effektstudie '{chosen}'.")])
+    return hit.iloc[0]
 
 
 def _two_proportion_se(study: pd.Series) -> float | None:
@@ -199,7 +196,7 @@ def effect_uncertainty(model: LinearModel, kb: KnowledgeBase, spec: UncertaintyS
     rows = []
     declared = {e.outcome: e.study for e in model.scenario.outcomes}
     for o, base in zip(model.outcomes, model.success):
-        study = _study_for(kb, o, float(base), spec, declared.get(o)) if spec.use_studies else None
+        study = _study_for(kb, o, spec, declared.get(o)) if spec.use_studies else None
         has_ci = study is not None and pd.notna(study["ci_low"]) and pd.notna(study["ci_high"])
         level = int(study["evidence_level"]) if study is not None else None
         widening = spec.evidence_widening.get(level, 1.0) if level is not None else 1.0
