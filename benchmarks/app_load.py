@@ -1,4 +1,4 @@
-"""How the calculation app holds a room: 1, 5, 10 and 20 visitors opening it at the same moment.
+"""How the calculation app holds a room: 1, 5, 10, 20 (or 60) visitors opening it at the same moment.
 
 Starts Voilà as `make app` does (voila.json applies: preheated kernel pool, culling), waits until the server
 has started and its kernel pool is warm (every pooled kernel has run the notebook and gone quiet), then for each
@@ -15,11 +15,13 @@ Two kinds of round:
   - `--rounds 1,5,10,20`: N headless Chromium pages at once, all on this machine. Each browser needs ~4 CPU
     seconds to load Voilà's JavaScript (~5 MB) and draw the page, so N browsers on the server's 2 cores measure
     the browsers as much as the server (`--empty-page 1,20` measures the same for a one-widget notebook).
-  - `--room 20`: a room where every visitor has their own computer. `--room-browsers` of them (default 2) are
-    real Chromium pages; the others are simulated visitors that ask the server for exactly what a browser asks
+  - `--room 20` (or `--room 60 --pool 60`): a room where every visitor has their own computer. `--room-browsers`
+    of them (default 2) are real Chromium pages; the others are simulated visitors that ask the server for exactly what a browser asks
     for (the page, its ~100 scripts, style sheets and fonts, the kernel's websocket, the widget state) without
     drawing it. The simulated visitors' time is the server's part of time to usable; the real pages' time is
     what a person in that room sees, their browser sharing the 2 cores with the server and everyone else.
+    A room round also counts the visitors whose widget state took over 4 s, after which ipywidgets' page asks
+    for every widget's state on its own (the simulated visitor then does so too).
 Loopback only. Never a test: run `.venv/bin/python benchmarks/app_load.py [--rounds 1,5,10,20] [--room 20]`.
 """
 
@@ -146,12 +148,7 @@ def wait_warm(
             cpu = sum(k.cpu_percent(interval=None) for k in [server, *ks])
         except psutil.Error:
             cpu = 100.0
-        warm = 0
-        for k in ks:
-            try:
-                warm += k.memory_info().rss > warm_rss
-            except psutil.Error:
-                continue
+        warm = warm_kernels(server, warm_rss)
         if cpu < 10:
             quiet_since = quiet_since or time.monotonic()
             quiet = time.monotonic() - quiet_since
@@ -162,6 +159,36 @@ def wait_warm(
         else:
             quiet_since = None
     raise TimeoutError("the kernel pool did not become warm")
+
+
+def warm_kernels(server: psutil.Process, warm_rss: int = WARM_RSS) -> int:
+    """How many of the server's kernels have run the notebook (RSS over `warm_rss`)."""
+    warm = 0
+    for k in kernels(server):
+        try:
+            warm += k.memory_info().rss > warm_rss
+        except psutil.Error:
+            continue
+    return warm
+
+
+def per_kernel(server: psutil.Process) -> str:
+    """Memory of one pooled kernel that has run the app: median RSS (all its pages, shared ones too: what one
+    kernel alone would need) and median PSS (its share when many run: what each adds)."""
+    rss, pss = [], []
+    for k in kernels(server):
+        try:
+            info = k.memory_full_info()
+        except psutil.Error:
+            continue
+        rss.append(info.rss / 2**20)
+        pss.append(info.pss / 2**20)
+    if not rss:
+        return "no kernels"
+    return (
+        f"per kernel ({len(rss)}): RSS median {statistics.median(rss):.0f} MB (max {max(rss):.0f}), "
+        f"PSS median {statistics.median(pss):.0f} MB"
+    )
 
 
 class Sampler(threading.Thread):
@@ -257,13 +284,19 @@ async def close_like_a_visitor(page) -> None:
 
 SUBPROTOCOL = "v1.kernel.websocket.jupyter.org"  # the kernel websocket protocol Voilà's page speaks
 WIDGET_CONTROL = "jupyter.widget.control"  # ipywidgets 8: one message with every widget's state
+WIDGET_TARGET = "jupyter.widget"  # one comm per widget
+# ipywidgets' page waits this long for the one state message, then asks for every widget's state on its own
+# (@jupyter-widgets/base-manager: CONTROL_COMM_TIMEOUT, then _loadFromKernelModels)
+CONTROL_COMM_TIMEOUT = 4.0
 
 
 class SimulatedVisitor:
     """What a visitor's browser asks of the server, without a browser: the page (which hands the visitor a
     pooled kernel), the scripts, style sheets and fonts a real page loaded, the kernel's model, the kernel's
     websocket, `kernel_info`, and the widget state through ipywidgets' control comm (as Voilà's widget manager
-    does); leaving sends the page's unload request, which shuts the kernel down."""
+    does); when that state takes over CONTROL_COMM_TIMEOUT, the visitor falls back as the page does: it asks for
+    the list of widgets and then for each widget's state on its own (`fallback` says so, `widgets` how many).
+    Leaving sends the page's unload request, which shuts the kernel down."""
 
     def __init__(self, url: str, assets: list[str]):
         self.url, self.assets = url, assets
@@ -271,6 +304,9 @@ class SimulatedVisitor:
         self.session = str(uuid.uuid4())
         self.kernel = self.ws = None
         self.marks: dict[str, float] = {}  # stage → seconds from the start of the visit
+        self.fallback = False  # the one state message took longer than the page waits for it
+        self.widgets = 0  # widget states received
+        self.error = ""  # why the visit failed
 
     async def visit(self, limit: float) -> float | None:
         """Seconds until the widget state is in hand, or None after `limit`."""
@@ -278,7 +314,8 @@ class SimulatedVisitor:
         try:
             await asyncio.wait_for(self._visit(), limit)
             return time.perf_counter() - t0
-        except Exception:  # noqa: BLE001 – a visitor that does not get the app in time is a failure
+        except Exception as e:  # noqa: BLE001 – a visitor that does not get the app in time is a failure
+            self.error = f"{type(e).__name__}: {e}"[:200]
             return None
 
     async def _get(self, path: str) -> bytes:
@@ -300,12 +337,33 @@ class SimulatedVisitor:
         comm = uuid.uuid4().hex
         meta = {"version": "1.0.0"}
         await self._send("comm_open", {"comm_id": comm, "target_name": WIDGET_CONTROL, "data": {}}, meta)
-        states = await self._reply(
-            await self._send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, meta), "comm_msg"
-        )
-        if not states.get("data", {}).get("states"):
-            raise RuntimeError("no widget state")
+        asked = await self._send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, meta)
+        try:
+            states = await asyncio.wait_for(self._reply(asked, "comm_msg"), CONTROL_COMM_TIMEOUT)
+        except TimeoutError:
+            self.fallback = True
+            await self._one_by_one()
+        else:
+            if not states.get("data", {}).get("states"):
+                raise RuntimeError("no widget state")
+            self.widgets = len(states["data"]["states"])
         await self._send("comm_close", {"comm_id": comm, "data": {}})
+
+    async def _one_by_one(self) -> None:
+        """ipywidgets' fallback: the kernel's widget comms, then one state request per widget."""
+        info = await self._reply(
+            await self._send("comm_info_request", {"target_name": WIDGET_TARGET}), "comm_info_reply"
+        )
+        meta = {"version": "2.1.0"}
+        asked = {
+            await self._send("comm_msg", {"comm_id": c, "data": {"method": "request_state"}}, meta)
+            for c in info["comms"]
+        }
+        while asked:
+            header, parent, _ = await self._next()
+            if header["msg_type"] == "comm_msg" and parent.get("msg_id") in asked:
+                asked.discard(parent["msg_id"])
+                self.widgets += 1
 
     def _mark(self, stage: str) -> None:
         self.marks[stage] = time.perf_counter() - self.t0
@@ -323,15 +381,19 @@ class SimulatedVisitor:
         await self.ws.write_message(serialize_msg_to_ws_v1(parts, "shell"), binary=True)
         return header["msg_id"]
 
+    async def _next(self) -> tuple[dict, dict, bytes]:
+        """The next message from the kernel's websocket: header, parent header, content (JSON bytes)."""
+        raw = await self.ws.read_message()
+        if raw is None:
+            raise ConnectionError("the kernel's websocket closed")
+        _, parts = deserialize_msg_from_ws_v1(raw)
+        return json.loads(parts[0]), json.loads(parts[1]), parts[3]
+
     async def _reply(self, msg_id: str, msg_type: str) -> dict:
         while True:
-            raw = await self.ws.read_message()
-            if raw is None:
-                raise ConnectionError("the kernel's websocket closed")
-            _, parts = deserialize_msg_from_ws_v1(raw)
-            header, parent = json.loads(parts[0]), json.loads(parts[1])
+            header, parent, content = await self._next()
             if parent.get("msg_id") == msg_id and header["msg_type"] == msg_type:
-                return json.loads(parts[3])
+                return json.loads(content)
 
     async def leave(self) -> None:
         if self.ws is not None:
@@ -386,6 +448,9 @@ async def run_round(url: str, browsers: int, simulated: int, limit: float, serve
         "stages": stages,
         "sims": sims,
         "sim_stages": [v.marks for v in visitors],
+        "fallbacks": sum(v.fallback for v in visitors),
+        "widgets": [v.widgets for v in visitors if v.widgets],
+        "errors": [v.error for v in visitors if v.error],
         "failures": browsers - len(stages) + simulated - len(sims),
         "before": before,
         "sampler": sampler,
@@ -417,7 +482,15 @@ def report(r: dict) -> None:
         if t:
             print(f"    Chromium pages, time to usable: {_spread(t)} ({', '.join(f'{x:.1f}' for x in sorted(t))} s)",
                   flush=True)  # fmt: skip
-        print(f"    failures {r['failures']}", flush=True)
+        w = r["widgets"]
+        print(
+            f"    failures {r['failures']}; visitors whose widget state took over {CONTROL_COMM_TIMEOUT:g} s, so that "
+            f"the page would ask for each widget on its own: {r['fallbacks']} of {r['simulated']}"
+            + (f"; widgets per page {min(w)}–{max(w)}" if w else ""),
+            flush=True,
+        )
+        if r["errors"]:
+            print(f"    first failure: {r['errors'][0]}", flush=True)
     else:
         line = f"{n:>2} at once: "
         if t:
@@ -468,10 +541,14 @@ def serve(notebook: str, pool: int, rounds: list[tuple[int, int]], limit: float,
             up = time.monotonic() - t0
             warm = wait_warm(server, pool, warm_rss=warm_rss)
             print(f"{notebook}: server answers after {up:.1f} s; pool warm after {up + warm:.1f} s", flush=True)
+            print(f"    {per_kernel(server)}; server RSS {server.memory_info().rss / 2**20:.0f} MB", flush=True)
             if rounds and rounds[0][1]:  # a simulated visitor asks for what a real page loaded: load one first
                 rounds = [(1, 0), *rounds]
-            for browsers, simulated in rounds:
+            for i, (browsers, simulated) in enumerate(rounds):
                 report(asyncio.run(run_round(url, browsers, simulated, limit, server, assets)))
+                following = rounds[i + 1] if i + 1 < len(rounds) else None
+                if following and sum(following) <= warm_kernels(server, warm_rss):
+                    continue  # the pool still holds a kernel for every visitor of the next round (--pool 61)
                 print(
                     f"    pool warm again after {wait_warm(server, pool, fill_delay + 1, warm_rss=warm_rss):.1f} s",
                     flush=True,
@@ -490,6 +567,13 @@ def main() -> None:
     ap.add_argument("--empty-page", default="", help="Chromium pages per round on a one-widget notebook, e.g. 1,20")
     ap.add_argument("--limit", type=float, default=180, help="seconds after which a page counts as a failure")
     ap.add_argument("--pool", type=int, default=ROOM_POOL, help="preheated kernels (default: a course room's 20)")
+    ap.add_argument(
+        "--voila",
+        action="append",
+        default=[],
+        help="an extra Voilà option, e.g. --voila=--VoilaExecutor.iopub_timeout=900 (62 kernels warming at once on 2 "
+        "cores outlast voila.json's 120 s, and their pages lose the app)",
+    )
     a = ap.parse_args()
     config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
     fill_delay = float(config.get("VoilaKernelManager", {}).get("fill_delay", 1))
@@ -497,7 +581,7 @@ def main() -> None:
     rounds = [(n, 0) for n in numbers(a.rounds)]
     rounds += [(min(a.room_browsers, n), n - min(a.room_browsers, n)) for n in numbers(a.room)]
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; pool size {a.pool}", flush=True)
-    serve("notebooks/app.ipynb", a.pool, rounds, a.limit, fill_delay)
+    serve("notebooks/app.ipynb", a.pool, rounds, a.limit, fill_delay, tuple(a.voila))
     if numbers(a.empty_page):
         # its kernels run one cell, so refilling the pool at once costs the next round nothing
         fill = ("--VoilaKernelManager.fill_delay=1",)

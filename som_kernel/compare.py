@@ -314,6 +314,8 @@ def comparison_workbook(cmp: Comparison):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from .export import text_row  # every text through safe_text: an alternative named '=SUM(1,2)' stays text
+
     wb = Workbook()
     wb.remove(wb.active)
     bold = Font(bold=True)
@@ -325,13 +327,13 @@ def comparison_workbook(cmp: Comparison):
         for title, frame in (("", getattr(cmp, view)()), (f"Forskel fra {cmp.base}", cmp.differences(view))):
             if title:
                 ws.append([])
-                ws.append([title])
+                ws.append(text_row(ws, [title]))
                 ws.cell(ws.max_row, 1).font = bold
-            ws.append(["Alternativ", *heads])
+            ws.append(text_row(ws, ["Alternativ", *heads]))
             for c in ws[ws.max_row]:
                 c.font = bold
             for name, row in frame.iterrows():
-                ws.append([name, *[None if v is None or v != v else float(v) for v in row]])
+                ws.append(text_row(ws, [name, *[None if v is None or v != v else float(v) for v in row]]))
                 for c in ws[ws.max_row][1:]:
                     c.number_format = fmt
         ws.column_dimensions["A"].width = 28
@@ -339,12 +341,12 @@ def comparison_workbook(cmp: Comparison):
             ws.column_dimensions[col].width = 16
     ws = wb.create_sheet("Akkumuleret pr. år")
     cum = cmp.cumulative()
-    ws.append(["Alternativ", "År", *heads])
+    ws.append(text_row(ws, ["Alternativ", "År", *heads]))
     for c in ws[1]:
         c.font = bold
     for (alt_name, year), g in cum.groupby(["alternative", "year"], sort=False):
         values = g.set_index("actor")["cumulative"].reindex(COLUMNS)
-        ws.append([alt_name, int(year), *[float(v) for v in values]])
+        ws.append(text_row(ws, [alt_name, int(year), *[float(v) for v in values]]))
         for c in ws[ws.max_row][2:]:
             c.number_format = "#,##0"
     ws.column_dimensions["A"].width = 28
@@ -352,7 +354,7 @@ def comparison_workbook(cmp: Comparison):
     if notes:
         ws = wb.create_sheet("Bemærkninger")
         for n in notes:
-            ws.append([n])
+            ws.append(text_row(ws, [n]))
     return wb
 
 

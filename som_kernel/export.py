@@ -37,12 +37,14 @@ REPLACEMENT = "\ufffd"
 def safe_text(value: str, *, csv: bool = False) -> str:
     """`value` as a text cell that no spreadsheet runs as a formula.
 
-    Control characters (except tab and line breaks) and lone surrogates become U+FFFD (openpyxl refuses
-    the first, UTF-8 the second). In a CSV file, where every cell is text until the spreadsheet guesses,
+    Control characters (except tab and line breaks), lone surrogates and the non-characters U+FFFE and U+FFFF
+    become U+FFFD (openpyxl refuses the first, UTF-8 the second, XML the third). In a CSV file, where every cell is text until the spreadsheet guesses,
     a text starting with = + − @ (or tab / line break) gets a leading apostrophe, as OWASP recommends;
     in a workbook `_put` stores it as a text cell instead, so the apostrophe is not needed there."""
     text = "".join(
-        REPLACEMENT if ("\ud800" <= ch <= "\udfff") or (ch < " " and ch not in "\t\n\r") or ch == "\x7f" else ch
+        REPLACEMENT
+        if ("\ud800" <= ch <= "\udfff") or (ch < " " and ch not in "\t\n\r") or ch in "\x7f\ufffe\uffff"
+        else ch
         for ch in str(value)
     )
     if csv and text.startswith(FORMULA_START):
@@ -89,6 +91,11 @@ def text_cell(ws, value: str):
     if text.startswith(FORMULA_START):
         c.quotePrefix = True
     return c
+
+
+def text_row(ws, values) -> list:
+    """`values` ready for `ws.append`: every text a text cell (`text_cell`), numbers as they are."""
+    return [text_cell(ws, v) if isinstance(v, str) else v for v in values]
 
 
 def _put(ws, row: int, column: int, value):

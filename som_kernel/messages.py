@@ -140,10 +140,10 @@ def _shown(value: object) -> str | None:
     return None
 
 
-def pydantic_problems(e: ValidationError, prefix: str = "", root: str = ROOT) -> list[Problem]:
-    """Turn a pydantic ValidationError into Danish problems with the field path in `where`."""
+def pydantic_problems(e: ValidationError | list[dict], prefix: str = "", root: str = ROOT) -> list[Problem]:
+    """Turn a pydantic ValidationError (or some of its errors) into Danish problems with the field path in `where`."""
     problems = []
-    for err in e.errors():
+    for err in e.errors() if isinstance(e, ValidationError) else e:
         parts = tuple(p for p in err["loc"] if not str(p).startswith(("function-", "list[", "dict[")))
         if err["type"] == "extra_forbidden" or err["loc"][-1:] == ("[key]",):
             parts = tuple(p for p in parts if p != "[key]")

@@ -66,13 +66,15 @@ def _amount(v: float) -> float:
 
 
 def _clean_text(v: str, *, lines: bool = False) -> str:
-    """Refuse characters no file can hold: lone surrogates (half an emoji from a broken copy) and control
-    characters (tab and line breaks only where `lines`)."""
-    if v.isprintable():  # no control character and no surrogate (both are unprintable): the usual case, in C
+    """Refuse characters no file can hold: lone surrogates (half an emoji from a broken copy), U+FFFE/U+FFFF
+    and control characters (tab and line breaks only where `lines`)."""
+    if v.isprintable():  # no control character, surrogate or non-character (all unprintable): the usual case, in C
         return v
     for i, ch in enumerate(v, start=1):
         if "\ud800" <= ch <= "\udfff":
             raise ValueError(f"Teksten indeholder et ugyldigt tegn (et halvt tegn, tegn nr. {i}); skriv det igen")
+        if ch in "\ufffe\uffff":  # not characters at all: no workbook or SVG can hold them
+            raise ValueError(f"Teksten indeholder et ugyldigt tegn (U+{ord(ch):04X}, tegn nr. {i}); fjern det")
         if unicodedata.category(ch) == "Cc" and not (lines and ch in "\t\n\r"):
             raise ValueError(f"Teksten indeholder et usynligt styretegn (tegn nr. {i}, kode {ord(ch)}); fjern det")
     return v
@@ -332,15 +334,33 @@ class Scenario(_Model):
         return last_start + self.duration_years - 1 + s.horizon_years - 1 + s.consequence_offset
 
 
+# strict errors that are a text or true/false where a number (or true/false) belongs: refused in every mode
+_TYPED = {"int_type": (str, bool), "float_type": (str, bool), "bool_type": (str, int, float)}
+
+
 def build_scenario(data: dict, *, strict: bool = False) -> Scenario:
     """A Scenario from a dict; invalid input raises ScenarioError with Danish messages per field.
 
-    `strict` (used for files): no conversions, so "50", "1e3" or true where a number belongs is an error
-    naming the field; otherwise (the app's widgets, Python callers) whole floats and numeric types pass."""
+    Never a conversion from text or true/false: "50" or True where a number belongs (and "true" or 1 where
+    true/false belongs) is an error naming the field, as in a file. `strict` (used for files): no conversion at
+    all, so 3.0 where a whole number belongs is refused too; otherwise (the app's widgets, Python callers)
+    Python's own numbers pass: 3.0 for 3, a tuple for a list, numpy numbers."""
     try:
-        return Scenario.model_validate(data, strict=strict)
+        return Scenario.model_validate(data, strict=True)
     except ValidationError as e:
-        raise ScenarioError(pydantic_problems(e)) from None
+        if strict:
+            raise ScenarioError(pydantic_problems(e)) from None
+        typed = [err for err in e.errors() if isinstance(err["input"], _TYPED.get(err["type"], ()))]
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as e:
+        places = {err["loc"] for err in typed}
+        raise ScenarioError(
+            pydantic_problems(typed + [err for err in e.errors() if err["loc"] not in places])
+        ) from None
+    if typed:
+        raise ScenarioError(pydantic_problems(typed))
+    return scenario
 
 
 # ---- files -------------------------------------------------------------------------------------------

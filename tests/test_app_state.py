@@ -318,6 +318,32 @@ def test_effect_study_choices_show_the_study_name_and_rate(app):
     assert labels == ["Intet studie valgt", "Teststudie – 10,0 %"]
 
 
+def test_a_typed_rate_drops_the_study_it_no_longer_matches_everywhere(app, kb):
+    # typing 20 % over Teststudie's 10 % kept the study chosen in step 3, and step 7 credited 20 % to it
+    # (evidence level 1, interval 20 % − (10 − 5) = 15 % to 20 % + (15 − 10) = 25 %), while the checklist said no
+    # study was behind the rate
+    from som_kernel.checklist import checklist
+    from som_kernel.uncertainty import UncertaintySpec, build_model, effect_uncertainty
+
+    row = app.outcome_row("job")
+    row.study.value = "study_a"  # fills in the study's 10 % and declares the study
+    assert app.scenario.outcomes[0].study == "study_a"
+    row.rate.input.value = "20"
+    assert row.study.label == "Intet studie valgt"
+    assert "Succesraten 20,0 % er ikke studiets (Teststudie: 10,0 %)" in row.study_info.value
+    assert app.scenario.outcomes[0].study is None
+    eff = effect_uncertainty(build_model(app.result.scenario, kb), kb, UncertaintySpec())
+    # no study: ± 20 % of the rate (rel_range) → 16 % to 24 %, sd 25 % of the rate = 5 %
+    assert eff[["study", "evidence_level", "source"]].iloc[0].tolist() == [None, None, "antaget"]
+    assert eff[["low", "high", "sd"]].iloc[0].tolist() == pytest.approx([0.16, 0.24, 0.05])
+    evidence = next(item for item in checklist(app.result, kb) if item.id == "evidence")
+    assert evidence.reason.startswith("Der er ikke angivet et effektstudie for succesraten for I job")
+    row.rate.input.value = "10"  # back at the study's rate: still no study until chosen again
+    assert row.study.value == ""
+    row.study.value = "study_a"
+    assert row.rate.input.value == "10" and "Teststudie" in row.study_info.value
+
+
 def test_prompt_choices_show_their_prompt_not_an_empty_box(kb):
     # ipywidgets 8 shows an empty box for a Dropdown whose value is None; the prompts must stay visible.
     # No study is declared, so none is pre-selected (whatever the rate).
@@ -559,6 +585,42 @@ def test_chart_menu_offers_only_danish_offline_exports(app):
     assert options["downloadFileName"] == "testindsats_grafer"  # scenario "Testindsats"
 
 
+def test_every_chart_has_the_danish_menu_without_the_editor_and_no_label_says_null(kb):
+    # steps 7 and 8 showed Vega's own English menu with "Open in Vega Editor" (it sends the chart's data to an
+    # outside site); step 5's weeks label and every checkbox had the tooltip "null" (ipywidgets' None)
+    import altair as alt
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    from som_kernel.ui.app import TAB_COMPARE, TAB_UNCERTAINTY, widget_tree
+
+    app = build_app(kb, build_scenario(BASE))
+    app.tabs.selected_index = TAB_UNCERTAINTY
+    app.uncertainty.tab.n_draws.value = 200
+    app.uncertainty.tab.button.click()
+    app.tabs.selected_index = TAB_COMPARE
+    app.compare.pin_button.click()
+    app.outcome_row("job").rate.input.value = "1"
+    app.compare.pin_button.click()
+    widgets = [w for tab in app.tab_widgets for w in widget_tree(tab)]
+    chart_names = sorted(w.embed_options["downloadFileName"] for w in widgets if isinstance(w, alt.JupyterChart))
+    # step 6's combined chart, step 7's tornado, break-even curve and fan chart, step 8's two charts
+    assert chart_names == [
+        "break-even_efter_succesrate",
+        "monte_carlo",
+        "sammenligning_akkumuleret",
+        "sammenligning_forskelle",
+        "testindsats_grafer",
+        "tornado",
+    ]
+    for w in widgets:
+        if isinstance(w, alt.JupyterChart):
+            assert w.embed_options["actions"] == {"export": True, "source": False, "compiled": False, "editor": False}
+            assert w.embed_options["i18n"]["PNG_ACTION"] == "Gem som PNG"
+    described = [w for w in widgets if isinstance(w, DescriptionWidget) and w.description]
+    assert len(described) > 10
+    assert [w.description for w in described if w.tooltip is None] == []
+
+
 def test_exported_files_have_danish_names(app):
     app.results.image_chart.value = "cumulative"  # "Akkumuleret nettoresultat"
     app.results.image_format.value = "SVG"
@@ -591,6 +653,35 @@ def test_tabs_enter_the_page_when_first_opened(app):
     shown = [child is widget for child, widget in zip(app.tabs.children, app.tab_widgets)]
     assert shown == [False, False, True, True, False, True, False, False]
     assert app.tabs.children[2] is app.effect.widget and app.tabs.selected_index == 3
+
+
+def test_the_first_paint_holds_only_the_shown_tabs_widgets():
+    # the app on the shipped example had 759 live widgets at first paint (1,58 MB of state, which ipywidgets'
+    # page waits 4 s for before asking for each widget on its own); the tabs not yet opened now hold theirs back
+    from ipywidgets.widgets.widget import _instances
+
+    from som_kernel.ui.app import launch, widget_tree
+
+    def listed(w) -> bool:
+        return _instances.get(w.model_id) is w
+
+    before = set(_instances)
+    app = launch(Path(__file__).resolve().parent.parent / "notebooks" / "scenarier" / "eksempel.json")
+    alive = [w for key, w in _instances.items() if key not in before]
+    assert len(alive) <= 150  # 111 when measured (of 847 in all tabs): the page's frame and step 6
+    assert {w.model_id for w in alive} == {w.model_id for w in widget_tree(app.widget)}  # nothing unseen
+    field = app.costs.cells[("startup", "kommune")].input
+    assert not listed(field)
+    # a detached field still works: typing in it recalculates, and opening the tab shows what it holds
+    field.value = "1.000.000"
+    assert app.result.scenario.costs.startup.kommune == 1_000_000
+    app.basis.first_year.value = "2027"  # a hidden step that makes new boxes around its detached fields
+    app.tabs.selected_index = 1
+    assert all(listed(w) for w in widget_tree(app.costs.widget))
+    assert field.get_state()["value"] == "1.000.000"
+    for tab in range(len(app.tab_widgets)):
+        app.tabs.selected_index = tab
+        assert all(listed(w) for w in widget_tree(app.tab_widgets[tab])), tab
 
 
 def test_results_show_the_inputs_and_where_each_formula_is(app):

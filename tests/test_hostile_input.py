@@ -77,6 +77,37 @@ def test_the_apps_own_widgets_may_still_pass_python_numbers():
     assert build_scenario({**BASE, "duration_years": 1.0}).duration_years == 1
 
 
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"participants": ["50"]}, ("participants[0]", "Skal være et helt tal (fik '50').")),
+        ({"outcomes__0__success_rate": True}, ("outcomes[0].success_rate", "Skal være et tal (fik true).")),
+        ({"outcomes__0__success_rate": "0.5"}, ("outcomes[0].success_rate", "Skal være et tal (fik '0.5').")),
+        ({"settings__discount_rate": False}, ("settings.discount_rate", "Skal være et tal (fik false).")),
+    ],
+)
+def test_the_python_api_is_as_strict_as_a_file_about_text_and_true_for_numbers(changes, expected):
+    # build_scenario(dict) turned success_rate True into 100 % and "50" into 50 starters (151 such inputs in
+    # the fuzz corpus); a file refused them
+    data = {k: v for k, v in doc(**changes).items() if k != "format"}
+    with pytest.raises(ScenarioError) as e:
+        build_scenario(data)
+    assert [(p.where, p.message) for p in e.value.problems] == [expected]
+    # numbers Python itself makes still pass: a whole float, a tuple, a numpy integer
+    import numpy as np
+
+    sc = build_scenario({**BASE, "participants": (np.int64(10),), "duration_years": 1.0})
+    assert (sc.participants, sc.duration_years) == ([10], 1)
+
+
+def test_a_text_for_a_number_is_named_beside_the_other_problems():
+    # the strict reading's type problem and the lax reading's other problems are reported together
+    data = {**BASE, "participants": ["50"], "duration_years": 0}
+    with pytest.raises(ScenarioError) as e:
+        build_scenario(data)
+    assert [p.where for p in e.value.problems] == ["participants[0]", "duration_years"]
+
+
 # ---- bounds ------------------------------------------------------------------------------------------------
 
 
@@ -140,6 +171,9 @@ def test_a_file_with_a_byte_order_mark_is_read():
     [
         ("Mentor\ud800", "Skal være gyldig tekst (UTF-8) (fik 'Mentor\ufffd')."),
         ("Mentor\x07", "Teksten indeholder et usynligt styretegn (tegn nr. 7, kode 7); fjern det."),
+        # U+FFFE/U+FFFF were accepted, and the Excel export then raised a raw ValueError (no XML can hold them)
+        ("Mentor\ufffe", "Teksten indeholder et ugyldigt tegn (U+FFFE, tegn nr. 7); fjern det."),
+        ("\uffffMentor", "Teksten indeholder et ugyldigt tegn (U+FFFF, tegn nr. 1); fjern det."),
     ],
 )
 def test_lone_surrogate_or_control_character_in_a_name_is_refused(name, message):
@@ -259,11 +293,41 @@ def test_no_cell_of_the_workbook_is_a_formula(kb):
                 assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
 
 
+def formula_cells(data: bytes) -> int:
+    """How many cells of the .xlsx `data` a spreadsheet would run: formula cells, or <f> elements in its XML."""
+    import zipfile
+
+    wb = load_workbook(io.BytesIO(data))
+    cells = sum(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = sum(z.read(n).count(b"<f>") + z.read(n).count(b"<f ") for n in z.namelist() if "worksheets" in n)
+    return cells + xml
+
+
+def test_every_export_of_a_hostile_scenario_file_holds_no_formula(kb):
+    # a file whose alternatives were named '=HYPERLINK(…)' and '=SUM(1,2)' loaded with ✔, and the comparison
+    # workbook ("Sammenligning til Excel") then held 21 live formulas per such name
+    from som_kernel.compare import compare, comparison_workbook_bytes, document_from_json, document_to_json
+
+    main = hostile_result(kb).scenario
+    text = document_to_json(main, [(FORMULAS[0], main), ("=SUM(1,2)", main)])
+    loaded, alternatives = document_from_json(text)
+    results = [calculate(s, kb) for _, s in alternatives]
+    exports = {
+        "beregningen": workbook_bytes(calculate(loaded, kb), kb),
+        "sammenligningen": comparison_workbook_bytes(compare(results, names=[n for n, _ in alternatives])),
+    }
+    assert {name: formula_cells(data) for name, data in exports.items()} == {"beregningen": 0, "sammenligningen": 0}
+    ws = load_workbook(io.BytesIO(exports["sammenligningen"]))["Nettoresultat"]
+    assert [ws["A2"].value, ws["A3"].value, ws["A5"].value] == [FORMULAS[0], "=SUM(1,2)", f"Forskel fra {FORMULAS[0]}"]
+
+
 def test_safe_text_for_csv_and_for_any_file():
     assert safe_text("=HYPERLINK(1)", csv=True) == "'=HYPERLINK(1)"
     assert [safe_text(t, csv=True)[0] for t in FORMULAS] == ["'"] * len(FORMULAS)
     assert safe_text("Mentor", csv=True) == "Mentor"
     assert safe_text("a\x00b\ud800c") == "a\ufffdb\ufffdc"
+    assert safe_text("a\ufffeb\uffff") == "a\ufffdb\ufffd"  # a workbook (XML) cannot hold these two
     assert safe_text("linje 1\nlinje 2\ttab") == "linje 1\nlinje 2\ttab"
 
 

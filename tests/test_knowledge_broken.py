@@ -320,3 +320,49 @@ def test_status_read_from_illustrative_where_the_column_is_missing(tmp_path):
     local = load_knowledge(kb, local=DEFAULT_KNOWLEDGE_DIR / "lokale" / "eksempel_kommune")
     mine = local.prices[local.prices["local_layer"] != ""]
     assert len(mine) >= 1 and set(mine["status"]) == {"local"}
+
+
+def test_old_mac_line_endings_are_read(tmp_path):
+    # a CSV saved with CR-only line endings (old Mac) raised the csv module's raw "_csv.Error: new-line character"
+    kb = copy_kb(tmp_path)
+    path = kb / "services.csv"
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    loaded = load_knowledge(kb)
+    assert set(loaded.services["id"]) == set(load_knowledge(DEFAULT_KNOWLEDGE_DIR).services["id"])
+    assert loaded.dialects["services.csv"] == "komma, UTF-8, CR-linjeskift"
+
+
+def test_a_nul_byte_in_a_name_is_refused_at_the_door(tmp_path):
+    # a NUL byte in a services.csv name loaded; then export-xlsx raised openpyxl's IllegalCharacterError
+    from som_kernel.knowledge.workbook import export_xlsx
+
+    kb = copy_kb(tmp_path)
+    path = kb / "services.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b",", b"\x00,", 2)  # the NUL sits in the name (line 4 of the file)
+    path.write_bytes(b"\n".join(lines))
+    message = "Rækken indeholder et tegn, som ingen fil kan rumme (kode 0, et usynligt styretegn); slet det og skriv"
+    assert_problem(kb, "services.csv:række 4", message)
+    with pytest.raises(KnowledgeError) as e:
+        export_xlsx(kb, tmp_path / "kb.xlsx")
+    assert str(e.value.problems[0]).startswith("services.csv:række 4: " + message)
+
+
+def test_names_read_as_the_wrong_encoding_and_saved_again_give_a_warning(tmp_path):
+    # 'Ophold pÃ¥ herberg' in 31 names (UTF-8 opened as Windows-1252 and saved again) loaded without a word
+    kb = copy_kb(tmp_path)
+    path = kb / "services.csv"
+    text = path.read_text(encoding="utf-8")
+    rows = read(path)
+    j = rows[0].index("name")
+    broken = [i for i, r in enumerate(rows[1:], start=2) if any(ch in r[j] for ch in "æøåÆØÅ§–é")]
+    for i in broken:
+        rows[i - 1][j] = rows[i - 1][j].encode("utf-8").decode("cp1252")
+    write(path, rows)
+    assert text != path.read_text(encoding="utf-8")
+    warnings = [w for w in load_knowledge(kb).warnings if "forkert læste danske bogstaver" in w.message]
+    first = rows[broken[0] - 1][j]
+    assert [w.where for w in warnings] == [f"services.csv:række {broken[0]}:kolonne name"]
+    assert warnings[0].message.startswith(f"{len(broken)} række(r) har tekst, der ligner forkert læste danske ")
+    assert f"fx '{first}' (skulle nok være '{first.encode('cp1252').decode('utf-8')}')" in warnings[0].message
+    assert not any("forkert læste" in w.message for w in load_knowledge(DEFAULT_KNOWLEDGE_DIR).warnings)

@@ -56,7 +56,7 @@ def scenario_a():
             "participants": [10],
             "duration_years": 1,
             "costs": {"running_per_participant": {"kommune": 20000}},
-            "outcomes": [{"outcome": "job", "success_rate": 0.1}],
+            "outcomes": [{"outcome": "job", "success_rate": 0.1, "study": "study_a"}],  # the rate is study_a's
             "settings": SETTINGS,
         }
     )
@@ -582,6 +582,40 @@ def test_scenario_without_consequences_or_costs(kb_small):
     assert (one_way(sc, kb_small)["swing"] == 0).all()
 
 
+@pytest.mark.parametrize(
+    "studies, where, message",
+    [
+        ({"x": "nope"}, "studies.x", "Effektmålet 'x' er ikke med i beregningen."),
+        ({"job": "nope"}, "studies.job", "Ukendt effektstudie 'nope'."),
+        ({"job": 3}, "studies", "Effektstudierne angives som {effektmål-id: studie-id}, begge som tekst."),
+        (["study_a"], "studies", "Effektstudierne angives som {effektmål-id: studie-id}, begge som tekst."),
+    ],
+)
+def test_a_study_named_for_the_uncertainty_must_exist_and_be_used(kb_small, studies, where, message):
+    # UncertaintySpec(studies={'x': 'nope'}) was accepted and ignored without a word
+    for run in (
+        lambda spec: monte_carlo(scenario_a(), kb_small, 10, spec=spec),
+        lambda spec: effect_uncertainty(build_model(scenario_a(), kb_small), kb_small, spec),
+    ):
+        with pytest.raises(ScenarioError) as e:
+            run(UncertaintySpec(studies=studies))
+        assert [(p.where, p.message) for p in e.value.problems] == [(where, message)]
+
+
+def test_a_rate_no_study_is_declared_for_gets_no_study_interval_unless_named(kb_small):
+    # job at 20 % with no study declared: the outcome's strongest study (study_a, 10 %, interval 5–15 %) was
+    # used, so 20 % got evidence level 1 and 15–25 %. Now no study, ± 20 % → 16–24 %; named in the spec: the
+    # study's distances around 20 % → 15–25 %, evidence level 1
+    data = scenario_a().model_dump()
+    data["outcomes"][0] |= {"success_rate": 0.2, "study": None}
+    model = build_model(build_scenario(data), kb_small)
+    plain = effect_uncertainty(model, kb_small, UncertaintySpec()).iloc[0]
+    assert (plain["study"], plain["low"], plain["high"]) == (None, pytest.approx(0.16), pytest.approx(0.24))
+    named = effect_uncertainty(model, kb_small, UncertaintySpec(studies={"job": "study_a"})).iloc[0]
+    assert (named["study"], named["evidence_level"]) == ("study_a", 1)
+    assert (named["low"], named["high"]) == pytest.approx((0.15, 0.25))
+
+
 # ---- Monte Carlo: draws and seed are checked, success and persistence draws keep their means --------------
 
 
@@ -594,6 +628,9 @@ def test_scenario_without_consequences_or_costs(kb_small):
         (10, -1, "seed", "Startværdien (seed) skal være et helt tal fra 0 til 4.294.967.295 (fik -1)."),
         (10, 1.5, "seed", "Startværdien (seed) skal være et helt tal fra 0 til 4.294.967.295 (fik 1,5)."),
         (True, 1, "n_draws", "Antal trækninger skal være et helt tal fra 1 til 1.000.000 (fik sand)."),
+        # None said "(fik NoneType)", Python's own type name
+        (10, None, "seed", "Startværdien (seed) skal være et helt tal fra 0 til 4.294.967.295 (fik ingen værdi)."),
+        (None, 1, "n_draws", "Antal trækninger skal være et helt tal fra 1 til 1.000.000 (fik ingen værdi)."),
     ],
 )
 def test_draws_and_seed_are_refused_in_danish(kb_small, n_draws, seed, where, message):

@@ -44,10 +44,26 @@ def enable_offline() -> None:
         pass  # a read-only home only costs the next kernel the bundling time
 
 
-def show(chart: alt.TopLevelMixin) -> alt.JupyterChart:
-    """The chart as an offline-capable widget (display it, or put it in a widget box)."""
+# Every chart's "…" menu (vega-embed): only the two offline exports, in Danish; no "View Source"/"View Compiled
+# Vega" and no "Open in Vega Editor" (it needs the internet and sends the chart's data to an outside site)
+CHART_MENU_DA = {
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    "i18n": {
+        "CLICK_TO_VIEW_ACTIONS": "Gem grafen som billede",
+        "PNG_ACTION": "Gem som PNG",
+        "SVG_ACTION": "Gem som SVG",
+        "SOURCE_ACTION": "Vis kilde",
+        "COMPILED_ACTION": "Vis Vega",
+        "EDITOR_ACTION": "Åbn i Vega-editor",
+    },
+}
+
+
+def show(chart: alt.TopLevelMixin, file_name: str = "graf") -> alt.JupyterChart:
+    """The chart as an offline-capable widget (display it, or put it in a widget box), with the Danish menu;
+    `file_name` (without extension) is what "Gem som PNG/SVG" saves."""
     enable_offline()
-    return alt.JupyterChart(chart)
+    return alt.JupyterChart(chart, embed_options={**CHART_MENU_DA, "downloadFileName": file_name})
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:

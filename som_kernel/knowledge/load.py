@@ -12,7 +12,7 @@ from ..errors import KnowledgeError, Problem
 from .checks import check_tables
 from .committees import load_committees
 from .local import LocalLayer, overlay, read_layer
-from .reading import FILE_COLUMNS, RawTable, read_csv, read_meta, validate_table
+from .reading import FILE_COLUMNS, RawTable, mojibake_warning, read_csv, read_meta, validate_table
 from .rules import load_rules
 from .schema import DEFAULT_KNOWLEDGE_DIR, OPTIONAL_TABLES, TABLES, KnowledgeBase, Meta
 
@@ -35,7 +35,7 @@ def assemble(
         else pd.DataFrame(columns=list(model.model_fields) + FILE_COLUMNS)
         for name, model in TABLES.items()
     }
-    warnings: list[Problem] = []
+    warnings: list[Problem] = [w for w in map(mojibake_warning, raws.values()) if w is not None]
     if not problems and meta is not None:
         overlay(tables, layer[0] if layer else None, layer[1] if layer else {})
         check_tables(tables, meta, problems, warnings)

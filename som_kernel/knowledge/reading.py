@@ -34,6 +34,15 @@ _DK_NUMBER = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?")
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 # a price written with a thousands dot in a comma-separated file: 1.469 (read as 1,469 kr. otherwise)
 _THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
+# characters no workbook can hold: control characters (but tab and line breaks) and the non-characters U+FFFE/U+FFFF
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# UTF-8 read as Windows-1252 (or Latin-1) and saved again: 'å' (bytes C3 A5) became 'Ã¥', '§' 'Â§', '–' 'â€“'
+_CONTINUATION = "".join(
+    sorted(
+        {bytes([b]).decode("cp1252", errors="ignore") for b in range(0x80, 0xC0)} | {chr(b) for b in range(0x80, 0xC0)}
+    )
+)
+_MOJIBAKE = re.compile(f"[ÃÂ][{re.escape(_CONTINUATION)}]|â€")
 
 
 @dataclass
@@ -48,6 +57,8 @@ class RawTable:
     columns: list[list[str]] | None = None
     dialect: str = COMMA
     encoding: str = "UTF-8"
+    # the first text that looks like UTF-8 read as Windows-1252 and saved again: (line, column, text, how many lines)
+    mojibake: tuple[int, str, str, int] | None = None
 
     def row_list(self) -> list[list[str]]:
         """The data rows as lists of cells, however they were read."""
@@ -128,11 +139,27 @@ def read_csv_file(path: Path, label: str, problems: list[Problem]) -> CsvFile | 
     if decoded is None:
         return None
     text, encoding = decoded
+    if "\r" in text and "\n" not in text:  # old Mac line endings (CR only): the csv module stops at the first
+        text, data, encoding = text.replace("\r", "\n"), None, encoding + ", CR-linjeskift"
+    bad = _UNREADABLE.search(text)
+    if bad:
+        code = ord(bad.group())
+        problems.append(
+            Problem(
+                where(label, text.count("\n", 0, bad.start()) + 1),
+                f"Rækken indeholder et tegn, som ingen fil kan rumme (kode {code}"
+                f"{', et usynligt styretegn' if code < 0x80 else ''}); slet det og skriv teksten igen.",
+            )
+        )
+        return None
     end = text.find("\n")
     first = text if end < 0 else text[:end]
-    body, codec = (
-        (data[3:], "utf-8") if encoding == "UTF-8 med BOM" else (data, "utf-8" if encoding == "UTF-8" else "cp1252")
-    )
+    if data is None:
+        body, codec = text.encode("utf-8"), "utf-8"
+    else:
+        body, codec = (
+            (data[3:], "utf-8") if encoding == "UTF-8 med BOM" else (data, "utf-8" if encoding == "UTF-8" else "cp1252")
+        )
     return CsvFile(text, encoding, body, codec, first, first.count(";") > first.count(","))
 
 
@@ -147,6 +174,7 @@ def read_csv(path: Path, problems: list[Problem], label: str | None = None) -> R
     delimiter = ";" if semicolon else ","
     table = RawTable(label, [], dialect=EXCEL_DK if semicolon else COMMA, encoding=file.encoding)
     header = next(csv.reader([first.rstrip("\r")], delimiter=delimiter), [])
+    table.mojibake = _mojibake(text, delimiter, [c.strip() for c in header])
     columns = _fast_columns(text, file.body, file.codec, delimiter, len(header)) if header else None
     if columns is not None:
         table.header = [c.strip() for c in header]
@@ -177,6 +205,39 @@ def read_csv(path: Path, problems: list[Problem], label: str | None = None) -> R
         problems.append(Problem(label, "Tabellen er tom (ingen overskriftsrække)."))
         return None
     return table
+
+
+def _mojibake(text: str, delimiter: str, header: list[str]) -> tuple[int, str, str, int] | None:
+    """Where `text` first looks like UTF-8 read as Windows-1252 and saved again ('pÃ¥' for 'på'): line, column,
+    the cell's text, and how many lines look so; None if none does (one scan in C for the usual clean file)."""
+    first = _MOJIBAKE.search(text)
+    if first is None:
+        return None
+    lines = {text.count("\n", 0, m.start()) for m in _MOJIBAKE.finditer(text)}
+    line = text.count("\n", 0, first.start()) + 1
+    physical = text.split("\n", line)[line - 1].rstrip("\r")
+    cells = next(csv.reader([physical], delimiter=delimiter), [])
+    j = next((j for j, c in enumerate(cells) if _MOJIBAKE.search(c)), 0)
+    column = header[j] if j < len(header) else ""
+    return line, column, cells[j] if cells else physical, len(lines)
+
+
+def mojibake_warning(raw: RawTable) -> Problem | None:
+    """A Danish warning for a table whose texts look like UTF-8 read as Windows-1252 and saved again."""
+    if raw.mojibake is None:
+        return None
+    line, column, cell, count = raw.mojibake
+    try:
+        meant = cell.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        meant = ""
+    return Problem(
+        where(raw.label, line, column or None),
+        f"{count} række(r) har tekst, der ligner forkert læste danske bogstaver, fx '{cell}'"
+        + (f" (skulle nok være '{meant}')" if meant and meant != cell else "")
+        + ". Filen er nok gemt som UTF-8, åbnet som Windows-1252 og gemt igen; tag den oprindelige fil, eller ret "
+        "teksterne.",
+    )
 
 
 def _fast_columns(text: str, body: bytes, codec: str, delimiter: str, width: int) -> list[list[str]] | None:

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import KnowledgeError, Problem
-from ..export import FORMULA_START
+from ..export import FORMULA_START, safe_text
 from .reading import COMMA, RawTable, decode, parse_meta, read_bytes, read_csv
 from .rules import LINKS_FILE, RULES_DIR
 from .schema import OPTIONAL_TABLES, TABLES
@@ -91,7 +91,8 @@ def _write_sheet(wb: Workbook, title: str, rows: list[list[str]]) -> None:
     ws = wb.create_sheet(title)
     for i, row in enumerate(rows, start=1):
         for j, text in enumerate(row, start=1):
-            value = text if i == 1 else _cell_value(text)
+            value = safe_text(text) if i == 1 else _cell_value(text)
+            value = safe_text(value) if isinstance(value, str) else value  # no character a workbook cannot hold
             cell = ws.cell(row=i, column=j, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text: '=…' is not a formula

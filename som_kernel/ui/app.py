@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 import ipywidgets as W
+from ipywidgets._version import __protocol_version__
+from ipywidgets.widgets.widget import _instances, _remove_buffers
 
 from ..checks import check_scenario
 from ..compare import document_from_json, document_to_json, load_document
@@ -86,6 +88,65 @@ def default_scenario(kb: KnowledgeBase) -> Scenario:
     )
 
 
+_DETACHED: set[str] = set()  # model ids of widgets `detach` took out of the page's state
+
+
+def widget_tree(root: W.Widget) -> list[W.Widget]:
+    """`root` and every widget it refers to (children, layout, style, …), each after the widgets it refers to."""
+    out: list[W.Widget] = []
+    seen: set[int] = set()
+
+    def visit(w: W.Widget) -> None:
+        seen.add(id(w))
+        for v in _widget_refs(w):
+            if id(v) not in seen:
+                visit(v)
+        out.append(w)
+
+    visit(root)
+    return out
+
+
+def detach(widgets: list[W.Widget]) -> None:
+    """Take `widgets` out of the page's widget state: the page's one state message leaves them out, and they
+    go on working as Python objects (values,
+    observers; their model id stays, so a box may still hold them) until `attach`."""
+    for w in widgets:
+        if w.comm is not None:
+            _instances.pop(w.model_id, None)  # its comm stays registered, so closing it later works as usual
+            _DETACHED.add(w.model_id)
+
+
+def attach(root: W.Widget) -> None:
+    """Send the page every detached widget under `root`, with the values it holds now, children before the
+    widgets that hold them; a widget made while the tab was hidden that holds a detached one is sent again
+    after it (the page could not build it before)."""
+    sent: set[str] = set()
+    for w in widget_tree(root):
+        if w.comm is None:
+            continue
+        holds = any(v.model_id in sent or v.model_id in _DETACHED for v in _widget_refs(w) if v.comm is not None)
+        if w.model_id in _instances and not holds:
+            continue
+        state, buffer_paths, buffers = _remove_buffers(w.get_state())
+        w.comm.open(
+            data={"state": state, "buffer_paths": buffer_paths},
+            buffers=buffers,
+            metadata={"version": __protocol_version__},
+        )
+        _instances[w.model_id] = w
+        _DETACHED.discard(w.model_id)
+        sent.add(w.model_id)
+
+
+def _widget_refs(w: W.Widget) -> list[W.Widget]:
+    out = []
+    for name in w.keys:
+        value = getattr(w, name, None)
+        out += [v for v in (value if isinstance(value, (list, tuple)) else (value,)) if isinstance(v, W.Widget)]
+    return out
+
+
 class UncertaintyHolder:
     """Tab 7: som_kernel.ui.uncertainty_tab.UncertaintyTab if it is installed, else a short note."""
 
@@ -123,6 +184,7 @@ class AppState:
         startup_message: str = "",
         examples: dict[str, Path] | None = None,
     ):
+        before = set(_instances)  # widgets that exist already (another app in the same kernel) stay as they are
         self.kb = kb
         self._loading = False
         self.data: dict = {}
@@ -162,7 +224,9 @@ class AppState:
         self.file_msg = W.HTML(esc(startup_message))
         self.file_msg.add_class("som-msg")
         # A tab's widgets are put in the page when it is first opened: the browser then draws only the results
-        # tab at first (about half of the app's widgets), which shortens a visitor's wait for a usable page.
+        # tab at first, and the other tabs' widgets are detached until then (below), so the page's first widget
+        # state holds about a third of the app's widgets (ipywidgets' page waits 4 s for that state, then asks for
+        # each widget on its own: many times the server's work).
         self.tab_widgets = [s.widget for s in self.steps] + [
             self.results.widget,
             self.uncertainty.widget,
@@ -200,6 +264,9 @@ class AppState:
         self.widget.add_class("som-app")
         self.load(scenario if scenario is not None else default_scenario(kb))
         self.tabs.selected_index = TAB_RESULTS  # a first visitor sees the example's results at once
+        # every widget made for this app that the page does not show yet (the other tabs, and their spare parts)
+        shown = {w.model_id for w in widget_tree(self.widget)}
+        detach([w for key, w in list(_instances.items()) if key not in before and key not in shown])
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -327,6 +394,7 @@ class AppState:
     def _tab_changed(self, change) -> None:
         tab = change["new"]
         if tab is not None and self.tabs.children[tab] is not self.tab_widgets[tab]:
+            attach(self.tab_widgets[tab])
             children = list(self.tabs.children)
             children[tab] = self.tab_widgets[tab]
             self.tabs.children = children

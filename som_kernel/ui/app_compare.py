@@ -252,7 +252,10 @@ class CompareStep:
             return
         self.table.value = table_html(cmp)
         self.notes.value = "".join(f"<div class='som-help'>⚠ {esc(n)}</div>" for n in cmp.notes())
-        self.chart_box.children = [charts.show(chart_differences(cmp)), charts.show(chart_cumulative(cmp))]
+        self.chart_box.children = [
+            charts.show(chart_differences(cmp), "sammenligning_forskelle"),
+            charts.show(chart_cumulative(cmp), "sammenligning_akkumuleret"),
+        ]
 
     def too_few(self) -> str:
         """Why there is nothing to compare yet, and what to do (Danish)."""

@@ -41,10 +41,11 @@ class OutcomeRow:
             if len(studies)
             else [("Ingen effektstudier i vidensdatabasen", "")]
         )
+        self._loading = False  # True while load() puts a file's values in
         self.study = W.Dropdown(options=options, layout=W.Layout(width="420px"))
         self.study_info = help_html("")
         self.check.observe(lambda _: self._toggle() or self.changed(), "value")
-        self.rate.observe(lambda _: self.changed())
+        self.rate.observe(self._rate_changed)
         self.persistence.observe(lambda _: self.changed())
         self.study.observe(self._study_chosen, "value")
         self.details = W.VBox(
@@ -99,6 +100,26 @@ class OutcomeRow:
         self.rate.set(float(r["success_rate"]))
         self.changed()  # the declared study is part of the scenario, even where the rate stays the same
 
+    def _rate_changed(self, _=None) -> None:
+        """A rate typed over the chosen study's drops the study (and with it, in the checklist and step 7, the
+        study's evidence level and interval), and says so next to the field."""
+        sid = self.study.value
+        if sid and not self._loading:
+            study_rate = float(self.studies.loc[sid, "success_rate"])
+            try:
+                rate = self.rate.get()
+            except ValueError:
+                rate = None
+            if rate is not None and round(rate * 100, 2) != round(study_rate * 100, 2):  # as the field shows it
+                self.study.value = ""  # clears the study's description
+                self.study_info.value = (
+                    f"<div class='som-study-dropped' style='margin-left:184px'>Succesraten {pct(rate)} er ikke "
+                    f"studiets ({esc(self.studies.loc[sid, 'name'])}: {pct(study_rate)}), så studiet er ikke "
+                    "længere valgt: tjeklisten og usikkerhedsanalysen (trin 7) regner raten som antaget, uden "
+                    "studiets interval og evidensniveau.</div>"
+                )
+        self.changed()
+
     def persistence_values(self) -> list[float]:
         """The persistence profile as shares; FieldValueError in Danish (per cent) if a value is not 0–100."""
         text = self.persistence.value
@@ -114,7 +135,11 @@ class OutcomeRow:
         # in its rate, which the scenario's own rate then replaces
         self.study.value = study if study in {v for _, v in self.study.options} else ""
         if rate is not None:
-            self.rate.set(rate)
+            self._loading = True  # a file may declare a study and keep its own rate: only a typed rate drops it
+            try:
+                self.rate.set(rate)
+            finally:
+                self._loading = False
         if persistence is not None:
             self.persistence.set(persistence)
 

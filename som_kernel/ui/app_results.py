@@ -135,21 +135,6 @@ def committees_html(result: Result, discounted: bool) -> str:
     )
 
 
-# The chart's "…" menu (vega-embed): only the two offline exports, in Danish (file name: see redraw); no
-# "View Source"/"View Compiled Vega" and no "Open in Vega Editor" (it needs the internet and sends the data away)
-CHART_MENU_DA = {
-    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-    "i18n": {
-        "CLICK_TO_VIEW_ACTIONS": "Gem grafen som billede",
-        "PNG_ACTION": "Gem som PNG",
-        "SVG_ACTION": "Gem som SVG",
-        "SOURCE_ACTION": "Vis kilde",
-        "COMPILED_ACTION": "Vis Vega",
-        "EDITOR_ACTION": "Åbn i Vega-editor",
-    },
-}
-
-
 # SØM's steps: what each one computes, in words, and for analysts the section of docs/method.md that gives its
 # formula and the module that computes it (the second hop from a number)
 METHOD_SECTIONS = (
@@ -291,7 +276,7 @@ class ResultsView:
             self.chart = charts.show(result_charts.combined_template())
             self.chart.add_class("som-charts")
             self.chart_box.children = [self.chart]
-        menu = {**CHART_MENU_DA, "downloadFileName": self._filename("", "grafer")[:-1]}
+        menu = {**charts.CHART_MENU_DA, "downloadFileName": self._filename("", "grafer")[:-1]}
         if self.chart.embed_options != menu:  # a new scenario name: the menu's file name follows it
             self.chart.embed_options = menu
         self.chart.spec = spec  # in place: only the data and titles change

@@ -262,7 +262,7 @@ class UncertaintyTab:
         sc, kb, model, spec = self.scenario, self.kb, self.model, self.spec()
         disc, actor = self.discounted.value, self.actor.value
         table = one_way(sc, kb, spec, discounted=disc, model=model)
-        self.tornado_box.children = (show(tornado_chart(table, actor=actor)),) if len(table) else ()
+        self.tornado_box.children = (show(tornado_chart(table, actor=actor), "tornado"),) if len(table) else ()
         self.sensitivity_note.value = (
             "<small>Søjlerne viser nettoresultatet ved horisonten, når inputtet står på sin lave (orange) og høje "
             "(grøn) værdi; den sorte streg er basis.</small>"
@@ -298,7 +298,7 @@ class UncertaintyTab:
         caption = f"Nulpunktsværdier pr. aktør (nettoresultat over hele perioden, {basis})"
         self.switching_html.value = _table_html(self.switching_display(sv), caption)
         curve = break_even_by_success(sc, kb, discounted=disc, model=model)
-        self.break_even_box.children = (show(break_even_chart(curve)),)
+        self.break_even_box.children = (show(break_even_chart(curve), "break-even_efter_succesrate"),)
 
     @staticmethod
     def effects_display(eff: pd.DataFrame) -> pd.DataFrame:
@@ -389,7 +389,7 @@ class UncertaintyTab:
             f"<small>{number(mc.n_draws)} trækninger, startværdi {mc.seed}. Båndene viser 50 % og 90 % af "
             "trækningerne omkring medianen.</small>"
         )
-        self.fan_box.children = (show(fan_chart(mc)),)
+        self.fan_box.children = (show(fan_chart(mc), "monte_carlo"),)
         prob = mc.prob_positive()
         self.probability_table = pd.DataFrame(
             {ACTOR_NAMES_DA[a]: [pct(v) for v in prob[a]] for a in COLUMNS}, index=pd.Index(prob.index, name="År")

@@ -1,8 +1,12 @@
 """How uncertain each input is: the caller's ranges and spreads, and the effect studies' intervals.
 
 Success rate. The study is the one the spec names, else the one the scenario declares for the outcome
-(`outcomes[i].study`), else the outcome's strongest study in the knowledge base; its interval is used: one-way low/high = the scenario's rate shifted by the study's distances to ci_low and
-ci_high (so a scenario at the study's rate gets exactly [ci_low, ci_high]); Monte Carlo standard error
+(`outcomes[i].study`; the app's step 3 declares the study it filled the rate from, and drops it when a rate is
+typed over the study's); its interval is used: one-way low/high = the scenario's rate shifted by the study's
+distances to ci_low and ci_high (so a scenario at the study's rate gets exactly [ci_low, ci_high]). A rate no
+study is declared for gets the caller's ranges below and no evidence level, as the checklist says: a study's
+interval says nothing about a rate nobody took from it (the outcome's strongest study was used before, so a
+typed 20 % was credited to a study that found 13 %). Monte Carlo standard error
 = (ci_high − ci_low) / (2 · 1.96), widened by the study's evidence grade. A study without an interval but
 with rate_treatment, rate_control and n gets the two-proportion standard error with n/2 per arm,
 √(p_t(1−p_t)/(n/2) + p_c(1−p_c)/(n/2)), and one-way low/high = rate ∓ 1.96 · that. Without any of
@@ -42,6 +46,7 @@ import pandas as pd
 from ..errors import Problem, ScenarioError
 from ..knowledge import KnowledgeBase
 from ..knowledge.policy import policy_value
+from ..messages import _shown as _shown_text
 from ..messages import danish_number
 from ..steps import consequences as cons
 from .model import LinearModel
@@ -88,6 +93,12 @@ class UncertaintySpec:
             problems.append(Problem("cost_overrun", "Den forventede omkostningsfaktor skal ligge mellem 0 og 10."))
         if any(not (np.isfinite(v) and v >= 0) for v in self.evidence_widening.values()):
             problems.append(Problem("evidence_widening", "Udvidelsesfaktorerne skal være tal på mindst 0."))
+        if not isinstance(self.studies, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.studies.items()
+        ):
+            problems.append(
+                Problem("studies", "Effektstudierne angives som {effektmål-id: studie-id}, begge som tekst.")
+            )
         if problems:
             raise ScenarioError(problems)
 
@@ -119,11 +130,13 @@ def check_draws(n_draws: object, seed: object) -> None:
 
 
 def _shown(value: object) -> str:
+    if value is None:
+        return "ingen værdi"
     if isinstance(value, bool):
         return "sand" if value else "falsk"
     if isinstance(value, int | float | np.integer | np.floating):
         return danish_number(value.item() if hasattr(value, "item") else value)
-    return f"'{value}'" if isinstance(value, str) and len(value) <= 40 else type(value).__name__
+    return _shown_text(value) or "en værdi, der ikke er et tal"
 
 
 def beta_parameters(mean: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -140,23 +153,34 @@ def beta_parameters(mean: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, np.nd
     return alpha, beta, np.where(fixed, 0.0, used)
 
 
+def _check_studies(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec) -> None:
+    """Every study `spec.studies` names exists and measures an outcome of the calculation (a name nobody
+    uses was ignored without a word)."""
+    spec.check()
+    measures = dict(zip(kb.effect_studies["id"], kb.effect_studies["outcome"]))
+    problems = []
+    for outcome, study in spec.studies.items():
+        if outcome not in model.outcomes:
+            problems.append(Problem(f"studies.{outcome}", f"Effektmålet '{outcome}' er ikke med i beregningen."))
+        elif study not in measures:
+            problems.append(Problem(f"studies.{outcome}", f"Ukendt effektstudie '{study}'."))
+        elif measures[study] != outcome:
+            problems.append(
+                Problem(f"studies.{outcome}", f"Effektstudiet '{study}' måler '{measures[study]}', ikke '{outcome}'.")
+            )
+    if problems:
+        raise ScenarioError(problems)
+
+
 def _study_for(kb: KnowledgeBase, outcome: str, spec: UncertaintySpec, declared: str | None) -> pd.Series | None:
-    """The study behind an outcome's rate: the spec's, else the one the scenario declares (outcomes[i].study),
-    else the outcome's strongest study."""
-    studies = kb.effect_studies
+    """The study behind an outcome's rate: the spec's, else the one the scenario declares (outcomes[i].study);
+    None when neither names one (a rate nobody ties to a study is assumed, as the checklist says)."""
     chosen = spec.studies.get(outcome, declared)
-    if chosen is not None:
-        hit = studies[studies["id"] == chosen]
-        if hit.empty:
-            raise ScenarioError([Problem("studies", f"Ukendt effektstudie '{chosen}'.")])
-        return hit.iloc[0]
-    hit = studies[studies["outcome"] == outcome]
-    if hit.empty:
+    if chosen is None:
         return None
-    # strongest evidence first (level 1), then a study with an interval
-    hit = hit.assign(_no_ci=hit["ci_low"].isna() | hit["ci_high"].isna()).sort_values(
-        ["evidence_level", "_no_ci"], kind="stable"
-    )
+    hit = kb.effect_studies[kb.effect_studies["id"] == chosen]
+    if hit.empty:
+        raise ScenarioError([Problem("studies", f"Ukendt effektstudie '{chosen}'.")])
     return hit.iloc[0]
 
 
@@ -170,6 +194,7 @@ def _two_proportion_se(study: pd.Series) -> float | None:
 
 def effect_uncertainty(model: LinearModel, kb: KnowledgeBase, spec: UncertaintySpec) -> pd.DataFrame:
     """Per outcome: base success rate, the study used (if any), one-way low/high and Monte Carlo sd."""
+    _check_studies(model, kb, spec)
     rows = []
     declared = {e.outcome: e.study for e in model.scenario.outcomes}
     for o, base in zip(model.outcomes, model.success):

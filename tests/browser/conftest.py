@@ -40,10 +40,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_voila(port: int, log_path: Path, notebook: str = "notebooks/app.ipynb") -> subprocess.Popen:
-    """Voilà on a notebook (default: the app), in its own process group (so its kernels end with it)."""
+def start_voila(
+    port: int, log_path: Path, notebook: str = "notebooks/app.ipynb", fill_delay: float | None = 1
+) -> subprocess.Popen:
+    """Voilà on a notebook (default: the app), in its own process group (so its kernels end with it).
+    `fill_delay` None keeps voila.json's refill delay (as `make app`); the tests' default refills at once."""
     voila = Path(sys.executable).with_name("voila")
     log = log_path.open("w")
+    # refill at once, unless voila.json's delay is what is tested
+    refill = [f"--VoilaKernelManager.fill_delay={fill_delay:g}"] if fill_delay is not None else []
     return subprocess.Popen(
         [
             str(voila),
@@ -55,14 +60,19 @@ def start_voila(port: int, log_path: Path, notebook: str = "notebooks/app.ipynb"
             # two preheated kernels (the shared page, the closing-page test), not voila.json's room-sized pool,
             # which would run the notebook that many times at once while the tests start
             "--VoilaConfiguration.default_pool_size=2",
-            # refill at once: a visitor beyond the pool is handed the pending refill, which voila.json delays
-            "--VoilaKernelManager.fill_delay=1",
+            *refill,
         ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "JUPYTER_PATH": str(ROOT / "share" / "jupyter")},
+        env={
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "JUPYTER_PATH": str(ROOT / "share" / "jupyter"),
+            # this checkout's som_voila (voila.json's kernel manager) before any installed copy
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        },
     )
 
 
@@ -93,10 +103,10 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def voila_server(tmp_path_factory, notebook: str = "notebooks/app.ipynb"):
+def voila_server(tmp_path_factory, notebook: str = "notebooks/app.ipynb", fill_delay: float | None = 1):
     """A Voilà server on `notebook` on a free loopback port; yields its URL once it answers, stops it after."""
     port = free_port()
-    proc = start_voila(port, tmp_path_factory.mktemp("voila") / "voila.log", notebook)
+    proc = start_voila(port, tmp_path_factory.mktemp("voila") / "voila.log", notebook, fill_delay)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_up(url, proc)

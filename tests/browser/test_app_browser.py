@@ -23,6 +23,8 @@ from som_kernel import build_scenario, calculate, load_knowledge, load_scenario
 from som_kernel.format import kr
 from som_kernel.steps.prices import weeks_on_benefits
 
+from .conftest import free_port, start_voila, stop, wait_until_up
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
@@ -346,3 +348,34 @@ def test_step2_resource_rows_build_the_costs_in_the_page(offline_page):
     quantity.fill("0,05")
     quantity.press("Enter")
     expect(page.locator(".som-ok", has_text="Omkostninger i alt")).to_contain_text("1.295.000 kr.", timeout=30_000)
+
+
+def test_a_reload_gets_a_page_in_seconds_with_make_apps_pool(browser, tmp_path_factory):
+    # make app (a pool of 2, voila.json's refill delay of 180 s): open, close, open, close, open. The third
+    # page waited 52–173 s on a blank tab: Voilà handed it a refill that was still waiting out the delay, and
+    # sent nothing (not even headers) meanwhile. Now it gets a kernel of its own at once, and the Danish loading
+    # text shows while that kernel starts.
+    port, log = free_port(), tmp_path_factory.mktemp("voila") / "voila.log"
+    proc = start_voila(port, log, fill_delay=None)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url, proc)
+        deadline = time.monotonic() + 180
+        while "is filled with 2 kernel(s)" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(1)  # the pool is warm
+        waits, texts = [], []
+        for _ in range(3):
+            context = browser.new_context(viewport={"width": 1200, "height": 1000})
+            page = context.new_page()
+            start = time.monotonic()
+            page.goto(url, timeout=60_000, wait_until="commit")
+            expect(page.locator("#loading_text, .som-net-total").first).to_be_attached(timeout=15_000)
+            texts.append(time.monotonic() - start)
+            page.wait_for_selector(".som-net-total", timeout=90_000)
+            waits.append(time.monotonic() - start)
+            page.close(run_before_unload=True)
+            context.close()
+        print(f"seconds to the Danish loading text: {texts}; to the app: {waits}")
+        assert max(texts) < 15 and waits[2] < 60, (texts, waits)
+    finally:
+        stop(proc)
