@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from synthetic_panel import Truth, synthetic_panel  # noqa: E402
 
 from som_kernel import load_knowledge  # noqa: E402
-from som_kernel.knowledge.estimate import _year_fit, baseline_use, estimate  # noqa: E402
-from som_kernel.knowledge.panel import read_panel  # noqa: E402
+from som_kernel.kb.estimate import _year_fit, baseline_use, estimate  # noqa: E402
+from som_kernel.kb.panel import read_panel  # noqa: E402
 
 PERSONS, YEARS, SERVICES = 100_000, 10, 20
 TARGET_S = 30.0

@@ -13,7 +13,7 @@ from .checks import check_scenario
 from .compare import Comparison, compare
 from .engine import calculate, consequence_rows, unit_prices
 from .errors import KnowledgeError, Problem, ScenarioError, SomError
-from .knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase, load_knowledge
+from .kb import ACTORS, WELFARE_AREAS, KnowledgeBase, load_knowledge
 from .scenario import (
     Scenario,
     build_scenario,

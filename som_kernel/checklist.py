@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from .format import number, pct
-from .knowledge import ACTORS, KnowledgeBase
-from .knowledge.policy import policy_value
+from .kb import ACTORS, KnowledgeBase
+from .kb.policy import policy_value
 from .names import ACTOR_DEFINITE_DA, STATUS_NAMES_DA
 from .summary import _join
 from .views import Result

@@ -4,9 +4,9 @@ for every service with a consequence. One ScenarioError lists every problem, eac
 from __future__ import annotations
 
 from .errors import Problem, ScenarioError
-from .knowledge import KnowledgeBase
-from .knowledge.checks import price_limit
-from .knowledge.rules import first_year
+from .kb import KnowledgeBase
+from .kb.checks import price_limit
+from .kb.rules import first_year
 from .messages import danish_number
 from .scenario import Scenario
 from .steps.consequences import consequence_arrays

@@ -28,7 +28,7 @@ import pandas as pd
 
 from .errors import Problem, ScenarioError
 from .format import DANISH_LOCALE
-from .knowledge import ACTORS
+from .kb import ACTORS
 from .names import ACTOR_NAMES_DA
 from .scenario import Scenario, build_scenario, scenario_from_json, scenario_to_json
 from .views import TOTAL, Result
@@ -314,7 +314,7 @@ def comparison_workbook(cmp: Comparison):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .export import text_row  # every text through safe_text: an alternative named '=SUM(1,2)' stays text
+    from .cells import text_row  # every text through safe_text: an alternative named '=SUM(1,2)' stays text
 
     wb = Workbook()
     wb.remove(wb.active)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .fields import FIELD as F
 from .format import kr, number, pct
-from .knowledge import LOCAL_COLUMN, KnowledgeBase
+from .kb import LOCAL_COLUMN, KnowledgeBase
 from .names import ACTOR_NAMES_DA, ACTORS, COST_FIELD_NAMES_DA, RESOURCE_CATEGORY_NAMES_DA, RESOURCE_UNIT_NAMES_DA
 from .scenario import Scenario
 from .steps.consequences import consequence_rows

@@ -12,7 +12,7 @@ import numpy as np
 
 from .arrays import factorize
 from .checks import check_ids, check_prices
-from .knowledge import KnowledgeBase
+from .kb import KnowledgeBase
 from .names import ACTORS, COST_LINES
 from .scenario import Scenario
 from .steps import consequences as cons

@@ -26,8 +26,8 @@ import annotated_types
 from pydantic import BaseModel
 
 from .format import number
-from .knowledge.policy import policy_value
-from .knowledge.rules import first_year
+from .kb.policy import policy_value
+from .kb.rules import first_year
 from .names import (
     ACTOR_NAMES_DA,
     ACTORS,
@@ -51,7 +51,7 @@ from .scenario import (
 )
 
 if TYPE_CHECKING:
-    from .knowledge import KnowledgeBase
+    from .kb import KnowledgeBase
 
 Kind = Literal["text", "lines", "integer", "number", "year", "percent", "percent_list", "amount", "choice", "flag"]
 # describe.py's number formats by kind (InputRow.unit)

@@ -16,8 +16,8 @@ import pandas as pd
 
 from .engine import calculate
 from .format import number, pct
-from .knowledge import TARGET_GROUP_AREAS, KnowledgeBase
-from .knowledge.rules import FAMILY_NAMES_DA
+from .kb import TARGET_GROUP_AREAS, KnowledgeBase
+from .kb.rules import FAMILY_NAMES_DA
 from .names import ACTOR_NAMES_DA, ACTORS, STATUS_NAMES_DA, WELFARE_AREA_NAMES_DA
 from .scenario import build_scenario
 

@@ -41,7 +41,7 @@ from .engine import calculate
 from .errors import ScenarioError, SomError
 from .export import chart_png, consequence_sources
 from .format import number, pct
-from .knowledge import ACTORS, KnowledgeBase, load_knowledge
+from .kb import ACTORS, KnowledgeBase, load_knowledge
 from .names import ACTOR_DEFINITE_DA, ACTOR_NAMES_DA, STATUS_NAMES_DA
 from .presentation import decision
 from .presentation.tables import assumptions, comparison_table, key_table, results_by_actor, results_by_area

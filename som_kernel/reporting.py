@@ -17,7 +17,7 @@ import pandas as pd
 
 from .errors import Problem, ScenarioError, SomError
 from .format import DANISH_LOCALE, number
-from .knowledge import KnowledgeBase
+from .kb import KnowledgeBase
 from .names import COSTS_AREA_DA, TOTAL, WELFARE_AREA_NAMES_DA
 from .presentation.key_figures import (
     KEY_FIGURES,

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Problem, ScenarioError
-from .knowledge import KnowledgeBase, WelfareArea
+from .kb import KnowledgeBase, WelfareArea
 from .messages import FieldError, danish_number, pydantic_problems
 from .names import ACTORS
 
@@ -236,7 +236,7 @@ class CustomTargetGroup(_Model):
 
 class Settings(_Model):
     """Indstillinger: price level, first calendar year, horizon, discount rate, consequence offset, and the two
-    settings the public-finance rules need (weeks on public support, benefits net of tax; som_kernel/knowledge/rules.py).
+    settings the public-finance rules need (weeks on public support, benefits net of tax; som_kernel/kb/rules.py).
     Defaults and why: docs/method.md#where-the-original-is-silent-our-defaults-and-why"""
 
     price_year: int = Field(ge=1990, le=2100)

@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 from som_kernel import ACTORS, calculate, load_knowledge, scenario_from_json
+from som_kernel.kb.committees import Committee, CommitteeLink
+from som_kernel.kb.schema import OPTIONAL_TABLES
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR, TABLES
-from som_kernel.knowledge.committees import Committee, CommitteeLink
-from som_kernel.knowledge.schema import OPTIONAL_TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))

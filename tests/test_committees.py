@@ -8,7 +8,7 @@ import pytest
 
 from som_kernel import calculate, load_knowledge
 from som_kernel.errors import KnowledgeError, ScenarioError
-from som_kernel.knowledge.committees import UNASSIGNED
+from som_kernel.kb.committees import UNASSIGNED
 from som_kernel.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

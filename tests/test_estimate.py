@@ -1,4 +1,4 @@
-"""Consequence estimates from a kommune's own panel (issue 21; som_kernel/knowledge/estimate.py): the vectorised
+"""Consequence estimates from a kommune's own panel (issue 21; som_kernel/kb/estimate.py): the vectorised
 OLS equals statsmodels, a hand example, coverage on synthetic panels with known truths, privacy, the layer it
 writes (loaded, used by the IPS example and by the Monte Carlo), bad panels and the command line."""
 
@@ -12,8 +12,7 @@ from synthetic_panel import TEMPLATE, Truth, synthetic_panel
 
 from som_kernel import calculate, load_knowledge, load_scenario
 from som_kernel.errors import PanelError
-from som_kernel.knowledge.__main__ import main
-from som_kernel.knowledge.estimate import (
+from som_kernel.kb.estimate import (
     MIN_CELL,
     WRITTEN,
     _year_fit,
@@ -24,8 +23,9 @@ from som_kernel.knowledge.estimate import (
     ols_success,
     regression,
 )
-from som_kernel.knowledge.estimate_report import write_layer
-from som_kernel.knowledge.panel import Panel, read_panel
+from som_kernel.kb.estimate_report import write_layer
+from som_kernel.kb.panel import Panel, read_panel
+from som_kernel.knowledge.__main__ import main
 from som_kernel.uncertainty import UncertaintySpec, build_model, consequence_uncertainty, monte_carlo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -432,8 +432,8 @@ def _html_texts(widget) -> list[str]:
 
 
 def test_the_layer_has_every_consequence_column_in_the_national_order(template_layer):
+    from som_kernel.kb.estimate import LAYER_COLUMNS
     from som_kernel.knowledge import Consequence
-    from som_kernel.knowledge.estimate import LAYER_COLUMNS
 
     _, folder = template_layer
     header = (folder / "consequences.csv").read_text(encoding="utf-8").splitlines()[0].split(",")

@@ -21,7 +21,7 @@ from som_kernel.fields import (
     put,
     value_at,
 )
-from som_kernel.knowledge.checks import price_limit
+from som_kernel.kb.checks import price_limit
 from som_kernel.names import COST_LINES
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "notebooks" / "scenarier" / "eksempel.json"

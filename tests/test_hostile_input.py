@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from small_scenario import KB_SMALL, SMALL
 
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge, scenario_from_json, scenario_to_json
-from som_kernel.export import safe_frame, safe_text, workbook_bytes
+from som_kernel.cells import safe_frame, safe_text
+from som_kernel.export import workbook_bytes
 from som_kernel.ui.app import build_app
 
 BASE = SMALL

@@ -334,7 +334,7 @@ def test_old_mac_line_endings_are_read(tmp_path):
 
 def test_a_nul_byte_in_a_name_is_refused_at_the_door(tmp_path):
     # a NUL byte in a services.csv name loaded; then export-xlsx raised openpyxl's IllegalCharacterError
-    from som_kernel.knowledge.workbook import export_xlsx
+    from som_kernel.kb.workbook import export_xlsx
 
     kb = copy_kb(tmp_path)
     path = kb / "services.csv"

@@ -11,9 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from som_kernel import KnowledgeError, load_knowledge
+from som_kernel.kb.workbook import export_xlsx
+from som_kernel.kb.workbook_import import import_xlsx
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR, TABLES
 from som_kernel.knowledge.__main__ import main
-from som_kernel.knowledge.workbook import export_xlsx, import_xlsx
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kb_small"
 

@@ -1,4 +1,4 @@
-"""The public-finance rules (knowledge/rules/*.yaml, som_kernel/knowledge/rules.py): one test per rule with a
+"""The public-finance rules (knowledge/rules/*.yaml, som_kernel/kb/rules.py): one test per rule with a
 hand-computed example, the derivation of per-actor prices, validation messages, and the engine hook."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import pytest
 
 from som_kernel import build_scenario, calculate, check_scenario, load_knowledge
 from som_kernel.errors import KnowledgeError, ScenarioError
-from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
-from som_kernel.knowledge.rules import (
+from som_kernel.kb.rules import (
     actor_shares,
     average_bracket,
     costly_case_state_share,
@@ -30,6 +29,7 @@ from som_kernel.knowledge.rules import (
     value_at,
     wage_tax_shares,
 )
+from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
 
 
 @pytest.fixture(scope="module")
@@ -493,12 +493,12 @@ def test_health_saving_is_the_regions_from_2019(kb):
 
 
 def test_rules_import_only_the_knowledge_package_and_leaf_modules():
-    # Rules belong with the knowledge they read: som_kernel/knowledge/rules.py may import from knowledge/ itself
+    # Rules belong with the knowledge they read: som_kernel/kb/rules.py may import from knowledge/ itself
     # and from the leaf modules errors/messages/names, never from engine, steps, scenario or ui (no import circle).
     import ast
     from pathlib import Path
 
-    import som_kernel.knowledge.rules as module
+    import som_kernel.kb.rules as module
 
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     relative = {(n.level, n.module) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level > 0}

@@ -2,7 +2,7 @@
 
 A calculation never reads these rows: it derives every service in rule_links.csv from its gross rate and the
 rules in force in each calendar year. The rows are what the knowledge browser shows, and they keep
-prices.csv complete (three actors per service). They are computed for som_kernel.knowledge.rules.STATIC_CALENDAR_YEAR,
+prices.csv complete (three actors per service). They are computed for som_kernel.kb.rules.STATIC_CALENDAR_YEAR,
 consequence year 1 of a one-year intervention, the default weeks on public support, before tax (a calculation
 subtracts the tax when the setting »sparede ydelser efter skat« is on).
 tests/test_rules.py checks that the rows equal the derivation, so run this after changing a rule or a rate:
@@ -18,14 +18,14 @@ import csv
 from pathlib import Path
 
 from som_kernel import load_knowledge
-from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
-from som_kernel.knowledge.rules import (
+from som_kernel.kb.rules import (
     FAMILY_NAMES_DA,
     STATIC_CALENDAR_YEAR,
     default_weeks_on_support,
     link_is_illustrative,
     static_price_rows,
 )
+from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
 
 
 def note_for(kb, service: str) -> str:

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from ..engine import committee_split
 from ..errors import SomError
-from ..knowledge import ACTORS, WELFARE_AREAS, KnowledgeBase
+from ..kb import ACTORS, WELFARE_AREAS, KnowledgeBase
 from ..messages import pydantic_problems
 from ..names import COST_FIELD_OF_LINE, TOTAL
 from ..scenario import ActorAmounts, OutcomeEffect, Scenario, build_scenario

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..knowledge import DEFAULT_KNOWLEDGE_DIR
+from ..kb import DEFAULT_KNOWLEDGE_DIR
 
 
 def scaled_price_layer(

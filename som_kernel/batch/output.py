@@ -12,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..export import text_cell
+from ..cells import text_cell
 from ..format import number
 from ..names import ACTOR_DEFINITE_DA, ACTOR_NAMES_DA, ACTORS
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem, ScenarioError, SomError
-from ..knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
+from ..kb import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
 from ..scenario import build_scenario, load_scenario
 from .compute import Item, Options, block_columns, frames
 from .table import (

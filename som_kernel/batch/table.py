@@ -239,7 +239,7 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a parameter table: .xlsx as Excel, .csv the Danish Excel way (semicolons, decimal comma)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    from ..export import safe_excel_file, safe_frame  # every text cell stays text (no formulas)
+    from ..cells import safe_excel_file, safe_frame  # every text cell stays text (no formulas)
 
     if path.suffix.lower() == ".xlsx":
         safe_excel_file(table, path)

@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from ..format import ACTOR_NAMES_DA, DANISH_LOCALE
-from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA
+from ..kb import ACTORS, WELFARE_AREA_NAMES_DA
 from ..views import TOTAL, Result
 
 ACTOR_COLORS = {

@@ -7,15 +7,19 @@ import sys
 from pathlib import Path
 
 from ..errors import SomError
-from . import __doc__ as PACKAGE_DOC
 from .figures import summary_text
 from .parameter_runs import BatchInterrupted, batch_figures, run_batch
 from .params import default_parameters
 from .runner import DEFAULT_OUT, EXAMPLES_DIR, refresh_checked_outputs, run_all
 
+DESCRIPTION = (
+    "Parameterised example calculations (notebooks/examples/): the scenario builder they share, and a papermill"
+    " runner that executes them into notebooks + HTML reports and collects their key figures."
+)
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m som_kernel.examples", description=PACKAGE_DOC.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m som_kernel.examples", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
     p_all = sub.add_parser("run-all", help="kør alle eksempler med standardparametre (notesbøger + HTML)")
     p_all.add_argument("--out", default=str(DEFAULT_OUT))

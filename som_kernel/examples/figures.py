@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..export import safe_frame
+from ..cells import safe_frame
 from ..format import number
 from ..presentation.key_figures import KEY_FIGURES
 

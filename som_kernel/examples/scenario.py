@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from ..knowledge import ACTORS
+from ..kb import ACTORS
 from ..scenario import Scenario, build_scenario
 
 

@@ -19,10 +19,11 @@ import sys
 from pathlib import Path
 
 from ..errors import SomError
+from ..kb.load import load_knowledge
+from ..kb.workbook import export_xlsx
+from ..kb.workbook_import import import_xlsx
 from .diff import EXAMPLES_DIR, SCENARIO_DIR, report
-from .load import load_knowledge
 from .status import report as status_report
-from .workbook import export_xlsx, import_xlsx
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,8 +59,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _estimate(args) -> None:
-    from .estimate import REPORT_NAME, estimate
-    from .estimate_report import write_layer
+    from ..kb.estimate import REPORT_NAME, estimate
+    from ..kb.estimate_report import write_layer
 
     kb = load_knowledge(args.vidensdatabase, local=False)
     est = estimate(args.panel, args.target_group, args.outcome, kb, only_significant=not args.alle)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SomError
+from ..kb.schema import ACTORS, DEFAULT_KNOWLEDGE_DIR, KEYS, LOCAL_COLUMN, TABLES, KnowledgeBase
 from ..names import ACTOR_NAMES_DA, TOTAL
-from .schema import ACTORS, DEFAULT_KNOWLEDGE_DIR, KEYS, LOCAL_COLUMN, TABLES, KnowledgeBase
 
 SCENARIO_DIR = DEFAULT_KNOWLEDGE_DIR.parent / "notebooks" / "scenarier"
 EXAMPLES_DIR = DEFAULT_KNOWLEDGE_DIR.parent / "notebooks" / "examples"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..format import number, pct
+from ..kb.schema import KnowledgeBase
 from ..names import STATUS_NAMES_DA
 from .diff import EXAMPLES_DIR, SCENARIO_DIR, _scenarios
-from .schema import KnowledgeBase
 
 # the goal of the knowledge base: this share of consequence rows, and of the examples' consequence kroner, is
 # public or derived (issue "Numbers a kommune can stand behind")

@@ -15,7 +15,7 @@ import yaml
 from .. import variants
 from ..describe import describe_inputs, inputs_markdown, select
 from ..engine import calculate
-from ..knowledge import KnowledgeBase, load_knowledge
+from ..kb import KnowledgeBase, load_knowledge
 from ..scenario import Scenario, build_scenario
 from ..uncertainty import switching_success_rate as _switching_success_rate
 from ..views import TOTAL, Result

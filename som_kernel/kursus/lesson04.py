@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..engine import unit_prices
-from ..knowledge import ACTORS
+from ..kb import ACTORS
 from ..views import TOTAL
 from .base import course_knowledge, result, scenario, value_per_success, year_value
 from .grading import Exercise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..format import number, pct
-from ..knowledge.policy import policy_value
+from ..kb.policy import policy_value
 from ..views import TOTAL
 from .base import first_consequence_year, result, year_value
 from .grading import Exercise

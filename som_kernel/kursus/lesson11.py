@@ -6,7 +6,7 @@ switching value, illustrative numbers, what SØM leaves out)."""
 from __future__ import annotations
 
 from ..format import kr, pct
-from ..knowledge import ACTORS
+from ..kb import ACTORS
 from ..names import ACTOR_DEFINITE_DA
 from ..views import TOTAL
 from .base import knowledge_for, lesson_data, result, scenario, study, switching_success_rate, total

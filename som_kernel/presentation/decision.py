@@ -11,8 +11,8 @@ import pandas as pd
 
 from ..checklist import RED, CheckItem
 from ..format import kr, number, pct
-from ..knowledge import KnowledgeBase
-from ..knowledge.policy import policy_value
+from ..kb import KnowledgeBase
+from ..kb.policy import policy_value
 from ..names import ACTOR_NAMES_DA, ACTORS, COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP, TOTAL
 from ..summary import amount_text, committee_sentence, committee_table
 from ..views import Result

@@ -8,7 +8,7 @@ import math
 from .. import variants
 from ..engine import calculate
 from ..format import kr, number, pct
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..names import ACTORS, TOTAL
 from ..scenario import Scenario
 from ..views import Result

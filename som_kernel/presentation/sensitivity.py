@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..engine import calculate
 from ..format import kr, number, pct
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..names import TOTAL
 from ..scenario import Scenario
 from ..uncertainty.sensitivity import one_way

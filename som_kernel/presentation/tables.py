@@ -11,7 +11,7 @@ from .. import describe
 from ..compare import Comparison
 from ..engine import consequence_rows, unit_prices
 from ..format import kr, mio_kr, number, pct
-from ..knowledge import LOCAL_COLUMN, KnowledgeBase
+from ..kb import LOCAL_COLUMN, KnowledgeBase
 from ..names import ACTOR_NAMES_DA, ACTORS, COSTS_AREA_DA, TOTAL, WELFARE_AREA_NAMES_DA
 from ..scenario import Scenario
 from ..views import Result

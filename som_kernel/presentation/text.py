@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..format import kr
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..names import ACTOR_DEFINITE_DA, ACTOR_NAMES_DA, ACTORS, TOTAL
 from ..summary import amount_text
 from ..views import Result

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..scenario import Scenario
 
 

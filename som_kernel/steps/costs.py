@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import Problem, ScenarioError
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..names import ACTORS, COST_BASELINE, COST_FIXED, COST_RUNNING, COST_STARTUP
 from ..scenario import Costs, Resource, Scenario
 from .effect import Cohorts

@@ -2,7 +2,7 @@
 level (docs/method.md#step-5-prices): knowledge-base prices and local overrides, each converted from its
 own price year with the net price index, price × index[target] / index[price year].
 
-Services priced by a public-finance rule (knowledge/rule_links.csv, som_kernel/knowledge/rules.py) get their per-actor
+Services priced by a public-finance rule (knowledge/rule_links.csv, som_kernel/kb/rules.py) get their per-actor
 prices from a gross rate and the rules in force in each calendar year: the refusion staircase, the
 kommune's co-financing of dagpenge, tax on transfers, kommunal medfinansiering of health, § 110 and
 Housing First refusion. A knowledge base without rules is priced from prices.csv alone, as before; a local
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..arrays import factorize
-from ..knowledge import LOCAL_COLUMN, KnowledgeBase
-from ..knowledge.rules import actor_shares, default_weeks_on_support, weeks_before_year
+from ..kb import LOCAL_COLUMN, KnowledgeBase
+from ..kb.rules import actor_shares, default_weeks_on_support, weeks_before_year
 from ..names import ACTORS
 from ..scenario import Scenario
 

@@ -16,13 +16,13 @@ import ipywidgets as W
 from ipywidgets._version import __protocol_version__
 from ipywidgets.widgets.widget import _instances, _remove_buffers
 
+from ..cells import safe_text
 from ..checks import check_scenario
 from ..compare import document_from_json, document_to_json, load_document
 from ..engine import calculate
 from ..errors import KnowledgeError, Problem, ScenarioError, SomError
-from ..export import safe_text
 from ..format import knowledge_notes_html, kr, problems_html
-from ..knowledge import KnowledgeBase, load_knowledge
+from ..kb import KnowledgeBase, load_knowledge
 from ..scenario import Scenario, build_scenario, load_scenario, local_layer_warning, with_local_layer
 from ..views import TOTAL, Result
 from .app_compare import CompareStep

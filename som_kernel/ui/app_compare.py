@@ -18,7 +18,7 @@ from ..compare import Comparison, chart_cumulative, chart_differences, compare, 
 from ..engine import calculate
 from ..errors import SomError
 from ..format import pct
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..presentation.decision import PAPER_DRAWS, PAPER_SEED, PAYBACK_YEARS, payback_note
 from ..presentation.tables import comparison_table
 from ..presentation.text import year_text

@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import Problem
 from ..fields import FIELD
 from ..format import pct
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..scenario import Scenario
 from .app_steps import CUSTOM, BasisStep, read_field, source_html
 from .app_widgets import FieldInput, canonical, css_name, esc, help_html, label, message_widget

@@ -11,7 +11,7 @@ from ..describe import resource_rows
 from ..errors import Problem
 from ..fields import FIELD, put
 from ..format import kr, pct
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..scenario import Resource, Scenario
 from ..steps.costs import overhead_share
 from .app_widgets import FieldInput, esc, help_html, label, message_widget

@@ -16,7 +16,7 @@ from ..checklist import checklist, checklist_html
 from ..describe import describe_inputs
 from ..export import chart_png, chart_svg, workbook_bytes
 from ..format import kr, pct
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..names import ACTOR_NAMES_DA, ACTORS, COST_NAMES_DA, WELFARE_AREA_NAMES_DA
 from ..summary import committee_sentence, committee_table, summary
 from ..views import TOTAL, Result

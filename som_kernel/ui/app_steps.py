@@ -15,8 +15,8 @@ import ipywidgets as W
 from ..errors import Problem
 from ..fields import COST_LINE_FIELDS, FIELD, FieldValueError, first_year_field, price_years, put, value_at
 from ..format import kr, pct
-from ..knowledge import KnowledgeBase
-from ..knowledge.policy import policy_value
+from ..kb import KnowledgeBase
+from ..kb.policy import policy_value
 from ..names import ACTOR_NAMES_DA, ACTORS
 from ..scenario import Scenario
 from .app_resources import ResourcesEditor

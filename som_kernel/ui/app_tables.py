@@ -16,9 +16,9 @@ import pandas as pd
 from ..engine import consequence_rows, unit_prices
 from ..errors import KnowledgeError, Problem
 from ..fields import FIELD, fmt_number
-from ..knowledge import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
-from ..knowledge.checks import price_limit
-from ..knowledge.rules import FAMILY_NAMES_DA, default_weeks_on_support
+from ..kb import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
+from ..kb.checks import price_limit
+from ..kb.rules import FAMILY_NAMES_DA, default_weeks_on_support
 from ..names import STATUS_NAMES_DA
 from ..scenario import Scenario
 from ..steps.prices import first_consequence_year, weeks_on_benefits

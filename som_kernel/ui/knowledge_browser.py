@@ -16,7 +16,7 @@ from .. import charts
 from ..charts.knowledge import profile_chart
 from ..errors import KnowledgeError
 from ..format import knowledge_notes_html, number, problems_html
-from ..knowledge import CALIBRATION_PRICE_YEAR, WELFARE_AREA_NAMES_DA, KnowledgeBase, load_knowledge
+from ..kb import CALIBRATION_PRICE_YEAR, WELFARE_AREA_NAMES_DA, KnowledgeBase, load_knowledge
 from ..knowledge_tables import (  # noqa: F401  (re-exported: the browser's public names before the split)
     ALL,
     TAB_TITLES,

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import charts, kursus
 from ..charts import results as result_charts
 from ..format import ACTOR_NAMES_DA, kr, number, pct
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..names import COST_NAMES_DA
 from ..numbers import read_number
 from ..uncertainty import EVIDENCE_WIDENING

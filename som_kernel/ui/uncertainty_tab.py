@@ -20,7 +20,7 @@ import pandas as pd
 from ..charts import show
 from ..errors import SomError
 from ..format import mio_kr, number, pct
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..names import ACTOR_NAMES_DA
 from ..scenario import Scenario
 from ..uncertainty import (

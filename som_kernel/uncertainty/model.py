@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..arrays import factorize, group_sum
 from ..checks import check_ids, check_prices
-from ..knowledge import ACTORS, KnowledgeBase
+from ..kb import ACTORS, KnowledgeBase
 from ..names import COST_BASELINE, COST_NAMES_DA
 from ..scenario import Scenario
 from ..steps import consequences as cons

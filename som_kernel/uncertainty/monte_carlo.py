@@ -24,7 +24,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..scenario import Scenario
 from ..views import TOTAL, break_even
 from .model import COLUMNS, Inputs, LinearModel, build_model, evaluate, weights

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..names import SCENARIO_SET_NAMES_DA
 from ..scenario import Scenario
 from ..views import break_even

@@ -44,8 +44,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem, ScenarioError
-from ..knowledge import KnowledgeBase
-from ..knowledge.policy import policy_value
+from ..kb import KnowledgeBase
+from ..kb.policy import policy_value
 from ..messages import _shown as _shown_text
 from ..messages import danish_number
 from ..steps import consequences as cons

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..knowledge import KnowledgeBase
+from ..kb import KnowledgeBase
 from ..names import TOTAL
 from ..scenario import Scenario
 from ..views import break_even

@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
@@ -18,10 +18,6 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from ..arrays import factorize
 from ..errors import KnowledgeError, Problem
-
-if TYPE_CHECKING:
-    from .local import LocalLayer
-
 from ..names import ACTORS as ACTORS
 from ..names import WELFARE_AREA_NAMES_DA as WELFARE_AREA_NAMES_DA
 from ..names import WELFARE_AREAS as WELFARE_AREAS
@@ -252,6 +248,23 @@ KEYS: dict[str, list[str]] = {
 }
 # column added to prices, consequences and effect studies: the local layer's name where a row comes from it
 LOCAL_COLUMN = "local_layer"
+
+
+@dataclass(frozen=True)
+class LocalLayer:
+    """A kommune's local layer as loaded (local.py reads it): its name, kommune, where it lies, a hash of its content, and rows per table."""
+
+    name: str
+    kommune: str
+    description: str
+    path: Path
+    hash: str
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """'Eksempel Kommune (eksempel_kommune, 1a2b3c4d5e6f)': for messages and the scenario file."""
+        return f"{self.kommune} ({self.name}, {self.hash})"
 
 
 @dataclass(frozen=True)

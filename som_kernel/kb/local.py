@@ -14,7 +14,6 @@ show as "lokal". The layer's content hash lets a scenario file record which laye
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +21,7 @@ from pydantic import Field
 
 from ..errors import Problem
 from .reading import decode, parse_yaml_model, read_csv, validate_table
-from .schema import LOCAL_COLUMN, TABLES, _Row
+from .schema import LOCAL_COLUMN, TABLES, LocalLayer, _Row
 
 LAYER_TABLES = ("prices.csv", "consequences.csv", "effect_studies.csv")
 LAYER_META = "lokal.yaml"
@@ -40,23 +39,6 @@ class LayerMeta(_Row):
     name: str = Field(min_length=2, max_length=80)
     kommune: str = Field(min_length=2, max_length=80)
     description: str = ""
-
-
-@dataclass(frozen=True)
-class LocalLayer:
-    """A loaded local layer: its name, kommune, where it lies, a hash of its content, and rows per table."""
-
-    name: str
-    kommune: str
-    description: str
-    path: Path
-    hash: str
-    rows: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        """'Eksempel Kommune (eksempel_kommune, 1a2b3c4d5e6f)': for messages and the scenario file."""
-        return f"{self.kommune} ({self.name}, {self.hash})"
 
 
 def content_hash(path: Path) -> str:
