@@ -10,10 +10,8 @@ Run: .venv/bin/python benchmarks/engine_dense.py
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from engine_speed import median_ms
 
 from som_kernel import build_scenario, calculate, load_knowledge
 
@@ -82,24 +80,14 @@ def dense(sign, delta, price, n):
     return out
 
 
-def median_ms(fn, repeat: int = 300) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
-
-
 def main() -> None:
     kb = load_knowledge()
     sc = small_scenario()
     args = dense_inputs(kb)
     engine = calculate(sc, kb).by_year_actor().to_numpy()
     np.testing.assert_allclose(engine, dense(*args), rtol=1e-12, atol=1e-6)  # the same numbers
-    t_engine = median_ms(lambda: calculate(sc, kb).by_year_actor())
-    t_dense = median_ms(lambda: dense(*args))
+    t_engine = median_ms(lambda: calculate(sc, kb).by_year_actor(), repeat=300)
+    t_dense = median_ms(lambda: dense(*args), repeat=300)
     print(f"small own-target-group scenario: {len(SERVICES)} services, 1 outcome, {len(PARTICIPANTS)} cohorts")
     print(f"calculate + by_year_actor  median {t_engine:7.3f} ms")
     print(f"dense numpy, same numbers  median {t_dense:7.3f} ms")
