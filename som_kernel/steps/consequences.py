@@ -35,33 +35,27 @@ class Rows:
 def consequence_arrays(scenario: Scenario, kb: KnowledgeBase) -> Rows:
     """Consequence estimates used: knowledge + local overrides. A local value replaces the knowledge-base value
     with the same outcome, service and year; rows past the horizon and excluded services are left out."""
-    horizon, excluded = scenario.settings.horizon_years, set(scenario.excluded_services)
+    horizon, excluded = scenario.settings.horizon_years, scenario.excluded_services
     used: dict[tuple[str, str, int], float] = {}
     if scenario.target_group is not None:
         chosen = tuple(o.outcome for o in scenario.outcomes)
         used = kb._cached(("consequence_lists", scenario.target_group, chosen), lambda: _kb_lists(kb, scenario))
     local = {(o.outcome, o.service, o.year): o.delta_use for o in scenario.consequence_overrides}
-    if local:  # a local value replaces the knowledge-base value in its place; a new key comes after them
+    if used and local:  # a local value replaces the knowledge-base value in its place; a new key comes after them
+        overridden = np.fromiter((k in local for k in {**used, **local}), dtype=bool, count=len(used.keys() | local))
         used = {**used, **local}
-    keys = (
-        [k for k in used if k[2] <= horizon and k[1] not in excluded]
-        if excluded or horizon < _longest(used)
-        else list(used)
-    )
-    if not keys:
+    else:
+        used = used or local
+        overridden = np.full(len(used), bool(local))
+    if not used:
         return Rows(*(np.array([], dtype=t) for t in (object, object, int, float, bool)))
-    outcome, service, year = zip(*keys)
-    return Rows(
-        np.array(outcome, dtype=object),
-        np.array(service, dtype=object),
-        np.array(year, dtype=int),
-        np.fromiter((used[k] for k in keys), dtype=float, count=len(keys)),
-        np.fromiter((k in local for k in keys), dtype=bool, count=len(keys)),
-    )
-
-
-def _longest(used: dict) -> int:
-    return max((k[2] for k in used), default=0)
+    outcome, service, year = (np.array(x, dtype=object) for x in zip(*used))
+    year = year.astype(int)
+    keep = year <= horizon
+    if excluded:
+        keep &= ~np.isin(service, np.array(excluded, dtype=object))
+    delta = np.fromiter(used.values(), dtype=float, count=len(used))
+    return Rows(outcome[keep], service[keep], year[keep], delta[keep], overridden[keep])
 
 
 def _kb_lists(kb: KnowledgeBase, scenario: Scenario) -> dict[tuple[str, str, int], float]:
