@@ -7,7 +7,10 @@ Run: .venv/bin/python benchmarks/engine_speed.py
 Measured on the 2-core project machine, quiet, same libraries (pandas 3 with pyarrow strings), median:
   before the kernel was organised by SØM's steps: 40-service scenario 16.5 ms, inmates scenario 13.9 ms;
   after: 40-service 12.1 ms (10.0 ms with check=False, as the app calls it after checking once; it now also
-  prices the rule-linked services per calendar year), inmates 4.7 ms (2.9 ms with check=False).
+  prices the rule-linked services per calendar year), inmates 4.7 ms (2.9 ms with check=False);
+  later 3.4–3.9 ms for the 40-service scenario; after the table's columns were taken at each block's non-zero
+  positions (no broadcast per column), the cost lines made one block and consequence rows built with numpy
+  masks: 40-service 2.32 ms (2.14 ms checked once), inmates 1.42 ms (load 2, December 2026).
 """
 
 from __future__ import annotations
