@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 
@@ -28,6 +29,14 @@ class SomError(Exception):
     def for_field(self, prefix: str) -> list[str]:
         """The messages whose field path starts with `prefix` (for showing them next to a widget)."""
         return [p.message for p in self.problems if p.where.startswith(prefix)]
+
+    def print_problems(self, heading: str) -> int:
+        """A command line's answer to refused input: `heading`, then every problem on its own line, on standard
+        error; returns 2, the exit code of such a run."""
+        print(heading, file=sys.stderr)
+        for p in self.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 2
 
 
 class ScenarioError(SomError):

@@ -444,10 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         kb = load_knowledge(args.viden)
         path = write_report(args.scenarier, args.out, kb, meta)
     except SomError as e:
-        print("Beslutningsoplægget kunne ikke laves:", file=sys.stderr)
-        for p in e.problems:
-            print(f"  {p}", file=sys.stderr)
-        return 2
+        return e.print_problems("Beslutningsoplægget kunne ikke laves:")
     print(f"Beslutningsoplæg skrevet: {path.resolve()}")
     return 0
 

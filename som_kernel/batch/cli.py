@@ -70,10 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             return _sweep(args)
         return _run(args)
     except SomError as e:
-        print("Fejl:", file=sys.stderr)
-        for p in e.problems:
-            print(f"  {p}", file=sys.stderr)
-        return 2
+        return e.print_problems("Fejl:")
     except KeyboardInterrupt:
         print("Afbrudt. Færdige dele er gemt; kør samme kommando igen for at fortsætte.", file=sys.stderr)
         return 130

@@ -46,10 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(args)
     except SomError as e:
-        print("Kørslen kunne ikke starte:", file=sys.stderr)
-        for p in e.problems:
-            print(f"  {p}", file=sys.stderr)
-        return 2
+        return e.print_problems("Kørslen kunne ikke starte:")
 
 
 def _main(args) -> int:
