@@ -95,7 +95,8 @@ def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: cons.Rows, c
     prices = consequence_prices(scenario, kb, services, years, k)  # (R, C, A)
     gain = cons.gain_per_success(rows.delta_use, cons.sign(kb, services), prices)
     position = {o.outcome: i for i, o in enumerate(scenario.outcomes)}
-    o = np.fromiter((position[x] for x in rows.outcome), dtype=int, count=len(rows))
+    codes, distinct = factorize(rows.outcome)
+    o = np.array([position[x] for x in distinct], dtype=int)[codes]
     share = effect.success_share(effect.success_rates(scenario), effect.persistence(scenario), o, k)  # (R,)
     successes = co.participants[None, :] * share[:, None]  # (R, C)
     amount = successes[:, :, None] * gain  # (R, C, A)
