@@ -121,6 +121,16 @@ def test_example_notebook_defaults_are_read():
     assert scenario.outcomes[0].success_rate == 0.13
 
 
+def test_a_comparison_notebook_gives_both_scenarios():
+    from som_kernel.examples import notebook_scenarios
+
+    built = notebook_scenarios(DEFAULT_KNOWLEDGE_DIR.parent / "notebooks" / "examples" / "inmates_compare.ipynb")
+    # inmates_compare.ipynb's parameters: A the mentor course at 38 %, B the programme at 10 %, 100 starters × 3 years
+    assert [s.name for s in built] == ["A – Mentorforløb", "B – Kognitivt program"]
+    assert [s.outcomes[0].success_rate for s in built] == [0.38, 0.10]
+    assert all(s.participants == [100, 100, 100] for s in built)
+
+
 def test_command_line(tmp_path, capsys):
     old, new, scenarios = versions(tmp_path)
     assert main(["diff", str(old), str(new), "--scenarier", str(scenarios), "--eksempler", ""]) == 0

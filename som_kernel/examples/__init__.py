@@ -9,7 +9,7 @@ runner that executes them into notebooks + HTML reports and collects their key f
 Each example notebook has one cell tagged `parameters` and ends with `reporting.publish_key_figures(...)`,
 which the runner reads back from the executed notebook (mimetype reporting.KEY_FIGURES_MIME).
 
-Modules: `scenario` (example_scenario, and notebook_scenario: a notebook's scenario read from its cells),
+Modules: `scenario` (example_scenario, and notebook_scenario(s): a notebook's scenario(s) read from its cells),
 `params` (a notebook's parameters, parameter tables), `runner` (papermill runs, run_all, refresh-outputs),
 `html_report` (the parameters table and the reader's HTML report), `parameter_runs` (one run per row of a
 parameter table), `figures` (the key-figures table of many runs), `cli` (the command line). The names below
@@ -42,7 +42,7 @@ from .runner import (
     run_all,
     run_notebook,
 )
-from .scenario import example_scenario, notebook_scenario
+from .scenario import example_scenario, notebook_scenario, notebook_scenarios
 
 __all__ = [
     "ANALYST_TAG",
@@ -67,6 +67,7 @@ __all__ = [
     "figures_table",
     "main",
     "notebook_scenario",
+    "notebook_scenarios",
     "parameter_info",
     "read_key_figures",
     "read_parameter_table",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from ..kb import ACTORS
@@ -77,12 +78,29 @@ def notebook_scenario(notebook: str | os.PathLike, overrides: dict | None = None
     """The scenario an example notebook builds, without running the notebook: its parameters cell (with
     `overrides` applied, as papermill would), then its first cell that calls example_scenario, up to the
     calculation. The one place the example notebooks' scenarios are read from outside a notebook run."""
+    namespace = _built(notebook, overrides)
+    return namespace["scenario"]
+
+
+def notebook_scenarios(notebook: str | os.PathLike, overrides: dict | None = None) -> list[Scenario]:
+    """Every scenario the notebook's building cell makes (two for a comparison such as inmates_compare), in the
+    order they are made, read as notebook_scenario reads one."""
+    return [v for v in _built(notebook, overrides).values() if isinstance(v, Scenario)]
+
+
+def _built(notebook: str | os.PathLike, overrides: dict | None) -> dict:
+    """The namespace after the parameters cell and the building cell up to its first calculation."""
     cells = [c for c in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
     params = next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", []))
     build = next(c for c in cells if "example_scenario(" in "".join(c["source"]))
-    code = "".join(build["source"])
+    lines = "".join(build["source"]).splitlines(keepends=True)
+    first = next((i for i, line in enumerate(lines) if _CALCULATION.match(line)), len(lines))
     namespace: dict = {}
     exec("".join(params["source"]), namespace)  # noqa: S102 - the project's own example notebooks
     namespace.update(overrides or {})
-    exec(code[: code.index("result = ")] if "result = " in code else code, namespace)  # noqa: S102
-    return namespace["scenario"]
+    exec("".join(lines[:first]), namespace)  # noqa: S102
+    return namespace
+
+
+# the line where a building cell starts calculating: `result = calculate(…)`, `a, b = calculate(…), …`
+_CALCULATION = re.compile(r"^[\w, ]+=\s*calculate\(")

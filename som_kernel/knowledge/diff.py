@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SomError
+from ..examples import notebook_scenarios
 from ..kb.schema import ACTORS, DEFAULT_KNOWLEDGE_DIR, KEYS, LOCAL_COLUMN, TABLES, KnowledgeBase
 from ..names import ACTOR_NAMES_DA, TOTAL
 
@@ -82,9 +83,7 @@ def table_diff(old: KnowledgeBase, new: KnowledgeBase, table: str) -> TableDiff:
 
 def notebook_scenario(path: Path):
     """The scenario an example notebook builds with its default parameters (som_kernel.examples)."""
-    from ..examples import notebook_scenario as build
-
-    return build(path)
+    return notebook_scenarios(path)[0]
 
 
 def _scenarios(folder: Path, examples: Path | None):
@@ -98,9 +97,12 @@ def _scenarios(folder: Path, examples: Path | None):
             yield path.name, e.problems[0].message
     for path in sorted(Path(examples).glob("*.ipynb")) if examples else ():
         try:
-            yield path.name, notebook_scenario(path)
+            built = notebook_scenarios(path)
         except (SomError, StopIteration, KeyError, SyntaxError, NameError, ValueError, TypeError) as e:
             yield path.name, f"eksemplets standardparametre kan ikke læses ({type(e).__name__})"
+            continue
+        for scenario in built:  # a comparison notebook builds more than one (each named by its scenario)
+            yield path.name, scenario
 
 
 def scenario_moves(
