@@ -101,13 +101,20 @@ def decode(data: bytes, label: str, problems: list[Problem]) -> tuple[str, str] 
         return None
 
 
-def read_bytes(path: Path, label: str, problems: list[Problem]) -> bytes | None:
-    """The file's bytes, or None with a Danish problem (missing, a directory, unreadable)."""
+def read_bytes(
+    path: Path,
+    label: str,
+    problems: list[Problem],
+    missing: str = "Tabellen mangler i vidensdatabasen.",
+    directory: str = "Er en mappe, ikke en fil. Tabellen skal være en CSV-fil.",
+) -> bytes | None:
+    """The file's bytes, or None with a Danish problem (missing, a directory, unreadable); `missing` and
+    `directory` say what the file should have been."""
     if not path.exists():
-        problems.append(Problem(label, "Tabellen mangler i vidensdatabasen."))
+        problems.append(Problem(label, missing))
         return None
     if path.is_dir():
-        problems.append(Problem(label, "Er en mappe, ikke en fil. Tabellen skal være en CSV-fil."))
+        problems.append(Problem(label, directory))
         return None
     try:
         return path.read_bytes()
@@ -497,21 +504,17 @@ def _validate_columns(model, data: dict[str, list], raw: RawTable, bad: dict[int
 
 def read_meta(path: Path, problems: list[Problem], label: str = "meta.yaml") -> Meta | None:
     """meta.yaml (version, default price year, limits), or None with Danish problems."""
-    if not path.exists():
-        problems.append(Problem(label, "Filen mangler (version, standard-prisniveau og grænser)."))
-        return None
-    if path.is_dir():
-        problems.append(Problem(label, "Er en mappe, ikke en fil."))
+    data = read_bytes(
+        path, label, problems, "Filen mangler (version, standard-prisniveau og grænser).", "Er en mappe, ikke en fil."
+    )
+    if data is None:
         return None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         problems.append(
             Problem(label, f"Filen er ikke gemt som UTF-8 (byte {e.start}). Gem den som UTF-8 (fx i Notesblok).")
         )
-        return None
-    except OSError as e:
-        problems.append(Problem(label, f"Filen kan ikke læses: {e.strerror}."))
         return None
     return parse_meta(text, problems, label)
 

@@ -42,8 +42,8 @@ def consequence_arrays(scenario: Scenario, kb: KnowledgeBase) -> Rows:
         used = kb._cached(("consequence_lists", scenario.target_group, chosen), lambda: _kb_lists(kb, scenario))
     local = {(o.outcome, o.service, o.year): o.delta_use for o in scenario.consequence_overrides}
     if used and local:  # a local value replaces the knowledge-base value in its place; a new key comes after them
-        overridden = np.fromiter((k in local for k in {**used, **local}), dtype=bool, count=len(used.keys() | local))
         used = {**used, **local}
+        overridden = np.fromiter((k in local for k in used), dtype=bool, count=len(used))
     else:
         used = used or local
         overridden = np.full(len(used), bool(local))
