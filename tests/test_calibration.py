@@ -83,6 +83,21 @@ def test_245_fewer_prison_days_per_success(kb):
     assert list(c.loc[c["service"] == "faengselsdoegn", "year"]) == list(range(1, 11))
 
 
+def test_first_two_years_of_prison_days_agree_with_danmarks_statistik_as_an_independent_check(kb):
+    # Not an input and not a calibration target: a check of our split of DSI's 245 days (knowledge/README.md).
+    # Danmarks Statistik: of the men released from prison in 2014, 66 % were convicted of a new crime within two
+    # years and 36 % got a new unconditional custodial sentence, so a non-success (a recidivist) gets one with
+    # probability 36/66 = 0,545. Years 1–2 of the profile (40 + 45 = 85 days) then mean 85 · 66/36 = 155,8 prison
+    # days per new sentence. Danmarks Statistik's average unconditional sentence for violence in 2013 was 6,7
+    # months = 6,7 · 365/12 = 203,8 days, served in full or released on parole after two thirds (135,9 days).
+    c = kb.consequences_for("indsatte", "indsatte_ingen_ny_kriminalitet")
+    days = c[(c["service"] == "faengselsdoegn") & (c["year"] <= 2)]["delta_use"].sum()
+    assert days == -85
+    per_sentence = -days * 66 / 36
+    assert per_sentence == pytest.approx(155.83, abs=0.01)
+    assert 6.7 * 365 / 12 * 2 / 3 <= per_sentence <= 6.7 * 365 / 12
+
+
 def test_price_level_assumption_2021_stays_within_tolerance(kb):
     # At 2021 prices every kroner is 105,4/103,9 = 1,0144 times the 2020 value: still within 5 % of 505.300.
     total_2020 = per_success(kb, "indsatte_ingen_ny_kriminalitet")["amount"].sum()
