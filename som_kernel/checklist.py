@@ -345,6 +345,14 @@ def status_kroner(result: Result, kb: KnowledgeBase, prices: bool = True) -> dic
     return {st: float(weight[codes == i].sum()) for i, st in enumerate(STATUS_ORDER) if (codes == i).any()}
 
 
+def price_kroner(result: Result) -> dict[tuple[str, str], float]:
+    """The consequences' value (absolute kroner, all outcomes and years) by the unit price it rests on, (service,
+    actor): the weight `status_kroner` gives each price. Prices with no kroner are left out."""
+    t = result.by_consequence()
+    weight = t.assign(amount=t["amount"].abs()).groupby(["service", "actor"], sort=False)["amount"].sum()
+    return {key: float(v) for key, v in weight.items() if v}
+
+
 def as_shares(amounts: dict[str, float]) -> dict[str, float]:
     """Amounts by status as shares (0–1) of their sum; empty when the sum is 0."""
     total = sum(amounts.values())

@@ -7,6 +7,7 @@ bedday year 1 = 9 rows; 3 derived (33,3 %), 6 illustrative (66,7 %). The small s
 illustrative. Its consequences (see test_checklist): benefit 150.000 + 50.000, tax 125.000 + 75.000 = 400.000 kr.;
 by the estimate: derived (tax) 200.000 = 50 %, illustrative (benefit) 50 %; every price is illustrative, so with
 prices (the weaker of estimate and price) all 400.000 kr. are illustrative.
+kb_small's prices: 12 rows, 5 of them 0 (an actor that pays nothing), so 7 non-zero, all illustrative (0 %).
 """
 
 import shutil
@@ -42,15 +43,29 @@ def test_status_of_the_base_and_one_example(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith(": 9 konsekvensrækker efter status: afledt 3 (33,3 %), illustrativ 6 (66,7 %).")
     assert lines[1] == "  Offentlige eller afledte: 33,3 % af rækkerne (mål: mindst 30 %)."
-    assert lines[5:9] == [
+    assert lines[2:4] == [
+        "Priser forskellige fra 0: 7 efter status: illustrativ 7 (100,0 %).",
+        "  Offentlige eller afledte: 0 (0,0 %; mål: mindst 75 %).",
+    ]
+    assert lines[7:11] == [
         "- a.json (Testindsats): 6 rækker, 400.000 kr.",
         "    rækker: afledt 3 (50,0 %), illustrativ 3 (50,0 %)",
         "    kroner: afledt 50,0 %, illustrativ 50,0 %",
         "    kroner med priser: illustrativ 100,0 %",
     ]
-    assert lines[-2:] == [
+    assert lines[-7:-5] == [
         "Alle eksempler: 400.000 kr.: afledt 50,0 %, illustrativ 50,0 %.",
         "  Offentlige eller afledte: 50,0 % af kronerne (mål: mindst 50 %); med priser: 0,0 %.",
+    ]
+    # the unsourced prices by weight: benefit kommune 150.000 / 400.000 = 37,5 %, tax kommune 125.000 / 400.000 =
+    # 31,25 % → 31,2 % (half to even), tax stat 75.000 → 18,75 % → 18,8 %, benefit stat 50.000 → 12,5 %; shelter and
+    # bedday carry no kroner in this scenario, so 4 of the 7 are listed
+    assert lines[-5:] == [
+        "Priser uden offentlig kilde efter vægt i eksemplerne (andel af alle eksemplernes kroner), de 4 tungeste af 7:",
+        "    benefit (kommune): 37,5 %",
+        "    tax (kommune): 31,2 %",
+        "    tax (stat): 18,8 %",
+        "    benefit (stat): 12,5 %",
     ]
 
 
