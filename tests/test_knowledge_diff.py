@@ -172,6 +172,10 @@ def rule_versions(tmp_path: Path) -> tuple[Path, Path, Path]:
     return old, new, scenarios
 
 
+def _report_lines(old: Path, new: Path, scenarios: Path) -> list[str]:
+    return report(load_knowledge(old, local=False), load_knowledge(new, local=False), scenarios, None).splitlines()
+
+
 def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
@@ -180,7 +184,7 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 def test_rule_values_links_and_derived_prices(tmp_path):
     old, new, scenarios = rule_versions(tmp_path)
-    lines = report(load_knowledge(old, local=False), load_knowledge(new, local=False), scenarios, None).splitlines()
+    lines = _report_lines(old, new, scenarios)
     assert "rules/refusion_110.yaml: 1 tilføjet, 0 fjernet, 1 ændret" in lines
     # an added period says what it replaces on its first day (the 2023-10-01 value 0,5 held from then on before)
     assert "  + state_rate (andel af døgnprisen) fra 2028-01-01: 0,4 (før: 0,5 fra 2023-10-01)" in lines
@@ -231,7 +235,7 @@ def test_removed_link_period_and_policy_values(tmp_path):
     text = policy.read_text(encoding="utf-8")
     start, end = text.index("      2013-05-31:\n"), text.index("      2021-01-07:\n")
     policy.write_text(text[:start] + text[end:].replace("value: 0.035", "value: 0.03", 1), encoding="utf-8")
-    lines = report(load_knowledge(old, local=False), load_knowledge(new, local=False), scenarios, None).splitlines()
+    lines = _report_lines(old, new, scenarios)
     assert "rule_links.csv: 0 tilføjet, 1 fjernet, 1 ændret" in lines
     assert "  - skadestue" in lines
     note = " (beregningerne herunder bruger programmets egen policy.yaml)"
@@ -302,7 +306,7 @@ def test_committee_tables(tmp_path):
     first = rows[0].split(",")
     renamed = ",".join([first[0], first[1] + " (nyt navn)", *first[2:]])
     committees.write_text("\n".join([header, renamed, *rows[1:]]) + "\n", encoding="utf-8")
-    lines = report(load_knowledge(old, local=False), load_knowledge(new, local=False), scenarios, None).splitlines()
+    lines = _report_lines(old, new, scenarios)
     assert "committees.csv: 0 tilføjet, 0 fjernet, 1 ændret" in lines
     assert f"  ~ {first[0]}: name {first[1]} → {first[1]} (nyt navn)" in lines
     assert "committee_map.csv: uændret" in lines
