@@ -80,6 +80,7 @@ def test_report_text(tmp_path):
     assert "  + tg_a × job × benefit × 4" in lines
     assert "  - tg_a × housed × shelter × 2" in lines
     assert "services.csv: uændret" in lines
+    assert "meta.yaml: uændret" in lines  # only the version, which the first line gives
     assert "  Én årgang (en_aargang.json)" in lines
     assert "    Kommune         325.000 kr. →        400.000 kr.  (+75.000 kr.)" in lines
     assert "    Stat            625.000 kr. →        625.000 kr.  (uændret)" in lines
@@ -235,9 +236,12 @@ def test_removed_link_period_and_policy_values(tmp_path):
     text = policy.read_text(encoding="utf-8")
     start, end = text.index("      2013-05-31:\n"), text.index("      2021-01-07:\n")
     policy.write_text(text[:start] + text[end:].replace("value: 0.035", "value: 0.03", 1), encoding="utf-8")
+    _replace(new / "meta.yaml", "  share: 0.20\n", "  share: 0.25\n")
     lines = _report_lines(old, new, scenarios)
     assert "rule_links.csv: 0 tilføjet, 1 fjernet, 1 ændret" in lines
     assert "  - skadestue" in lines
+    assert "meta.yaml: 0 tilføjet, 0 fjernet, 1 ændret" in lines
+    assert "  ~ overhead: share 0.2 → 0.25" in lines
     note = " (beregningerne herunder bruger programmets egen policy.yaml)"
     assert "policy.yaml: 0 tilføjet, 1 fjernet, 1 ændret" + note in lines
     assert "  - discount_rate (andel pr. år (0–1)) fra 2013-05-31 til 2021-01-06: 0,04 (nu: ingen værdi)" in lines

@@ -1,6 +1,7 @@
-"""What a new version of the knowledge base changes: rows added, removed and changed per table, dated values added,
-removed and changed in the rules (rules/*.yaml) and policy.yaml, the rule-derived prices that move in each calendar
-year, and how the key figures (net result per actor, break-even year) of every shipped example scenario move.
+"""What a new version of the knowledge base changes: meta.yaml's fields, rows added, removed and changed per table,
+dated values added, removed and changed in the rules (rules/*.yaml) and policy.yaml, the rule-derived prices that
+move in each calendar year, and how the key figures (net result per actor, break-even year) of every shipped
+example scenario move.
 
 Rows are matched on each table's key (schema.KEYS; rule_links.csv on the service, the committee tables on id and on
 kind × key); a changed row lists the columns whose values differ. A rule's or policy constant's rows are its dated
@@ -22,12 +23,13 @@ from ..kb.policy import POLICY_FILE
 from ..kb.rules import LINKS_FILE, RULES_DIR
 from ..kb.schema import ACTORS, DEFAULT_KNOWLEDGE_DIR, KEYS, LOCAL_COLUMN, TABLES, KnowledgeBase
 from ..names import ACTOR_NAMES_DA, TOTAL
-from .changes import TableDiff, frame_diff, table_lines
+from .changes import TableDiff, frame_diff, table_lines, text
 from .diff_rules import derived_price_moves, policy_diff, rule_diffs
 
 SCENARIO_DIR = DEFAULT_KNOWLEDGE_DIR.parent / "notebooks" / "scenarier"
 EXAMPLES_DIR = DEFAULT_KNOWLEDGE_DIR.parent / "notebooks" / "examples"
 TOTAL_DA = ACTOR_NAMES_DA[TOTAL]
+META_FILE = "meta.yaml"
 # what a derived price in the diff is: the convention of prices.csv's rule-derived rows (rules.static_price_rows)
 DERIVED_PRICES_DA = (
     "som prices.csv's afledte rækker: kr. pr. enhed før skat, konsekvensår 1, standarduger på offentlig forsørgelse"
@@ -52,6 +54,21 @@ def _frame(kb: KnowledgeBase, table: str) -> pd.DataFrame:
 
 def table_diff(old: KnowledgeBase, new: KnowledgeBase, table: str) -> TableDiff:
     return frame_diff(table, _frame(old, table), _frame(new, table), KEYS[table])
+
+
+def meta_diff(old: KnowledgeBase, new: KnowledgeBase) -> TableDiff:
+    """meta.yaml's fields other than the version (the report's first line has it): a section (limits, overhead)
+    lists its changed fields, a single field its value as `værdi`."""
+    out = TableDiff(META_FILE)
+    a, b = old.meta.model_dump(exclude={"version"}), new.meta.model_dump(exclude={"version"})
+    for name in b:
+        sections = isinstance(a[name], dict) or isinstance(b[name], dict)
+        fa, fb = (x or {} for x in (a[name], b[name])) if sections else ({"værdi": a[name]}, {"værdi": b[name]})
+        cols = [(f, text(fa.get(f)), text(fb.get(f))) for f in dict.fromkeys([*fa, *fb])]
+        cols = [c for c in cols if " ".join(c[1].split()) != " ".join(c[2].split())]
+        if cols:
+            out.changed.append((name, cols))
+    return out
 
 
 def notebook_scenario(path: Path):
@@ -142,6 +159,7 @@ def report(
 ) -> str:
     """The diff as Danish text (what `python -m som_kernel.knowledge diff` prints)."""
     lines = [f"Vidensdatabasen {old.meta.version} ({old.path}) → {new.meta.version} ({new.path})", ""]
+    lines += table_lines(meta_diff(old, new), limit)
     for table in TABLES:
         lines += table_lines(table_diff(old, new, table), limit)
     for name, (a, b, keys) in _other_tables(old, new).items():
