@@ -194,7 +194,7 @@ def test_rule_values_links_and_derived_prices(tmp_path):
     assert "rule_links.csv: 0 tilføjet, 0 fjernet, 1 ændret" in lines
     assert "  ~ bostoette_hf: gross_price 85000 → 90000" in lines
     assert "policy.yaml: uændret (beregningerne herunder bruger programmets egen policy.yaml)" in lines
-    head = "Afledte priser pr. kalenderår (rule_links.csvs bruttopris fordelt efter rules/): 4 ændret"
+    head = "Afledte priser pr. kalenderår (rule_links.csv's bruttopris fordelt efter rules/): 4 ændret"
     assert head in lines
     at = lines.index(head)
     assert lines[at + 1].startswith("  som prices.csv's afledte rækker: kr. pr. enhed før skat, konsekvensår 1")
@@ -250,7 +250,7 @@ def test_removed_link_period_and_policy_values(tmp_path):
     assert not any(x.startswith("  ~ skadestue ×") for x in lines)
 
 
-def test_a_rule_file_only_one_version_has(tmp_path):
+def test_a_rule_file_only_one_version_has():
     from som_kernel.knowledge.diff_rules import parameters_diff
 
     doc = {
@@ -259,20 +259,23 @@ def test_a_rule_file_only_one_version_has(tmp_path):
             "state_share": {
                 "description": "Statens andel.",
                 "unit": "andel",
-                "values": {date(2020, 1, 1): {"value": 1.0}, date(2024, 7, 1): {"value": 0.75}},
-            }
+                "values": {date(2020, 1, 1): {"value": 1.0}, date(2024, 7, 1): {"value": 1234.5}},
+            },
+            "price_year": {"description": "Prisniveau.", "unit": "år", "values": {date(2023, 1, 1): {"value": 2022}}},
         },
     }
     d = parameters_diff("rules/statslig_ydelse.yaml", None, doc)
     assert d.added == [
         "state_share (andel) fra 2020-01-01 til 2024-06-30: 1 (før: ingen værdi)",
-        "state_share (andel) fra 2024-07-01: 0,75 (før: ingen værdi)",
+        "state_share (andel) fra 2024-07-01: 1.234,5 (før: ingen værdi)",
+        "price_year (år) fra 2023-01-01: 2022 (før: ingen værdi)",  # a year without a thousands point
     ]
     assert (d.removed, d.changed) == ([], [])
     gone = parameters_diff("rules/statslig_ydelse.yaml", doc, None)
     assert gone.removed == [
         "state_share (andel) fra 2020-01-01 til 2024-06-30: 1 (nu: ingen værdi)",
-        "state_share (andel) fra 2024-07-01: 0,75 (nu: ingen værdi)",
+        "state_share (andel) fra 2024-07-01: 1.234,5 (nu: ingen værdi)",
+        "price_year (år) fra 2023-01-01: 2022 (nu: ingen værdi)",
     ]
 
 

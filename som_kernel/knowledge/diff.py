@@ -174,7 +174,7 @@ def report(
         lines += table_lines(d, limit, note=f" (hele filen {whole})" if whole else "")
     if old.rules is not None and new.rules is not None:
         moves = derived_price_moves(old, new)
-        head = f"Afledte priser pr. kalenderår ({LINKS_FILE}s bruttopris fordelt efter {RULES_DIR}/)"
+        head = f"Afledte priser pr. kalenderår ({LINKS_FILE}'s bruttopris fordelt efter {RULES_DIR}/)"
         lines.append(f"{head}: {len(moves)} ændret" if moves else f"{head}: uændret")
         if moves:
             lines.append(f"  {DERIVED_PRICES_DA}")

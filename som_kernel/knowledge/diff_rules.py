@@ -22,21 +22,22 @@ from ..numbers import format_danish
 from .changes import TableDiff
 
 
-def _value_text(entry: dict) -> str:
-    """A dated value in Danish notation: a number, a staircase by week, or a value per key (policy.yaml)."""
+def _value_text(entry: dict, unit: str = "") -> str:
+    """A dated value in Danish notation: a number (a year without a thousands point), a staircase by week, or a
+    value per key (policy.yaml)."""
     if entry.get("brackets") is not None:
         return " · ".join(f"fra uge {b['from_week']}: {format_danish(b['value'])}" for b in entry["brackets"])
     value = entry.get("value")
     if isinstance(value, dict):
-        return " · ".join(f"{k}: {_value_text({'value': v})}" for k, v in value.items())
+        return " · ".join(f"{k}: {_value_text({'value': v}, unit)}" for k, v in value.items())
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "" if value is None else str(value)
-    return format_danish(value)
+    return str(int(value)) if unit == "år" and float(value).is_integer() else format_danish(value)
 
 
-def _fields(entry: dict) -> dict[str, str]:
+def _fields(entry: dict, unit: str) -> dict[str, str]:
     """A dated value's fields as text, the sources flattened (reference.title, reference.url, also.…)."""
-    out = {"value": _value_text(entry)}
+    out = {"value": _value_text(entry, unit)}
     for source in ("reference", "also"):
         ref = entry.get(source) or {}
         out[f"{source}.title"], out[f"{source}.url"] = str(ref.get("title") or ""), str(ref.get("url") or "")
@@ -57,9 +58,9 @@ def _period(values: dict[date, dict], day: date) -> str:
     return f"fra {day.isoformat()}" + (f" til {(later[0] - timedelta(days=1)).isoformat()}" if later else "")
 
 
-def _was(values: dict[date, dict], day: date) -> str:
+def _was(values: dict[date, dict], day: date, unit: str) -> str:
     found = _in_force(values, day)
-    return f"{_value_text(found[1])} fra {found[0].isoformat()}" if found else "ingen værdi"
+    return f"{_value_text(found[1], unit)} fra {found[0].isoformat()}" if found else "ingen værdi"
 
 
 def parameters_diff(name: str, old: dict | None, new: dict | None) -> TableDiff:
@@ -82,14 +83,14 @@ def parameters_diff(name: str, old: dict | None, new: dict | None) -> TableDiff:
         for day in sorted(set(va) | set(vb)):
             label = f"{param} ({unit}) {_period(vb if day in vb else va, day)}"
             if day in va and day in vb:
-                fa, fb = _fields(va[day]), _fields(vb[day])
+                fa, fb = _fields(va[day], unit), _fields(vb[day], unit)
                 cols = [(c, fa[c], fb[c]) for c in fb if fa[c] != fb[c]]
                 if cols:
                     out.changed.append((label, cols))
             elif day in vb:
-                out.added.append(f"{label}: {_value_text(vb[day])} (før: {_was(va, day)})")
+                out.added.append(f"{label}: {_value_text(vb[day], unit)} (før: {_was(va, day, unit)})")
             else:
-                out.removed.append(f"{label}: {_value_text(va[day])} (nu: {_was(vb, day)})")
+                out.removed.append(f"{label}: {_value_text(va[day], unit)} (nu: {_was(vb, day, unit)})")
     return out
 
 
