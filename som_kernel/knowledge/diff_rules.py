@@ -125,10 +125,11 @@ def policy_diff(old: KnowledgeBase, new: KnowledgeBase) -> TableDiff | str | Non
 
 
 def derived_price_moves(old: KnowledgeBase, new: KnowledgeBase) -> list[tuple[str, list[tuple[str, str, str]], str]]:
-    """(service × actor, [(years, old kroner, new kroner)], price year of the gross rate: '2023' or '2023 → 2024'
-    when the new version moves it) for every price the rules derive in both versions that
-    differs in some calendar year. The years run from the first year both versions' rules can price to the later
-    of the rules' horizon and the year after the last dated value, so the last span holds for every later year."""
+    """(service × actor, [(years, old kroner, new kroner)], the gross rate's price year: '2023', or '2023 → 2024'
+    when the new version moves it) for every price the rules derive in both versions that differs in some calendar
+    year. The years run from the first year both versions' rules can price every linked service to the later of
+    the rules' horizon and the year after the last dated value, so the last span ('fra 2027') holds for every
+    later year. A service linked in one version only is left out (rule_links.csv's diff lists it)."""
     if old.rules is None or new.rules is None:
         return []
     services = [s for s in new.rules.links.index if old.rules.linked(s)]
