@@ -169,7 +169,8 @@ def report(
     if isinstance(policy, str):
         lines.append(f"{POLICY_FILE}: {policy}")
     elif policy is not None:
-        lines += table_lines(policy, limit, note=f" (beregningerne herunder bruger programmets egen {POLICY_FILE})")
+        own = f" (beregningerne herunder bruger programmets egen {POLICY_FILE})"  # weeks per year, evidence widening
+        lines += table_lines(policy, limit, note="" if policy.empty else own)
     for d, whole in rule_diffs(old, new):
         lines += table_lines(d, limit, note=f" (hele filen {whole})" if whole else "")
     if old.rules is not None and new.rules is not None:
