@@ -2,6 +2,7 @@
 rows added, removed and changed per table, and how an example scenario's key figures move, by hand."""
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 from som_kernel import build_scenario, load_knowledge, save_scenario
@@ -79,6 +80,7 @@ def test_report_text(tmp_path):
     assert "  + tg_a × job × benefit × 4" in lines
     assert "  - tg_a × housed × shelter × 2" in lines
     assert "services.csv: uændret" in lines
+    assert "meta.yaml: uændret" in lines  # only the version, which the first line gives
     assert "  Én årgang (en_aargang.json)" in lines
     assert "    Kommune         325.000 kr. →        400.000 kr.  (+75.000 kr.)" in lines
     assert "    Stat            625.000 kr. →        625.000 kr.  (uændret)" in lines
@@ -138,3 +140,180 @@ def test_command_line(tmp_path, capsys):
     assert "  ~ benefit × kommune: price 3000 → 3300" in out
     assert main(["diff", str(old), str(tmp_path / "findes_ikke")]) == 1
     assert "Vidensdatabasen findes ikke" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rules (rules/*.yaml), their links (rule_links.csv), policy.yaml and the prices the rules derive
+
+
+def rule_versions(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """old = the shipped knowledge base; new: § 110 refusion days from 2026-04-01 90 → 60, a new § 110 state rate
+    0,4 from 2028-01-01, Housing First bostøtte's gross rate in rule_links.csv 85.000 → 90.000 kr. (its two derived
+    prices.csv rows 42.500 → 45.000 kr. with it, as derive_prices.py --write would). Plus an empty scenario folder."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, old)
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, new)
+    shelter = new / "rules" / "refusion_110.yaml"
+    text = shelter.read_text(encoding="utf-8")
+    assert text.count("        value: 90\n") == 1
+    text = text.replace("        value: 90\n", "        value: 60\n")
+    added = (
+        "      2028-01-01:\n        value: 0.4\n        illustrative: true\n"
+        "        why: En tænkt lavere sats, kun til testen.\n"
+    )
+    text = text.replace("  refusion_days:\n", added + "  refusion_days:\n")
+    shelter.write_text(text, encoding="utf-8")
+    _replace(
+        new / "rule_links.csv", "bostoette_hf,refusion_bostoette,,85000,", "bostoette_hf,refusion_bostoette,,90000,"
+    )
+    for actor in ("kommune", "stat"):
+        _replace(new / "prices.csv", f"bostoette_hf,{actor},42500,", f"bostoette_hf,{actor},45000,")
+    scenarios = tmp_path / "scenarier"
+    scenarios.mkdir()
+    return old, new, scenarios
+
+
+def _report_lines(old: Path, new: Path, scenarios: Path) -> list[str]:
+    return report(load_knowledge(old, local=False), load_knowledge(new, local=False), scenarios, None).splitlines()
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_rule_values_links_and_derived_prices(tmp_path):
+    old, new, scenarios = rule_versions(tmp_path)
+    lines = _report_lines(old, new, scenarios)
+    assert "rules/refusion_110.yaml: 1 tilføjet, 0 fjernet, 1 ændret" in lines
+    # an added period says what it replaces on its first day (the 2023-10-01 value 0,5 held from then on before)
+    assert "  + state_rate (andel af døgnprisen) fra 2028-01-01: 0,4 (før: 0,5 fra 2023-10-01)" in lines
+    assert "  ~ refusion_days (døgn pr. år) fra 2026-04-01: value 90 → 60" in lines
+    assert "rules/refusion_forsoergelse.yaml: uændret" in lines
+    assert "rule_links.csv: 0 tilføjet, 0 fjernet, 1 ændret" in lines
+    assert "  ~ bostoette_hf: gross_price 85000 → 90000" in lines
+    assert "policy.yaml: uændret" in lines
+    head = "Afledte priser pr. kalenderår (rule_links.csv's bruttopris fordelt efter rules/): 4 ændret"
+    assert head in lines
+    at = lines.index(head)
+    assert lines[at + 1].startswith("  som prices.csv's afledte rækker: kr. pr. enhed før skat, konsekvensår 1")
+    # herberg_doegn, gross 1.507 kr. a night (2023), 129 nights a year; stat = 0,5 (0,4 from 2028) · days / 129:
+    # 2026 (90 days Jan–Mar at 120 days, 275 days Apr–Dec at 90 → 60):
+    #   old stat 1.507 · 0,5 · (90 · 120 + 275 · 90) / (365 · 129) = 568,9 → 569, kommune 1.507 − 568,9 = 938
+    #   new stat 1.507 · 0,5 · (90 · 120 + 275 · 60) / (365 · 129) = 436,9 → 437, kommune 1.070
+    # 2027: old stat 1.507 · 0,5 · 90 / 129 = 525,7 → 526 (kommune 981), new 1.507 · 0,5 · 60 / 129 = 350,5 → 350
+    #   (kommune 1.156,5 → 1.157)
+    # from 2028: old as 2027; new 1.507 · 0,4 · 60 / 129 = 280,4 → 280 (kommune 1.226,6 → 1.227)
+    assert lines[at + 2 : at + 4] == [
+        "  ~ herberg_doegn × kommune: 2026: 938 kr. → 1.070 kr.; 2027: 981 kr. → 1.157 kr.; "
+        "fra 2028: 981 kr. → 1.227 kr. (prisår 2023)",
+        "  ~ herberg_doegn × stat: 2026: 569 kr. → 437 kr.; 2027: 526 kr. → 350 kr.; "
+        "fra 2028: 526 kr. → 280 kr. (prisår 2023)",
+    ]
+    # bostoette_hf 85.000 → 90.000 kr. a year, consequence year 1: no refund before 2023-10-01 (all the kommune's;
+    # 2016 is the first year both versions' rules price every service); 2023: 50 % for Oct–Dec, 92 of 365 days:
+    #   stat 85.000 · 0,5 · 92 / 365 = 10.712,3 → 10.712, new 90.000 · 0,5 · 92 / 365 = 11.342,5 → 11.342;
+    #   kommune 85.000 − 10.712,3 = 74.287,7 → 74.288, new 90.000 − 11.342,5 = 78.657,5 → 78.658
+    # from 2024: 50 % each, 42.500 → 45.000 kr.
+    assert lines[at + 4 : at + 6] == [
+        "  ~ bostoette_hf × kommune: 2016–2022: 85.000 kr. → 90.000 kr.; 2023: 74.288 kr. → 78.658 kr.; "
+        "fra 2024: 42.500 kr. → 45.000 kr. (prisår 2023)",
+        "  ~ bostoette_hf × stat: 2023: 10.712 kr. → 11.342 kr.; fra 2024: 42.500 kr. → 45.000 kr. (prisår 2023)",
+    ]
+    # the rules and the prices they derive come before the examples' moves
+    assert lines[at + 7] == "Eksempelberegninger: nettoresultat over hele perioden pr. aktør og break-even-år (i alt)"
+
+
+def test_removed_link_period_and_policy_values(tmp_path):
+    old, new, scenarios = rule_versions(tmp_path)
+    # skadestue is no longer priced by the rule (its prices.csv rows price it); the 2013 discount rate is dropped
+    # and the 2021 one changed (test values, not a real rate)
+    links = new / "rule_links.csv"
+    kept = [x for x in links.read_text(encoding="utf-8").splitlines() if not x.startswith("skadestue,")]
+    links.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    policy = new / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    start, end = text.index("      2013-05-31:\n"), text.index("      2021-01-07:\n")
+    policy.write_text(text[:start] + text[end:].replace("value: 0.035", "value: 0.03", 1), encoding="utf-8")
+    _replace(new / "meta.yaml", "  share: 0.20\n", "  share: 0.25\n")
+    lines = _report_lines(old, new, scenarios)
+    assert "rule_links.csv: 0 tilføjet, 1 fjernet, 1 ændret" in lines
+    assert "  - skadestue" in lines
+    assert "meta.yaml: 0 tilføjet, 0 fjernet, 1 ændret" in lines
+    assert "  ~ overhead: share 0.2 → 0.25" in lines
+    note = " (beregningerne herunder bruger programmets egen policy.yaml)"
+    assert "policy.yaml: 0 tilføjet, 1 fjernet, 1 ændret" + note in lines
+    assert "  - discount_rate (andel pr. år (0–1)) fra 2013-05-31 til 2021-01-06: 0,04 (nu: ingen værdi)" in lines
+    assert "  ~ discount_rate (andel pr. år (0–1)) fra 2021-01-07: value 0,035 → 0,03" in lines
+    # a service the rules price in one version only is not among the derived prices (its link line says it)
+    assert not any(x.startswith("  ~ skadestue ×") for x in lines)
+
+
+def test_a_rule_file_only_one_version_has():
+    from som_kernel.knowledge.diff_rules import parameters_diff
+
+    doc = {
+        "description": "Statens andel af en ydelse.",
+        "parameters": {
+            "state_share": {
+                "description": "Statens andel.",
+                "unit": "andel",
+                "values": {date(2020, 1, 1): {"value": 1.0}, date(2024, 7, 1): {"value": 1234.5}},
+            },
+            "price_year": {"description": "Prisniveau.", "unit": "år", "values": {date(2023, 1, 1): {"value": 2022}}},
+        },
+    }
+    d = parameters_diff("rules/statslig_ydelse.yaml", None, doc)
+    assert d.added == [
+        "state_share (andel) fra 2020-01-01 til 2024-06-30: 1 (før: ingen værdi)",
+        "state_share (andel) fra 2024-07-01: 1.234,5 (før: ingen værdi)",
+        "price_year (år) fra 2023-01-01: 2022 (før: ingen værdi)",  # a year without a thousands point
+    ]
+    assert (d.removed, d.changed) == ([], [])
+    gone = parameters_diff("rules/statslig_ydelse.yaml", doc, None)
+    assert gone.removed == [
+        "state_share (andel) fra 2020-01-01 til 2024-06-30: 1 (nu: ingen værdi)",
+        "state_share (andel) fra 2024-07-01: 1.234,5 (nu: ingen værdi)",
+        "price_year (år) fra 2023-01-01: 2022 (nu: ingen værdi)",
+    ]
+
+
+def test_rule_staircase_and_source_changes():
+    from som_kernel.knowledge.diff_rules import parameters_diff
+
+    def doc(top: float, title: str) -> dict:
+        entry = {
+            "brackets": [{"from_week": 1, "value": 0.8}, {"from_week": 53, "value": top}],
+            "reference": {"title": title, "url": "https://example.org/lov"},
+        }
+        return {
+            "description": "Refusion.",
+            "parameters": {
+                "state_share": {"description": "Andel.", "unit": "andel", "values": {date(2016, 1, 1): entry}}
+            },
+        }
+
+    d = parameters_diff("rules/refusion_forsoergelse.yaml", doc(0.2, "Loven"), doc(0.25, "Loven, ændret"))
+    assert d.changed == [
+        (
+            "state_share (andel) fra 2016-01-01",
+            [
+                ("value", "fra uge 1: 0,8 · fra uge 53: 0,2", "fra uge 1: 0,8 · fra uge 53: 0,25"),
+                ("reference.title", "Loven", "Loven, ændret"),
+            ],
+        )
+    ]
+
+
+def test_committee_tables(tmp_path):
+    old, new, scenarios = rule_versions(tmp_path)
+    committees = new / "committees.csv"
+    header, *rows = committees.read_text(encoding="utf-8").splitlines()
+    first = rows[0].split(",")
+    renamed = ",".join([first[0], first[1] + " (nyt navn)", *first[2:]])
+    committees.write_text("\n".join([header, renamed, *rows[1:]]) + "\n", encoding="utf-8")
+    lines = _report_lines(old, new, scenarios)
+    assert "committees.csv: 0 tilføjet, 0 fjernet, 1 ændret" in lines
+    assert f"  ~ {first[0]}: name {first[1]} → {first[1]} (nyt navn)" in lines
+    assert "committee_map.csv: uændret" in lines

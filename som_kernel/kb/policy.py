@@ -20,16 +20,17 @@ POLICY_FILE = "policy.yaml"
 
 
 @cache
-def _parameters(path: Path) -> dict[str, list[tuple[date, object]]]:
-    """name → [(date it took effect, value)] oldest first, checked: every value has a reference or is marked
-    illustrative with a reason (a Danish KnowledgeError naming the file and field otherwise)."""
+def _document(path: Path) -> dict[str, dict]:
+    """{description, parameters: {name: {description, unit, values: {date it took effect: entry}}}} as the file has
+    them, checked: every value has a reference or is marked illustrative with a reason (a Danish KnowledgeError
+    naming the file and field otherwise)."""
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as e:
         raise KnowledgeError(f"{path.name}: kan ikke læses ({e}).") from None
-    out: dict[str, list[tuple[date, object]]] = {}
+    out: dict[str, dict] = {}
     for name, spec in (doc.get("parameters") or {}).items():
-        entries = []
+        values = {}
         for when, entry in (spec.get("values") or {}).items():
             where = f"{path.name}: parameters.{name}.values.{when}"
             if not isinstance(when, date) or not isinstance(entry, dict) or "value" not in entry:
@@ -37,11 +38,31 @@ def _parameters(path: Path) -> dict[str, list[tuple[date, object]]]:
             sourced = bool((entry.get("reference") or {}).get("title"))
             if not sourced and not (entry.get("illustrative") and str(entry.get("why", "")).strip()):
                 raise KnowledgeError(f"{where}: mangler en kilde (reference) eller illustrative: true med 'why'.")
-            entries.append((when, entry["value"]))
-        if not entries:
+            values[when] = entry
+        if not values:
             raise KnowledgeError(f"{path.name}: parameters.{name} har ingen værdier.")
-        out[name] = sorted(entries, key=lambda e: e[0])
-    return out
+        out[name] = {
+            "description": str(spec.get("description", "")),
+            "unit": str(spec.get("unit", "")),
+            "values": values,
+        }
+    return {"description": str(doc.get("description", "")), "parameters": out}
+
+
+@cache
+def _parameters(path: Path) -> dict[str, list[tuple[date, object]]]:
+    """name → [(date it took effect, value)] oldest first."""
+    params = _document(path)["parameters"]
+    return {
+        name: sorted(((d, e["value"]) for d, e in p["values"].items()), key=lambda e: e[0])
+        for name, p in params.items()
+    }
+
+
+def policy_parameters(folder: Path = DEFAULT_KNOWLEDGE_DIR) -> dict:
+    """`folder`'s policy.yaml, checked, as {description, parameters: {name: {description, unit, values: {date:
+    entry}}}} (the format of a rule file; what `knowledge diff` compares)."""
+    return _document(Path(folder) / POLICY_FILE)
 
 
 def policy_value(name: str, when: date | int | None = None, folder: Path = DEFAULT_KNOWLEDGE_DIR):

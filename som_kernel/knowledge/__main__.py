@@ -3,8 +3,10 @@
 python -m som_kernel.knowledge check [DIR] [--local LAYER]   check and list warnings and the CSV dialects read
 python -m som_kernel.knowledge export-xlsx DIR FILE          every table to one workbook (one sheet per table)
 python -m som_kernel.knowledge import-xlsx FILE DIR          a (possibly edited) workbook back to CSV files
-python -m som_kernel.knowledge diff OLD_DIR NEW_DIR          rows added/removed/changed and what the example
-                                                             scenarios' key figures do
+python -m som_kernel.knowledge diff OLD_DIR NEW_DIR          rows added/removed/changed per table, dated rule and
+                                                             policy values added/removed/changed, the rule-derived
+                                                             prices that move per calendar year, and what the
+                                                             example scenarios' key figures do
 python -m som_kernel.knowledge status [DIR]                  share of consequence rows and of the examples'
                                                              consequence kroner by status (public, derived, …)
 python -m som_kernel.knowledge estimate PANEL -o LAYER_DIR --target-group ID --outcome ID [--kommune NAVN]
@@ -38,9 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import-xlsx", help="en Excel-projektmappe tilbage til CSV-filer (tjekkes først)")
     i.add_argument("file")
     i.add_argument("dir")
-    d = sub.add_parser("diff", help="hvad en ny version ændrer")
-    d.add_argument("old")
-    d.add_argument("new")
+    d = sub.add_parser(
+        "diff",
+        help="hvad en ny version ændrer",
+        description="Hvad en ny version af vidensdatabasen ændrer: rækker tilføjet (+), fjernet (-) og ændret (~) i "
+        "hver tabel (også rule_links.csv og udvalgstabellerne); daterede værdier i rules/*.yaml og policy.yaml "
+        "(parameter, periode, gammel → ny værdi); de afledte priser, der flytter sig, pr. kalenderår (gamle → nye "
+        "kroner); og til sidst eksemplernes nettoresultat pr. aktør og break-even-år på begge versioner.",
+    )
+    d.add_argument("old", help="mappen med den gamle version")
+    d.add_argument("new", help="mappen med den nye version")
     d.add_argument("--scenarier", default=str(SCENARIO_DIR), help="mappe med scenariefiler (*.json)")
     d.add_argument("--eksempler", default=str(EXAMPLES_DIR), help="mappe med eksempel-notebooks ('' = ingen)")
     st = sub.add_parser("status", help="andel af konsekvensrækker og eksemplernes kroner efter status")

@@ -1,37 +1,39 @@
-"""What a new version of the knowledge base changes: rows added, removed and changed per table, and how the key
-figures (net result per actor, break-even year) of every shipped example scenario move.
+"""What a new version of the knowledge base changes: meta.yaml's fields, rows added, removed and changed per table,
+dated values added, removed and changed in the rules (rules/*.yaml) and policy.yaml, the rule-derived prices that
+move in each calendar year, and how the key figures (net result per actor, break-even year) of every shipped
+example scenario move.
 
-Rows are matched on each table's key (schema.KEYS); a changed row lists the columns whose values differ. Key figures
-are computed with `calculate` on both versions, so the comparison is the model's own result, not an estimate.
+Rows are matched on each table's key (schema.KEYS; rule_links.csv on the service, the committee tables on id and on
+kind × key); a changed row lists the columns whose values differ. A rule's or policy constant's rows are its dated
+values (diff_rules.py). Key figures are computed with `calculate` on both versions, so the comparison is the
+model's own result, not an estimate.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import SomError
 from ..examples import notebook_scenarios
+from ..kb.committees import COMMITTEES_FILE, MAP_FILE
+from ..kb.policy import POLICY_FILE
+from ..kb.rules import LINKS_FILE, RULES_DIR
 from ..kb.schema import ACTORS, DEFAULT_KNOWLEDGE_DIR, KEYS, LOCAL_COLUMN, TABLES, KnowledgeBase
 from ..names import ACTOR_NAMES_DA, TOTAL
+from .changes import TableDiff, frame_diff, table_lines, text
+from .diff_rules import derived_price_moves, policy_diff, rule_diffs
 
 SCENARIO_DIR = DEFAULT_KNOWLEDGE_DIR.parent / "notebooks" / "scenarier"
 EXAMPLES_DIR = DEFAULT_KNOWLEDGE_DIR.parent / "notebooks" / "examples"
 TOTAL_DA = ACTOR_NAMES_DA[TOTAL]
-
-
-@dataclass
-class TableDiff:
-    table: str
-    added: list[str] = field(default_factory=list)  # keys as text
-    removed: list[str] = field(default_factory=list)
-    changed: list[tuple[str, list[tuple[str, str, str]]]] = field(default_factory=list)  # key, [(column, old, new)]
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
+META_FILE = "meta.yaml"
+# what a derived price in the diff is: the convention of prices.csv's rule-derived rows (rules.static_price_rows)
+DERIVED_PRICES_DA = (
+    "som prices.csv's afledte rækker: kr. pr. enhed før skat, konsekvensår 1, standarduger på offentlig forsørgelse"
+)
 
 
 @dataclass
@@ -50,34 +52,22 @@ def _frame(kb: KnowledgeBase, table: str) -> pd.DataFrame:
     return df.drop(columns=[LOCAL_COLUMN], errors="ignore")
 
 
-def _text(v) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def table_diff(old: KnowledgeBase, new: KnowledgeBase, table: str) -> TableDiff:
-    keys = KEYS[table]
-    a, b = _frame(old, table), _frame(new, table)
-    a_rows = {tuple(_text(x) for x in k): r for k, r in zip(a[keys].itertuples(index=False), a.to_dict("records"))}
-    b_rows = {tuple(_text(x) for x in k): r for k, r in zip(b[keys].itertuples(index=False), b.to_dict("records"))}
-    out = TableDiff(table)
-    label = lambda k: " × ".join(k)  # noqa: E731
-    out.added = [label(k) for k in b_rows if k not in a_rows]
-    out.removed = [label(k) for k in a_rows if k not in b_rows]
-    for k, ra in a_rows.items():
-        rb = b_rows.get(k)
-        if rb is None:
-            continue
-        cols = [
-            (c, _text(ra.get(c)), _text(rb.get(c)))
-            for c in rb
-            if c not in keys and _text(ra.get(c)) != _text(rb.get(c))
-        ]
+    return frame_diff(table, _frame(old, table), _frame(new, table), KEYS[table])
+
+
+def meta_diff(old: KnowledgeBase, new: KnowledgeBase) -> TableDiff:
+    """meta.yaml's fields other than the version (the report's first line has it): a section (limits, overhead)
+    lists its changed fields, a single field its value as `værdi`."""
+    out = TableDiff(META_FILE)
+    a, b = old.meta.model_dump(exclude={"version"}), new.meta.model_dump(exclude={"version"})
+    for name in b:
+        sections = isinstance(a[name], dict) or isinstance(b[name], dict)
+        fa, fb = (x or {} for x in (a[name], b[name])) if sections else ({"værdi": a[name]}, {"værdi": b[name]})
+        cols = [(f, text(fa.get(f)), text(fb.get(f))) for f in dict.fromkeys([*fa, *fb])]
+        cols = [c for c in cols if " ".join(c[1].split()) != " ".join(c[2].split())]
         if cols:
-            out.changed.append((label(k), cols))
+            out.changed.append((name, cols))
     return out
 
 
@@ -139,6 +129,27 @@ def _kr(x: float) -> str:
     return ("0" if text == "−0" else text) + " kr."
 
 
+def _other_tables(old: KnowledgeBase, new: KnowledgeBase) -> dict[str, tuple]:
+    """The tables outside TABLES: (old frame or None, new frame or None, key) by file name."""
+    links = lambda kb: kb.rules.links.reset_index(drop=True) if kb.rules is not None else None  # noqa: E731
+    committees = lambda kb: kb.committees.committees if kb.committees is not None else None  # noqa: E731
+    mapping = lambda kb: kb.committees.links if kb.committees is not None else None  # noqa: E731
+    return {
+        COMMITTEES_FILE: (committees(old), committees(new), ["id"]),
+        MAP_FILE: (mapping(old), mapping(new), ["kind", "key"]),
+        LINKS_FILE: (links(old), links(new), ["service"]),
+    }
+
+
+def _or_empty(a: pd.DataFrame | None, b: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both frames without the local-layer column; a missing one as an empty frame with the other's columns."""
+    a, b = (None if f is None else f.drop(columns=[LOCAL_COLUMN], errors="ignore") for f in (a, b))
+    columns = (a if a is not None else b).columns
+    return (a if a is not None else pd.DataFrame(columns=columns)), (
+        b if b is not None else pd.DataFrame(columns=columns)
+    )
+
+
 def report(
     old: KnowledgeBase,
     new: KnowledgeBase,
@@ -148,21 +159,30 @@ def report(
 ) -> str:
     """The diff as Danish text (what `python -m som_kernel.knowledge diff` prints)."""
     lines = [f"Vidensdatabasen {old.meta.version} ({old.path}) → {new.meta.version} ({new.path})", ""]
+    lines += table_lines(meta_diff(old, new), limit)
     for table in TABLES:
-        d = table_diff(old, new, table)
-        if d.empty:
-            lines.append(f"{table}: uændret")
-            continue
-        lines.append(f"{table}: {len(d.added)} tilføjet, {len(d.removed)} fjernet, {len(d.changed)} ændret")
-        for k in d.added[:limit]:
-            lines.append(f"  + {k}")
-        for k in d.removed[:limit]:
-            lines.append(f"  - {k}")
-        for k, cols in d.changed[:limit]:
-            lines.append(f"  ~ {k}: " + "; ".join(f"{c} {o or '(tom)'} → {n or '(tom)'}" for c, o, n in cols))
-        more = max(0, len(d.added) - limit) + max(0, len(d.removed) - limit) + max(0, len(d.changed) - limit)
-        if more:
-            lines.append(f"  … og {more} rækker mere")
+        lines += table_lines(table_diff(old, new, table), limit)
+    for name, (a, b, keys) in _other_tables(old, new).items():
+        if a is not None or b is not None:
+            lines += table_lines(frame_diff(name, *_or_empty(a, b), keys), limit)
+    policy = policy_diff(old, new)
+    if isinstance(policy, str):
+        lines.append(f"{POLICY_FILE}: {policy}")
+    elif policy is not None:
+        own = f" (beregningerne herunder bruger programmets egen {POLICY_FILE})"  # weeks per year, evidence widening
+        lines += table_lines(policy, limit, note="" if policy.empty else own)
+    for d, whole in rule_diffs(old, new):
+        lines += table_lines(d, limit, note=f" (hele filen {whole})" if whole else "")
+    if old.rules is not None and new.rules is not None:
+        moves = derived_price_moves(old, new)
+        head = f"Afledte priser pr. kalenderår ({LINKS_FILE}'s bruttopris fordelt efter {RULES_DIR}/)"
+        lines.append(f"{head}: {len(moves)} ændret" if moves else f"{head}: uændret")
+        if moves:
+            lines.append(f"  {DERIVED_PRICES_DA}")
+        for key, spans, year in moves[:limit]:
+            lines.append(f"  ~ {key}: " + "; ".join(f"{y}: {o} → {n}" for y, o, n in spans) + f" (prisår {year})")
+        if len(moves) > limit:
+            lines.append(f"  … og {len(moves) - limit} priser mere")
     lines += ["", "Eksempelberegninger: nettoresultat over hele perioden pr. aktør og break-even-år (i alt)"]
     moves = scenario_moves(old, new, scenario_dir, examples)
     if not moves:
