@@ -10,7 +10,7 @@ HOST    ?= 127.0.0.1
 # intranet sets POOL=20 (docs/deploy.md)
 POOL    ?= 2
 
-.PHONY: app test setup lint benchmark examples vidensdatabase kursus clean
+.PHONY: app room test setup lint benchmark examples vidensdatabase kursus clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,10 +26,17 @@ setup: $(STAMP)
 app: $(STAMP)
 	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila $(APP) --port=$(PORT) --Voila.ip=$(HOST) --no-browser --template=som --VoilaConfiguration.default_pool_size=$(POOL)
 
-## Set up (incl. Debian's chromium for browser tests and LibreOffice for the paper's PDF check) and run every test, plus ruff
+## The app for a course room or an intranet: Voilà behind nginx, which sends the ~100 static files every page
+## loads from its cache (python -m som_voila.room; needs Debian's nginx-light). A pool of 20, or POOL=60 for 60 at once
+room: $(STAMP)
+	$(BIN)/python -m som_voila.room --port=$(PORT) --host=$(HOST) --pool=$(if $(filter command line,$(origin POOL)),$(POOL),20)
+
+## Set up (incl. Debian's chromium for browser tests, LibreOffice for the paper's PDF check and nginx for the room's
+## proxy test) and run every test, plus ruff
 test: $(STAMP)
 	scripts/ensure-chromium
 	scripts/ensure-libreoffice
+	scripts/ensure-nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile

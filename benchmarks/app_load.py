@@ -34,10 +34,8 @@ import json
 import math
 import os
 import signal
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -53,6 +51,8 @@ from playwright.async_api import async_playwright
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
+from som_voila.room import CACHE_HEADER, Nginx, free_port, voila_command, voila_env
+
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]  # fmt: skip
@@ -61,32 +61,16 @@ WARM_RSS = 120 * 2**20  # a kernel that has run the app holds ~170 MB (RSS); a f
 CHART = ".som-charts canvas, .som-charts svg.marks"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 ROOM_POOL = 20  # preheated kernels for a course room: `make app POOL=20`
 
 
 def start_voila(port: int, log, pool: int = ROOM_POOL, notebook: str = "notebooks/app.ipynb",
                 extra: tuple[str, ...] = ()) -> subprocess.Popen:  # fmt: skip
-    """Voilà as `make app POOL=20` runs it: the app's Danish page template (share/jupyter), voila.json and a
-    pool of `pool` preheated kernels; `extra` options after those."""
-    voila = Path(sys.executable).with_name("voila")
-    cmd = [
-        str(voila),
-        notebook,
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--no-browser",
-        "--template=som",
-        f"--VoilaConfiguration.default_pool_size={pool}",
-        *extra,
-    ]
-    env = {**os.environ, "JUPYTER_PATH": str(ROOT / "share" / "jupyter")}
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    """Voilà as `make app POOL=20` runs it (som_voila.room's command: the Danish page template, voila.json, a
+    pool of `pool` preheated kernels); `extra` options after those."""
+    cmd = voila_command(notebook, port, pool, extra=extra)
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            env=voila_env())  # fmt: skip
 
 
 def wait_up(url: str, timeout: float = 300) -> None:
@@ -215,15 +199,18 @@ class CpuMeter:
     browsers (children of this process) and this process (the simulated visitors). A process that starts during
     the round counts from zero; one that ends before `read()` is lost, so read before the pages are closed."""
 
-    def __init__(self, server: psutil.Process):
-        self.server = server
+    def __init__(self, server: psutil.Process, proxy: psutil.Process | None = None):
+        self.server, self.proxy = server, proxy
         self.me = psutil.Process()
 
     def _groups(self) -> dict[str, list[psutil.Process]]:
+        proxy = [self.proxy, *self.proxy.children()] if self.proxy is not None else []
+        ours = {p.pid for p in [self.server, *self.server.children(recursive=True), *proxy]}
         return {
             "server": [self.server],
             "kernels": kernels(self.server),
-            "browsers": self.me.children(recursive=True),
+            "proxy": proxy,
+            "browsers": [p for p in self.me.children(recursive=True) if p.pid not in ours],
             "visitors": [self.me],
         }
 
@@ -307,6 +294,7 @@ class SimulatedVisitor:
         self.fallback = False  # the one state message took longer than the page waits for it
         self.widgets = 0  # widget states received
         self.error = ""  # why the visit failed
+        self.cache: dict[str, int] = {}  # behind som_voila.room's nginx: static files by cache status (HIT, MISS)
 
     async def visit(self, limit: float) -> float | None:
         """Seconds until the widget state is in hand, or None after `limit`."""
@@ -321,11 +309,17 @@ class SimulatedVisitor:
     async def _get(self, path: str) -> bytes:
         return (await self.http.fetch(self.url.rstrip("/") + path, request_timeout=3600)).body
 
+    async def _get_static(self, path: str) -> None:
+        response = await self.http.fetch(self.url.rstrip("/") + path, request_timeout=3600)
+        status = response.headers.get(CACHE_HEADER)
+        if status:
+            self.cache[status] = self.cache.get(status, 0) + 1
+
     async def _visit(self) -> None:
         page = (await self._get("/")).decode("utf-8")
         self._mark("page")
         self.kernel = json.loads(page.split('"kernelId":', 1)[1].split(",", 1)[0].split("}", 1)[0])
-        await asyncio.gather(*(self._get(a) for a in self.assets))
+        await asyncio.gather(*(self._get_static(a) for a in self.assets))
         self._mark("scripts")
         await self._get(f"/api/kernels/{self.kernel}")
         ws_url = self.url.replace("http", "ws", 1) + f"api/kernels/{self.kernel}/channels?session_id={self.session}"
@@ -412,10 +406,10 @@ def p95(values: list[float]) -> float:
 
 
 async def run_round(url: str, browsers: int, simulated: int, limit: float, server: psutil.Process,
-                    assets: list[str]) -> dict:  # fmt: skip
-    """`browsers` Chromium pages and `simulated` visitors at the same moment."""
+                    assets: list[str], proxy: psutil.Process | None = None) -> dict:  # fmt: skip
+    """`browsers` Chromium pages and `simulated` visitors at the same moment (behind nginx: `proxy`)."""
     sampler = Sampler(server)
-    meter = CpuMeter(server)
+    meter = CpuMeter(server, proxy)
     before = (rss_mb([server]), rss_mb(kernels(server)), len(kernels(server)))
     sampler.start()
     async with async_playwright() as pw:
@@ -451,6 +445,7 @@ async def run_round(url: str, browsers: int, simulated: int, limit: float, serve
         "fallbacks": sum(v.fallback for v in visitors),
         "widgets": [v.widgets for v in visitors if v.widgets],
         "errors": [v.error for v in visitors if v.error],
+        "cache": {k: sum(v.cache.get(k, 0) for v in visitors) for k in {k for v in visitors for k in v.cache}},
         "failures": browsers - len(stages) + simulated - len(sims),
         "before": before,
         "sampler": sampler,
@@ -491,6 +486,13 @@ def report(r: dict) -> None:
         )
         if r["errors"]:
             print(f"    first failure: {r['errors'][0]}", flush=True)
+        if r["cache"]:
+            c = r["cache"]
+            print(
+                f"    static files sent by nginx from its cache: {c.get('HIT', 0)}; asked of Voilà: {c.get('MISS', 0)}; "
+                f"other: {sum(c.values()) - c.get('HIT', 0) - c.get('MISS', 0)} ({c})",
+                flush=True,
+            )
     else:
         line = f"{n:>2} at once: "
         if t:
@@ -502,7 +504,9 @@ def report(r: dict) -> None:
     c = r["cpu"]
     print(
         f"    CPU seconds in {r['wall']:.1f} s on {os.cpu_count()} cores: server {c['server']:.1f}, kernels "
-        f"{c['kernels']:.1f}, browsers {c['browsers']:.1f}, simulated visitors {c['visitors']:.1f}",
+        f"{c['kernels']:.1f}, "
+        + (f"nginx {c['proxy']:.1f}, " if c["proxy"] else "")
+        + f"browsers {c['browsers']:.1f}, simulated visitors {c['visitors']:.1f}",
         flush=True,
     )
     b, a = r["before"], r["after"]
@@ -526,10 +530,13 @@ def empty_notebook() -> str:
 
 
 def serve(notebook: str, pool: int, rounds: list[tuple[int, int]], limit: float, fill_delay: float,
-          extra: tuple[str, ...] = (), warm_rss: int = WARM_RSS) -> None:  # fmt: skip
-    """Start Voilà on `notebook`, wait until warm, run the rounds (browsers, simulated), report each."""
+          extra: tuple[str, ...] = (), warm_rss: int = WARM_RSS, proxy: bool = False) -> None:  # fmt: skip
+    """Start Voilà on `notebook`, wait until warm, run the rounds (browsers, simulated), report each. With
+    `proxy`, the visitors reach Voilà through som_voila.room's nginx, restarted with an empty cache before each
+    room round (a room that arrives at a proxy nobody has used yet)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
+    nginx = Nginx(f"127.0.0.1:{free_port()}", port) if proxy else None
     log_path = Path(tempfile.mkdtemp()) / "voila.log"
     assets: list[str] = []
     with log_path.open("w") as log:
@@ -545,7 +552,12 @@ def serve(notebook: str, pool: int, rounds: list[tuple[int, int]], limit: float,
             if rounds and rounds[0][1]:  # a simulated visitor asks for what a real page loaded: load one first
                 rounds = [(1, 0), *rounds]
             for i, (browsers, simulated) in enumerate(rounds):
-                report(asyncio.run(run_round(url, browsers, simulated, limit, server, assets)))
+                visit, nginx_proc = url, None
+                if nginx is not None:
+                    nginx.restart()
+                    visit, nginx_proc = f"http://{nginx.listen}/", psutil.Process(nginx.proc.pid)
+                    print(f"    through nginx on {nginx.listen}, its cache empty", flush=True)
+                report(asyncio.run(run_round(visit, browsers, simulated, limit, server, assets, nginx_proc)))
                 following = rounds[i + 1] if i + 1 < len(rounds) else None
                 if following and sum(following) <= warm_kernels(server, warm_rss):
                     continue  # the pool still holds a kernel for every visitor of the next round (--pool 61)
@@ -554,6 +566,8 @@ def serve(notebook: str, pool: int, rounds: list[tuple[int, int]], limit: float,
                     flush=True,
                 )
         finally:
+            if nginx is not None:
+                nginx.stop()
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=60)
     print(f"Voilà's log: {log_path}", flush=True)
@@ -574,6 +588,11 @@ def main() -> None:
         help="an extra Voilà option, e.g. --voila=--VoilaExecutor.iopub_timeout=900 (62 kernels warming at once on 2 "
         "cores outlast voila.json's 120 s, and their pages lose the app)",
     )
+    ap.add_argument(
+        "--proxy",
+        action="store_true",
+        help="visitors reach Voilà through nginx, which keeps the static files (python -m som_voila.room, make room)",
+    )
     a = ap.parse_args()
     config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
     fill_delay = float(config.get("VoilaKernelManager", {}).get("fill_delay", 1))
@@ -581,7 +600,7 @@ def main() -> None:
     rounds = [(n, 0) for n in numbers(a.rounds)]
     rounds += [(min(a.room_browsers, n), n - min(a.room_browsers, n)) for n in numbers(a.room)]
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; pool size {a.pool}", flush=True)
-    serve("notebooks/app.ipynb", a.pool, rounds, a.limit, fill_delay, tuple(a.voila))
+    serve("notebooks/app.ipynb", a.pool, rounds, a.limit, fill_delay, tuple(a.voila), proxy=a.proxy)
     if numbers(a.empty_page):
         # its kernels run one cell, so refilling the pool at once costs the next round nothing
         fill = ("--VoilaKernelManager.fill_delay=1",)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +18,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from som_voila.room import free_port, voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -34,46 +34,32 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_voila(
     port: int, log_path: Path, notebook: str = "notebooks/app.ipynb", fill_delay: float | None = 1
 ) -> subprocess.Popen:
-    """Voilà on a notebook (default: the app), in its own process group (so its kernels end with it).
-    `fill_delay` None keeps voila.json's refill delay (as `make app`); the tests' default refills at once."""
-    voila = Path(sys.executable).with_name("voila")
+    """Voilà on a notebook (default: the app) with `make app`'s command line (som_voila.room), in its own process
+    group (so its kernels end with it). Two preheated kernels (the shared page, the closing-page test), not a
+    room-sized pool, which would run the notebook that many times at once while the tests start. `fill_delay`
+    None keeps voila.json's refill delay (as `make app`); the tests' default refills at once."""
     log = log_path.open("w")
-    # refill at once, unless voila.json's delay is what is tested
-    refill = [f"--VoilaKernelManager.fill_delay={fill_delay:g}"] if fill_delay is not None else []
+    refill = (f"--VoilaKernelManager.fill_delay={fill_delay:g}",) if fill_delay is not None else ()
     return subprocess.Popen(
-        [
-            str(voila),
-            notebook,
-            f"--port={port}",
-            "--Voila.ip=127.0.0.1",
-            "--no-browser",
-            "--template=som",
-            # two preheated kernels (the shared page, the closing-page test), not voila.json's room-sized pool,
-            # which would run the notebook that many times at once while the tests start
-            "--VoilaConfiguration.default_pool_size=2",
-            *refill,
-        ],
+        voila_command(notebook, port, pool=2, extra=refill),
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        env={
-            **os.environ,
-            "PYTHONUNBUFFERED": "1",
-            "JUPYTER_PATH": str(ROOT / "share" / "jupyter"),
-            # this checkout's som_voila (voila.json's kernel manager) before any installed copy
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        },
+        env=server_env(),
     )
+
+
+def server_env() -> dict:
+    """`make app`'s environment, with this checkout's som_voila (voila.json's kernel manager) before any
+    installed copy and unbuffered output for the logs."""
+    env = voila_env()
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return env
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
