@@ -12,16 +12,16 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from som_voila.room import free_port, voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -35,16 +35,11 @@ OBSERVE = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_voila(port: int, log) -> subprocess.Popen:
-    voila = Path(sys.executable).with_name("voila")
-    cmd = [str(voila), "notebooks/app.ipynb", f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser"]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    """Voilà as `make app` starts it (the Danish page template, voila.json, a pool of 2)."""
+    cmd = voila_command("notebooks/app.ipynb", port, pool=2)
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            env=voila_env())  # fmt: skip
 
 
 def wait_for_pool(log_path: Path, count: int, settle: float, timeout: float = 180) -> None:
