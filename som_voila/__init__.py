@@ -6,7 +6,7 @@ pages load) before they start one. Voilà counts both kinds as free and hands a 
 visitor who came after the started kernels were taken waited for a pending refill: the rest of the 180 s plus
 a kernel start, on a blank tab, because the server sends nothing until it has the kernel (a person who
 reloaded the app three times waited 52–173 s). Here a pool entry counts as free only once its kernel has
-started, and the visitor gets the first such entry; when there is none, Voilà's ordinary path starts a kernel
+started, and the visitor gets the first such entry whose kernel is still alive; when there is none, Voilà's ordinary path starts a kernel
 for that visitor at once and streams the page (with its Danish waiting texts) while it runs.
 
 This is its own small package, not part of som_kernel, because the Voilà server imports it: importing
@@ -29,6 +29,16 @@ def started(entry: asyncio.Future) -> bool:
     return entry.done() and not entry.cancelled() and entry.exception() is None
 
 
+def ready(manager: AsyncMappingKernelManager, entry: asyncio.Future) -> bool:
+    """A pool entry whose kernel has started and is still the manager's: a pooled kernel that died afterwards
+    (Jupyter removes it once its restarts fail) would give its visitor a page that never gets its widgets."""
+    if not started(entry):
+        return False
+    result = entry.result()
+    kernel_id = result.get("kernel_id") if isinstance(result, dict) else None
+    return kernel_id is None or kernel_id in manager
+
+
 class ReadyKernelManager(AsyncMappingKernelManager):
     """Jupyter's kernel manager; Voilà's pool subclass of it counts and hands out only started kernels."""
 
@@ -39,11 +49,11 @@ class ReadyKernelManager(AsyncMappingKernelManager):
         take = cls.get_rendered_notebook
 
         def get_pool_size(self, notebook_name: str) -> int:
-            return sum(started(entry) for entry in self._pools.get(notebook_name, ()))
+            return sum(ready(self, entry) for entry in self._pools.get(notebook_name, ()))
 
         async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
             pool = self._pools.get(notebook_name, [])
-            first = next((entry for entry in pool if started(entry)), None)
+            first = next((entry for entry in pool if ready(self, entry)), None)
             if first is not None and pool[0] is not first:
                 pool.remove(first)
                 pool.insert(0, first)  # Voilà takes the first entry
