@@ -10,7 +10,7 @@ HOST    ?= 127.0.0.1
 # intranet sets POOL=20 (docs/deploy.md)
 POOL    ?= 2
 
-.PHONY: app room test setup lint benchmark examples vidensdatabase kursus clean
+.PHONY: app room test setup lint benchmark examples vidensdatabase kursus screenshots clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -40,6 +40,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## Refresh the README's screenshots (docs/screenshots/) with the browser test that takes them; `make test` saves
+## its screenshots in pytest's temporary folder and leaves docs/screenshots/ as it is
+screenshots: $(STAMP)
+	scripts/ensure-chromium
+	SOM_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_app_browser.py -k screenshot
 
 ## Browse the knowledge base in Voilà (same port)
 vidensdatabase: $(STAMP)

@@ -32,6 +32,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# the README's pictures; a test run writes its screenshots elsewhere unless SOM_SCREENSHOTS=1 (`make screenshots`)
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def screenshot_path(name: str, tmp_path: Path) -> Path:
+    """Where a browser test saves the screenshot `name`: in the test's own `tmp_path`, so that `make test` leaves
+    the work tree as it found it; in docs/screenshots/ only when asked for with SOM_SCREENSHOTS=1."""
+    folder = SCREENSHOTS if os.environ.get("SOM_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
 
 
 def start_voila(

@@ -23,7 +23,7 @@ from som_kernel import build_scenario, calculate, load_knowledge, load_scenario
 from som_kernel.format import kr
 from som_kernel.steps.prices import weeks_on_benefits
 
-from .conftest import free_port, start_voila, stop, wait_until_up
+from .conftest import free_port, screenshot_path, start_voila, stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,12 +68,12 @@ def test_charts_draw_with_the_network_blocked(offline_page):
     assert "Error loading script" not in page.content()
 
 
-def test_screenshot_for_the_readme(offline_page):
+def test_screenshot_for_the_readme(offline_page, tmp_path):
+    # docs/screenshots/app.png only with SOM_SCREENSHOTS=1 (`make screenshots`); else in the test's tmp_path
     page = offline_page
     open_tab(page, "6 Resultater")
     page.locator(".som-charts canvas, .som-charts svg.marks").first.wait_for(state="visible", timeout=60_000)
-    out = ROOT / "docs" / "screenshots" / "app.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = screenshot_path("app.png", tmp_path)
     page.screenshot(path=str(out))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
