@@ -8,6 +8,7 @@ from .kb import KnowledgeBase
 from .kb.checks import price_limit
 from .kb.rules import first_year
 from .messages import danish_number
+from .names import ACTOR_NAMES_DA
 from .scenario import Scenario
 from .steps.consequences import consequence_arrays
 from .steps.costs import cost_price_year, price_resources
@@ -50,6 +51,42 @@ def resource_problems(scenario: Scenario, kb: KnowledgeBase) -> list[Problem]:
                 )
             )
     return problems
+
+
+def local_price_name(kb: KnowledgeBase, service: str, actor: str) -> str:
+    """How a message names one cell of the prices: 'Kontanthjælp, kommune' (the service's id if it is unknown)."""
+    name = kb.service_info("name", [service])[0]
+    return f"{name if name is not None else service}, {ACTOR_NAMES_DA[actor].lower()}"
+
+
+def local_price_verdict(kb: KnowledgeBase, service: str, price: float) -> tuple[bool, str] | None:
+    """The knowledge loader's verdict (knowledge.checks.price_limit) on a local price of `service` for its unit
+    (units.csv): (True, message) above the unit's limit (refused), (False, message) when unusually high (a
+    warning), None when plausible or its unit has no limits. For a price typed in step 5 and one in a file."""
+    unit = kb.service_info("unit", [service])[0]
+    limits = kb._cached("units_by_unit", lambda: kb.units.set_index("unit"))
+    if unit not in limits.index:
+        return None
+    return price_limit(price, unit, limits.loc[unit], source="vidensdatabasen")
+
+
+def local_price_verdicts(scenario: Scenario, kb: KnowledgeBase) -> list[tuple[int, bool, str]]:
+    """(position in price_overrides, refused, Danish message naming the service and actor) for each local price
+    the knowledge loader would refuse or warn about (local_price_verdict)."""
+    out = []
+    for i, p in enumerate(scenario.price_overrides):
+        verdict = local_price_verdict(kb, p.service, p.price)
+        if verdict is not None:
+            out.append((i, verdict[0], f"{local_price_name(kb, p.service, p.actor)}: {verdict[1]}"))
+    return out
+
+
+def check_local_prices(scenario: Scenario, kb: KnowledgeBase) -> None:
+    """ScenarioError for each local price above its unit's limit (local_price_verdicts), as step 5 refuses it
+    typed: the app checks every scenario it opens from a file with this, after check_scenario."""
+    refused = [Problem(f"price_overrides[{i}].price", m) for i, no, m in local_price_verdicts(scenario, kb) if no]
+    if refused:
+        raise ScenarioError(refused)
 
 
 def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:

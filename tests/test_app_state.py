@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from small_scenario import KB_SMALL, SMALL
 
 from som_kernel import ScenarioError, build_scenario, calculate, load_knowledge, scenario_from_json, scenario_to_json
+from som_kernel.checks import check_local_prices
 from som_kernel.fields import FIELD, field_for
 from som_kernel.format import kr
 from som_kernel.names import ACTORS
@@ -453,6 +454,12 @@ def test_every_file_the_kernel_accepts_opens_with_the_kernels_result(one_app, kb
         expected = calculate(scenario_from_json(text), kb)
     except ScenarioError:
         assume(False)  # the kernel refuses it (e.g. a price level outside the index): not this test's case
+    try:
+        check_local_prices(expected.scenario, kb)
+    except ScenarioError as e:  # a local price step 5 refuses typed (over units.csv's limit): refused from a file too
+        assert not one_app.load_file(text, "genereret.json")
+        assert e.problems[0].message in one_app.file_msg.value
+        return
     assert one_app.load_file(text, "genereret.json"), one_app.file_msg.value
     assert "er indlæst" in one_app.file_msg.value
     assert not one_app.outdated, [str(p) for p in one_app.problems]
@@ -758,3 +765,44 @@ def test_an_outcome_id_with_a_space_gives_valid_class_names(kb):
     app = build_app(kb, build_scenario(data))
     classes = app.outcome_row("i job").rate.input._dom_classes
     assert "som-rate-i-job" in classes and all(re.fullmatch(r"[\w-]+", c) for c in classes)
+
+
+# ---- issue 24, the last four holes ----------------------------------------------------------------------------
+
+
+def test_a_file_with_an_implausible_local_price_gets_the_typed_fields_verdict(app):
+    # 1,5 mio. kr. per week for Kontanthjælp: over units.csv's 40.000 kr. per week, refused as the typed cell is
+    # (test_an_implausible_local_price_gets_the_knowledge_loaders_verdict), and what is on screen stays
+    app.outcome_row("job").rate.input.value = "20"  # typed before: 600.000 kr.
+    price = {"service": "benefit", "actor": "kommune", "price": 1_500_000, "price_year": 2024}
+    text = json.dumps({"format": "som-scenario", **BASE, "name": "Dyr fil", "price_overrides": [price]})
+    assert not app.load_file(text.encode(), "dyr.json")
+    assert (
+        "Kontanthjælp, kommune: Prisen 1.500.000 kr. pr. uge er over grænsen 40.000 kr. i vidensdatabasen"
+        in app.file_msg.value
+    )
+    assert "(price_overrides[0].price)" in app.file_msg.value and "Dine nuværende indtastninger er bevaret" in (
+        app.file_msg.value
+    )
+    assert app.outcome_row("job").rate.input.value == "20" and app.basis.name.value == "Testindsats"
+    assert shown_total(app) == "600.000 kr." and app.prices.overrides == {}
+    # the same price typed gets the same words (the one verdict, checks.local_price_verdict)
+    app.tabs.selected_index = TAB_PRICES
+    app.prices.cells[("benefit", "kommune")].value = "1.500.000"
+    assert "Kontanthjælp, kommune: Prisen 1.500.000 kr. pr. uge er over grænsen 40.000 kr." in app.prices.msg.value
+    # 15.000 kr. (over price_high 10.000 kr.) opens, with the loader's warning in the file message and in step 5
+    price["price"] = 15_000
+    text = json.dumps({"format": "som-scenario", **BASE, "name": "Høj pris", "price_overrides": [price]})
+    assert app.load_file(text.encode(), "hoej.json")
+    warning = "Kontanthjælp, kommune: Prisen 15.000 kr. pr. uge er usædvanligt høj (over 10.000 kr. i vidensdatabasen)"
+    assert warning in app.file_msg.value and warning in app.prices.notes.value
+    assert app.prices.overrides == {("benefit", "kommune"): (15_000, 2024)} and not app.outdated
+
+
+def test_an_example_or_start_file_with_an_implausible_local_price_is_not_opened(kb, tmp_path):
+    price = {"service": "benefit", "actor": "kommune", "price": 1_500_000}
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps({"format": "som-scenario", **BASE, "price_overrides": [price]}), encoding="utf-8")
+    app = build_app(kb, start)
+    assert "Prisen 1.500.000 kr. pr. uge er over grænsen 40.000 kr." in app.file_msg.value
+    assert app.scenario.price_overrides == [] and list(app.examples.options) == [("Åbn et eksempel …", "")]

@@ -17,7 +17,7 @@ from ipywidgets._version import __protocol_version__
 from ipywidgets.widgets.widget import _instances, _remove_buffers
 
 from ..cells import safe_text
-from ..checks import check_scenario
+from ..checks import check_local_prices, check_scenario
 from ..compare import document_from_json, document_to_json, load_document
 from ..engine import calculate
 from ..errors import KnowledgeError, Problem, ScenarioError, SomError
@@ -67,6 +67,13 @@ Excel-fil og beslutningsnotat.</li>
 pris, summeret over ydelser og effektmål, minus omkostningerne. Røde felter og ⚠ på en fane viser, hvad der mangler;
 dine indtastninger bliver stående, til du retter dem. Gem beregningen som fil, så kan du åbne den igen senere.</div>
 """
+
+
+def check_opened(scenario: Scenario, kb: KnowledgeBase) -> None:
+    """What a scenario from a file must pass before the app shows it: the kernel's checks, and no local price the
+    app would refuse typed in step 5 (checks.check_local_prices); ScenarioError with a Danish message per field."""
+    check_scenario(scenario, kb)
+    check_local_prices(scenario, kb)
 
 
 def default_scenario(kb: KnowledgeBase) -> Scenario:
@@ -439,9 +446,8 @@ class AppState:
         filename = safe_text(filename)  # a file name is shown in the page: no half characters in it
         try:
             scenario, pinned = document_from_json(content)
-            check_scenario(scenario, self.kb)
-            for _, alternative in pinned:
-                check_scenario(alternative, self.kb)
+            for s in (scenario, *(alternative for _, alternative in pinned)):
+                check_opened(s, self.kb)
         except SomError as e:
             self._file_problems(filename, e.problems)
             return False
@@ -461,9 +467,8 @@ class AppState:
         self.file_msg.value = (
             f"<span style='color:#2e7d32'>✔ Beregningen '{esc(scenario.name)}' er indlæst fra {esc(filename)}.</span>"
         )
-        layer_warning = local_layer_warning(scenario, self.kb)
-        if layer_warning:
-            self.file_msg.value += f"<br>⚠ {esc(layer_warning)}"
+        warnings = [local_layer_warning(scenario, self.kb), *self.prices.warnings.values()]
+        self.file_msg.value += "".join(f"<br>⚠ {esc(w)}" for w in warnings if w)
         return True
 
     def _file_problems(self, filename: str, problems: list[Problem]) -> None:
@@ -517,14 +522,14 @@ def build_app(kb: KnowledgeBase, scenario: str | os.PathLike | Scenario | None =
         for path in sorted(folder.glob("*.json")):
             try:
                 example = load_scenario(path)
-                check_scenario(example, kb)
+                check_opened(example, kb)
                 examples[example.name] = path
             except ScenarioError:
                 continue  # a file that does not fit this knowledge base is simply not offered
         try:
             start, pinned = load_document(Path(scenario))
             for s in (start, *(alt for _, alt in pinned)):
-                check_scenario(s, kb)
+                check_opened(s, kb)
         except ScenarioError as e:
             start, pinned = None, []
             message = (

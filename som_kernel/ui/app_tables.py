@@ -13,11 +13,11 @@ from dataclasses import replace
 import ipywidgets as W
 import pandas as pd
 
+from ..checks import local_price_name, local_price_verdict, local_price_verdicts
 from ..engine import consequence_rows, unit_prices
 from ..errors import KnowledgeError, Problem
 from ..fields import FIELD, fmt_number
 from ..kb import ACTORS, WELFARE_AREA_NAMES_DA, KnowledgeBase
-from ..kb.checks import price_limit
 from ..kb.rules import FAMILY_NAMES_DA, default_weeks_on_support
 from ..names import STATUS_NAMES_DA
 from ..scenario import Scenario
@@ -330,16 +330,20 @@ class PricesStep:
             settings["benefits_net_of_tax"] = self.net_of_tax.get()
             weeks = read_field(problems, self.weeks.field.path, self.weeks.get)
             settings["weeks_on_benefits"] = None if weeks == self._default_weeks(settings.get("first_year")) else weeks
-        names = dict(zip(self.kb.services["id"], self.kb.services["name"]))
         for (s, a), text in sorted(self.errors.items()):
             end = "" if text.endswith(("?", ".")) else "."
-            problems.append(Problem("price_overrides", f"{names.get(s, s)}, {ACTOR_LABELS[a].lower()}: {text}{end}"))
+            problems.append(Problem("price_overrides", f"{local_price_name(self.kb, s, a)}: {text}{end}"))
 
     def load(self, s: Scenario) -> None:
         self.overrides = {(p.service, p.actor): (p.price, p.price_year) for p in s.price_overrides}
         self.excluded = set(s.excluded_services)
         self.errors.clear()
-        self.warnings.clear()
+        # an unusually high local price from a file gets the warning it gets typed (a refused one is not loaded)
+        self.warnings = {
+            (s.price_overrides[i].service, s.price_overrides[i].actor): message
+            for i, refused, message in local_price_verdicts(s, self.kb)
+            if not refused
+        }
         self._show_warnings()
         self.signature = None
         if self.kb.rules is not None:
@@ -427,7 +431,7 @@ class PricesStep:
         self.warnings.pop(key, None)
         try:
             value = replace(PRICE, blank=base).read(change["new"])
-            verdict = self._plausibility(key[0], value) if abs(value - base) >= 0.005 else None
+            verdict = local_price_verdict(self.kb, key[0], value) if abs(value - base) >= 0.005 else None
             if verdict is not None and verdict[0]:
                 raise ValueError(verdict[1])
         except ValueError as e:
@@ -447,19 +451,10 @@ class PricesStep:
             self.overrides[key] = (value, scenario.settings.price_year)
             cell.add_class("som-overridden")
             if verdict is not None:  # unusually high for its unit: kept, with the knowledge loader's warning
-                name = self.kb.services.set_index("id").at[key[0], "name"]
-                self.warnings[key] = f"{name}, {ACTOR_LABELS[key[1]].lower()}: {verdict[1]}"
+                self.warnings[key] = f"{local_price_name(self.kb, *key)}: {verdict[1]}"
         self._show_warnings()
         self._mark(key[0])
         self.changed()
-
-    def _plausibility(self, service: str, price: float) -> tuple[bool, str] | None:
-        """The knowledge loader's verdict on a typed price for its unit (units.csv limits), or None."""
-        unit = self.kb.services.set_index("id").at[service, "unit"]
-        limits = self.kb.units.set_index("unit")
-        if unit not in limits.index:
-            return None
-        return price_limit(price, unit, limits.loc[unit], source="vidensdatabasen")
 
     def _show_warnings(self) -> None:
         self.notes.value = "".join(f"<div class='som-warning'>⚠ {esc(w)}</div>" for w in self.warnings.values())
