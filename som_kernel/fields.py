@@ -141,7 +141,8 @@ class InputField:
     minimum, maximum: the limits in stored units (a share for per cent); None = none
     step: 1 for whole numbers; subject: the field named in a message ('Diskonteringsrenten')
     blank: the value an empty input means (None: it must be filled in); low_hint: added to a too-low message
-    options: (Danish text, value) pairs of a choice that does not depend on the knowledge base
+    options: (Danish text, value) pairs of a choice that do not depend on the knowledge base (the app offers the
+      knowledge base's choices after them); a value None is "none chosen" (the scenario's default)
     tab: the app's step (1–8) the field is on
     """
 
@@ -404,6 +405,7 @@ FIELDS: tuple[InputField, ...] = (
         2,
         minimum=_cost_year[0],
         maximum=_cost_year[1],
+        options=(("Samme som beregningens prisniveau", None),),  # then the knowledge base's price years
     ),
     InputField(
         "costs.welfare_area",
@@ -471,6 +473,7 @@ FIELDS: tuple[InputField, ...] = (
         help="En faggruppes løn fra vidensdatabasen (pr. årsværk inkl. pension, med kilde; pr. time delt med "
         "årsværkets arbejdstimer), eller en egen pris.",
         long_label="Faggruppe",
+        options=(("Egen pris", None),),  # then the knowledge base's professions (wages.csv)
     ),
     InputField(
         "costs.resources[{i}].unit_price",

@@ -806,3 +806,41 @@ def test_an_example_or_start_file_with_an_implausible_local_price_is_not_opened(
     app = build_app(kb, start)
     assert "Prisen 1.500.000 kr. pr. uge er over grænsen 40.000 kr." in app.file_msg.value
     assert app.scenario.price_overrides == [] and list(app.examples.options) == [("Åbn et eksempel …", "")]
+
+
+def test_the_cost_price_level_shows_same_as_the_calculation_and_round_trips(app, kb):
+    # ipywidgets cannot select an option whose value is None: "Samme som beregningens prisniveau" showed an empty box
+    # after a year had been chosen (or a file with a year had been opened) and then the default again
+    box = app.costs.price_year.input
+    same = "Samme som beregningens prisniveau"
+    assert box.label == same and app.scenario.costs.price_year is None
+    box.value = 2020
+    assert app.scenario.costs.price_year == 2020
+    box.index = 0  # the browser chooses the first option by its index
+    assert (box.index, box.label) == (0, same)
+    assert app.scenario.costs.price_year is None and not app.outdated
+    # save and open: a year comes back as that year, "the same" as null, shown as its text
+    box.value = 2022
+    with_year = scenario_to_json(app.scenario)
+    assert json.loads(with_year)["costs"]["price_year"] == 2022
+    box.index = 0
+    without = scenario_to_json(app.scenario)
+    assert json.loads(without)["costs"]["price_year"] is None
+    assert app.load_file(with_year.encode(), "med_aar.json") and (box.value, box.label) == (2022, "2022")
+    assert app.load_file(without.encode(), "uden_aar.json") and (box.index, box.label) == (0, same)
+    assert app.scenario.costs.price_year is None
+    # the declared option is the field's: the one place its text stands
+    assert FIELD["costs.price_year"].options == ((same, None),)
+
+
+def test_a_resource_lines_own_price_is_a_choice_the_dropdown_shows(app):
+    # the same for a resource line's "Egen pris" (no profession) after a profession was chosen
+    app.costs.resources.add.click()
+    row = app.costs.resources.rows[0]
+    profession = row.inputs["profession"].input
+    assert profession.label == "Egen pris" and not row.inputs["unit_price"].input.disabled
+    profession.value = "raadgiver"
+    assert row.inputs["unit_price"].input.disabled and app.scenario.costs.resources[0].profession == "raadgiver"
+    profession.index = 0
+    assert (profession.index, profession.label) == (0, "Egen pris")
+    assert app.scenario.costs.resources[0].profession is None and not row.inputs["unit_price"].input.disabled

@@ -9,7 +9,7 @@ import pytest
 from som_kernel import calculate, load_knowledge
 from som_kernel.errors import KnowledgeError, ScenarioError
 from som_kernel.kb.committees import UNASSIGNED
-from som_kernel.scenario import load_scenario
+from som_kernel.scenario import load_scenario, scenario_to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYER = ROOT / "knowledge" / "lokale" / "eksempel_kommune"
@@ -112,6 +112,14 @@ def test_app_step_2_chooses_and_step_6_shows_the_committees(kb):
     shown = app.results.committees.value
     assert '<td>Socialudvalget</td><td class="num">−500.000 kr.</td><td class="num">0 kr.</td>' in shown
     assert "ikke inden for perioden" in shown  # the Socialudvalg only pays
+    # back to the default committee, as the browser chooses it (by index): the dropdown shows its text, not an
+    # empty box (ipywidgets cannot select an option whose value is None)
+    box = app.costs.committee["startup"]
+    box.index = 0
+    assert (box.index, box.label) == (0, "Standardudvalget") and app.scenario.costs.committees == {}
+    box.value = "social_voksne"
+    assert app.load_file(scenario_to_json(load_scenario(IPS)).encode(), "ips.json")  # no committee chosen in it
+    assert (box.index, box.label) == (0, "Standardudvalget") and app.scenario.costs.committees == {}
 
 
 def test_excel_sheet_udvalg(kb):

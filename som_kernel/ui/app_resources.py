@@ -28,8 +28,6 @@ ROW_FIELDS = (
     ("profession", 200, 206),
     ("unit_price", 90, 132),
 )
-OWN_PRICE = "Egen pris"
-OWN = ""  # the own price's value in the dropdown (a dropdown cannot select None): no profession
 # what a new row holds: nothing is missing, and it costs 0 kr. until the person fills it in
 NEW_ROW = {"name": "Ny ressource", "line": "running_per_participant", "quantity": "0", "unit_price": "0"}
 
@@ -38,10 +36,11 @@ def _path(name: str) -> str:
     return f"costs.resources[{{i}}].{name}"
 
 
-def profession_options(kb: KnowledgeBase) -> list[tuple[str, str | None]]:
-    """(Danish text, id) of every profession in wages.csv, after the own price: 'Pædagog (464.400 kr./årsværk, 2023)'."""
+def profession_options(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """(Danish text, id) of every profession in wages.csv, offered after the field's own price: 'Pædagog (464.400
+    kr./årsværk, 2023)'."""
     rows = kb.wages.sort_values("name")
-    return [(OWN_PRICE, OWN)] + [
+    return [
         (f"{r['name']} ({kr(r['annual_wage'])}/årsværk, {int(r['price_year'])})", r["profession"])
         for _, r in rows.iterrows()
     ]
@@ -70,7 +69,7 @@ class ResourceRow:
 
     def _own_price(self) -> None:
         """An own price is typed only when no profession prices the line."""
-        self.inputs["unit_price"].input.disabled = self.inputs["profession"].value != OWN
+        self.inputs["unit_price"].input.disabled = self.inputs["profession"].get() is not None
 
     def fields(self) -> list[tuple[list[str], W.HTML, W.Widget | None]]:
         """Where a message about this line goes: each input's own path, the rest of the line under the row."""
@@ -80,11 +79,8 @@ class ResourceRow:
     def read(self, problems: list[Problem]) -> dict:
         line: dict = {}
         for name, f in self.inputs.items():
-            if name == "unit_price" and self.inputs["profession"].value != OWN:
+            if name == "unit_price" and self.inputs["profession"].get() is not None:
                 line[name] = None
-                continue
-            if name == "profession":
-                line[name] = f.value or None
                 continue
             try:
                 line[name] = f.get()
@@ -103,7 +99,7 @@ class ResourceRow:
 
     def load(self, r: Resource) -> None:
         for name, f in self.inputs.items():
-            f.set(OWN if name == "profession" and r.profession is None else getattr(r, name))
+            f.set(getattr(r, name))
         self._own_price()
 
 

@@ -20,7 +20,19 @@ from ..kb.policy import policy_value
 from ..names import ACTOR_NAMES_DA, ACTORS
 from ..scenario import Scenario
 from .app_resources import ResourcesEditor
-from .app_widgets import FieldInput, attr, esc, help_html, label, message_widget, show_messages
+from .app_widgets import (
+    NO_VALUE,
+    FieldInput,
+    attr,
+    choice,
+    choice_options,
+    chosen,
+    esc,
+    help_html,
+    label,
+    message_widget,
+    show_messages,
+)
 
 CUSTOM = "__egen__"
 ACTOR_LABELS = ACTOR_NAMES_DA
@@ -273,7 +285,9 @@ class CostsStep:
         self.lines = [f.path.split(".")[1] for f in COST_LINE_FIELDS]
         # the kommune's committee (udvalg) carrying each cost line; None: the knowledge base's default
         names = kb.committees.names if kb.committees is not None else {}
-        choices = [("Standardudvalget", None), *[(v, k) for k, v in names.items() if k != "ikke_fordelt"]]
+        choices = choice_options(
+            [("Standardudvalget", None), *[(v, k) for k, v in names.items() if k != "ikke_fordelt"]]
+        )
         self.committee = {line: W.Dropdown(options=choices, layout=W.Layout(width="220px")) for line in self.lines}
         for w in self.committee.values():
             w.observe(lambda _: self.changed(), "value")
@@ -295,7 +309,7 @@ class CostsStep:
         years = price_years(kb)
         self.price_year = FieldInput(
             F["costs.price_year"],
-            options=[("Samme som beregningens prisniveau", None), *[(str(y), y) for y in years]],
+            options=[(str(y), y) for y in years],
             width="300px",
             label_width="380px",
         )
@@ -342,13 +356,14 @@ class CostsStep:
     def read(self, data: dict, problems: list[Problem]) -> None:
         for w in (*self.cells.values(), self.price_year, self.area):
             put(data, w.field.path, read_field(problems, w.field.path, w.get))
-        data.setdefault("costs", {})["committees"] = {k: w.value for k, w in self.committee.items() if w.value}
+        committees = {line: chosen(w.value) for line, w in self.committee.items()}
+        data.setdefault("costs", {})["committees"] = {k: v for k, v in committees.items() if v is not None}
         self.resources.read(data, problems)
 
     def load(self, s: Scenario) -> None:
         for w in (*self.cells.values(), self.price_year, self.area):
             w.set(value_at(s, w.field.path))
         for line, w in self.committee.items():
-            chosen = s.costs.committees.get(line)
-            w.value = chosen if chosen in {v for _, v in w.options} else None
+            committee = choice(s.costs.committees.get(line))
+            w.value = committee if committee in {v for _, v in w.options} else NO_VALUE
         self.resources.load(s)

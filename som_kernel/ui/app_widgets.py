@@ -137,6 +137,28 @@ def canonical(text: str, unit: Unit | None = None) -> str:
     return exact_number(read_text(text, unit).value, unit) if understood(text, unit) else text
 
 
+# A dropdown's value for a choice that means "no value" (None in the scenario: the cost price level "Samme som
+# beregningens prisniveau", a resource line's own price, the committee by default). ipywidgets cannot select an
+# option whose value is None (its value None means "nothing chosen", and the box shows empty), so such an option
+# holds this instead, and `chosen` turns it back into None.
+NO_VALUE = ""
+
+
+def choice(value: object) -> object:
+    """A stored value as a dropdown's value: None → NO_VALUE."""
+    return NO_VALUE if value is None else value
+
+
+def choice_options(options) -> list:
+    """A dropdown's (text, value) options with a None value given as NO_VALUE (a bare value stays as it is)."""
+    return [(o[0], choice(o[1])) if isinstance(o, tuple) else o for o in options]
+
+
+def chosen(value: object) -> object:
+    """A dropdown's value as stored: NO_VALUE → None (the one place it is mapped back)."""
+    return None if value == NO_VALUE else value
+
+
 # an input's width by the kind of field (som_kernel.fields); a step may ask for another
 WIDTHS = {
     "text": "420px",
@@ -155,9 +177,11 @@ class FieldInput:
     """A field of som_kernel.fields as a widget: its label (with the help text as a tooltip), the input, its
     unit, how a typed number was read (when not the Danish way) and a message line underneath.
 
-    A field with options (its own, or `options` from the knowledge base) is a dropdown. `get()` reads and checks
-    the input through the field (FieldValueError, a ValueError, with a Danish message); `set(value)` shows a
-    stored value (a share as per cent). `value` is the input's own value."""
+    A field with options (its own, then `options` from the knowledge base) is a dropdown; an option whose value
+    is None (declared in som_kernel.fields) holds NO_VALUE in it, so the dropdown can show it. `get()` reads and
+    checks the input through the field (FieldValueError, a ValueError, with a Danish message; a dropdown's
+    NO_VALUE is None); `set(value)` shows a stored value (a share as per cent, None as NO_VALUE). `value` is the
+    input's own value."""
 
     def __init__(
         self,
@@ -172,7 +196,7 @@ class FieldInput:
         self.field = field
         kind = field.kind
         layout = W.Layout(width=width or WIDTHS.get(kind, "auto"))
-        options = options if options is not None else list(field.options)
+        options = choice_options([*field.options, *(options or [])])
         if kind == "choice" or options:
             self.input = W.Dropdown(options=options, layout=layout)
         elif kind == "flag":
@@ -213,8 +237,8 @@ class FieldInput:
         """Show a stored value: every decimal that matters (a loaded file's 3,4567 % stays 3,4567 %)."""
         kind = self.field.kind
         if isinstance(self.input, W.Dropdown):
-            if value in [o[1] if isinstance(o, tuple) else o for o in self.input.options]:
-                self.input.value = value
+            if choice(value) in [o[1] if isinstance(o, tuple) else o for o in self.input.options]:
+                self.input.value = choice(value)
         elif kind == "flag":
             self.input.value = bool(value)
         elif kind in ("text", "lines"):
@@ -227,7 +251,9 @@ class FieldInput:
     def get(self):
         """The stored value (raises FieldValueError with a Danish message)."""
         kind = self.field.kind
-        if kind in ("text", "lines") or isinstance(self.input, W.Dropdown):
+        if isinstance(self.input, W.Dropdown):
+            return chosen(self.input.value)
+        if kind in ("text", "lines"):
             return self.input.value
         if kind == "flag":
             return bool(self.input.value)
