@@ -844,3 +844,28 @@ def test_a_resource_lines_own_price_is_a_choice_the_dropdown_shows(app):
     profession.index = 0
     assert (profession.index, profession.label) == (0, "Egen pris")
     assert app.scenario.costs.resources[0].profession is None and not row.inputs["unit_price"].input.disabled
+
+
+def test_an_invalid_number_of_years_marks_the_result_outdated_and_keeps_the_starters(app, kb):
+    app.basis.participant_inputs[0].value = "12"  # 12 starters: 1,2 successes × 400.000 − 240.000 = 240.000 kr.
+    assert shown_total(app) == "240.000 kr."
+    for typed, message in (
+        ("0", "Antallet af år med nye deltagere skal ligge mellem 1 og 50 år (fik 0 år)."),
+        ("to", "»to« kan ikke læses som et tal"),
+        ("", "Skal udfyldes."),
+    ):
+        app.basis.n_years.value = typed
+        assert app.outdated and OUTDATED in app.status.value and OUTDATED in app.results.status.value
+        assert message in app.basis.n_years.msg.value
+        assert "som-invalid" in app.basis.n_years.input._dom_classes
+        assert shown_total(app) == "240.000 kr."  # the last valid result stays, marked
+        assert app.tabs.titles[0] == "1 Basis ⚠"
+        # nothing else typed is lost: the starters, the name, the success rate
+        assert [w.value for w in app.basis.participant_inputs] == ["12"]
+        assert app.basis.name.value == "Testindsats" and app.outcome_row("job").rate.input.value == "10"
+    app.basis.n_years.value = "1"
+    assert app.basis.n_years.msg.value == "" and "som-invalid" not in app.basis.n_years.input._dom_classes
+    assert not app.outdated and OUTDATED not in app.status.value and app.tabs.titles[0] == "1 Basis"
+    assert shown_total(app) == "240.000 kr." and app.scenario.participants == [12]
+    app.basis.n_years.value = "2"  # a second year starts with the last year's 12
+    assert [w.value for w in app.basis.participant_inputs] == ["12", "12"] and app.scenario.participants == [12, 12]

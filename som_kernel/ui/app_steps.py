@@ -31,7 +31,6 @@ from .app_widgets import (
     help_html,
     label,
     message_widget,
-    show_messages,
 )
 
 CUSTOM = "__egen__"
@@ -149,7 +148,7 @@ class BasisStep:
             layout=W.Layout(padding="6px"),
         )
         self.fields = [
-            *[([w.field.path], w.msg, w.input) for w in self.simple],
+            *[([w.field.path], w.msg, w.input) for w in (*self.simple, self.n_years)],
             (["target_group", "custom_target_group"], self.custom_msg, None),
             (["participants"], self.participants_msg, None),
         ]
@@ -185,14 +184,14 @@ class BasisStep:
         ]
 
     def _n_years_changed(self, change) -> None:
+        """A valid number of years adds or removes year inputs (the typed starters stay); an invalid one leaves
+        them as they are, and `read` reports it, so the result is marked outdated until it is corrected."""
         try:
             n = int(self.n_years.get())
-        except ValueError as e:
-            show_messages(self.n_years.msg, [str(e)], self.n_years.input)
-            self.changed()
-            return
-        show_messages(self.n_years.msg, [], self.n_years.input)
-        self._set_participant_count(n)
+        except ValueError:
+            n = None
+        if n is not None and n != len(self.participant_inputs):
+            self._set_participant_count(n)
         self.changed()
 
     def _group_changed(self, change) -> None:
@@ -245,6 +244,8 @@ class BasisStep:
             }
         else:
             data["target_group"] = self.group.value
+        # the number of years is the length of the list below: an unreadable one is a problem of its own
+        read_field(problems, self.n_years.field.path, self.n_years.get)
         data["participants"] = []
         first = self._year_one()
         for i, w in enumerate(self.participant_inputs):
