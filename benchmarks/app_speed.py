@@ -26,13 +26,14 @@ from som_voila.room import free_port, voila_command, voila_env
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]  # fmt: skip
-OBSERVE = """() => {
-  window.__redrawn = null;
-  const el = document.querySelector('.som-charts');
-  if (window.__obs) window.__obs.disconnect();
-  window.__obs = new MutationObserver(() => { if (window.__redrawn === null) window.__redrawn = performance.now(); });
-  window.__obs.observe(el, {subtree: true, childList: true});
-}"""
+# What the charts show: the pixels of every canvas and the markup of every SVG in the chart area. Vega's canvas
+# renderer redraws pixels without touching the page's elements, and its SVG renderer reuses elements and changes
+# their attributes, so a MutationObserver on the chart area misses redraws (it timed out after a success-rate
+# change that had redrawn the chart); comparing what is drawn does not.
+SNAPSHOT = """() => Array.from(document.querySelectorAll('.som-charts canvas, .som-charts svg'))
+  .map(e => e.tagName === 'CANVAS' ? e.toDataURL() : e.outerHTML).join('|')"""
+OBSERVE = f"() => {{ window.__drawn = ({SNAPSHOT})(); }}"
+REDRAWN = f"() => ({SNAPSHOT})() !== window.__drawn"
 
 
 def start_voila(port: int, log) -> subprocess.Popen:
@@ -78,7 +79,7 @@ def redraw(page, action) -> float:
     page.evaluate(OBSERVE)
     t0 = time.perf_counter()
     action()
-    page.wait_for_function("window.__redrawn !== null", timeout=30_000)
+    page.wait_for_function(REDRAWN, timeout=30_000)
     return time.perf_counter() - t0
 
 
