@@ -196,7 +196,7 @@ def test_a_first_year_before_the_rules_is_refused_at_check_time_naming_the_field
 
 def test_every_offered_price_year_computes(shipped):
     years = price_years(shipped)
-    assert years == list(range(2015, 2027))  # the net price index's years
+    assert years == list(range(2013, 2027))  # the net price index's years (2013–2014 since the wage behind wage tax)
     for year in years:
         data = example(price_year=year)
         data["costs"]["price_year"] = year

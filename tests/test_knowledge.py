@@ -120,15 +120,22 @@ def test_calibrated_rows_are_the_inmate_rows_and_marked_illustrative(kb):
     }
 
 
-def test_net_price_index_covers_2015_to_2026_from_dst(kb):
+def test_net_price_index_covers_2013_to_2026_from_dst(kb):
     npi = kb.net_price_index.set_index("year")
-    assert list(npi.index) == list(range(2015, 2027))
+    assert list(npi.index) == list(range(2013, 2027))
     # annual means of DST's monthly index: 2015 = 100,0; 2020 = 103,9; 2023 = 118,0
     assert npi.loc[2015, "index"] == 100.0
     assert kb.price_factor(2015, 2020) == pytest.approx(1.039)
     assert kb.price_factor(2023, 2024) == pytest.approx(118.7 / 118.0)
-    # whole public years are not illustrative; 2024 (half a year) and the projections are
+    # 2014: the mean of the seven months DST's page shows (June–December), (99,5 + 99,4 + 99,3 + 99,5 + 99,6 +
+    # 99,4 + 99,2) / 7 = 695,9 / 7 = 99,41 → 99,4; 2013 is not shown and carries 2014 back (it exists for the wage
+    # behind wage tax, a 2013-level figure)
+    assert npi.loc[2014, "index"] == npi.loc[2013, "index"] == 99.4
+    # so the wage behind wage tax, 276.768 kr. (2013), is 276.768 · 118,7 / 99,4 = 330.506,66 kr. in 2024 prices
+    assert 276_768 * kb.price_factor(2013, 2024) == pytest.approx(330_506.66, abs=0.01)
+    # whole public years are not illustrative; 2013–2014 and 2024 (part of a year seen) and the projections are
     assert not npi.loc[2015:2023, "illustrative"].any()
+    assert npi.loc[2013:2014, "illustrative"].all()
     assert npi.loc[2024:2026, "illustrative"].all()
 
 
@@ -204,10 +211,17 @@ def test_browser_on_shipped_kb(kb):
     assert cons["Status"].str.startswith("kalibreret til JM 2021: 505.300 kr.").all()
     assert "kalibreret" in b.chart_box.children[0].value
     # public only: calibrated rows have an illustrative split, so none are left; prices: the public prison and
-    # remand days, and since knowledge 2026.2 kontanthjælp (public rate split by public rules) and SU (2024 rate)
+    # remand days, and since knowledge 2026.2 kontanthjælp (public rate split by public rules) and SU (2024 rate),
+    # since 2026.3 the wage tax (BM 2015's wage a year into the job, split by the public tax rules)
     b.filters["public_only"].value = True
     assert len(b.shown["konsekvenser"]) == 0
-    assert set(b.shown["priser"]["service"]) == {"faengselsdoegn", "varetaegtsdoegn", "kontanthjaelp", "su"}
+    assert set(b.shown["priser"]["service"]) == {
+        "faengselsdoegn",
+        "varetaegtsdoegn",
+        "kontanthjaelp",
+        "su",
+        "skat_loenindkomst",
+    }
     assert len(b.shown["prisindeks"]) == 9  # 2015–2023
     # every row shown has a status and a source next to its numbers
     b.filters["public_only"].value = False

@@ -261,7 +261,7 @@ def test_default_price_year_outside_index(tmp_path):
     kb = copy_kb(tmp_path)
     meta = kb / "meta.yaml"
     meta.write_text(meta.read_text(encoding="utf-8").replace("default_price_year: 2024", "default_price_year: 2031"))
-    assert_problem(kb, "meta.yaml", "Standard-prisniveauet 2031 findes ikke i nettoprisindekset (2015–2026)")
+    assert_problem(kb, "meta.yaml", "Standard-prisniveauet 2031 findes ikke i nettoprisindekset (2013–2026)")
 
 
 def test_meta_missing_version(tmp_path):

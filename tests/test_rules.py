@@ -119,23 +119,32 @@ def test_health_cofinancing_frozen_since_2019_saves_the_kommune_nothing_at_the_m
 
 
 def test_wage_tax_has_the_benefits_tax_base_no_personfradrag(rules):
-    # 2025, a wage of 330.000 kr.: AM-bidrag 8 % = 26.400 and bundskat 12,01 % of 303.600 = 36.462,36 → stat
-    # 62.862,36; beskæftigelsesfradrag 12,30 % · 330.000 = 40.590 (under the cap 55.600), kommuneskat 25,068 % of
-    # 330.000 − 26.400 − 40.590 = 263.010 → 65.931,35. No personfradrag, as for a saved benefit.
-    shares = wage_tax_shares(rules, 2025, 330_000)
-    assert 330_000 * shares["stat"] == pytest.approx(26_400 + 0.1201 * 303_600)
-    assert 330_000 * shares["stat"] == pytest.approx(62_862.36)
-    assert 330_000 * shares["kommune"] == pytest.approx(0.25068 * 263_010)
-    assert 330_000 * shares["kommune"] == pytest.approx(65_931.35, abs=0.01)
+    # The wage is Beskæftigelsesministeriet's (2015, table 1): former long-term kontanthjælp recipients earned
+    # 23.064 kr. a month on average 13 months into the job (2013 level) · 12 = 276.768 kr. (price year 2013).
+    link = rules.link("skat_loenindkomst")
+    assert (link["gross_price"], link["price_year"], link["illustrative"]) == (23_064 * 12, 2013, False)
+    assert "bm.dk" in link["source_url"]
+    # 2025, that wage: AM-bidrag 8 % = 22.141,44 and bundskat 12,01 % of 254.626,56 = 30.580,65 → stat
+    # 52.722,09; beskæftigelsesfradrag 12,30 % · 276.768 = 34.042,46 (under the cap 55.600), kommuneskat 25,068 % of
+    # 276.768 − 22.141,44 − 34.042,46 = 220.584,10 → 55.296,02. No personfradrag, as for a saved benefit.
+    w = 276_768
+    shares = wage_tax_shares(rules, 2025, w)
+    assert w * shares["stat"] == pytest.approx(22_141.44 + 0.1201 * 254_626.56)
+    assert w * shares["stat"] == pytest.approx(52_722.09, abs=0.01)
+    assert w * shares["kommune"] == pytest.approx(0.25068 * 220_584.096)
+    assert w * shares["kommune"] == pytest.approx(55_296.02, abs=0.01)
     # the cap binds for 600.000 kr. in 2024: fradrag 45.100 (not 10,65 % · 600.000 = 63.900);
     # kommune 0,25018 · (600.000 − 48.000 − 45.100) = 126.816,24; stat 48.000 + 0,1206 · 552.000 = 114.571,20
     capped = wage_tax_shares(rules, 2024, 600_000)
     assert 600_000 * capped["kommune"] == pytest.approx(126_816.24)
     assert 600_000 * capped["stat"] == pytest.approx(114_571.20)
-    # the engine's price for a year in job equals it (calendar year 2025, the wage's 2024 level)
-    assert 330_000 * actor_shares(rules, "skat_loenindkomst", 2025, 1, 0) == pytest.approx(
-        [0.25068 * 263_010, 0.0, 62_862.36]
+    # the engine's price for a year in job equals it (calendar year 2025, the wage's 2013 level), and so do the
+    # prices.csv rows (whole kroner): kommune 55.296, stat 52.722
+    assert w * actor_shares(rules, "skat_loenindkomst", 2025, 1, 0) == pytest.approx(
+        [55_296.02, 0.0, 52_722.09], abs=0.01
     )
+    rows = static_price_rows(rules).set_index(["service", "actor"])["price"]
+    assert (rows[("skat_loenindkomst", "kommune")], rows[("skat_loenindkomst", "stat")]) == (55_296, 52_722)
 
 
 def test_a_job_gains_the_personfradrag_gap_no_longer(rules):
@@ -277,11 +286,12 @@ def test_prices_csv_rows_of_linked_services_equal_the_derivation(kb):
 
 
 def test_the_share_of_public_nonzero_prices_is_the_one_knowledge_readme_states(kb):
-    # knowledge/README.md: 38 of the 64 non-zero prices are public or derived (59 %); before 2026.3: 33 of 68.
-    # 64, not 68: the frozen health co-financing makes six kommune rows 0, § 176 adds two state rows.
+    # knowledge/README.md: 40 of the 64 non-zero prices are public or derived (62,5 %); before 2026.3: 33 of 68.
+    # 64, not 68: the frozen health co-financing makes six kommune rows 0, § 176 adds two state rows; 38 → 40:
+    # the wage tax's kommune and stat rows, derived since the wage is BM 2015's (23.064 kr. · 12, 2013).
     # the count `python -m som_kernel.knowledge status` prints ("Priser forskellige fra 0: 64 …")
     statuses = nonzero_price_statuses(kb)
-    assert (int(statuses.isin(["public", "derived"]).sum()), len(statuses)) == (38, 64)
+    assert (int(statuses.isin(["public", "derived"]).sum()), len(statuses)) == (40, 64)
     nonzero = kb.prices[kb.prices["price"] != 0]
     assert set(nonzero.loc[~nonzero["illustrative"], "status"]) == {"public", "derived"}
 
