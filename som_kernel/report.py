@@ -173,8 +173,11 @@ def sources_table(result: Result, kb: KnowledgeBase) -> pd.DataFrame:
         rows.append(
             ("Målgruppe", tg["name"], tg["source_title"], tg["source_url"] or "", "ja" if tg["illustrative"] else "nej")
         )
-    npi = kb.net_price_index.iloc[0]
-    rows.append(("Prisomregning", "Nettoprisindeks", npi["source_title"], npi["source_url"] or "", "nej"))
+    npi = kb.net_price_index
+    guessed = npi.loc[npi["illustrative"].astype(bool), "year"].astype(int).tolist()
+    marked = f"ja for {', '.join(map(str, guessed))}; nej for de øvrige år" if guessed else "nej"
+    first = npi.iloc[0]
+    rows.append(("Prisomregning", "Nettoprisindeks", first["source_title"], first["source_url"] or "", marked))
     return pd.DataFrame(rows, columns=["Hvad", "Omfang", "Kilde", "Adresse (URL)", "Illustrativ"])
 
 

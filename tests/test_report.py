@@ -8,6 +8,7 @@ Kommune: −200.000 + 275.000 × rate/10 % → zero at 200.000 / 2.750.000 = 7,2
 """
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from docx import Document
 
 from som_kernel import build_scenario, calculate, load_knowledge
 from som_kernel.compare import document_to_json
-from som_kernel.report import break_even_sentences, main, paper, switching_sentences, to_html
+from som_kernel.report import break_even_sentences, main, paper, sources_table, switching_sentences, to_html
 
 ROOT = Path(__file__).resolve().parent.parent
 KB_SMALL = ROOT / "tests" / "fixtures" / "kb_small"
@@ -259,3 +260,24 @@ def test_a_document_a_kommune_can_file(tmp_path, kb):
     # the checklist's marks are coloured: ■ red C62828
     marks = [r for t in doc.tables for row in t.rows for c in row.cells for r in c.paragraphs[0].runs if r.text == "■ "]
     assert marks and str(marks[0].font.color.rgb) == "C62828"
+
+
+def test_sources_say_which_price_index_years_are_not_dsts_own(kb, tmp_path):
+    """The shipped index's 2013 and 2014 values are our estimates (knowledge/net_price_index.csv: 2014 from
+    June–December only, 2013 carried back), and so are 2024 (January–June seen) and the projected 2025–2026, so
+    the paper's price-conversion row says so (it said 'nej' whatever the index held); a base without estimated
+    years says 'nej'."""
+
+    result = calculate(build_scenario_from(EXAMPLE), kb)
+    row = sources_table(result, kb).set_index("Hvad").loc["Prisomregning"]
+    assert row["Illustrativ"] == "ja for 2013, 2014, 2024, 2025, 2026; nej for de øvrige år"
+    folder = tmp_path / "kb"
+    shutil.copytree(KB_SMALL, folder)
+    index = folder / "net_price_index.csv"  # the small base's years all marked illustrative; here none
+    index.write_text(
+        re.sub(r",,true$", ",https://www.dst.dk/,false", index.read_text(encoding="utf-8"), flags=re.M),
+        encoding="utf-8",
+    )
+    none_guessed = load_knowledge(folder)
+    small_row = sources_table(calculate(small(), none_guessed), none_guessed).set_index("Hvad").loc["Prisomregning"]
+    assert small_row["Illustrativ"] == "nej"
