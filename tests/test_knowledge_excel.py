@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from small_scenario import one_cohort
 
-from som_kernel import KnowledgeError, build_scenario, calculate, load_knowledge
+from som_kernel import KnowledgeError, calculate, load_knowledge
 from som_kernel.kb.workbook import export_xlsx
 from som_kernel.kb.workbook_import import export_layer, import_xlsx
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR, TABLES
@@ -261,6 +262,23 @@ def test_command_line_round_trip_and_error(tmp_path, capsys):
     assert "Traceback" not in err
 
 
+def test_base_workbook_carries_the_committees_and_checks_them(tmp_path):
+    # the shipped base: committees.csv and committee_map.csv as sheets; an unknown committee typed in the map is
+    # refused naming the sheet, row and column, as the file's own check names committee_map.csv
+    path = export_xlsx(DEFAULT_KNOWLEDGE_DIR, tmp_path / "viden.xlsx")
+    book = load_workbook(path)
+    assert {"committees", "committee_map"} <= set(book.sheetnames)
+    row = next(r for r in book["committee_map"].iter_rows(min_row=2) if r[1].value == "kontanthjaelp")
+    row[3].value = "xx"
+    book.save(path)
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(path, tmp_path / "tilbage")
+    assert [str(p) for p in e.value.problems] == [
+        f"committee_map:række {row[0].row}:kolonne committee: Ukendt udvalg 'xx'."
+    ]
+    assert not (tmp_path / "tilbage").exists()
+
+
 # ---- a kommune's local layer as a workbook -------------------------------------------------------------------
 
 EXAMPLE_LAYER = DEFAULT_KNOWLEDGE_DIR / "lokale" / "eksempel_kommune"
@@ -334,16 +352,7 @@ def test_committee_from_a_layer_workbook_moves_kroner_between_committees(tmp_pat
         encoding="utf-8",
     )
     book = export_layer(layer, tmp_path / "lag.xlsx")
-    scenario = build_scenario(
-        {
-            "target_group": "tg_a",
-            "participants": [10],
-            "duration_years": 1,
-            "costs": {"startup": {"kommune": 50_000}, "running_per_participant": {"kommune": 100_000}},
-            "outcomes": [{"outcome": "job", "success_rate": 0.5}],
-            "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
-        }
-    )
+    scenario = one_cohort()
     by = lambda kb: {  # noqa: E731
         c: [round(v) for v in col] for c, col in calculate(scenario, kb).by_committee().items()
     }

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from small_scenario import small
+from small_scenario import one_cohort, small
 
 from som_kernel import KnowledgeError, build_scenario, calculate, load_knowledge, load_scenario, reporting
 from som_kernel.export import workbook
@@ -53,20 +53,6 @@ def make_layer(folder: Path, benefit_price: str = "3300") -> Path:
     }
     write(folder / "effect_studies.csv", [{**study, **SRC}])
     return folder
-
-
-def one_cohort():
-    # test_engine_golden.test_one_cohort: 10 start 2025, 1 year, success 50 % → 5 successes; costs kommune 1.050.000
-    return build_scenario(
-        {
-            "target_group": "tg_a",
-            "participants": [10],
-            "duration_years": 1,
-            "costs": {"startup": {"kommune": 50_000}, "running_per_participant": {"kommune": 100_000}},
-            "outcomes": [{"outcome": "job", "success_rate": 0.5}],
-            "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
-        }
-    )
 
 
 def test_layer_changes_the_result_by_hand(tmp_path):
