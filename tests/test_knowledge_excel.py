@@ -285,20 +285,15 @@ EXAMPLE_LAYER = DEFAULT_KNOWLEDGE_DIR / "lokale" / "eksempel_kommune"
 LAYER_SHEETS = ["prices", "consequences", "effect_studies", "wages", "committees", "committee_map"]
 
 
-def example_layer_with_wages(tmp_path: Path) -> Path:
-    """The shipped example layer plus a wages.csv (a kommune's own socialrådgiver pay), so every sheet is used."""
+def example_layer(tmp_path: Path) -> Path:
+    """A copy of the shipped example layer, which has every table a layer can hold (its socialrådgiver wage too)."""
     layer = tmp_path / "eksempel_kommune"
     shutil.copytree(EXAMPLE_LAYER, layer)
-    (layer / "wages.csv").write_text(
-        "profession,name,annual_wage,hours_per_fte,price_year,source_title,source_url,illustrative,note\n"
-        "socialraadgiver,Socialrådgiver,512400,1635,2023,Eksempel Kommune: opdigtet lønsats,,true,Opdigtet.\n",
-        encoding="utf-8",
-    )
     return layer
 
 
 def test_layer_workbook_round_trip_is_identical(tmp_path):
-    layer = example_layer_with_wages(tmp_path)
+    layer = example_layer(tmp_path)
     book = export_layer(layer, tmp_path / "lag.xlsx")
     assert load_workbook(book).sheetnames == ["Vejledning", "lokal", *LAYER_SHEETS]
     back = import_xlsx(book, tmp_path / "tilbage")
@@ -375,7 +370,7 @@ def test_committee_from_a_layer_workbook_moves_kroner_between_committees(tmp_pat
 
 
 def test_layer_workbook_committee_errors_name_file_sheet_row_column(tmp_path):
-    layer = example_layer_with_wages(tmp_path)
+    layer = example_layer(tmp_path)
     book = export_layer(layer, tmp_path / "lag.xlsx")
     _edit(book, "committee_map", "D3", "xx")  # an unknown committee
     _edit(book, "committees", "A2", "Beskæftigelse")  # not an id
@@ -388,7 +383,7 @@ def test_layer_workbook_committee_errors_name_file_sheet_row_column(tmp_path):
     ]
     assert not (tmp_path / "tilbage").exists()  # nothing written
     _edit(book, "committees", "A2", "beskaeftigelse")
-    _edit(book, "wages", "F2", "Eksempel Kommune: opdigtet lønsats")
+    _edit(book, "wages", "F2", "Eksempel Kommune: opdigtede tal til eksemplet (illustrativt)")
     # the same message as the folder layer's committee_map.csv (test_committees.py), with the workbook's sheet
     with pytest.raises(KnowledgeError) as e:
         load_knowledge(local=book)
@@ -398,8 +393,10 @@ def test_layer_workbook_committee_errors_name_file_sheet_row_column(tmp_path):
 
 
 def test_layer_workbook_import_keeps_a_folder_from_mixing_layers(tmp_path):
-    book = export_layer(EXAMPLE_LAYER, tmp_path / "lag.xlsx")  # no wages sheet
-    target = example_layer_with_wages(tmp_path / "gammel")  # a folder with wages.csv
+    without_wages = example_layer(tmp_path / "ny")
+    (without_wages / "wages.csv").unlink()
+    book = export_layer(without_wages, tmp_path / "lag.xlsx")  # no wages sheet
+    target = example_layer(tmp_path / "gammel")  # a folder with wages.csv
     with pytest.raises(KnowledgeError) as e:
         import_xlsx(book, target)
     assert [str(p) for p in e.value.problems] == [
