@@ -130,7 +130,8 @@ class ResourcesEditor:
                 help_html(
                     "Byg omkostningerne op af de ressourcer, indsatsen bruger, som i Social- og Boligstyrelsens "
                     "omkostningsmodel: medarbejdertimer eller årsværk pr. faggruppe (løn inkl. pension fra "
-                    "vidensdatabasen, med kilde) eller til egen pris, uddannelse, supervision, lokaler, materialer og "
+                    "vidensdatabasen eller kommunens lokale lag, med kilde) eller til egen pris, uddannelse, "
+                    "supervision, lokaler, materialer og "
                     "køb. Hver ressource lægges til den omkostningslinje, du vælger; den sædvanlige indsats "
                     "(basisalternativet) beskrives på samme måde. Beløbene ovenfor lægges til ressourcerne."
                 ),
