@@ -417,3 +417,16 @@ def test_command_line_layer_round_trip(tmp_path, capsys):
     # on kb_small the example layer's services and target groups are unknown: refused, naming the workbook's sheets
     assert main(["import-xlsx", str(book), str(tmp_path / "igen"), "--vidensdatabase", str(FIXTURE)]) == 1
     assert "lag.xlsx:prices:række 2:kolonne service: Ukendt ydelse" in capsys.readouterr().err
+
+
+def test_layer_workbook_without_its_lokal_sheet_is_refused(tmp_path):
+    # before, a workbook without 'lokal' loaded as no layer at all, silently
+    book = export_layer(EXAMPLE_LAYER, tmp_path / "lag.xlsx")
+    wb = load_workbook(book)
+    del wb["lokal"]
+    wb.save(book)
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(local=book)
+    assert [str(p) for p in e.value.problems] == [
+        "lag.xlsx:lokal: Arket mangler (name, kommune og description for laget)."
+    ]
