@@ -430,3 +430,10 @@ def test_layer_workbook_without_its_lokal_sheet_is_refused(tmp_path):
     assert [str(p) for p in e.value.problems] == [
         "lag.xlsx:lokal: Arket mangler (name, kommune og description for laget)."
     ]
+    # nor can it be imported: with neither 'meta' nor 'lokal' the workbook is neither a base nor a layer
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(book, tmp_path / "tilbage")
+    assert [str(p) for p in e.value.problems] == [
+        "lag.xlsx: Projektmappen har hverken arket 'meta' (en hel vidensdatabase) eller arket 'lokal' (et lokalt lag: "
+        "name, kommune og description)."
+    ]

@@ -61,6 +61,12 @@ def import_xlsx(file: str | Path, folder: str | Path, base: str | Path | None = 
         raise KnowledgeError(problems)
     if LAYER_SHEET in names and META_SHEET not in names:
         return import_layer(file, folder, base)
+    if META_SHEET not in names:
+        message = (
+            f"Projektmappen har hverken arket '{META_SHEET}' (en hel vidensdatabase) eller arket '{LAYER_SHEET}' "
+            "(et lokalt lag: name, kommune og description)."
+        )
+        raise KnowledgeError([Problem(file.name, message)])
     book = read_workbook(file, problems)
     if book is None:
         raise KnowledgeError(problems)
