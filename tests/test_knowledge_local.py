@@ -327,6 +327,12 @@ def test_local_wage_changes_a_resource_line_by_hand(tmp_path):
     # shown as local where a wage's source is shown: the resource rows (app step 2, Excel, paper) and the browser
     row = resource_rows(s, kb)[0]  # (the next row is the overhead share, 0 % here)
     assert row.source.startswith("lokal (testlag): Testkommunens takstblad")
+    paper = reporting.assumptions(s, kb).set_index("Antagelse")
+    assert paper.at["Ressource: Rådgivning", "Kilde"].startswith("lokal (testlag): Testkommunens takstblad")
+    sheet = [[c.value for c in r] for r in workbook(calculate(s, kb), kb)["Input"].iter_rows()]
+    assert any(
+        str(v).startswith("lokal (testlag): Testkommunens takstblad") for r in sheet if "Rådgivning" in r for v in r
+    )
     assert wage_table(kb, Filters()).set_index("Faggruppe").at["Rådgiver", "Status"] == "lokal"
     assert profession_options(kb) == [
         ("Leder (600.000 kr./årsværk, 2020)", "leder"),
