@@ -25,3 +25,20 @@ SMALL = {
 def small(**changes) -> dict:
     """A deep copy of SMALL with top-level `changes`."""
     return {**copy.deepcopy(SMALL), **changes}
+
+
+def one_cohort():
+    """test_engine_golden.test_one_cohort's scenario: 10 start 2025, 1 year, success 50 % on "job" → 5 successes;
+    kommune costs 50.000 start-up + 10 · 100.000 running = 1.050.000 kr.; prices of 2024, years 2025–2027."""
+    from som_kernel import build_scenario
+
+    return build_scenario(
+        {
+            "target_group": "tg_a",
+            "participants": [10],
+            "duration_years": 1,
+            "costs": {"startup": {"kommune": 50_000}, "running_per_participant": {"kommune": 100_000}},
+            "outcomes": [{"outcome": "job", "success_rate": 0.5}],
+            "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
+        }
+    )

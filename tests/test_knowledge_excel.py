@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from small_scenario import one_cohort
 
-from som_kernel import KnowledgeError, load_knowledge
+from som_kernel import KnowledgeError, calculate, load_knowledge
 from som_kernel.kb.workbook import export_xlsx
-from som_kernel.kb.workbook_import import import_xlsx
+from som_kernel.kb.workbook_import import export_layer, import_xlsx
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR, TABLES
 from som_kernel.knowledge.__main__ import main
 
@@ -105,7 +106,7 @@ def test_workbook_round_trip_is_identical(tmp_path, folder):
     book = export_xlsx(folder, tmp_path / "viden.xlsx")
     back = import_xlsx(book, tmp_path / "tilbage")
     rules = [str(f.relative_to(folder)) for f in sorted(folder.glob("rules/*.yaml"))]
-    extra = [*rules, "rule_links.csv"] if rules else []
+    extra = [*rules, "rule_links.csv", "committees.csv", "committee_map.csv"] if rules else []
     for name in [*TABLES, "meta.yaml", *extra]:
         assert (back / name).read_bytes() == (folder / name).read_bytes(), name
 
@@ -259,3 +260,180 @@ def test_command_line_round_trip_and_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "prices:række 2:kolonne price: Prisen må ikke være negativ" in err
     assert "Traceback" not in err
+
+
+def test_base_workbook_carries_the_committees_and_checks_them(tmp_path):
+    # the shipped base: committees.csv and committee_map.csv as sheets; an unknown committee typed in the map is
+    # refused naming the sheet, row and column, as the file's own check names committee_map.csv
+    path = export_xlsx(DEFAULT_KNOWLEDGE_DIR, tmp_path / "viden.xlsx")
+    book = load_workbook(path)
+    assert {"committees", "committee_map"} <= set(book.sheetnames)
+    row = next(r for r in book["committee_map"].iter_rows(min_row=2) if r[1].value == "kontanthjaelp")
+    row[3].value = "xx"
+    book.save(path)
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(path, tmp_path / "tilbage")
+    assert [str(p) for p in e.value.problems] == [
+        f"committee_map:række {row[0].row}:kolonne committee: Ukendt udvalg 'xx'."
+    ]
+    assert not (tmp_path / "tilbage").exists()
+
+
+# ---- a kommune's local layer as a workbook -------------------------------------------------------------------
+
+EXAMPLE_LAYER = DEFAULT_KNOWLEDGE_DIR / "lokale" / "eksempel_kommune"
+LAYER_SHEETS = ["prices", "consequences", "effect_studies", "wages", "committees", "committee_map"]
+
+
+def example_layer(tmp_path: Path) -> Path:
+    """A copy of the shipped example layer, which has every table a layer can hold (its socialrådgiver wage too)."""
+    layer = tmp_path / "eksempel_kommune"
+    shutil.copytree(EXAMPLE_LAYER, layer)
+    return layer
+
+
+def test_layer_workbook_round_trip_is_identical(tmp_path):
+    layer = example_layer(tmp_path)
+    book = export_layer(layer, tmp_path / "lag.xlsx")
+    assert load_workbook(book).sheetnames == ["Vejledning", "lokal", *LAYER_SHEETS]
+    back = import_xlsx(book, tmp_path / "tilbage")
+    # every table byte for byte; lokal.yaml is rewritten from the sheet's cells with the same fields
+    tables = sorted(p.name for p in layer.glob("*.csv"))
+    assert tables == sorted(f"{s}.csv" for s in LAYER_SHEETS)
+    for name in tables:
+        assert (back / name).read_bytes() == (layer / name).read_bytes(), name
+    import yaml
+
+    assert yaml.safe_load((back / "lokal.yaml").read_text(encoding="utf-8")) == yaml.safe_load(
+        (layer / "lokal.yaml").read_text(encoding="utf-8")
+    )
+    # the same layer whichever form it is loaded from: folder, workbook, imported folder
+    kbs = [load_knowledge(local=p) for p in (layer, book, back)]
+    for kb in kbs[1:]:
+        assert (kb.local.name, kb.local.kommune, kb.local.description, kb.local.rows) == (
+            kbs[0].local.name,
+            kbs[0].local.kommune,
+            kbs[0].local.description,
+            kbs[0].local.rows,
+        )
+        for table in ("prices", "consequences", "effect_studies", "wages"):
+            pd.testing.assert_frame_equal(getattr(kb, table), getattr(kbs[0], table), check_dtype=False)
+        pd.testing.assert_frame_equal(kb.committees.committees, kbs[0].committees.committees, check_dtype=False)
+        pd.testing.assert_frame_equal(kb.committees.links, kbs[0].committees.links, check_dtype=False)
+    assert kbs[1].committees.names["beskaeftigelse"] == "Job- og Arbejdsmarkedsudvalget"
+    assert kbs[1].wages.set_index("profession").at["socialraadgiver", "local_layer"] == "eksempel_kommune"
+
+
+def test_committee_from_a_layer_workbook_moves_kroner_between_committees(tmp_path):
+    # kb_small with committees: benefit → the labour-market committee, tax → the finance committee, the costs
+    # (welfare area social) → the social committee; the layer workbook moves benefit to the social committee
+    base = copy_small(tmp_path)
+    src = "source_title,source_url,illustrative\n"
+    (base / "committees.csv").write_text(
+        "id,name,kontoplan," + src + "arbejde,Arbejdsmarkedsudvalget,5.57,Testdata,,true\n"
+        "social,Socialudvalget,5.38,Testdata,,true\noekonomi,Økonomiudvalget,7,Testdata,,true\n",
+        encoding="utf-8",
+    )
+    (base / "committee_map.csv").write_text(
+        "kind,key,function,committee," + src + "service,benefit,5.57.73,arbejde,Testdata,,true\n"
+        "service,tax,7,oekonomi,Testdata,,true\ncost,social,5.38,social,Testdata,,true\n",
+        encoding="utf-8",
+    )
+    layer = tmp_path / "lag"
+    layer.mkdir()
+    (layer / "lokal.yaml").write_text("name: udvalgslag\nkommune: Testkommune\n", encoding="utf-8")
+    (layer / "committee_map.csv").write_text(
+        "kind,key,function,committee," + src + "service,benefit,5.57.73,social,Testkommunens styrelsesvedtægt,,true\n",
+        encoding="utf-8",
+    )
+    book = export_layer(layer, tmp_path / "lag.xlsx")
+    scenario = one_cohort()
+    by = lambda kb: {  # noqa: E731
+        c: [round(v) for v in col] for c, col in calculate(scenario, kb).by_committee().items()
+    }
+    # 5 successes (10 · 50 %). Benefit, kommune: 10, 20, 20 weeks · 3.000 kr. · 5 = 150.000 / 300.000 / 300.000;
+    # tax, kommune: 0,5, 1, 1 years · 50.000 kr. · 5 = 125.000 / 250.000 / 250.000; costs 50.000 + 10 · 100.000 =
+    # 1.050.000 in 2025. The kommune in all: −775.000 / 550.000 / 550.000 either way.
+    assert by(load_knowledge(base, local=False)) == {
+        "arbejde": [150_000, 300_000, 300_000],
+        "social": [-1_050_000, 0, 0],
+        "oekonomi": [125_000, 250_000, 250_000],
+        "total": [-775_000, 550_000, 550_000],
+    }
+    # with the workbook the benefit's kroner move to the social committee: −1.050.000 + 150.000 = −900.000,
+    # then 300.000 and 300.000; the labour-market committee carries nothing
+    assert by(load_knowledge(base, local=book)) == {
+        "social": [-900_000, 300_000, 300_000],
+        "oekonomi": [125_000, 250_000, 250_000],
+        "total": [-775_000, 550_000, 550_000],
+    }
+
+
+def test_layer_workbook_committee_errors_name_file_sheet_row_column(tmp_path):
+    layer = example_layer(tmp_path)
+    book = export_layer(layer, tmp_path / "lag.xlsx")
+    _edit(book, "committee_map", "D3", "xx")  # an unknown committee
+    _edit(book, "committees", "A2", "Beskæftigelse")  # not an id
+    _edit(book, "wages", "F2", None)  # no source
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(book, tmp_path / "tilbage")
+    assert [p.where for p in e.value.problems] == [
+        "lag.xlsx:wages:række 2:kolonne source_title",
+        "lag.xlsx:committees:række 2:kolonne id",
+    ]
+    assert not (tmp_path / "tilbage").exists()  # nothing written
+    _edit(book, "committees", "A2", "beskaeftigelse")
+    _edit(book, "wages", "F2", "Eksempel Kommune: opdigtede tal til eksemplet (illustrativt)")
+    # the same message as the folder layer's committee_map.csv (test_committees.py), with the workbook's sheet
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(local=book)
+    assert [str(p) for p in e.value.problems] == [
+        "lag.xlsx:committee_map:række 3:kolonne committee: Ukendt udvalg 'xx'."
+    ]
+
+
+def test_layer_workbook_import_keeps_a_folder_from_mixing_layers(tmp_path):
+    without_wages = example_layer(tmp_path / "ny")
+    (without_wages / "wages.csv").unlink()
+    book = export_layer(without_wages, tmp_path / "lag.xlsx")  # no wages sheet
+    target = example_layer(tmp_path / "gammel")  # a folder with wages.csv
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(book, target)
+    assert [str(p) for p in e.value.problems] == [
+        "eksempel_kommune/wages.csv: Mappen har wages.csv, men projektmappen har ikke arket 'wages'. Vælg en tom "
+        "mappe, eller slet filen, hvis laget ikke længere skal have den."
+    ]
+
+
+def test_command_line_layer_round_trip(tmp_path, capsys):
+    book = tmp_path / "lag.xlsx"
+    assert main(["export-xlsx", str(EXAMPLE_LAYER), str(book)]) == 0
+    assert (
+        main(["import-xlsx", str(book), str(tmp_path / "tilbage"), "--vidensdatabase", str(DEFAULT_KNOWLEDGE_DIR)]) == 0
+    )
+    assert (tmp_path / "tilbage" / "committee_map.csv").read_bytes() == (
+        EXAMPLE_LAYER / "committee_map.csv"
+    ).read_bytes()
+    # on kb_small the example layer's services and target groups are unknown: refused, naming the workbook's sheets
+    assert main(["import-xlsx", str(book), str(tmp_path / "igen"), "--vidensdatabase", str(FIXTURE)]) == 1
+    assert "lag.xlsx:prices:række 2:kolonne service: Ukendt ydelse" in capsys.readouterr().err
+
+
+def test_layer_workbook_without_its_lokal_sheet_is_refused(tmp_path):
+    # before, a workbook without 'lokal' loaded as no layer at all, silently
+    book = export_layer(EXAMPLE_LAYER, tmp_path / "lag.xlsx")
+    wb = load_workbook(book)
+    del wb["lokal"]
+    wb.save(book)
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(local=book)
+    assert [str(p) for p in e.value.problems] == [
+        "lag.xlsx:lokal: Arket mangler (name, kommune og description for laget)."
+    ]
+    # nor can it be imported: with neither 'meta' nor 'lokal' the workbook is neither a base nor a layer
+    with pytest.raises(KnowledgeError) as e:
+        import_xlsx(book, tmp_path / "tilbage")
+    assert [str(p) for p in e.value.problems] == [
+        "lag.xlsx: Projektmappen har hverken arket 'meta' (en hel vidensdatabase) eller arket 'lokal' (et lokalt lag: "
+        "name, kommune og description)."
+    ]

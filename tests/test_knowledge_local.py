@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from small_scenario import small
+from small_scenario import one_cohort, small
 
 from som_kernel import KnowledgeError, build_scenario, calculate, load_knowledge, load_scenario, reporting
 from som_kernel.export import workbook
@@ -53,20 +53,6 @@ def make_layer(folder: Path, benefit_price: str = "3300") -> Path:
     }
     write(folder / "effect_studies.csv", [{**study, **SRC}])
     return folder
-
-
-def one_cohort():
-    # test_engine_golden.test_one_cohort: 10 start 2025, 1 year, success 50 % → 5 successes; costs kommune 1.050.000
-    return build_scenario(
-        {
-            "target_group": "tg_a",
-            "participants": [10],
-            "duration_years": 1,
-            "costs": {"startup": {"kommune": 50_000}, "running_per_participant": {"kommune": 100_000}},
-            "outcomes": [{"outcome": "job", "success_rate": 0.5}],
-            "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
-        }
-    )
 
 
 def test_layer_changes_the_result_by_hand(tmp_path):
@@ -134,7 +120,7 @@ def test_layer_without_lokal_yaml_or_tables(tmp_path):
         load_knowledge(FIXTURE, local=empty)
     assert [str(p) for p in e.value.problems] == [
         "tom: Ukendte tabeller i det lokale lag: andet.csv. Et lokalt lag kan have prices.csv, consequences.csv, "
-        "effect_studies.csv, committees.csv, committee_map.csv.",
+        "effect_studies.csv, wages.csv, committees.csv, committee_map.csv.",
         "tom/lokal.yaml: Filen mangler (name, kommune og description for laget).",
     ]
     with pytest.raises(KnowledgeError, match="Det lokale lag findes ikke"):
@@ -294,3 +280,73 @@ def test_local_price_wins_over_a_rule():
     assert (local[0], local[2]) == (820, 820)
     assert local[1] == rule[1]
     assert (rule[0], rule[2]) != (820, 820)
+
+
+def add_wage(folder: Path, annual_wage: str = "528000", **source) -> Path:
+    """A local wage for kb_small's raadgiver: 528.000 kr. / 1.600 timer = 330 kr. pr. time (national 480.000 kr.
+    / 1.600 = 300 kr. pr. time), both at 2024 prices."""
+    wage = {"profession": "raadgiver", "name": "Rådgiver", "annual_wage": annual_wage, "hours_per_fte": "1600"}
+    write(folder / "wages.csv", [{**wage, "price_year": "2024", **SRC, **source}])
+    return folder
+
+
+def with_counsellor_hours() -> dict:
+    # SMALL (10 starters, 20.000 kr. each to the kommune) plus 40 counsellor hours per participant; kb_small has no
+    # overhead share, so a staff line is hours × hourly wage
+    data = small()
+    data["costs"]["resources"] = [
+        {"name": "Rådgivning", "line": "running_per_participant", "quantity": 40, "profession": "raadgiver"}
+    ]
+    return data
+
+
+def test_local_wage_changes_a_resource_line_by_hand(tmp_path):
+    from som_kernel.describe import resource_rows
+    from som_kernel.knowledge_tables import Filters, wage_table
+    from som_kernel.steps.costs import price_resources
+    from som_kernel.ui.app_resources import profession_options
+
+    layer = add_wage(make_layer(tmp_path / "lag"))
+    kb, national = load_knowledge(FIXTURE, local=layer), load_knowledge(FIXTURE, local=False)
+    s = build_scenario(with_counsellor_hours())
+    [mine], [theirs] = price_resources(s, kb), price_resources(s, national)
+    # national 40 h · 300 kr. = 12.000 kr.; local 40 h · 330 kr. = 13.200 kr.; (330 − 300) · 40 = 1.200 kr. more
+    assert (theirs.price, theirs.amount) == pytest.approx((300, 12_000))
+    assert (mine.price, mine.amount) == pytest.approx((330, 13_200))
+    assert mine.amount - theirs.amount == pytest.approx((330 - 300) * 40)
+    # booked for 10 participants: kommune costs 10 · (20.000 + 12.000) = 320.000 national, 10 · 33.200 = 332.000
+    # local, i.e. 10 · 1.200 = 12.000 kr. more
+    cost_local = calculate(s, kb).totals_by_kind().loc["cost", "kommune"]
+    cost_national = calculate(s, national).totals_by_kind().loc["cost", "kommune"]
+    assert (cost_national, cost_local) == pytest.approx((-320_000, -332_000))
+    # the row is the layer's: local_layer, status local (the file said illustrative), counted in the layer's rows
+    w = kb.wages.set_index("profession")
+    assert (w.at["raadgiver", "local_layer"], w.at["raadgiver", "status"]) == ("testlag", "local")
+    assert (w.at["leder", "local_layer"], w.at["leder", "annual_wage"]) == ("", 600_000)  # national, untouched
+    assert kb.local.rows["wages.csv"] == 1
+    # shown as local where a wage's source is shown: the resource rows (app step 2, Excel, paper) and the browser
+    row = resource_rows(s, kb)[0]  # (the next row is the overhead share, 0 % here)
+    assert row.source.startswith("lokal (testlag): Testkommunens takstblad")
+    paper = reporting.assumptions(s, kb).set_index("Antagelse")
+    assert paper.at["Ressource: Rådgivning", "Kilde"].startswith("lokal (testlag): Testkommunens takstblad")
+    sheet = [[c.value for c in r] for r in workbook(calculate(s, kb), kb)["Input"].iter_rows()]
+    assert any(
+        str(v).startswith("lokal (testlag): Testkommunens takstblad") for r in sheet if "Rådgivning" in r for v in r
+    )
+    assert wage_table(kb, Filters()).set_index("Faggruppe").at["Rådgiver", "Status"] == "lokal"
+    assert profession_options(kb) == [
+        ("Leder (600.000 kr./årsværk, 2020)", "leder"),
+        ("Rådgiver (528.000 kr./årsværk, 2024, lokal)", "raadgiver"),
+    ]
+
+
+def test_local_wage_needs_a_source_and_is_checked_like_a_national_one(tmp_path):
+    layer = add_wage(make_layer(tmp_path / "lag"), source_title="")
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(FIXTURE, local=layer)
+    assert [p.where for p in e.value.problems] == ["lag/wages.csv:række 2:kolonne source_title"]
+    # a monthly wage typed as the annual one: the layer's file is named by the units.csv check of wages
+    layer = add_wage(make_layer(tmp_path / "lag2"), annual_wage="44000")
+    with pytest.raises(KnowledgeError) as e:
+        load_knowledge(FIXTURE, local=layer)
+    assert e.value.problems[0].where == "lag2/wages.csv:række 2:kolonne annual_wage"

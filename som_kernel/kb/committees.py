@@ -6,8 +6,9 @@ that pays for an intervention is often not the one that gains. Two tables, besid
 - committee_map.csv: `kind` service (key = a service id) or cost (key = the costs' welfare area, optionally
   `area:target-group area` for a narrower default), the kontoplan function it is booked on, and the committee.
 The shipped defaults follow the main accounts and functions of Indenrigs- og Boligministeriet's "Budget- og
-regnskabssystem for kommuner"; a kommune's local layer may hold both files: its rows replace the national
-committee with the same id (its own names) and the national link with the same kind and key (its own mapping).
+regnskabssystem for kommuner"; a kommune's local layer (a folder or a workbook, read by local.py) may hold both
+tables: its rows replace the national committee with the same id (its own names) and the national link with the
+same kind and key (its own mapping).
 Only the kommune's amounts are split; a service or cost line without a link counts as "Ikke fordelt".
 """
 
@@ -22,7 +23,7 @@ import pandas as pd
 from pydantic import Field
 
 from ..errors import Problem
-from .reading import read_table, where
+from .reading import FILE_COLUMNS, read_table, where
 from .schema import TARGET_GROUP_AREAS, WELFARE_AREAS, _Sourced
 
 COMMITTEES_FILE = "committees.csv"
@@ -45,6 +46,11 @@ class CommitteeLink(_Sourced):
     function: str = ""  # kontoplan number (hovedkonto, hovedfunktion or funktion), e.g. 5.57.73
     committee: str
     note: str = ""
+
+
+# the committee tables' row models and the key a local layer's row replaces a national row on
+COMMITTEE_MODELS = {COMMITTEES_FILE: Committee, MAP_FILE: CommitteeLink}
+COMMITTEE_KEYS = {COMMITTEES_FILE: ["id"], MAP_FILE: ["kind", "key"]}
 
 
 @dataclass(frozen=True)
@@ -116,22 +122,22 @@ def _check(committees: pd.DataFrame, links: pd.DataFrame, services: set[str], pr
 
 
 def load_committees(
-    folder: Path, services: set[str], problems: list[Problem], layer: tuple[str, Path] | None = None
+    folder: Path, services: set[str], problems: list[Problem], layer: tuple[str, dict[str, pd.DataFrame]] | None = None
 ) -> Committees | None:
-    """The committee tables of `folder` (None when it has neither file) with a local layer's (name, folder)
-    files laid on top; problems are appended, not raised."""
-    paths = [folder / name for name in COMMITTEE_FILES]
-    mine = [layer[1] / name for name in COMMITTEE_FILES] if layer is not None and layer[1].is_dir() else []
-    if not any(p.exists() for p in paths + mine):
+    """The committee tables of `folder` (None when neither it nor the layer has one) with a local layer's tables
+    laid on top: `layer` is (its name, its validated tables by file name, with `at_file` and `at_line`, as
+    local.read_layer gives them); problems are appended, not raised."""
+    mine = {name: df for name, df in (layer[1] if layer is not None else {}).items() if name in COMMITTEE_MODELS}
+    if not mine and not any((folder / name).exists() for name in COMMITTEE_FILES):
         return None
     before = len(problems)
     tables = []
-    for name, model, keys in ((COMMITTEES_FILE, Committee, ["id"]), (MAP_FILE, CommitteeLink, ["kind", "key"])):
+    for name, model in COMMITTEE_MODELS.items():
         base = read_table(folder / name, model, problems) if (folder / name).exists() else _empty(model)
         base = base.assign(at=[(name, i) for i in base.index])
-        local = read_table(layer[1] / name, model, problems) if mine and (layer[1] / name).exists() else _empty(model)
-        local = local.assign(at=[(f"{layer[1].name}/{name}", i) for i in local.index])
-        tables.append(_overlay(base, local, keys, layer[0] if layer else ""))
+        local = mine.get(name, pd.DataFrame(columns=[*model.model_fields, *FILE_COLUMNS]))
+        local = local.assign(at=list(zip(local["at_file"], local["at_line"], strict=True))).drop(columns=FILE_COLUMNS)
+        tables.append(_overlay(base, local, COMMITTEE_KEYS[name], layer[0] if layer else ""))
     if len(problems) > before:
         return None
     _check(tables[0], tables[1], services, problems)

@@ -44,7 +44,7 @@ def assemble(
         rules = load_rules(path, tables, problems, check_derived)
     committees = None
     if not problems and meta is not None and path is not None:
-        mine = (layer[0].name, layer[0].path) if layer else None
+        mine = (layer[0].name, layer[1]) if layer else None
         committees = load_committees(path, set(tables["services.csv"]["id"]), problems, mine)
     if problems or meta is None:
         raise KnowledgeError(problems)

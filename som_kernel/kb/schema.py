@@ -246,7 +246,7 @@ KEYS: dict[str, list[str]] = {
     "units.csv": ["unit"],
     "wages.csv": ["profession"],
 }
-# column added to prices, consequences and effect studies: the local layer's name where a row comes from it
+# column added to prices, consequences, effect studies and wages: the local layer's name where a row comes from it
 LOCAL_COLUMN = "local_layer"
 
 
@@ -273,7 +273,7 @@ class KnowledgeBase:
 
     `warnings` lists plausible-but-odd values (they load, and the app and reports show them); `dialects` says how
     each file was read (e.g. Danish Excel CSV); `local` is the kommune's layer laid on top, if any (its rows carry
-    its name in the column `local_layer` of prices, consequences and effect_studies)."""
+    its name in the column `local_layer` of prices, consequences, effect_studies and wages)."""
 
     target_groups: pd.DataFrame
     outcomes: pd.DataFrame

@@ -1,8 +1,11 @@
 """Command line for the knowledge base (Danish output; exit code 1 with the problems on a broken base).
 
 python -m som_kernel.knowledge check [DIR] [--local LAYER]   check and list warnings and the CSV dialects read
-python -m som_kernel.knowledge export-xlsx DIR FILE          every table to one workbook (one sheet per table)
-python -m som_kernel.knowledge import-xlsx FILE DIR          a (possibly edited) workbook back to CSV files
+python -m som_kernel.knowledge export-xlsx DIR FILE          every table to one workbook (one sheet per table);
+                                                             a local layer's folder (lokal.yaml) to a layer workbook
+python -m som_kernel.knowledge import-xlsx FILE DIR [--vidensdatabase BASE]
+                                                             a (possibly edited) workbook back to CSV files; a
+                                                             layer workbook is checked on top of BASE
 python -m som_kernel.knowledge diff OLD_DIR NEW_DIR          rows added/removed/changed per table, dated rule and
                                                              policy values added/removed/changed, the rule-derived
                                                              prices that move per calendar year, and what the
@@ -22,8 +25,9 @@ from pathlib import Path
 
 from ..errors import SomError
 from ..kb.load import load_knowledge
+from ..kb.local import LAYER_META
 from ..kb.workbook import export_xlsx
-from ..kb.workbook_import import import_xlsx
+from ..kb.workbook_import import export_layer, import_xlsx
 from .diff import EXAMPLES_DIR, SCENARIO_DIR, report
 from .status import report as status_report
 
@@ -34,12 +38,19 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="tjek vidensdatabasen (og et lokalt lag)")
     c.add_argument("dir", nargs="?", default=None)
     c.add_argument("--local", default=None, help="et lokalt lag (mappe eller .xlsx)")
-    e = sub.add_parser("export-xlsx", help="alle tabeller til én Excel-projektmappe")
+    e = sub.add_parser(
+        "export-xlsx", help="alle tabeller til én Excel-projektmappe (et lokalt lag, når mappen har lokal.yaml)"
+    )
     e.add_argument("dir")
     e.add_argument("file")
     i = sub.add_parser("import-xlsx", help="en Excel-projektmappe tilbage til CSV-filer (tjekkes først)")
     i.add_argument("file")
     i.add_argument("dir")
+    i.add_argument(
+        "--vidensdatabase",
+        default=None,
+        help="et lokalt lag tjekkes oven på denne vidensdatabase (standard: $SOM_KNOWLEDGE eller den medfølgende)",
+    )
     d = sub.add_parser(
         "diff",
         help="hvad en ny version ændrer",
@@ -95,9 +106,11 @@ def main(argv: list[str] | None = None) -> int:
             for w in kb.warnings:
                 print(f"Advarsel: {w}")
         elif args.command == "export-xlsx":
-            print(f"Skrev {export_xlsx(args.dir, args.file)}")
+            export = export_layer if (Path(args.dir) / LAYER_META).exists() else export_xlsx
+            print(f"Skrev {export(args.dir, args.file)}")
         elif args.command == "import-xlsx":
-            print(f"Projektmappen er i orden; skrev tabellerne og meta.yaml i {import_xlsx(args.file, args.dir)}")
+            folder = import_xlsx(args.file, args.dir, args.vidensdatabase)
+            print(f"Projektmappen er i orden; skrev tabellerne i {folder}")
         elif args.command == "diff":
             # an older base's rule-derived prices.csv rows may follow older conventions (they were net of tax
             # before 2026.3); a calculation never reads them, so they are not checked against today's rules here

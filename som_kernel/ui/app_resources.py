@@ -11,7 +11,7 @@ from ..describe import resource_rows
 from ..errors import Problem
 from ..fields import FIELD, put
 from ..format import kr, pct
-from ..kb import KnowledgeBase
+from ..kb import LOCAL_COLUMN, KnowledgeBase
 from ..scenario import Resource, Scenario
 from ..steps.costs import overhead_share
 from .app_widgets import FieldInput, esc, help_html, label, message_widget
@@ -38,10 +38,11 @@ def _path(name: str) -> str:
 
 def profession_options(kb: KnowledgeBase) -> list[tuple[str, str]]:
     """(Danish text, id) of every profession in wages.csv, offered after the field's own price: 'Pædagog (464.400
-    kr./årsværk, 2023)'."""
+    kr./årsværk, 2023)', with ', lokal' when the wage comes from the kommune's local layer."""
     rows = kb.wages.sort_values("name")
+    local = lambda r: ", lokal" if r.get(LOCAL_COLUMN) else ""  # noqa: E731
     return [
-        (f"{r['name']} ({kr(r['annual_wage'])}/årsværk, {int(r['price_year'])})", r["profession"])
+        (f"{r['name']} ({kr(r['annual_wage'])}/årsværk, {int(r['price_year'])}{local(r)})", r["profession"])
         for _, r in rows.iterrows()
     ]
 
@@ -129,7 +130,8 @@ class ResourcesEditor:
                 help_html(
                     "Byg omkostningerne op af de ressourcer, indsatsen bruger, som i Social- og Boligstyrelsens "
                     "omkostningsmodel: medarbejdertimer eller årsværk pr. faggruppe (løn inkl. pension fra "
-                    "vidensdatabasen, med kilde) eller til egen pris, uddannelse, supervision, lokaler, materialer og "
+                    "vidensdatabasen eller kommunens lokale lag, med kilde) eller til egen pris, uddannelse, "
+                    "supervision, lokaler, materialer og "
                     "køb. Hver ressource lægges til den omkostningslinje, du vælger; den sædvanlige indsats "
                     "(basisalternativet) beskrives på samme måde. Beløbene ovenfor lægges til ressourcerne."
                 ),
