@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from som_voila import ReadyKernelManager
 
@@ -39,7 +40,9 @@ def _run(pool_of):
                 entry.exception()
         return free, given["kernel_id"], len(pool)
 
-    return asyncio.run(go())
+    # a thread of its own: an earlier test in the same process may have left an event loop running here
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def test_a_waiting_refill_is_neither_free_nor_handed_out():
