@@ -39,8 +39,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -51,7 +49,7 @@ from playwright.async_api import async_playwright
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from som_voila.room import CACHE_HEADER, Nginx, free_port, voila_command, voila_env
+from som_voila.room import CACHE_HEADER, Nginx, free_port, voila_command, voila_env, wait_for_voila
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -71,20 +69,6 @@ def start_voila(port: int, log, pool: int = ROOM_POOL, notebook: str = "notebook
     cmd = voila_command(notebook, port, pool, extra=extra)
     return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                             env=voila_env())  # fmt: skip
-
-
-def wait_up(url: str, timeout: float = 300) -> None:
-    """Until the server answers; asks for a missing page, as opening the app would take a pooled kernel."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "voila/static/som-up-check", timeout=30):
-                return
-        except urllib.error.HTTPError:
-            return  # 404: the server is up
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
 
 
 def kernels(server: psutil.Process) -> list[psutil.Process]:
@@ -544,7 +528,7 @@ def serve(notebook: str, pool: int, rounds: list[tuple[int, int]], limit: float,
         proc = start_voila(port, log, pool, notebook, extra)
         try:
             server = psutil.Process(proc.pid)
-            wait_up(url)
+            wait_for_voila(url, proc)
             up = time.monotonic() - t0
             warm = wait_warm(server, pool, warm_rss=warm_rss)
             print(f"{notebook}: server answers after {up:.1f} s; pool warm after {up + warm:.1f} s", flush=True)

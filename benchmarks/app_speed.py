@@ -16,12 +16,11 @@ import statistics
 import subprocess
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from som_voila.room import free_port, voila_command, voila_env
+from som_voila.room import free_port, voila_command, voila_env, wait_for_voila
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -55,17 +54,6 @@ def wait_for_pool(log_path: Path, count: int, settle: float, timeout: float = 18
     raise TimeoutError("Voilà's kernel pool was not refilled")
 
 
-def wait_up(url: str, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
-
-
 def open_app(browser, url: str):
     page = browser.new_page(viewport={"width": 1200, "height": 1000})
     t0 = time.perf_counter()
@@ -95,7 +83,7 @@ def main() -> None:
     with log_path.open("w") as log:
         proc = start_voila(port, log)
         try:
-            wait_up(url)
+            wait_for_voila(url, proc)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
                 opens, page = [], None

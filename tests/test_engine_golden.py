@@ -12,6 +12,7 @@ Net price index: 2020 = 100, 2024 = 125, 2025 = 130.
 """
 
 import pytest
+from small_scenario import one_cohort
 
 from som_kernel import build_scenario, calculate
 
@@ -26,16 +27,7 @@ def test_one_cohort(kb_small):
     #              stat:    k1 = 10·1.000 + 0,5·30.000 = 25.000; k2 = k3 = 20·1.000 + 30.000 = 50.000
     # × 5 successes: kommune 275.000 / 550.000 / 550.000; stat 125.000 / 250.000 / 250.000
     # Costs 2025, kommune: 10 · 100.000 running + 50.000 start-up = 1.050.000
-    s = build_scenario(
-        {
-            "target_group": "tg_a",
-            "participants": [10],
-            "duration_years": 1,
-            "costs": {"startup": {"kommune": 50_000}, "running_per_participant": {"kommune": 100_000}},
-            "outcomes": [{"outcome": "job", "success_rate": 0.5}],
-            "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
-        }
-    )
+    s = one_cohort()  # tests/small_scenario.py: 10 start 2025, 1 year, 50 % on "job", prices of 2024, 2025–2027
     r = calculate(s, kb_small)
     by = r.by_year_actor()
     assert values(by, "kommune") == {2025: -775_000, 2026: 550_000, 2027: 550_000}

@@ -5,7 +5,9 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from som_kernel import build_scenario, load_knowledge, save_scenario
+from small_scenario import one_cohort
+
+from som_kernel import load_knowledge, save_scenario
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
 from som_kernel.knowledge.__main__ import main
 from som_kernel.knowledge.diff import notebook_scenario, report, scenario_moves, table_diff
@@ -30,17 +32,7 @@ def versions(tmp_path: Path) -> tuple[Path, Path, Path]:
     meta.write_text(meta.read_text(encoding="utf-8").replace('"test-1"', '"test-2"'), encoding="utf-8")
     scenarios = tmp_path / "scenarier"
     scenarios.mkdir()
-    scenario = build_scenario(
-        {
-            "name": "Én årgang",
-            "target_group": "tg_a",
-            "participants": [10],
-            "duration_years": 1,
-            "costs": {"startup": {"kommune": 50_000}, "running_per_participant": {"kommune": 100_000}},
-            "outcomes": [{"outcome": "job", "success_rate": 0.5}],
-            "settings": {"price_year": 2024, "first_year": 2025, "horizon_years": 3},
-        }
-    )
+    scenario = one_cohort().model_copy(update={"name": "Én årgang"})
     save_scenario(scenario, scenarios / "en_aargang.json")
     return old, new, scenarios
 

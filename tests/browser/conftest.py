@@ -10,9 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 
 from som_voila.room import free_port, voila_command, voila_env
+from som_voila.room import wait_for_voila as wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -70,22 +68,6 @@ def server_env() -> dict:
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     return env
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
-    """Until Voilà answers. It is asked for a missing file, not the app: opening the app takes a kernel."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"Voilà stopped with exit code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "voila/static/som-up-check", timeout=5):
-                return
-        except urllib.error.HTTPError:
-            return  # 404 from a running server
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"Voilà did not answer on {url} within {timeout} s")
 
 
 def stop(proc: subprocess.Popen) -> None:

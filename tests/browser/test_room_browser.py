@@ -13,16 +13,13 @@ import re
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 import psutil
 import pytest
 
 from som_voila.room import CACHE_HEADER, STATIC, iopub_timeout, nginx_config
 
-from .conftest import ROOT, free_port, offline_context, server_env, stop
+from .conftest import ROOT, free_port, offline_context, server_env, stop, wait_until_up
 
 STATIC_RE = re.compile(STATIC)
 
@@ -53,21 +50,6 @@ def test_nginx_config_names_ports_and_folder(tmp_path):
     assert conf.count("proxy_pass http://127.0.0.1:41234;") == 2
     assert f"proxy_cache_path {tmp_path.as_posix()}/cache " in conf
     assert "proxy_buffering off;" in conf  # Voilà streams the page while it finds a kernel
-
-
-def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"som_voila.room stopped with exit code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "voila/static/som-up-check", timeout=5):
-                return
-        except urllib.error.HTTPError:
-            return  # 404 from Voilà, through nginx
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"som_voila.room did not answer on {url} within {timeout} s")
 
 
 def _open(browser, url: str) -> tuple[dict[str, str | None], str]:
@@ -104,7 +86,7 @@ def test_app_through_nginx(browser, tmp_path):
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_up(url, proc)
+        wait_until_up(url, proc)
         launched = psutil.Process(proc.pid).children(recursive=True)
         assert any("nginx" in p.name() for p in launched), [p.name() for p in launched]
         first, total = _open(browser, url)
