@@ -29,6 +29,7 @@ app: $(STAMP)
 ## The app for a course room or an intranet: Voilà behind nginx, which sends the ~100 static files every page
 ## loads from its cache (python -m som_voila.room; needs Debian's nginx-light). A pool of 20, or POOL=60 for 60 at once
 room: $(STAMP)
+	scripts/ensure-nginx
 	$(BIN)/python -m som_voila.room --port=$(PORT) --host=$(HOST) --pool=$(if $(filter command line,$(origin POOL)),$(POOL),20)
 
 ## Set up (incl. Debian's chromium for browser tests, LibreOffice for the paper's PDF check and nginx for the room's
