@@ -112,6 +112,16 @@ def test_both_or_no_target_group():
         ),
         (("excluded_services", ["nope"]), "excluded_services[0]", "Ukendt ydelse 'nope'."),
         (
+            # 1,5 mio. kr. per week for Kontanthjælp: over kb_small's units.csv limit of 40.000 kr. per week, refused
+            # by the kernel as by the knowledge loader (a local layer) and step 5 (typed)
+            ("price_overrides", [{"service": "benefit", "actor": "kommune", "price": 1_500_000, "price_year": 2024}]),
+            "price_overrides[0].price",
+            "Kontanthjælp, kommune: Prisen 1.500.000 kr. pr. uge er over grænsen 40.000 kr. i vidensdatabasen (Den "
+            "højeste ugentlige ydelse (sygedagpenge, dagpenge) er omkring 4.500–5.000 kr.; over 40.000 kr. pr. uge er "
+            "en måneds- eller årspris. Et år har højst 53 uger.). Er det en pris for en anden enhed (fx år i stedet "
+            "for døgn)?",
+        ),
+        (
             ("settings", {**BASE["settings"], "price_year": 2019}),
             "settings.price_year",
             "Prisniveauet 2019 findes ikke i nettoprisindekset (2020–2025).",

@@ -17,7 +17,7 @@ from ipywidgets._version import __protocol_version__
 from ipywidgets.widgets.widget import _instances, _remove_buffers
 
 from ..cells import safe_text
-from ..checks import check_local_prices, check_scenario
+from ..checks import check_scenario
 from ..compare import document_from_json, document_to_json, load_document
 from ..engine import calculate
 from ..errors import KnowledgeError, Problem, ScenarioError, SomError
@@ -67,13 +67,6 @@ Excel-fil og beslutningsnotat.</li>
 pris, summeret over ydelser og effektmål, minus omkostningerne. Røde felter og ⚠ på en fane viser, hvad der mangler;
 dine indtastninger bliver stående, til du retter dem. Gem beregningen som fil, så kan du åbne den igen senere.</div>
 """
-
-
-def check_opened(scenario: Scenario, kb: KnowledgeBase) -> None:
-    """What a scenario from a file must pass before the app shows it: the kernel's checks, and no local price the
-    app would refuse typed in step 5 (checks.check_local_prices); ScenarioError with a Danish message per field."""
-    check_scenario(scenario, kb)
-    check_local_prices(scenario, kb)
 
 
 def default_scenario(kb: KnowledgeBase) -> Scenario:
@@ -447,7 +440,7 @@ class AppState:
         try:
             scenario, pinned = document_from_json(content)
             for s in (scenario, *(alternative for _, alternative in pinned)):
-                check_opened(s, self.kb)
+                check_scenario(s, self.kb)
         except SomError as e:
             self._file_problems(filename, e.problems)
             return False
@@ -522,14 +515,14 @@ def build_app(kb: KnowledgeBase, scenario: str | os.PathLike | Scenario | None =
         for path in sorted(folder.glob("*.json")):
             try:
                 example = load_scenario(path)
-                check_opened(example, kb)
+                check_scenario(example, kb)
                 examples[example.name] = path
             except ScenarioError:
                 continue  # a file that does not fit this knowledge base is simply not offered
         try:
             start, pinned = load_document(Path(scenario))
             for s in (start, *(alt for _, alt in pinned)):
-                check_opened(s, kb)
+                check_scenario(s, kb)
         except ScenarioError as e:
             start, pinned = None, []
             message = (
