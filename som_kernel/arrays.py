@@ -10,7 +10,14 @@ SMALL = 200  # values below which a dict codes them faster than pandas' hash tab
 
 def factorize(values) -> tuple[np.ndarray, list]:
     """Codes of `values` (each value's position among the distinct values, in order of first appearance) and the
-    distinct values: pandas.factorize, with a dict for the few dozen values a small calculation has."""
+    distinct values: pandas.factorize, with a dict for the few dozen values a small calculation has, and numpy's
+    sort for integers."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu" and values.size:
+        distinct, first, inverse = np.unique(values.ravel(), return_index=True, return_inverse=True)
+        order = np.argsort(first)  # the distinct values in order of first appearance
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        return rank[inverse.ravel()], distinct[order].tolist()
     values = np.asarray(values, dtype=object).ravel()
     if len(values) > SMALL:
         codes, distinct = pd.factorize(values)

@@ -10,7 +10,7 @@ from .kb.rules import first_year
 from .messages import danish_number
 from .names import ACTOR_NAMES_DA
 from .scenario import Scenario
-from .steps.consequences import consequence_arrays
+from .steps.consequences import consequence_arrays, local_estimates
 from .steps.costs import cost_price_year, price_resources
 
 # units.csv's row that bounds an own unit price of a resource line, per resource unit
@@ -106,7 +106,10 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
         if o.study is not None and o.study not in studies:
             problems.append(Problem(f"outcomes[{i}].study", f"Ukendt effektstudie '{o.study}' i vidensdatabasen."))
     chosen = {o.outcome for o in scenario.outcomes}
-    for i, c in enumerate(scenario.consequence_overrides):
+    local = local_estimates(scenario.consequence_overrides)  # the ids they name, read once per list
+    known = set(local.service_codes[1]) <= services and set(local.outcome_codes[1]) <= chosen
+    named = [] if known else scenario.consequence_overrides
+    for i, c in enumerate(named):  # only a list with an unknown id is read line by line, to name the lines
         if c.service not in services:
             problems.append(Problem(f"consequence_overrides[{i}].service", f"Ukendt ydelse '{c.service}'."))
         if c.outcome not in chosen:
@@ -185,4 +188,4 @@ def check_scenario(scenario: Scenario, kb: KnowledgeBase) -> None:
     """All checks `calculate` makes before computing: ids, price years (and a first year the rules reach), and
     a price for every consequence."""
     check_ids(scenario, kb)
-    check_prices(set(consequence_arrays(scenario, kb).service), scenario, kb)
+    check_prices(set(consequence_arrays(scenario, kb).services), scenario, kb)

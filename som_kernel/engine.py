@@ -4,13 +4,17 @@
   cohorts and completion years → successes (success rate × persistence) → change in use × price per actor
   → consequence value; minus the intervention's cost lines → net result; then discounting.
 Signs: a positive amount is a gain to the actor (less spending, more tax); costs are negative.
+
+What depends only on a loaded knowledge base (which is not edited after loading) is made once and kept with it
+(`KnowledgeBase._cached`): its prices as a grid, its consequence estimates per target group and outcomes as coded
+arrays, the rules' prices per rule setting. A scenario's local consequence estimates are read once per list of
+override objects (steps/consequences.local_estimates). Nothing else is kept between calculations.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .arrays import factorize
 from .checks import check_ids, check_prices
 from .kb import KnowledgeBase
 from .names import ACTORS, COST_LINES
@@ -39,18 +43,18 @@ TABLE_COLUMNS = [
     "discounted",
 ]
 _TEXT = ("actor", "welfare_area", "service", "outcome", "kind")
-_ACTORS = np.array(ACTORS, dtype=object)
 
 __all__ = ["TABLE_COLUMNS", "calculate", "consequence_rows", "unit_prices"]
 
 
 def _block(year, cohort, area, service, outcome, kind, k, successes, amount) -> dict:
     """One block of table rows: (…, A)-shaped amounts; every other column is given in a shape that broadcasts
-    to them (text columns small, e.g. one value per consequence row), and is expanded only at assembly."""
+    to them (a text column as one value for the block or as a Coded, e.g. one code per consequence row), and is
+    expanded only at assembly."""
     return {
         "year": year,
         "cohort": cohort,
-        "actor": _ACTORS,
+        "actor": _ACTOR_CODES,
         "welfare_area": area,
         "service": service,
         "outcome": outcome,
@@ -61,42 +65,69 @@ def _block(year, cohort, area, service, outcome, kind, k, successes, amount) -> 
     }
 
 
-def _take(x, at: tuple[np.ndarray, ...]) -> np.ndarray:
-    """The values of `x` (a shape that broadcasts to its block's amounts, (X, Y, A)) at the block's non-zero
-    positions `at`: fancy indexing on the axes `x` varies along, without expanding `x` to the block's size."""
-    x = np.asarray(x)
-    x = x.reshape((1,) * (3 - x.ndim) + x.shape)
-    if x.size == 1:
-        return np.full(len(at[0]), x.item())
-    return x[tuple(i if n > 1 else 0 for i, n in zip(at, x.shape, strict=True))]
+class _Rows:
+    """A block's table rows: the positions of its non-zero amounts (np.nonzero, in order) and, for each shape of
+    column, every row's flat position in a column of that shape (made once per shape)."""
+
+    def __init__(self, amount: np.ndarray) -> None:
+        self.at = np.nonzero(amount)
+        self.count = len(self.at[0])
+        self._flat: dict[tuple[int, ...], np.ndarray] = {}
+
+    def take(self, x) -> np.ndarray:
+        """The values of `x` (a shape that broadcasts to the block's amounts, (X, Y, A)) at the block's rows: one
+        flat index over the axes `x` varies along, without expanding `x` to the block's size."""
+        x = np.asarray(x)
+        if x.size == 1:
+            return np.full(self.count, x.item())
+        shape = (1,) * (3 - x.ndim) + x.shape
+        flat = self._flat.get(shape)
+        if flat is None:
+            for i, n in zip(self.at, shape, strict=True):
+                if n > 1:
+                    flat = i if flat is None else flat * n + i
+            self._flat[shape] = flat
+        return x.ravel().take(flat)
 
 
-def _text_column(blocks: list[dict], name: str, at: list[tuple[np.ndarray, ...]]) -> Coded:
-    """A text column as codes into its labels: each block's few distinct values are coded once, and the integer
-    codes, not the strings, are taken at the table's rows (the Result turns them into plain text on demand)."""
+def _text_column(blocks: list[dict], name: str, rows: list[_Rows]) -> Coded:
+    """A text column as codes into its labels: each block gives one value or a Coded (codes shaped like its other
+    columns); the labels are coded once, and the integer codes, not the strings, are taken at the table's rows
+    (the Result turns them into plain text on demand)."""
     seen: dict = {}
     parts = []
-    for b, w in zip(blocks, at, strict=True):
-        x = np.asarray(b[name], dtype=object)
-        if x.size == 1:  # one value for the whole block (a cost row's kind, an outcome left blank)
-            parts.append(np.full(len(w[0]), seen.setdefault(x.item(), len(seen)), dtype=np.intp))
-            continue
-        codes, labels = factorize(x)
-        overall = np.array([seen.setdefault(v, len(seen)) for v in labels], dtype=np.intp)
-        parts.append(_take(overall[codes].reshape(x.shape), w))
+    for b, r in zip(blocks, rows, strict=True):
+        x = b[name]
+        if isinstance(x, Coded):
+            overall = np.array([seen.setdefault(v, len(seen)) for v in x.labels.tolist()], dtype=np.intp)
+            parts.append(overall[r.take(x.codes)])
+        else:  # one value for the whole block (a cost row's kind, an outcome left blank)
+            parts.append(np.full(r.count, seen.setdefault(x, len(seen)), dtype=np.intp))
     labels = np.empty(len(seen), dtype=object)
     labels[:] = list(seen)
     return Coded(np.concatenate(parts), labels)
 
 
+def _coded(codes: np.ndarray, labels) -> Coded:
+    """Codes into `labels` (labels may repeat: _text_column codes each label once)."""
+    out = np.empty(len(labels), dtype=object)
+    out[:] = list(labels)
+    return Coded(codes, out)
+
+
+_ACTOR_CODES = _coded(np.arange(len(ACTORS)), ACTORS)  # the actor column of every block: (A,)
+_ACTOR_CODES.codes.flags.writeable = False
+
+
 def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: cons.Rows, co: effect.Cohorts) -> dict:
-    k, services = rows.year, rows.service
+    k = rows.year
+    codes, services = rows.service_codes  # each row's service as a position among the few distinct ones
     years = cons.calendar_years(co.done, k, scenario.settings.consequence_offset)  # (R, C)
-    prices = consequence_prices(scenario, kb, services, years, k)  # (R, C, A)
-    gain = cons.gain_per_success(rows.delta_use, cons.sign(kb, services), prices)
+    prices = consequence_prices(scenario, kb, rows.service, years, k, coded=rows.service_codes)  # (R, C, A)
+    gain = cons.gain_per_success(rows.delta_use, cons.sign(kb, services)[codes], prices)
     position = {o.outcome: i for i, o in enumerate(scenario.outcomes)}
-    codes, distinct = factorize(rows.outcome)
-    o = np.array([position[x] for x in distinct], dtype=int)[codes]
+    o_codes, outcomes = rows.outcome_codes
+    o = np.array([position[x] for x in outcomes], dtype=int)[o_codes]
     share = effect.success_share(effect.success_rates(scenario), effect.persistence(scenario), o, k)  # (R,)
     successes = co.participants[None, :] * share[:, None]  # (R, C)
     amount = successes[:, :, None] * gain  # (R, C, A)
@@ -104,9 +135,9 @@ def _consequence_block(scenario: Scenario, kb: KnowledgeBase, rows: cons.Rows, c
     return _block(
         years[:, :, None],
         co.start[None, :, None],
-        kb.service_info("welfare_area", services)[col],
-        services[col],
-        rows.outcome[col],
+        _coded(codes[col], kb.service_info("welfare_area", services)),
+        _coded(codes[col], services),
+        _coded(o_codes[col], outcomes),
         "consequence",
         k[col],
         successes[:, :, None],
@@ -121,12 +152,12 @@ def _cost_blocks(scenario: Scenario, kb: KnowledgeBase, co: effect.Cohorts) -> l
     if not lines:
         return []
     years = np.concatenate([c.years for c in lines])
-    line = np.concatenate([np.full(len(c.years), c.line, dtype=object) for c in lines])
+    line = _coded(
+        np.repeat(np.arange(len(lines)), [len(c.years) for c in lines])[:, None, None], [c.line for c in lines]
+    )
     amount = np.concatenate([c.amount for c in lines])
     area = scenario.costs.welfare_area
-    return [
-        _block(years[:, None, None], co.start[None, :, None], area, line[:, None, None], "", "cost", 0, 0.0, amount)
-    ]
+    return [_block(years[:, None, None], co.start[None, :, None], area, line, "", "cost", 0, 0.0, amount)]
 
 
 def calculate(scenario: Scenario, kb: KnowledgeBase, check: bool = True) -> Result:
@@ -137,26 +168,26 @@ def calculate(scenario: Scenario, kb: KnowledgeBase, check: bool = True) -> Resu
     rows = cons.consequence_arrays(scenario, kb)
     if check:
         check_ids(scenario, kb)
-        check_prices(set(rows.service), scenario, kb)
+        check_prices(set(rows.services), scenario, kb)
     co = effect.cohorts(scenario)
     blocks = _cost_blocks(scenario, kb, co)
     if len(rows):
         blocks.append(_consequence_block(scenario, kb, rows, co))
     columns: dict = {}
-    at = [np.nonzero(b["amount"]) for b in blocks]  # the table's rows: each block's non-zero amounts, in order
+    at = [_Rows(b["amount"]) for b in blocks]  # the table's rows: each block's non-zero amounts, in order
     for name in TABLE_COLUMNS[:-1]:
         if not blocks:
             columns[name] = np.zeros(0, dtype=object if name in _TEXT else float)
         elif name in _TEXT:
             columns[name] = _text_column(blocks, name, at)
         else:
-            columns[name] = np.concatenate([_take(b[name], w) for b, w in zip(blocks, at, strict=True)])
+            columns[name] = np.concatenate([r.take(b[name]) for b, r in zip(blocks, at, strict=True)])
     for name in ("year", "cohort", "consequence_year"):
-        columns[name] = columns[name].astype(int)
-    columns["successes"] = columns["successes"].astype(float)
+        columns[name] = columns[name].astype(int, copy=False)
+    columns["successes"] = columns["successes"].astype(float, copy=False)
     s = scenario.settings
     columns["discounted"] = columns["amount"] * discount_factor(columns["year"], s.first_year, s.discount_rate)
-    return Result(columns=columns, scenario=scenario, committees=committee_split(scenario, kb, rows.service))
+    return Result(columns=columns, scenario=scenario, committees=committee_split(scenario, kb, rows.services))
 
 
 def committee_split(scenario: Scenario, kb: KnowledgeBase, services) -> CommitteeSplit | None:

@@ -116,8 +116,9 @@ class Result:
         """_sum's numbers as a (len(rows), len(columns)) array."""
         t = self.columns
         if row_values is None:  # the year field against self.years: a position is the year minus the first
-            first = self._frame[0]
-            r = np.asarray(t["year"]) - first if rows.equals(self.years) else _positions(t["year"], rows)
+            first, last = self._frame[:2]
+            years = isinstance(rows, pd.RangeIndex) and (rows.start, rows.stop, rows.step) == (first, last + 1, 1)
+            r = np.asarray(t["year"]) - first if years or rows.equals(self.years) else _positions(t["year"], rows)
         else:
             r = _positions(row_values, rows)
         c = _positions(t[by] if col_values is None else col_values, columns)
@@ -131,9 +132,10 @@ class Result:
 
     def by_year_actor(self, discounted: bool = False, kind: str | None = None) -> pd.DataFrame:
         """Net result per year (rows) and actor (columns kommune, region, stat, total)."""
-        grid = self._grid(self.years, "actor", ACTORS, discounted, kind=kind)
+        years = self.years
+        grid = self._grid(years, "actor", ACTORS, discounted, kind=kind)
         both = np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
-        return pd.DataFrame(both, index=self.years, columns=_ACTOR_COLUMNS)
+        return pd.DataFrame(both, index=years, columns=_ACTOR_COLUMNS)
 
     def cumulative(self, discounted: bool = False) -> pd.DataFrame:
         """Cumulative (akkumuleret) net result per year and actor."""

@@ -20,15 +20,15 @@ from ..names import ACTORS
 from ..scenario import Scenario
 
 
-def _static_grid(scenario: Scenario, kb: KnowledgeBase) -> tuple[list[str], np.ndarray]:
-    """prices.csv at the scenario's price level with the local overrides (no rules): the services and their
+def _static_grid(scenario: Scenario, kb: KnowledgeBase) -> tuple[dict[str, int], np.ndarray]:
+    """prices.csv at the scenario's price level with the local overrides (no rules): each service's row and the
     prices per actor (S, A)."""
     target = scenario.settings.price_year
     index, base = kb.price_grid(target)
-    services = index.tolist()
+    at = kb._cached("price_rows", lambda: {v: i for i, v in enumerate(index.tolist())})  # the same every year
     if not scenario.price_overrides:
-        return services, base
-    at = {v: i for i, v in enumerate(services)}
+        return at, base
+    at = dict(at)
     for o in scenario.price_overrides:
         at.setdefault(o.service, len(at))
     grid = np.zeros((len(at), len(ACTORS)))
@@ -36,14 +36,14 @@ def _static_grid(scenario: Scenario, kb: KnowledgeBase) -> tuple[list[str], np.n
     for o in scenario.price_overrides:
         year = o.price_year if o.price_year is not None else target
         grid[at[o.service], ACTORS.index(o.actor)] = o.price * kb.price_factor(year, target)
-    return list(at), grid
+    return at, grid
 
 
 def _static_prices(scenario: Scenario, kb: KnowledgeBase) -> pd.DataFrame:
     """_static_grid as a table: service × actor."""
-    services, grid = _static_grid(scenario, kb)
+    at, grid = _static_grid(scenario, kb)
     return pd.DataFrame(
-        np.array(grid), index=pd.Index(services, name="service"), columns=pd.Index(ACTORS, name="actor")
+        np.array(grid), index=pd.Index(list(at), name="service"), columns=pd.Index(ACTORS, name="actor")
     )
 
 
@@ -55,8 +55,10 @@ def first_consequence_year(scenario: Scenario) -> int:
 
 def weeks_on_benefits(scenario: Scenario, kb: KnowledgeBase) -> int:
     """The setting »uger på offentlig forsørgelse før indsatsen«, or the knowledge base's default."""
-    w = scenario.settings.weeks_on_benefits
-    return w if w is not None else default_weeks_on_support(kb.rules, scenario.settings.first_year)
+    w, year = scenario.settings.weeks_on_benefits, scenario.settings.first_year
+    if w is not None:
+        return w
+    return kb._cached(("default_weeks_on_support", year), lambda: default_weeks_on_support(kb.rules, year))
 
 
 def rule_prices(
@@ -91,51 +93,80 @@ def unit_prices(scenario: Scenario, kb: KnowledgeBase, year: int | None = None) 
 
 
 def consequence_prices(
-    scenario: Scenario, kb: KnowledgeBase, services, years: np.ndarray, consequence_years: np.ndarray | None = None
+    scenario: Scenario,
+    kb: KnowledgeBase,
+    services,
+    years: np.ndarray,
+    consequence_years: np.ndarray | None = None,
+    *,
+    coded: tuple[np.ndarray, tuple] | None = None,
 ) -> np.ndarray:
     """(R, C, A) price per unit of row r's service for each actor in calendar year years[r, c] (kroner at the
     scenario's price level; 0 where a service has no price for an actor). Rule-priced services follow the
     rules of each calendar year and the row's consequence year (`consequence_years`, (R,); needed when the
-    knowledge base has rules); all other services have one price for every year."""
-    index, table = _static_grid(scenario, kb)
-    position = {v: i for i, v in enumerate(index)}
-    codes, distinct = factorize(services)
-    at = np.array([position.get(v, -1) for v in distinct], dtype=int)[codes] if len(services) else codes
+    knowledge base has rules); all other services have one price for every year. `coded` is
+    arrays.factorize(services) when the caller has it (Rows.service_codes)."""
+    position, table = _static_grid(scenario, kb)
+    codes, distinct = factorize(services) if coded is None else coded
+    at = np.array([position.get(v, -1) for v in distinct], dtype=int)[codes] if len(codes) else codes
     grid = np.where((at >= 0)[:, None], table[at], 0.0)  # no price row: 0 kr. (checks.py warns)
     out = np.broadcast_to(grid[:, None, :], (*years.shape, len(ACTORS)))
-    if kb.rules is None or len(services) == 0:
+    if kb.rules is None or len(codes) == 0:
         return out
     linked_ids = kb._cached("rule_linked", lambda: frozenset(map(str, kb.rules.links.index)))
-    linked = np.flatnonzero(np.array([v in linked_ids for v in distinct], dtype=bool)[codes])
+    is_linked = np.array([v in linked_ids for v in distinct], dtype=bool)
+    linked = np.flatnonzero(is_linked[codes])
     if not len(linked):
         return out
     if consequence_years is None:
         raise ValueError("consequence_prices needs the rows' consequence years when the knowledge has rules")
     out = out.copy()
-    overridden = {(o.service, o.actor) for o in scenario.price_overrides}
-    if LOCAL_COLUMN in kb.prices:  # a kommune's own price (its local layer) wins over the rule, as an override does
-        overridden |= kb._cached("local_prices", lambda: _local_price_keys(kb))
     weeks = weeks_on_benefits(scenario, kb)
     s = scenario.settings
     # the rules' prices depend only on these, so they are kept with the knowledge base across calculations
-    memo = kb._cached(
-        ("rule_prices", weeks, scenario.duration_years, s.consequence_offset, s.benefits_net_of_tax, s.price_year), dict
-    )
+    settings = (weeks, scenario.duration_years, s.consequence_offset, s.benefits_net_of_tax, s.price_year)
+    memo = kb._cached(("rule_prices", *settings), dict)  # (service, calendar year, k) → (A,)
     # one price row per (service, consequence year): every row with the same pair has the same calendar years
     k = np.asarray(consequence_years, dtype=np.int64)[linked]
     pair_key = codes[linked].astype(np.int64) * (int(k.max()) + 1) + k
     _, first, row_pair = np.unique(pair_key, return_index=True, return_inverse=True)
-    values = np.empty((len(first), years.shape[1], len(ACTORS)))
-    for p, r in enumerate(linked[first].tolist()):
-        service, kr, calendar = distinct[codes[r]], int(consequence_years[r]), tuple(years[r].tolist())
-        key = (service, kr, calendar)
-        if key not in memo:
-            memo[key] = np.array([_rule_price(memo, scenario, kb, service, year, kr, weeks) for year in calendar])
-        values[p] = memo[key]
-        for a, actor in enumerate(ACTORS):  # a local price wins for its actor
-            if (service, actor) in overridden:
-                values[p, :, a] = grid[r, a]
+    pairs = linked[first]  # one row of each pair
+    # the pairs' prices in one piece, for a recalculation of the same rows (the app's redraw, a batch)
+    blocks = kb._cached(("rule_price_blocks", *settings), dict)
+    pair_services = codes[pairs].astype(np.int64)
+    pair_years = np.asarray(years, dtype=np.int64)[pairs]
+    key = (tuple(distinct), pair_services.tobytes(), k[first].tobytes(), pair_years.tobytes())
+    values = blocks.get(key)
+    if values is None:
+        names = [distinct[c] for c in pair_services.tolist()]
+        values = _pair_prices(memo, scenario, kb, names, k[first], pair_years, weeks)
+        if len(blocks) >= _BLOCKS:
+            blocks.pop(next(iter(blocks)), None)
+        blocks[key] = values
+    # a local price wins for its actor: a price override, or a kommune's own price (its local layer)
+    overridden = {(o.service, o.actor) for o in scenario.price_overrides}
+    if LOCAL_COLUMN in kb.prices:
+        overridden |= kb._cached("local_prices", lambda: _local_price_keys(kb))
+    if overridden:
+        own = np.array([[(v, a) in overridden for a in ACTORS] for v in distinct], dtype=bool)[pair_services]
+        values = np.where(own[:, None, :], grid[pairs][:, None, :], values)
     out[linked] = values[row_pair.ravel()]
+    return out
+
+
+_BLOCKS = 16  # pair-price blocks kept per knowledge base and rule settings (the oldest goes first)
+
+
+def _pair_prices(
+    memo: dict, scenario: Scenario, kb: KnowledgeBase, services: list[str], k: np.ndarray, years: np.ndarray, weeks: int
+) -> np.ndarray:
+    """(P, C, A) the rules' prices of each (service, consequence year k) pair in its calendar years `years` (P, C);
+    read-only, as it is kept."""
+    out = np.empty((len(services), years.shape[1], len(ACTORS)))
+    for p, (service, kr, calendar) in enumerate(zip(services, k.tolist(), years.tolist(), strict=True)):
+        for c, year in enumerate(calendar):
+            out[p, c] = _rule_price(memo, scenario, kb, service, year, kr, weeks)
+    out.flags.writeable = False
     return out
 
 

@@ -94,8 +94,9 @@ def _outcome_names(scenario: Scenario, kb: KnowledgeBase) -> dict[str, str]:
 def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
     """Build the linear model of `scenario` once (raises ScenarioError like calculate for bad input)."""
     rows = cons.consequence_arrays(scenario, kb)
+    row_service, services = rows.service_codes  # services in order of first appearance among the rows
     check_ids(scenario, kb)  # the checks calculate makes (check_scenario), on the rows used below
-    check_prices(set(rows.service), scenario, kb)
+    check_prices(set(services), scenario, kb)
     s = scenario.settings
     years = np.arange(s.first_year, scenario.last_year + 1)
     first = int(years[0])
@@ -110,16 +111,15 @@ def build_model(scenario: Scenario, kb: KnowledgeBase) -> LinearModel:
     row_unit = np.zeros((R, T, A))
     if R:
         calendar = cons.calendar_years(co.done, k, s.consequence_offset)  # (R, C)
-        prices = consequence_prices(scenario, kb, row_services, calendar, k)  # (R, C, A), as the engine
-        gain = cons.gain_per_success(rows.delta_use, cons.sign(kb, row_services), prices)
+        prices = consequence_prices(scenario, kb, row_services, calendar, k, coded=rows.service_codes)  # as the engine
+        gain = cons.gain_per_success(rows.delta_use, cons.sign(kb, services)[row_service], prices)
         contrib = co.participants[None, :, None] * gain  # (R, C, A): kroner at success rate 1, persistence 1
         # a row's cohorts complete in different years, so each (row, year) gets at most one cohort's kroner
         row_unit[np.arange(R)[:, None], calendar - first] = contrib
 
-    # consequence estimates (outcome × service) and services, each in order of first appearance among the rows
-    o_codes, o_seen = factorize(rows.outcome)
+    # consequence estimates (outcome × service) in order of first appearance among the rows
+    o_codes, o_seen = rows.outcome_codes
     row_outcome = np.array([o_index[o] for o in o_seen], dtype=int)[o_codes]
-    row_service, services = factorize(rows.service)
     row_group, pairs = factorize(row_outcome * len(services) + row_service)
     group_outcome = np.array(pairs, dtype=int) // max(len(services), 1)
     group_service = np.array(pairs, dtype=int) % max(len(services), 1)
