@@ -93,7 +93,8 @@ def check_ids(scenario: Scenario, kb: KnowledgeBase) -> None:
         if scenario.target_group not in kb._cached("target_group_ids", lambda: set(kb.target_groups["id"].tolist())):
             problems.append(Problem("target_group", f"Ukendt målgruppe '{scenario.target_group}' i vidensdatabasen."))
             raise ScenarioError(problems)
-        valid_outcomes = set(kb.outcomes_for(scenario.target_group)["id"])
+        group = scenario.target_group
+        valid_outcomes = kb._cached(("outcome_ids", group), lambda: frozenset(kb.outcomes_for(group)["id"].tolist()))
     else:
         valid_outcomes = set(scenario.custom_target_group.outcomes)
     for i, o in enumerate(scenario.outcomes):

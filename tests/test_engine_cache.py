@@ -1,8 +1,8 @@
 """What the calculation keeps between calls never outlives its inputs.
 
 The engine keeps what depends only on a loaded knowledge base with that knowledge base (its prices as a grid, its
-consequence estimates as arrays, the rules' prices per setting), and a list of local consequence estimates read
-as arrays for as long as the list holds the same override objects. Each test makes a calculation that fills those
+consequence estimates as arrays, the rules' prices per setting, a target group's outcome ids for the checks), and a
+list of local consequence estimates read as arrays for as long as the list holds the same override objects. Each test makes a calculation that fills those
 stores, then changes one input (the list in place, the knowledge base, a rule setting, a price override) and
 asserts the new result to the krone, computed by hand or by the one function that prices a rule.
 
@@ -17,6 +17,7 @@ import pytest
 from small_scenario import small
 
 from som_kernel import build_scenario, calculate
+from som_kernel.errors import ScenarioError
 from som_kernel.scenario import ConsequenceOverride
 from som_kernel.steps.prices import rule_prices
 from som_kernel.variants import with_settings
@@ -130,3 +131,11 @@ def test_rule_prices_follow_the_setting_the_knowledge_base_and_an_override(kb):
     # and the first scenario again: its own numbers, not the last ones kept
     again = calculate(sc, kb)
     assert kroner(again, "kontanthjaelp", 2026, "kommune") == kroner(first, "kontanthjaelp", 2026, "kommune")
+
+
+def test_an_outcome_the_group_lacks_is_refused_after_a_check_that_kept_the_groups_outcomes(kb_small):
+    # tg_a has the outcomes job and housed: the first check keeps them with the knowledge base
+    assert kroner(calculate(build_scenario(small()), kb_small), "benefit", 2025, "kommune") == pytest.approx(30_000)
+    with pytest.raises(ScenarioError) as e:
+        calculate(build_scenario(small(outcomes=[{"outcome": "not_there", "success_rate": 0.1}])), kb_small)
+    assert [p.where for p in e.value.problems] == ["outcomes[0].outcome"]
