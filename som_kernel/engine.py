@@ -65,7 +65,7 @@ def _block(year, cohort, area, service, outcome, kind, k, successes, amount) -> 
     }
 
 
-class _Rows:
+class _TableRows:
     """A block's table rows: the positions of its non-zero amounts (np.nonzero, in order) and, for each shape of
     column, every row's flat position in a column of that shape (made once per shape)."""
 
@@ -90,7 +90,7 @@ class _Rows:
         return x.ravel().take(flat)
 
 
-def _text_column(blocks: list[dict], name: str, rows: list[_Rows]) -> Coded:
+def _text_column(blocks: list[dict], name: str, rows: list[_TableRows]) -> Coded:
     """A text column as codes into its labels: each block gives one value or a Coded (codes shaped like its other
     columns); the labels are coded once, and the integer codes, not the strings, are taken at the table's rows
     (the Result turns them into plain text on demand)."""
@@ -174,7 +174,7 @@ def calculate(scenario: Scenario, kb: KnowledgeBase, check: bool = True) -> Resu
     if len(rows):
         blocks.append(_consequence_block(scenario, kb, rows, co))
     columns: dict = {}
-    at = [_Rows(b["amount"]) for b in blocks]  # the table's rows: each block's non-zero amounts, in order
+    at = [_TableRows(b["amount"]) for b in blocks]  # the table's rows: each block's non-zero amounts, in order
     for name in TABLE_COLUMNS[:-1]:
         if not blocks:
             columns[name] = np.zeros(0, dtype=object if name in _TEXT else float)
