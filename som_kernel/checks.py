@@ -63,11 +63,16 @@ def local_price_verdict(kb: KnowledgeBase, service: str, price: float) -> tuple[
     """The knowledge loader's verdict (knowledge.checks.price_limit) on a local price of `service` for its unit
     (units.csv): (True, message) above the unit's limit (refused), (False, message) when unusually high (a
     warning), None when plausible or its unit has no limits. For a price typed in step 5 and one in a file."""
-    unit = kb.service_info("unit", [service])[0]
-    limits = kb._cached("units_by_unit", lambda: kb.units.set_index("unit"))
-    if unit not in limits.index:
+    return _unit_verdict(kb, kb.service_info("unit", [service])[0], price)
+
+
+def _unit_verdict(kb: KnowledgeBase, unit: str, price: float) -> tuple[bool, str] | None:
+    """local_price_verdict for a price per `unit`; the units' limits are kept with the knowledge base as plain
+    rows, as every calculation checks its local prices."""
+    limits = kb._cached("unit_limits", lambda: {r["unit"]: r for r in kb.units.to_dict("records")})
+    if unit not in limits:
         return None
-    return price_limit(price, unit, limits.loc[unit], source="vidensdatabasen")
+    return price_limit(price, unit, limits[unit], source="vidensdatabasen")
 
 
 def local_price_verdicts(scenario: Scenario, kb: KnowledgeBase) -> list[tuple[int, bool, str]]:
@@ -75,10 +80,12 @@ def local_price_verdicts(scenario: Scenario, kb: KnowledgeBase) -> list[tuple[in
     the knowledge loader would refuse or warn about (local_price_verdict)."""
     out = []
     services = kb.service_ids()
-    for i, p in enumerate(scenario.price_overrides):
+    overrides = scenario.price_overrides
+    units = kb.service_info("unit", [p.service for p in overrides]) if overrides else []
+    for i, (p, unit) in enumerate(zip(overrides, units, strict=True)):
         if p.service not in services:
             continue  # check_ids names it as unknown
-        verdict = local_price_verdict(kb, p.service, p.price)
+        verdict = _unit_verdict(kb, unit, p.price)
         if verdict is not None:
             out.append((i, verdict[0], f"{local_price_name(kb, p.service, p.actor)}: {verdict[1]}"))
     return out
