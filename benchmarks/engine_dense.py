@@ -4,9 +4,11 @@ A small scenario with its own target group (4 services, one outcome, 3 cohorts, 
 local prices, 10-year horizon): `calculate()` + `by_year_actor()` against the same yearly net result per actor
 computed directly with numpy from arrays prepared beforehand (the least any implementation must do). The ratio
 says what the engine's generality (the tidy table, the knowledge base, the rules, checks) costs on a small
-scenario. Aim (issue "One quantity, one function"): at most 30×. Measured (load 2, 6 December 2026): 0.39 ms against
-0.015 ms, 25×; the code before what depends only on the knowledge base was kept with it, in the same minutes:
-0.55 ms, 35× (instructions, valgrind --tool=callgrind: 3.55 → 2.31 million per calculate + by_year_actor).
+scenario. Aim (issue "One quantity, one function"): at most 30×. Measured (load 1–2, 6 December 2026): 0.41–0.43 ms
+against 0.015–0.016 ms, 27–28×; the code before what depends only on the knowledge base was kept with it, in the
+same minutes: 0.55 ms, 35×, and 0.86–1.06 ms, 55–70×, once it checked each local price against its unit's limit
+with pandas on every calculation (instructions, valgrind --tool=callgrind, before that check: 3.55 → 2.31 million
+per calculate + by_year_actor).
 Run: .venv/bin/python benchmarks/engine_dense.py
 """
 

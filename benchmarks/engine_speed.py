@@ -13,10 +13,10 @@ Measured on the 2-core project machine, quiet, same libraries (pandas 3 with pya
   masks: 40-service 2.32 ms (2.14 ms checked once), inmates 1.42 ms (load 2, December 2026);
   after what depends only on the knowledge base was kept with it (its prices' positions, its consequence
   estimates as coded arrays, the rules' prices per setting, a target group's outcome ids), a list of local
-  estimates was read once, and the table's text columns arrived coded: 40-service 0.84 ms (0.79 ms checked once),
-  inmates 0.41 ms, against 2.32–2.46 / 2.11–2.24 / 1.48–1.51 ms for the code before in the same minutes (load 2,
-  6 December 2026). Instructions (valgrind --tool=callgrind, 40 calculations less none): 25.2 → 8.6 million per
-  40-service calculate().
+  estimates was read once, and the table's text columns arrived coded: 40-service 0.84–0.90 ms (0.79–0.83 ms
+  checked once), inmates 0.41 ms, against 2.32–2.98 / 2.11–2.83 / 1.48–1.62 ms for the code before in the same
+  minutes (load 1–2, 6 December 2026). Instructions (valgrind --tool=callgrind, 40 calculations less none):
+  25.2 → 8.6 million per 40-service calculate().
 """
 
 from __future__ import annotations
