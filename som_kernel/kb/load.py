@@ -12,6 +12,7 @@ from ..errors import KnowledgeError, Problem
 from .checks import check_tables
 from .committees import load_committees
 from .local import LocalLayer, overlay, read_layer
+from .policy import policy_warning
 from .reading import FILE_COLUMNS, RawTable, mojibake_warning, read_csv, read_meta, validate_table
 from .rules import load_rules
 from .schema import DEFAULT_KNOWLEDGE_DIR, OPTIONAL_TABLES, TABLES, KnowledgeBase, Meta
@@ -36,6 +37,8 @@ def assemble(
         for name, model in TABLES.items()
     }
     warnings: list[Problem] = [w for w in map(mojibake_warning, raws.values()) if w is not None]
+    if path is not None and (policy := policy_warning(path)) is not None:
+        warnings.append(policy)
     if not problems and meta is not None:
         overlay(tables, layer[0] if layer else None, layer[1] if layer else {})
         check_tables(tables, meta, problems, warnings)

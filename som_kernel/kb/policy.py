@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import KnowledgeError
+from ..errors import KnowledgeError, Problem
 from .schema import DEFAULT_KNOWLEDGE_DIR
 
 POLICY_FILE = "policy.yaml"
@@ -76,3 +76,24 @@ def policy_value(name: str, when: date | int | None = None, folder: Path = DEFAU
     if not valid:
         raise KnowledgeError(f"{POLICY_FILE}: '{name}' har ingen værdi gældende {day.isoformat()}.")
     return valid[-1]
+
+
+def policy_warning(folder: Path) -> Problem | None:
+    """A Danish warning when `folder` has a policy.yaml that differs from the program's own: the calculations read
+    the program's (its discount rate, weeks per year and evidence widening are fixed when the code is loaded), so
+    a base's own policy values would otherwise be ignored without a word."""
+    mine = Path(folder) / POLICY_FILE
+    if not mine.is_file() or mine.resolve() == (DEFAULT_KNOWLEDGE_DIR / POLICY_FILE).resolve():
+        return None
+    try:
+        differs = policy_parameters(folder)["parameters"] != policy_parameters()["parameters"]
+    except KnowledgeError as e:
+        return Problem(POLICY_FILE, f"kan ikke læses og bruges ikke ({e}); beregningerne bruger programmets egen.")
+    if not differs:
+        return None
+    return Problem(
+        POLICY_FILE,
+        "afviger fra programmets egen policy.yaml (diskonteringsrente, uger pr. år, evidensbredde); beregningerne "
+        "bruger programmets værdier, ikke denne fils. Ret værdierne i programmets knowledge/policy.yaml, hvis de "
+        "skal gælde.",
+    )
