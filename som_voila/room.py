@@ -238,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Appen til et lokale: http://{shown}:{a.port}/ (nginx foran Voilà; Ctrl-C stopper begge)", flush=True)
         while not stopping and voila.poll() is None and proxy.proc.poll() is None:
             time.sleep(0.5)
+        if not stopping:
+            which = "Voilà" if voila.poll() is not None else "nginx"
+            print(f"Fejl: {which} stoppede uventet; begge er lukket. Se meddelelserne ovenfor.", file=sys.stderr)
     except RoomError as e:
         print(f"Fejl: {e}", file=sys.stderr)
         return 1
