@@ -5,9 +5,11 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from small_scenario import one_cohort
 
 from som_kernel import load_knowledge, save_scenario
+from som_kernel.errors import KnowledgeError
 from som_kernel.knowledge import DEFAULT_KNOWLEDGE_DIR
 from som_kernel.knowledge.__main__ import main
 from som_kernel.knowledge.diff import notebook_scenario, report, scenario_moves, table_diff
@@ -130,7 +132,7 @@ def test_command_line(tmp_path, capsys):
     assert main(["diff", str(old), str(new), "--scenarier", str(scenarios), "--eksempler", ""]) == 0
     out = capsys.readouterr().out
     assert "  ~ benefit × kommune: price 3000 → 3300" in out
-    assert main(["diff", str(old), str(tmp_path / "findes_ikke")]) == 1
+    assert main(["diff", str(old), str(tmp_path / "findes_ikke")]) == 2
     assert "Vidensdatabasen findes ikke" in capsys.readouterr().err
 
 
@@ -309,3 +311,91 @@ def test_committee_tables(tmp_path):
     assert "committees.csv: 0 tilføjet, 0 fjernet, 1 ændret" in lines
     assert f"  ~ {first[0]}: name {first[1]} → {first[1]} (nyt navn)" in lines
     assert "committee_map.csv: uændret" in lines
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A kommune's local layer on each side (--lokal): the layer's own tables and the examples with the layer on
+
+LAYER_PRICE_HEADER = "service,actor,price,unit,price_year,source_title,source_url,illustrative,note"
+
+
+def layer(folder: Path, benefit_kommune: int) -> Path:
+    """A hand-made layer on kb_small: the kommune's own benefit price (kr. pr. uge) and nothing else."""
+    folder.mkdir(parents=True)
+    (folder / "lokal.yaml").write_text("name: test_lag\nkommune: Testkommune\n", encoding="utf-8")
+    row = f"benefit,kommune,{benefit_kommune},kr. pr. uge,2024,Testkommunens takstblad,,true,"
+    (folder / "prices.csv").write_text(f"{LAYER_PRICE_HEADER}\n{row}\n", encoding="utf-8")
+    return folder
+
+
+def _diff_lines(capsys, *args: str) -> list[str]:
+    assert main(["diff", *args, "--eksempler", ""]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_a_new_version_of_the_layer(tmp_path, capsys):
+    base, _, scenarios = versions(tmp_path)
+    old_layer, new_layer = layer(tmp_path / "lag_1", 3200), layer(tmp_path / "lag_2", 3400)
+    a, b = (load_knowledge(base, local=p).local for p in (old_layer, new_layer))
+    lines = _diff_lines(
+        capsys, str(base), str(base), "--lokal", str(old_layer), str(new_layer), "--scenarier", str(scenarios)
+    )
+    assert "prices.csv: uændret" in lines  # the national table
+    i = lines.index(f"Lokalt lag {a.label} ({old_layer}) → {b.label} ({new_layer})")
+    assert lines[i + 1 : i + 3] == [
+        "lokal prices.csv: 0 tilføjet, 0 fjernet, 1 ændret",
+        "  ~ benefit × kommune: price 3200 → 3400",
+    ]
+    assert "lokal consequences.csv: uændret" not in lines  # neither layer has the table
+    # one cohort (5 successes, benefit years 1–3 = 10 + 20 + 20 = 50 uger each within the horizon), golden at the
+    # national 3.000 kr./uge: kommune 325.000, stat 625.000, total 950.000. The local price adds (price − 3.000) ·
+    # 50 · 5: old layer 3.200 → +50.000: kommune 375.000, total 1.000.000; new layer 3.400 → +100.000: kommune
+    # 425.000, total 1.050.000. Total 2025 −650.000 + 20.000 at most, still < 0; cumulative 2026 > 0: 2026 both
+    j = lines.index(
+        "Eksempelberegninger med det lokale lag: nettoresultat over hele perioden pr. aktør og break-even-år (i alt)"
+    )
+    assert lines[j + 1 :] == [
+        "  Én årgang (en_aargang.json)",
+        "    Kommune         375.000 kr. →        425.000 kr.  (+50.000 kr.)",
+        "    Region                0 kr. →              0 kr.  (uændret)",
+        "    Stat            625.000 kr. →        625.000 kr.  (uændret)",
+        "    I alt         1.000.000 kr. →      1.050.000 kr.  (+50.000 kr.)",
+        "    Break-even 2026 → 2026",
+    ]
+
+
+def test_a_new_national_base_under_the_same_layer(tmp_path, capsys):
+    old, new, scenarios = versions(tmp_path)  # the new base: benefit/kommune 3.000 → 3.300 kr. pr. uge
+    mine = layer(tmp_path / "lag", 3200)
+    lines = _diff_lines(capsys, str(old), str(new), "--lokal", str(mine), "--scenarier", str(scenarios))
+    assert "  ~ benefit × kommune: price 3000 → 3300" in lines  # the national change is listed …
+    assert "lokal prices.csv: uændret" in lines
+    # … but the kommune's own 3.200 kr. wins on both: kommune 325.000 + 200 · 50 · 5 = 375.000 on both versions
+    assert "    Kommune         375.000 kr. →        375.000 kr.  (uændret)" in lines
+    assert "    I alt         1.000.000 kr. →      1.000.000 kr.  (uændret)" in lines
+
+
+def test_a_layer_that_is_missing_or_does_not_fit(tmp_path, capsys):
+    old, new, scenarios = versions(tmp_path)
+    missing = tmp_path / "findes_ikke"
+    assert main(["diff", str(old), str(new), "--lokal", str(missing)]) == 2
+    assert capsys.readouterr().err == f"Fejl:\n  {missing}: Det lokale lag findes ikke (SOM_LOCAL eller local=…).\n"
+    # a price for a service the base does not have: the loader's own message (file:row:column), exit code 2
+    unknown = layer(tmp_path / "lag", 3200)
+    prices = unknown / "prices.csv"
+    prices.write_text(prices.read_text(encoding="utf-8").replace("benefit,", "ukendt,"), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(new, local=unknown)
+    expected = "".join(f"  {p}\n" for p in refused.value.problems)
+    assert main(["diff", str(old), str(new), "--lokal", str(unknown)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"Fejl:\n{expected}"
+    assert err.startswith("Fejl:\n  lag/prices.csv:række 2:kolonne service: Ukendt ydelse 'ukendt'.\n")
+
+
+def test_more_than_two_layers_is_refused(tmp_path, capsys):
+    old, new, _ = versions(tmp_path)
+    with pytest.raises(SystemExit) as refused:
+        main(["diff", str(old), str(new), "--lokal", "a", "b", "c"])
+    assert refused.value.code == 2
+    assert "--lokal tager ét lag (på begge versioner) eller to (det gamle og det nye)" in capsys.readouterr().err

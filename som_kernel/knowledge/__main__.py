@@ -1,4 +1,5 @@
-"""Command line for the knowledge base (Danish output; exit code 1 with the problems on a broken base).
+"""Command line for the knowledge base (Danish output; exit code 1 with the problems on a broken base, 2 when diff
+refuses its input).
 
 python -m som_kernel.knowledge check [DIR] [--local LAYER]   check and list warnings and the CSV dialects read
 python -m som_kernel.knowledge export-xlsx DIR FILE          every table to one workbook (one sheet per table);
@@ -6,10 +7,12 @@ python -m som_kernel.knowledge export-xlsx DIR FILE          every table to one 
 python -m som_kernel.knowledge import-xlsx FILE DIR [--vidensdatabase BASE]
                                                              a (possibly edited) workbook back to CSV files; a
                                                              layer workbook is checked on top of BASE
-python -m som_kernel.knowledge diff OLD_DIR NEW_DIR          rows added/removed/changed per table, dated rule and
+python -m som_kernel.knowledge diff OLD_DIR NEW_DIR [--lokal OLD_LAYER [NEW_LAYER]]
+                                                             rows added/removed/changed per table, dated rule and
                                                              policy values added/removed/changed, the rule-derived
                                                              prices that move per calendar year, and what the
-                                                             example scenarios' key figures do
+                                                             example scenarios' key figures do; with --lokal also
+                                                             the layer's tables, and the examples with the layer on
 python -m som_kernel.knowledge status [DIR]                  share of consequence rows and of the examples'
                                                              consequence kroner by status (public, derived, …)
 python -m som_kernel.knowledge estimate PANEL -o LAYER_DIR --target-group ID --outcome ID [--kommune NAVN]
@@ -57,10 +60,20 @@ def _parser() -> argparse.ArgumentParser:
         description="Hvad en ny version af vidensdatabasen ændrer: rækker tilføjet (+), fjernet (-) og ændret (~) i "
         "hver tabel (også rule_links.csv og udvalgstabellerne); daterede værdier i rules/*.yaml og policy.yaml "
         "(parameter, periode, gammel → ny værdi); de afledte priser, der flytter sig, pr. kalenderår (gamle → nye "
-        "kroner); og til sidst eksemplernes nettoresultat pr. aktør og break-even-år på begge versioner.",
+        "kroner); og til sidst eksemplernes nettoresultat pr. aktør og break-even-år på begge versioner. Med --lokal "
+        "lægges kommunens lokale lag oven på hver version: lagets egne tabeller sammenlignes på samme måde (lokal "
+        "prices.csv, …), og eksemplerne beregnes med laget.",
     )
     d.add_argument("old", help="mappen med den gamle version")
     d.add_argument("new", help="mappen med den nye version")
+    d.add_argument(
+        "--lokal",
+        nargs="+",
+        metavar=("GAMMEL_LAG", "NYT_LAG"),
+        default=None,
+        help="et lokalt lag (mappe eller .xlsx) på begge versioner, eller det gamle lag på den gamle version og det "
+        "nye på den nye",
+    )
     d.add_argument("--scenarier", default=str(SCENARIO_DIR), help="mappe med scenariefiler (*.json)")
     d.add_argument("--eksempler", default=str(EXAMPLES_DIR), help="mappe med eksempel-notebooks ('' = ingen)")
     st = sub.add_parser("status", help="andel af konsekvensrækker og eksemplernes kroner efter status")
@@ -93,8 +106,33 @@ def _estimate(args) -> None:
     print(f"Brug laget: SOM_LOCAL={out} make app")
 
 
+def _diff(args) -> None:
+    # an older base's rule-derived prices.csv rows may follow older conventions (they were net of tax before
+    # 2026.3); a calculation never reads them, so they are not checked against today's rules here
+    old = load_knowledge(args.old, local=False, check_derived=False)
+    new = load_knowledge(args.new, local=False)
+    layered = None
+    if args.lokal:  # one layer on both versions, or the old layer on the old version and the new on the new
+        old_layer, new_layer = args.lokal[0], args.lokal[-1]
+        layered = (
+            load_knowledge(args.old, local=old_layer, check_derived=False),
+            load_knowledge(args.new, local=new_layer),
+        )
+    examples = Path(args.eksempler) if args.eksempler else None
+    print(report(old, new, Path(args.scenarier), examples, layered=layered))
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "diff" and args.lokal and len(args.lokal) > 2:
+        parser.error("--lokal tager ét lag (på begge versioner) eller to (det gamle og det nye)")
+    if args.command == "diff":
+        try:
+            _diff(args)
+        except SomError as e:
+            return e.print_problems("Fejl:")
+        return 0
     try:
         if args.command == "check":
             kb = load_knowledge(args.dir, local=args.local if args.local else (None if args.dir is None else False))
@@ -111,12 +149,6 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "import-xlsx":
             folder = import_xlsx(args.file, args.dir, args.vidensdatabase)
             print(f"Projektmappen er i orden; skrev tabellerne i {folder}")
-        elif args.command == "diff":
-            # an older base's rule-derived prices.csv rows may follow older conventions (they were net of tax
-            # before 2026.3); a calculation never reads them, so they are not checked against today's rules here
-            old = load_knowledge(args.old, local=False, check_derived=False)
-            new = load_knowledge(args.new, local=False)
-            print(report(old, new, Path(args.scenarier), Path(args.eksempler) if args.eksempler else None))
         elif args.command == "status":
             kb = load_knowledge(args.dir, local=False)
             examples = Path(args.eksempler) if args.eksempler else None

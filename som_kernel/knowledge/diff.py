@@ -7,6 +7,10 @@ Rows are matched on each table's key (schema.KEYS; rule_links.csv on the service
 kind × key); a changed row lists the columns whose values differ. A rule's or policy constant's rows are its dated
 values (diff_rules.py). Key figures are computed with `calculate` on both versions, so the comparison is the
 model's own result, not an estimate.
+
+With a kommune's local layer on each side (`report(..., layered=(old, new))`, the command's `--lokal`), the
+national tables are still compared without it, the layer's own tables (local.LAYER_MODELS) are compared on the
+same keys with the same lines, and the examples are computed with the layers on: what the kommune will see.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import SomError
+from ..errors import KnowledgeError, SomError
 from ..examples import notebook_scenarios
-from ..kb.committees import COMMITTEES_FILE, MAP_FILE
+from ..kb.committees import COMMITTEE_KEYS, COMMITTEES_FILE, MAP_FILE
+from ..kb.local import LAYER_MODELS, read_layer
 from ..kb.policy import POLICY_FILE
+from ..kb.reading import FILE_COLUMNS
 from ..kb.rules import LINKS_FILE, RULES_DIR
 from ..kb.schema import ACTORS, DEFAULT_KNOWLEDGE_DIR, KEYS, LOCAL_COLUMN, TABLES, KnowledgeBase
 from ..names import ACTOR_NAMES_DA, TOTAL
@@ -135,19 +141,49 @@ def _other_tables(old: KnowledgeBase, new: KnowledgeBase) -> dict[str, tuple]:
     committees = lambda kb: kb.committees.committees if kb.committees is not None else None  # noqa: E731
     mapping = lambda kb: kb.committees.links if kb.committees is not None else None  # noqa: E731
     return {
-        COMMITTEES_FILE: (committees(old), committees(new), ["id"]),
-        MAP_FILE: (mapping(old), mapping(new), ["kind", "key"]),
+        COMMITTEES_FILE: (committees(old), committees(new), COMMITTEE_KEYS[COMMITTEES_FILE]),
+        MAP_FILE: (mapping(old), mapping(new), COMMITTEE_KEYS[MAP_FILE]),
         LINKS_FILE: (links(old), links(new), ["service"]),
     }
 
 
 def _or_empty(a: pd.DataFrame | None, b: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both frames without the local-layer column; a missing one as an empty frame with the other's columns."""
-    a, b = (None if f is None else f.drop(columns=[LOCAL_COLUMN], errors="ignore") for f in (a, b))
+    """Both frames without the local-layer column (and a layer's file and line columns); a missing one as an empty
+    frame with the other's columns."""
+    drop = [LOCAL_COLUMN, *FILE_COLUMNS]
+    a, b = (None if f is None else f.drop(columns=drop, errors="ignore") for f in (a, b))
     columns = (a if a is not None else b).columns
     return (a if a is not None else pd.DataFrame(columns=columns)), (
         b if b is not None else pd.DataFrame(columns=columns)
     )
+
+
+# the key a layer table's rows are matched on: the national table's key (a price by service × actor, a consequence
+# by target group × outcome × service × year, …), the committee tables' as in the national diff
+LAYER_KEYS = {name: KEYS.get(name) or COMMITTEE_KEYS[name] for name in LAYER_MODELS}
+
+
+def layer_tables(kb: KnowledgeBase) -> dict[str, pd.DataFrame]:
+    """The rows of `kb`'s local layer by table (the ones it has), as local.read_layer reads them."""
+    problems = []
+    read = read_layer(kb.local.path, problems)
+    if read is None:
+        raise KnowledgeError(problems)
+    return read[1]
+
+
+def layer_lines(old: KnowledgeBase, new: KnowledgeBase, limit: int = 20) -> list[str]:
+    """The layers' rows added, removed and changed per table (`lokal prices.csv: …`), in table_lines' layout; a
+    table neither layer has is left out."""
+    a, b = old.local, new.local
+    lines = [f"Lokalt lag {a.label} ({a.path}) → {b.label} ({b.path})"]
+    ta, tb = layer_tables(old), layer_tables(new)
+    for name in LAYER_MODELS:
+        if name in ta or name in tb:
+            lines += table_lines(
+                frame_diff(f"lokal {name}", *_or_empty(ta.get(name), tb.get(name)), LAYER_KEYS[name]), limit
+            )
+    return lines
 
 
 def report(
@@ -156,8 +192,11 @@ def report(
     scenario_dir: Path = SCENARIO_DIR,
     examples: Path | None = EXAMPLES_DIR,
     limit: int = 20,
+    layered: tuple[KnowledgeBase, KnowledgeBase] | None = None,
 ) -> str:
-    """The diff as Danish text (what `python -m som_kernel.knowledge diff` prints)."""
+    """The diff as Danish text (what `python -m som_kernel.knowledge diff` prints). `old` and `new` are the
+    national bases; `layered` the same bases with a local layer on each side (its tables are then listed after the
+    national ones and the examples computed with it)."""
     lines = [f"Vidensdatabasen {old.meta.version} ({old.path}) → {new.meta.version} ({new.path})", ""]
     lines += table_lines(meta_diff(old, new), limit)
     for table in TABLES:
@@ -183,8 +222,14 @@ def report(
             lines.append(f"  ~ {key}: " + "; ".join(f"{y}: {o} → {n}" for y, o, n in spans) + f" (prisår {year})")
         if len(moves) > limit:
             lines.append(f"  … og {len(moves) - limit} priser mere")
-    lines += ["", "Eksempelberegninger: nettoresultat over hele perioden pr. aktør og break-even-år (i alt)"]
-    moves = scenario_moves(old, new, scenario_dir, examples)
+    if layered is not None:
+        lines += ["", *layer_lines(*layered, limit)]
+    with_layer = " med det lokale lag" if layered is not None else ""
+    lines += [
+        "",
+        f"Eksempelberegninger{with_layer}: nettoresultat over hele perioden pr. aktør og break-even-år (i alt)",
+    ]
+    moves = scenario_moves(*(layered or (old, new)), scenario_dir, examples)
     if not moves:
         lines.append("  (ingen scenariefiler fundet)")
     for m in moves:
