@@ -319,12 +319,15 @@ def test_committee_tables(tmp_path):
 LAYER_PRICE_HEADER = "service,actor,price,unit,price_year,source_title,source_url,illustrative,note"
 
 
-def layer(folder: Path, benefit_kommune: int) -> Path:
-    """A hand-made layer on kb_small: the kommune's own benefit price (kr. pr. uge) and nothing else."""
+def layer(folder: Path, benefit_kommune: int, consequences: str = "") -> Path:
+    """A hand-made layer on kb_small: the kommune's own benefit price (kr. pr. uge), and consequence rows (CSV
+    text with consequences.csv's header) if given."""
     folder.mkdir(parents=True)
     (folder / "lokal.yaml").write_text("name: test_lag\nkommune: Testkommune\n", encoding="utf-8")
     row = f"benefit,kommune,{benefit_kommune},kr. pr. uge,2024,Testkommunens takstblad,,true,"
     (folder / "prices.csv").write_text(f"{LAYER_PRICE_HEADER}\n{row}\n", encoding="utf-8")
+    if consequences:
+        (folder / "consequences.csv").write_text(consequences, encoding="utf-8")
     return folder
 
 
@@ -347,6 +350,7 @@ def test_a_new_version_of_the_layer(tmp_path, capsys):
         "  ~ benefit × kommune: price 3200 → 3400",
     ]
     assert "lokal consequences.csv: uændret" not in lines  # neither layer has the table
+    assert "Nationale ændringer, som det nye lag erstatter (de slår ikke igennem med laget): ingen" in lines
     # one cohort (5 successes, benefit years 1–3 = 10 + 20 + 20 = 50 uger each within the horizon), golden at the
     # national 3.000 kr./uge: kommune 325.000, stat 625.000, total 950.000. The local price adds (price − 3.000) ·
     # 50 · 5: old layer 3.200 → +50.000: kommune 375.000, total 1.000.000; new layer 3.400 → +100.000: kommune
@@ -365,11 +369,18 @@ def test_a_new_version_of_the_layer(tmp_path, capsys):
 
 
 def test_a_new_national_base_under_the_same_layer(tmp_path, capsys):
-    old, new, scenarios = versions(tmp_path)  # the new base: benefit/kommune 3.000 → 3.300 kr. pr. uge
-    mine = layer(tmp_path / "lag", 3200)
+    # the new base: benefit/kommune 3.000 → 3.300 kr. pr. uge, job × benefit year 4 added, housed × shelter year 2
+    # removed. The layer: its own benefit price 3.200, and its own job × benefit profile (the national years 1–3,
+    # so the kroner are those of the price alone), which replaces the national profile with its new year 4
+    old, new, scenarios = versions(tmp_path)
+    profile = (FIXTURE / "consequences.csv").read_text(encoding="utf-8").splitlines()
+    own = "\n".join([profile[0], *(x for x in profile if x.startswith("tg_a,job,benefit,"))]) + "\n"
+    mine = layer(tmp_path / "lag", 3200, own)
     lines = _diff_lines(capsys, str(old), str(new), "--lokal", str(mine), "--scenarier", str(scenarios))
     assert "  ~ benefit × kommune: price 3000 → 3300" in lines  # the national change is listed …
     assert "lokal prices.csv: uændret" in lines
+    i = lines.index("Nationale ændringer, som det nye lag erstatter (de slår ikke igennem med laget): 2")
+    assert lines[i + 1 : i + 3] == ["  prices.csv: benefit × kommune", "  consequences.csv: tg_a × job × benefit × 4"]
     # … but the kommune's own 3.200 kr. wins on both: kommune 325.000 + 200 · 50 · 5 = 375.000 on both versions
     assert "    Kommune         375.000 kr. →        375.000 kr.  (uændret)" in lines
     assert "    I alt         1.000.000 kr. →      1.000.000 kr.  (uændret)" in lines

@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import KnowledgeError, SomError
 from ..examples import notebook_scenarios
 from ..kb.committees import COMMITTEE_KEYS, COMMITTEES_FILE, MAP_FILE
-from ..kb.local import LAYER_MODELS, read_layer
+from ..kb.local import LAYER_MODELS, REPLACES, read_layer
 from ..kb.policy import POLICY_FILE
 from ..kb.reading import FILE_COLUMNS
 from ..kb.rules import LINKS_FILE, RULES_DIR
@@ -161,6 +161,8 @@ def _or_empty(a: pd.DataFrame | None, b: pd.DataFrame | None) -> tuple[pd.DataFr
 # the key a layer table's rows are matched on: the national table's key (a price by service × actor, a consequence
 # by target group × outcome × service × year, …), the committee tables' as in the national diff
 LAYER_KEYS = {name: KEYS.get(name) or COMMITTEE_KEYS[name] for name in LAYER_MODELS}
+# the key a layer row replaces national rows on; always the first columns of the national table's key
+LAYER_REPLACES = {**REPLACES, **COMMITTEE_KEYS}
 
 
 def layer_tables(kb: KnowledgeBase) -> dict[str, pd.DataFrame]:
@@ -172,9 +174,27 @@ def layer_tables(kb: KnowledgeBase) -> dict[str, pd.DataFrame]:
     return read[1]
 
 
-def layer_lines(old: KnowledgeBase, new: KnowledgeBase, limit: int = 20) -> list[str]:
-    """The layers' rows added, removed and changed per table (`lokal prices.csv: …`), in table_lines' layout; a
-    table neither layer has is left out."""
+def _shadowed(national: dict[str, TableDiff], tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The national rows added, removed or changed whose key the layer replaces (local.REPLACES, committees on
+    their key): the change does not reach a calculation with the layer on. As 'tabel: nøgle'."""
+    out = []
+    for name, replaces in LAYER_REPLACES.items():
+        if name not in tables or name not in national:
+            continue
+        mine = {tuple(text(x) for x in k) for k in tables[name][replaces].itertuples(index=False)}
+        d = national[name]
+        for key in (*d.added, *d.removed, *(k for k, _ in d.changed)):
+            if tuple(key.split(" × ")[: len(replaces)]) in mine:  # labels are the key's values joined by ' × '
+                out.append(f"{name}: {key}")
+    return out
+
+
+def layer_lines(
+    old: KnowledgeBase, new: KnowledgeBase, limit: int = 20, national: dict[str, TableDiff] | None = None
+) -> list[str]:
+    """The layers' rows added, removed and changed per table (`lokal prices.csv: …`), in table_lines' layout (a
+    table neither layer has is left out), then the national changes (`national`, the base tables' diffs by file
+    name) that the new layer replaces."""
     a, b = old.local, new.local
     lines = [f"Lokalt lag {a.label} ({a.path}) → {b.label} ({b.path})"]
     ta, tb = layer_tables(old), layer_tables(new)
@@ -183,6 +203,12 @@ def layer_lines(old: KnowledgeBase, new: KnowledgeBase, limit: int = 20) -> list
             lines += table_lines(
                 frame_diff(f"lokal {name}", *_or_empty(ta.get(name), tb.get(name)), LAYER_KEYS[name]), limit
             )
+    shadowed = _shadowed(national or {}, tb)
+    head = "Nationale ændringer, som det nye lag erstatter (de slår ikke igennem med laget)"
+    lines.append(f"{head}: {len(shadowed)}" if shadowed else f"{head}: ingen")
+    lines += [f"  {s}" for s in shadowed[:limit]]
+    if len(shadowed) > limit:
+        lines.append(f"  … og {len(shadowed) - limit} mere")
     return lines
 
 
@@ -199,11 +225,12 @@ def report(
     national ones and the examples computed with it)."""
     lines = [f"Vidensdatabasen {old.meta.version} ({old.path}) → {new.meta.version} ({new.path})", ""]
     lines += table_lines(meta_diff(old, new), limit)
-    for table in TABLES:
-        lines += table_lines(table_diff(old, new, table), limit)
+    national = {table: table_diff(old, new, table) for table in TABLES}
     for name, (a, b, keys) in _other_tables(old, new).items():
         if a is not None or b is not None:
-            lines += table_lines(frame_diff(name, *_or_empty(a, b), keys), limit)
+            national[name] = frame_diff(name, *_or_empty(a, b), keys)
+    for d in national.values():
+        lines += table_lines(d, limit)
     policy = policy_diff(old, new)
     if isinstance(policy, str):
         lines.append(f"{POLICY_FILE}: {policy}")
@@ -223,7 +250,7 @@ def report(
         if len(moves) > limit:
             lines.append(f"  … og {len(moves) - limit} priser mere")
     if layered is not None:
-        lines += ["", *layer_lines(*layered, limit)]
+        lines += ["", *layer_lines(*layered, limit, national)]
     with_layer = " med det lokale lag" if layered is not None else ""
     lines += [
         "",
