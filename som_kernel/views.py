@@ -59,7 +59,9 @@ class Result:
     consequence_year, successes, amount, discounted) and the scenario it came from.
 
     The table is kept as read-only numpy columns (`columns`); `table` is the same as a DataFrame, built the
-    first time it is asked for. Every view below is a group-by of these columns."""
+    first time it is asked for. Every view below is a group-by of these columns. The group-bys several views
+    share (per year and actor, per year and committee, per kind, per consequence) are computed once per Result
+    and kept in `_cache` as read-only arrays; each call hands out a new DataFrame, so a caller may edit it."""
 
     columns: Mapping[str, np.ndarray]
     scenario: Scenario
@@ -98,6 +100,17 @@ class Result:
         first, last, _, _ = self._frame
         return pd.Index(range(first, last + 1), name="year")
 
+    def _memo(self, key: tuple, make):
+        """`make()` computed once per Result and key; arrays in it are made read-only (every caller gets a
+        DataFrame built anew from them, never the cached array itself)."""
+        if key not in self._cache:
+            value = make()
+            for part in value if isinstance(value, tuple) else (value,):
+                if isinstance(part, np.ndarray):
+                    part.flags.writeable = False
+            self._cache[key] = value
+        return self._cache[key]
+
     def _col(self, discounted: bool) -> str:
         return "discounted" if discounted else "amount"
 
@@ -119,6 +132,8 @@ class Result:
             first, last = self._frame[:2]
             years = isinstance(rows, pd.RangeIndex) and (rows.start, rows.stop, rows.step) == (first, last + 1, 1)
             r = np.asarray(t["year"]) - first if years or rows.equals(self.years) else _positions(t["year"], rows)
+        elif isinstance(rows, pd.RangeIndex) and rows.step == 1 and np.asarray(row_values).dtype.kind in "iu":
+            r = np.asarray(row_values) - rows.start  # whole numbers against a range: a position is a difference
         else:
             r = _positions(row_values, rows)
         c = _positions(t[by] if col_values is None else col_values, columns)
@@ -133,9 +148,14 @@ class Result:
     def by_year_actor(self, discounted: bool = False, kind: str | None = None) -> pd.DataFrame:
         """Net result per year (rows) and actor (columns kommune, region, stat, total)."""
         years = self.years
-        grid = self._grid(years, "actor", ACTORS, discounted, kind=kind)
-        both = np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
-        return pd.DataFrame(both, index=years, columns=_ACTOR_COLUMNS)
+
+        def make():
+            grid = self._grid(years, "actor", ACTORS, discounted, kind=kind)
+            return np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
+
+        return pd.DataFrame(
+            self._memo(("year_actor", discounted, kind), make), index=years, columns=_ACTOR_COLUMNS.copy()
+        )
 
     def cumulative(self, discounted: bool = False) -> pd.DataFrame:
         """Cumulative (akkumuleret) net result per year and actor."""
@@ -209,13 +229,20 @@ class Result:
 
     def by_service(self, discounted: bool = False) -> pd.DataFrame:
         """Total over all years per service (and cost line) and actor, largest gains first."""
-        t = self.columns
-        text = [np.asarray(t[name], dtype=object) for name in ("kind", "welfare_area", "service")]
-        keys = pd.MultiIndex.from_arrays(text, names=["kind", "welfare_area", "service"])
-        rows = keys.unique()
-        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=keys)
-        out[TOTAL] = out.sum(axis=1)
-        return out.sort_values(TOTAL, ascending=False)
+        names = ["kind", "welfare_area", "service"]
+        coded = [_coded(self.columns[name]) for name in names]
+        key = np.zeros(len(coded[0]), dtype=np.int64)  # one number per kind × area × service
+        for column in coded:
+            key = key * len(column.labels) + column.codes
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        order = np.argsort(first)  # the rows in the order they first occur in the table
+        position = np.empty(len(order), dtype=np.intp)
+        position[order] = np.arange(len(order))
+        at = first[order]
+        rows = pd.MultiIndex.from_arrays([c.labels[c.codes[at]] for c in coded], names=names)
+        grid = self._grid(pd.RangeIndex(len(at)), "actor", list(ACTORS), discounted, row_values=position[inverse])
+        both = np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
+        return pd.DataFrame(both, index=rows, columns=_ACTOR_COLUMNS.copy()).sort_values(TOTAL, ascending=False)
 
     def totals_by_area(self, discounted: bool = False) -> pd.DataFrame:
         """Totals over all years per welfare area of the consequences, with the intervention's costs as their own
@@ -231,16 +258,20 @@ class Result:
     def by_consequence(self, discounted: bool = False) -> pd.DataFrame:
         """Consequences summed over cohorts per outcome × service × consequence year × actor (a tidy frame with
         those four columns and `amount`): what one consequence estimate is worth to one actor, in kroner."""
-        t = self.columns
-        ok = t["kind"] == "consequence"
-        keys = {
-            "outcome": np.asarray(t["outcome"], dtype=object)[ok],
-            "service": np.asarray(t["service"], dtype=object)[ok],
-            "consequence_year": np.asarray(t["consequence_year"])[ok],
-            "actor": np.asarray(t["actor"], dtype=object)[ok],
-        }
-        frame = pd.DataFrame({**keys, "amount": t[self._col(discounted)][ok]})
-        return frame.groupby(list(keys), sort=False, as_index=False)["amount"].sum()
+
+        def make():
+            t = self.columns
+            ok = t["kind"] == "consequence"
+            keys = {
+                "outcome": np.asarray(t["outcome"], dtype=object)[ok],
+                "service": np.asarray(t["service"], dtype=object)[ok],
+                "consequence_year": np.asarray(t["consequence_year"])[ok],
+                "actor": np.asarray(t["actor"], dtype=object)[ok],
+            }
+            frame = pd.DataFrame({**keys, "amount": t[self._col(discounted)][ok]})
+            return frame.groupby(list(keys), sort=False, as_index=False)["amount"].sum()
+
+        return self._memo(("consequence", discounted), make).copy()
 
     def per_participant(self, discounted: bool = False, cumulative: bool = False) -> pd.DataFrame:
         """The average participant's course (gennemsnitligt deltagerforløb): kroner per participant by
@@ -251,8 +282,10 @@ class Result:
         rel = np.maximum(t["year"] - t["cohort"] + 1, 1)
         _, _, span, participants = self._frame
         rows = pd.Index(range(1, span + 1), name="year_since_start")
-        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=rel) / participants
-        out[TOTAL] = out.sum(axis=1)
+        grid = self._grid(rows, "actor", list(ACTORS), discounted, row_values=rel) / participants
+        out = pd.DataFrame(
+            np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1), index=rows, columns=_ACTOR_COLUMNS.copy()
+        )
         return out.cumsum() if cumulative else out
 
     def totals(self, discounted: bool = False) -> pd.Series:
@@ -266,18 +299,18 @@ class Result:
     def totals_by_kind(self, discounted: bool = False) -> pd.DataFrame:
         """Totals split into costs and consequences (rows) per actor (columns)."""
         rows = pd.Index(["cost", "consequence"], name="kind")
-        out = self._sum(rows, "actor", list(ACTORS), discounted, row_values=self.columns["kind"])
-        out[TOTAL] = out.sum(axis=1)
-        return out
+
+        def make():
+            grid = self._grid(rows, "actor", list(ACTORS), discounted, row_values=self.columns["kind"])
+            return np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
+
+        return pd.DataFrame(self._memo(("kind_actor", discounted), make), index=rows, columns=_ACTOR_COLUMNS.copy())
 
     def _committee_column(self) -> Coded:
         """The committee carrying each table row (UNASSIGNED where none does), coded from the service column."""
         if "committee" not in self._cache:
             of = self.committees.of if self.committees is not None else {}
-            service = self.columns["service"]
-            if not isinstance(service, Coded):
-                labels, codes = np.unique(np.asarray(service, dtype=object), return_inverse=True)
-                service = Coded(codes=codes, labels=labels)
+            service = _coded(self.columns["service"])
             mapped = [of.get(s, UNASSIGNED) for s in service.labels.tolist()]
             distinct = list(dict.fromkeys(mapped))
             at = np.array([distinct.index(m) for m in mapped], dtype=np.intp)
@@ -295,13 +328,18 @@ class Result:
         """The kommune's net result per year (rows) and committee (columns: the committees with an amount, in the
         kommune's order, then `total` = the kommune's column of by_year_actor), optionally for one kind (cost or
         consequence). Only the kommune's amounts are split: region and stat have no committees."""
-        committee = self._committee_column()
-        codes = committee.codes[self.columns["actor"] == "kommune"]
-        present = set(committee.labels[np.unique(codes)].tolist())
-        order = [c for c in self.committee_names if c in present]
-        out = self._sum(self.years, "committee", order, discounted, col_values=committee, actor="kommune", kind=kind)
-        out[TOTAL] = out.sum(axis=1)
-        return out
+        years = self.years
+
+        def make():
+            committee = self._committee_column()
+            codes = committee.codes[self.columns["actor"] == "kommune"]
+            present = set(committee.labels[np.unique(codes)].tolist())
+            order = [c for c in self.committee_names if c in present]
+            grid = self._grid(years, "committee", order, discounted, col_values=committee, actor="kommune", kind=kind)
+            return tuple(order), np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
+
+        order, grid = self._memo(("year_committee", discounted, kind), make)
+        return pd.DataFrame(grid, index=years, columns=pd.Index([*order, TOTAL], name="committee"))
 
     def cumulative_by_committee(self, discounted: bool = False) -> pd.DataFrame:
         """Cumulative (akkumuleret) net result of each committee per year (see by_committee)."""
@@ -326,7 +364,16 @@ class Result:
         return {a: (None if np.isnan(y) else int(y)) for a, y in zip(yearly.columns, first)}
 
 
+# the columns of the per-actor views; each view hands out a copy (an Index's name can be set in place)
 _ACTOR_COLUMNS = pd.Index([*ACTORS, TOTAL], name="actor")
+
+
+def _coded(values) -> Coded:
+    """A text column as a Coded (as it is when the engine made the table)."""
+    if isinstance(values, Coded):
+        return values
+    labels, codes = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+    return Coded(codes=codes, labels=labels)
 
 
 def _positions(values, labels) -> np.ndarray:
