@@ -15,6 +15,7 @@ of them) for some calculation; the thresholds are stated below.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -338,7 +339,7 @@ def status_kroner(result: Result, kb: KnowledgeBase, prices: bool = True) -> dic
     codes = np.array(
         [
             max(status_c.get((o, sv, int(y)), rank["local"]), status_p.get((sv, a), 0) if prices else 0)
-            for o, sv, y, a in zip(t["outcome"], t["service"], k, t["actor"])
+            for o, sv, y, a in zip(t["outcome"].tolist(), t["service"].tolist(), k.tolist(), t["actor"].tolist())
         ],
         dtype=int,
     )
@@ -369,7 +370,11 @@ def illustrative_share(result: Result, kb: KnowledgeBase) -> float:
     """Share (0–1) of the consequences' value that rests on a consequence estimate or a unit price that is our
     own (status illustrative or calibrated: a calibrated split is ours, only its total is published). NaN when
     there are no consequences."""
-    shares = status_shares(result, kb)
+    return _unsourced(status_shares(result, kb))
+
+
+def _unsourced(shares: dict[str, float]) -> float:
+    """The part of `shares` (by status) that is not sourced (illustrative_share); NaN when there are none."""
     if not shares:
         return float("nan")
     return sum(v for st, v in shares.items() if st not in SOURCED_STATUSES)
@@ -382,7 +387,8 @@ def status_share_text(shares: dict[str, float]) -> str:
 
 def _illustrative(result: Result, kb: KnowledgeBase) -> CheckItem:
     title = "Andel af resultatet, der bygger på illustrative tal"
-    share = illustrative_share(result, kb)
+    shares = status_shares(result, kb)  # once: the share and its split by status come from the same kroner
+    share = _unsourced(shares)
     if np.isnan(share):
         return CheckItem("illustrative", title, YELLOW, "Beregningen har ingen konsekvenser at vurdere.")
     low, high = ILLUSTRATIVE_LIMITS
@@ -390,7 +396,7 @@ def _illustrative(result: Result, kb: KnowledgeBase) -> CheckItem:
     text = (
         f"{pct(share, 0)} af konsekvensernes værdi bygger på konsekvensestimater eller priser, der er illustrative "
         f"skøn eller kalibrerede i vidensdatabasen (efter status, det svageste led: "
-        f"{status_share_text(status_shares(result, kb))})"
+        f"{status_share_text(shares)})"
     )
     text += (
         "." if status == GREEN else "; erstat dem med lokale tal eller kilder, før resultatet bruges til en beslutning."
@@ -437,16 +443,9 @@ def _horizon(result: Result) -> CheckItem:
 
 def _double_counting(result: Result, kb: KnowledgeBase) -> CheckItem:
     title = "Ingen ydelse tælles to gange"
-    t = result.columns
-    kind = np.asarray(t["kind"] == "consequence")
-    rows = pd.DataFrame(
-        {
-            "outcome": np.asarray(t["outcome"], dtype=object)[kind],
-            "service": np.asarray(t["service"], dtype=object)[kind],
-        }
-    ).drop_duplicates()
-    shared = rows.groupby("service")["outcome"].nunique()
-    shared = sorted(shared[shared > 1].index)
+    t = result.by_consequence()  # one row per outcome × service × consequence year × actor
+    outcomes_of = Counter(service for _, service in set(zip(t["outcome"].tolist(), t["service"].tolist())))
+    shared = sorted(service for service, n in outcomes_of.items() if n > 1)
     if len(result.scenario.outcomes) < 2:
         return CheckItem(
             "double_counting", title, GREEN, "Beregningen har ét effektmål, så hver ydelse tælles én gang."
