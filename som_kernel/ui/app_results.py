@@ -80,9 +80,9 @@ def yearly_html(result: Result, discounted: bool) -> str:
     head = "".join(f"<th>{ACTOR_NAMES_DA[a]}</th>" for a in t.columns)
     rows = "".join(
         f"<tr><td>{y}</td>"
-        + "".join(f'<td class="num">{kr(v)}</td>' for v in t.loc[y])
-        + f'<td class="num">{kr(cum[y])}</td></tr>'
-        for y in t.index
+        + "".join(f'<td class="num">{kr(v)}</td>' for v in values)
+        + f'<td class="num">{kr(c)}</td></tr>'
+        for y, values, c in zip(t.index, t.to_numpy().tolist(), cum.tolist())
     )
     return f"<table class='som-table'><tr><th>År</th>{head}<th>Akkumuleret i alt</th></tr>{rows}</table>"
 
@@ -96,7 +96,7 @@ def by_service_html(result: Result, kb: KnowledgeBase, discounted: bool) -> str:
         f"<tr><td>{esc(names.get(service, service))}</td><td>{WELFARE_AREA_NAMES_DA[area]}</td>"
         + "".join(f'<td class="num">{kr(v)}</td>' for v in values)
         + "</tr>"
-        for (_kind, area, service), values in table.iterrows()
+        for (_kind, area, service), values in zip(table.index, table.to_numpy().tolist())
     )
     return f"<table class='som-table'><tr><th>Ydelse / omkostning</th><th>Område</th>{head}</tr>{rows}</table>"
 
@@ -117,11 +117,8 @@ def committees_html(result: Result, discounted: bool) -> str:
     names = {**result.committee_names, TOTAL: "Kommunen i alt"}
     head = "".join(f"<th>{esc(names[c])}</th>" for c in yearly.columns)
     per_year = "".join(
-        f"<tr><td>{y}</td>"
-        + "".join(f'<td class="num">{kr(v)}</td>' for v in yearly.loc[y])
-        + "".join(f'<td class="num">{kr(v)}</td>' for v in cum.loc[y])
-        + "</tr>"
-        for y in yearly.index
+        f"<tr><td>{y}</td>" + "".join(f'<td class="num">{kr(v)}</td>' for v in [*values, *cumulative]) + "</tr>"
+        for y, values, cumulative in zip(yearly.index, yearly.to_numpy().tolist(), cum.to_numpy().tolist())
     )
     cum_head = "".join(f"<th>{esc(names[c])}, akkumuleret</th>" for c in cum.columns)
     return (
