@@ -151,7 +151,7 @@ class Result:
 
         def make():
             grid = self._grid(years, "actor", ACTORS, discounted, kind=kind)
-            return np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
+            return _with_total(grid)
 
         return pd.DataFrame(
             self._memo(("year_actor", discounted, kind), make), index=years, columns=_ACTOR_COLUMNS.copy()
@@ -241,7 +241,7 @@ class Result:
         at = first[order]
         rows = pd.MultiIndex.from_arrays([c.labels[c.codes[at]] for c in coded], names=names)
         grid = self._grid(pd.RangeIndex(len(at)), "actor", list(ACTORS), discounted, row_values=position[inverse])
-        both = np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
+        both = _with_total(grid)
         return pd.DataFrame(both, index=rows, columns=_ACTOR_COLUMNS.copy()).sort_values(TOTAL, ascending=False)
 
     def totals_by_area(self, discounted: bool = False) -> pd.DataFrame:
@@ -283,9 +283,7 @@ class Result:
         _, _, span, participants = self._frame
         rows = pd.Index(range(1, span + 1), name="year_since_start")
         grid = self._grid(rows, "actor", list(ACTORS), discounted, row_values=rel) / participants
-        out = pd.DataFrame(
-            np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1), index=rows, columns=_ACTOR_COLUMNS.copy()
-        )
+        out = pd.DataFrame(_with_total(grid), index=rows, columns=_ACTOR_COLUMNS.copy())
         return out.cumsum() if cumulative else out
 
     def totals(self, discounted: bool = False) -> pd.Series:
@@ -302,7 +300,7 @@ class Result:
 
         def make():
             grid = self._grid(rows, "actor", list(ACTORS), discounted, row_values=self.columns["kind"])
-            return np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
+            return _with_total(grid)
 
         return pd.DataFrame(self._memo(("kind_actor", discounted), make), index=rows, columns=_ACTOR_COLUMNS.copy())
 
@@ -336,7 +334,7 @@ class Result:
             present = set(committee.labels[np.unique(codes)].tolist())
             order = [c for c in self.committee_names if c in present]
             grid = self._grid(years, "committee", order, discounted, col_values=committee, actor="kommune", kind=kind)
-            return tuple(order), np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
+            return tuple(order), _with_total(grid)
 
         order, grid = self._memo(("year_committee", discounted, kind), make)
         return pd.DataFrame(grid, index=years, columns=pd.Index([*order, TOTAL], name="committee"))
@@ -366,6 +364,11 @@ class Result:
 
 # the columns of the per-actor views; each view hands out a copy (an Index's name can be set in place)
 _ACTOR_COLUMNS = pd.Index([*ACTORS, TOTAL], name="actor")
+
+
+def _with_total(grid: np.ndarray) -> np.ndarray:
+    """A (rows, columns) grid with its row sums appended as a last column (the views' `total`)."""
+    return np.concatenate([grid, grid.sum(axis=1, keepdims=True)], axis=1)
 
 
 def _coded(values) -> Coded:
