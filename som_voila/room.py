@@ -223,17 +223,20 @@ def main(argv: list[str] | None = None) -> int:
         env=voila_env(), start_new_session=True,
     )  # fmt: skip
     proxy = Nginx(f"{a.host}:{a.port}", voila_port, a.workers)
-    stopping = False
+    stopping = running = False
 
     def stop(*_):
         nonlocal stopping
         stopping = True
+        if not running:
+            raise KeyboardInterrupt  # still starting: leave the wait at once (the finally below stops both)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
         wait_for_voila(f"http://127.0.0.1:{voila_port}/", voila)
         proxy.start()
+        running = True
         shown = "localhost" if a.host in ("127.0.0.1", "0.0.0.0") else a.host
         print(f"Appen til et lokale: http://{shown}:{a.port}/ (nginx foran Voilà; Ctrl-C stopper begge)", flush=True)
         while not stopping and voila.poll() is None and proxy.proc.poll() is None:
@@ -244,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     except RoomError as e:
         print(f"Fejl: {e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Stoppet, før appen var klar.", file=sys.stderr)
     finally:
         proxy.stop()
         if voila.poll() is None:
